@@ -1,0 +1,65 @@
+// An application (PRODUCT.md C4) and the events of its history.
+// Thread-safety: plain value types.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/time.h"
+#include "domain/catalogue.h"
+#include "domain/workflow.h"
+
+namespace tongban::domain {
+
+// A material as attached to an application.
+enum class MaterialStatus { kProvided, kToBeFetched, kMissing };
+const char* MaterialStatusName(MaterialStatus status);  // "provided", "to_be_fetched", "missing"
+
+struct AttachedMaterial {
+  std::string code;         // Material code of the item
+  MaterialStatus status = MaterialStatus::kMissing;
+  std::string blob_sha256;  // kProvided uploads: content address in the blob store
+  std::string content_type;
+  std::string file_name;
+  int64_t size = 0;
+};
+
+struct Application {
+  std::string id;
+  std::string item;       // ServiceItem code
+  std::string department; // owning department (copied from the item at creation)
+  std::string applicant_user_id;  // who filed it (the citizen, the agent or the clerk)
+  std::string person_id;          // the person it is for, when a person applies
+  std::string enterprise;         // credit code, when an enterprise applies
+  Channel channel = Channel::kWeb;        // the channel it was created from
+  std::string centre;                     // the service centre, for window and kiosk applications
+  ApplicationState state = ApplicationState::kDraft;
+  std::map<std::string, std::string> fields;  // canonical text values
+  std::vector<AttachedMaterial> materials;
+  Timestamp created_at{};
+  Timestamp updated_at{};
+  std::optional<Timestamp> submitted_at;
+  std::optional<Date> deadline;  // promised deadline in working days from submission
+  int64_t version = 0;           // optimistic concurrency: bumped by every write
+};
+
+struct Event {
+  std::string id;
+  std::string application_id;
+  int64_t seq = 0;  // 1, 2, ... per application
+  std::string action;  // ActionName, or "create", "update"
+  ApplicationState from = ApplicationState::kDraft;
+  ApplicationState to = ApplicationState::kDraft;
+  std::string actor_user_id;
+  std::string actor_role;  // "applicant", "clerk", "reviewer"
+  Channel channel = Channel::kWeb;
+  Timestamp at{};
+  std::string reason;
+};
+
+// True when the application is past its deadline and still waiting on the department.
+bool IsOverdue(const Application& app, Date today);
+
+}  // namespace tongban::domain

@@ -1,0 +1,163 @@
+// The service catalogue (PRODUCT.md C1, C2): departments, districts, service centres, service
+// items and bundles as standard data. Built once by the loader, then read-only.
+// Thread-safety: a Catalogue is immutable after Build(); share it through shared_ptr<const>.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "domain/text.h"
+
+namespace tongban::domain {
+
+enum class Channel { kWeb, kMobile, kKiosk, kWindow };
+const char* ChannelName(Channel channel);  // "web", "mobile", "kiosk", "window"
+std::optional<Channel> ParseChannel(std::string_view name);
+
+enum class MaterialSource { kSharedData, kLicence, kUpload };
+const char* MaterialSourceName(MaterialSource source);  // "shared_data", "licence", "upload"
+std::optional<MaterialSource> ParseMaterialSource(std::string_view name);
+
+enum class FieldType { kText, kNumber, kDate, kSelect, kBoolean, kIdNumber, kCreditCode, kPhone, kEmail, kAddress };
+const char* FieldTypeName(FieldType type);  // as in API.md: "text", "number", "id_number", ...
+std::optional<FieldType> ParseFieldType(std::string_view name);
+
+// Who may apply for an item.
+enum class ApplicantKind { kPerson, kEnterprise };
+const char* ApplicantKindName(ApplicantKind kind);  // "person", "enterprise"
+
+enum class CentreLevel { kDistrict, kCommunity };
+
+struct Department {
+  std::string code;
+  LocalText name;
+};
+
+struct District {
+  std::string code;  // the administrative division code, e.g. "310115" for Pudong
+  LocalText name;
+};
+
+struct ServiceCentre {
+  std::string code;
+  LocalText name;
+  std::string district;  // District code
+  CentreLevel level = CentreLevel::kDistrict;
+  LocalText address;
+};
+
+struct SelectOption {
+  std::string value;
+  LocalText label;
+};
+
+struct Field {
+  std::string name;  // snake_case key in the application's fields
+  LocalText label;
+  LocalText hint;
+  FieldType type = FieldType::kText;
+  bool required = false;
+  std::vector<SelectOption> options;  // kSelect only
+  std::optional<double> min;          // kNumber: smallest value; kText: shortest length
+  std::optional<double> max;          // kNumber: largest value; kText: longest length
+  std::string pattern;                // kText: an ECMAScript regular expression the whole value matches
+  // Filled from shared data or a licence, never asked from the applicant (C4, C5).
+  std::optional<MaterialSource> source;
+  std::string dataset;                // where a sourced field comes from, e.g. "household_registration"
+};
+
+struct Material {
+  std::string code;
+  LocalText name;
+  MaterialSource source = MaterialSource::kUpload;
+  bool required = true;
+  std::string dataset;  // kSharedData: the dataset; kLicence: the licence type
+};
+
+struct ServiceItem {
+  std::string code;  // e.g. "market.business-licence"
+  LocalText name;
+  LocalText description;
+  std::string department;   // Department code
+  std::string legal_basis;
+  ApplicantKind applicant = ApplicantKind::kPerson;
+  bool instant = false;     // 即办件 when true, 承诺件 otherwise
+  int legal_limit_days = 0;     // working days
+  int promised_limit_days = 0;  // working days, <= legal_limit_days
+  bool fully_online = false;    // 全程网办: never requires presence
+  bool on_the_spot = false;     // can be done at a window while the person waits
+  std::vector<Channel> channels;
+  std::vector<Material> materials;
+  std::vector<Field> fields;
+  LocalText fee;  // "free" or a description of the fee
+  std::vector<std::string> keywords;  // extra search words, zh or en
+  int version = 1;
+
+  const Field* FindField(std::string_view name) const;
+  const Material* FindMaterial(std::string_view code) const;
+  bool HasChannel(Channel channel) const;
+};
+
+enum class BundleRouting { kParallel, kSequential };
+
+struct Bundle {
+  std::string code;  // e.g. "open-a-restaurant"
+  LocalText name;
+  LocalText description;
+  std::vector<std::string> items;  // ServiceItem codes
+  BundleRouting routing = BundleRouting::kParallel;
+  std::string industry_licence;  // optional IndustryLicence type issued when all parts are done
+};
+
+struct CatalogueData {
+  std::vector<Department> departments;
+  std::vector<District> districts;
+  std::vector<ServiceCentre> centres;
+  std::vector<ServiceItem> items;
+  std::vector<Bundle> bundles;
+};
+
+struct ItemQuery {
+  std::string q;           // words in Chinese or English; empty matches everything
+  std::string department;  // exact code or empty
+  std::string district;    // exact code or empty: items offered at a centre of that district
+  size_t offset = 0;
+  size_t limit = 50;
+};
+
+class Catalogue {
+ public:
+  // Builds the indexes. Returns kInvalidArgument when codes repeat or a reference does not resolve
+  // (the loader reports file:line before this; this is the last line of defence).
+  static Result<std::shared_ptr<const Catalogue>> Build(CatalogueData data);
+
+  const std::vector<Department>& departments() const { return data_.departments; }
+  const std::vector<District>& districts() const { return data_.districts; }
+  const std::vector<ServiceCentre>& centres() const { return data_.centres; }
+  const std::vector<ServiceItem>& items() const { return data_.items; }
+  const std::vector<Bundle>& bundles() const { return data_.bundles; }
+
+  const ServiceItem* FindItem(std::string_view code) const;
+  const Bundle* FindBundle(std::string_view code) const;
+  const Department* FindDepartment(std::string_view code) const;
+  const District* FindDistrict(std::string_view code) const;
+  const ServiceCentre* FindCentre(std::string_view code) const;
+
+  // Items matching every word of the query in a name, description, keyword or department name,
+  // in either language, best matches (name hits) first. Returns the page and the total count.
+  std::pair<std::vector<const ServiceItem*>, size_t> Search(const ItemQuery& query) const;
+
+ private:
+  CatalogueData data_;
+  std::map<std::string, size_t, std::less<>> item_index_;
+  std::map<std::string, size_t, std::less<>> bundle_index_;
+  std::map<std::string, size_t, std::less<>> department_index_;
+  std::map<std::string, size_t, std::less<>> district_index_;
+  std::map<std::string, size_t, std::less<>> centre_index_;
+};
+
+}  // namespace tongban::domain

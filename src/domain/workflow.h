@@ -1,0 +1,72 @@
+// The application workflow (PRODUCT.md C4) as a table of (state, action) -> state with the
+// roles allowed to take each action. Pure data and lookups. Thread-safety: immutable.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string_view>
+
+namespace tongban::domain {
+
+enum class ApplicationState {
+  kDraft,
+  kSubmitted,
+  kAccepted,             // 受理
+  kNotAccepted,          // 不予受理 (terminal)
+  kCorrectionRequested,  // 补正
+  kUnderReview,          // resubmitted after correction, back with the reviewer
+  kApproved,
+  kRefused,              // terminal
+  kDelivered,            // 送达
+  kCompleted,            // terminal
+  kWithdrawn,            // terminal
+};
+const char* StateName(ApplicationState state);  // "draft", "submitted", ..., snake_case
+std::optional<ApplicationState> ParseState(std::string_view name);
+bool IsTerminal(ApplicationState state);
+// States whose deadline clock runs (the application waits on the department).
+bool ClockRuns(ApplicationState state);
+
+enum class Action {
+  kSubmit,
+  kAccept,
+  kReject,
+  kRequestCorrection,
+  kResubmit,
+  kApprove,
+  kRefuse,
+  kDeliver,
+  kComplete,
+  kWithdraw,
+};
+const char* ActionName(Action action);  // URL segments: "submit", "accept", "request-correction", ...
+std::optional<Action> ParseAction(std::string_view name);
+
+// The part an actor plays towards one application.
+enum class ActorRole { kApplicant, kClerk, kReviewer };
+
+struct Transition {
+  ApplicationState from;
+  Action action;
+  ApplicationState to;
+  bool applicant;  // the applicant (or an agent with rights) may take it
+  bool clerk;
+  bool reviewer;
+  bool reason_required;
+};
+
+// Every allowed transition; any (state, action) pair not listed is refused.
+std::span<const Transition> TransitionTable();
+
+enum class TransitionCheck { kAllowed, kStateConflict, kRoleDenied };
+
+// kAllowed and the target state when (from, action) is in the table and `role` may take it;
+// kStateConflict when the pair is not in the table; kRoleDenied when only the role is wrong.
+struct TransitionDecision {
+  TransitionCheck check;
+  ApplicationState to;
+  bool reason_required;
+};
+TransitionDecision CheckTransition(ApplicationState from, Action action, ActorRole role);
+
+}  // namespace tongban::domain

@@ -1,0 +1,48 @@
+// Transport-neutral HTTP request and response. Handlers in api/ and web/ see only these, so
+// Beast and Asio stay inside server.cc (fast builds, one place that knows the wire).
+// Thread-safety: plain value types.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace tongban::http {
+
+struct Request {
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // as received: path and query
+  std::string path;    // percent-decoded path without the query
+  std::multimap<std::string, std::string> query;  // decoded query parameters
+  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
+  std::string body;
+  std::string remote_address;  // the peer, or the first X-Forwarded-For hop from a trusted proxy
+  std::string request_id;
+  std::map<std::string, std::string> params;  // path parameters filled by the router ("id")
+
+  // The first header with this (lower-case) name, or "".
+  std::string_view Header(std::string_view lower_name) const;
+  // The first query parameter with this name, or "".
+  std::string Query(std::string_view name) const;
+  // The value of one cookie, or "".
+  std::string Cookie(std::string_view name) const;
+  std::string Param(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Set-Cookie, Location, ...)
+  std::string body;
+
+  void AddHeader(std::string name, std::string value) { headers.emplace_back(std::move(name), std::move(value)); }
+};
+
+// Percent-decodes `text` ('+' as space when `plus_as_space`); invalid escapes are kept as is.
+std::string PercentDecode(std::string_view text, bool plus_as_space);
+// Parses "a=1&b=2" (application/x-www-form-urlencoded or a query string).
+std::multimap<std::string, std::string> ParseFormEncoded(std::string_view text);
+
+}  // namespace tongban::http
