@@ -1,1 +1,124 @@
-// placeholder: being written
+#include "domain/workflow.h"
+
+#include <array>
+
+namespace tongban::domain {
+namespace {
+
+using S = ApplicationState;
+using A = Action;
+
+// The whole workflow. Rows read: from, action, to, applicant, clerk, reviewer, reason required.
+// Correction may be asked before acceptance (一次性告知) or during review; a resubmission goes
+// straight to review because the department has already seen the file once.
+constexpr std::array kTable = {
+    Transition{S::kDraft, A::kSubmit, S::kSubmitted, true, false, false, false},
+    Transition{S::kDraft, A::kWithdraw, S::kWithdrawn, true, false, false, false},
+    Transition{S::kSubmitted, A::kAccept, S::kAccepted, false, true, true, false},
+    Transition{S::kSubmitted, A::kReject, S::kNotAccepted, false, true, true, true},
+    Transition{S::kSubmitted, A::kRequestCorrection, S::kCorrectionRequested, false, true, true, true},
+    Transition{S::kSubmitted, A::kWithdraw, S::kWithdrawn, true, false, false, false},
+    Transition{S::kAccepted, A::kRequestCorrection, S::kCorrectionRequested, false, false, true, true},
+    Transition{S::kAccepted, A::kApprove, S::kApproved, false, false, true, false},
+    Transition{S::kAccepted, A::kRefuse, S::kRefused, false, false, true, true},
+    Transition{S::kAccepted, A::kWithdraw, S::kWithdrawn, true, false, false, false},
+    Transition{S::kCorrectionRequested, A::kResubmit, S::kUnderReview, true, false, false, false},
+    Transition{S::kCorrectionRequested, A::kReject, S::kNotAccepted, false, true, true, true},
+    Transition{S::kCorrectionRequested, A::kWithdraw, S::kWithdrawn, true, false, false, false},
+    Transition{S::kUnderReview, A::kRequestCorrection, S::kCorrectionRequested, false, false, true, true},
+    Transition{S::kUnderReview, A::kApprove, S::kApproved, false, false, true, false},
+    Transition{S::kUnderReview, A::kRefuse, S::kRefused, false, false, true, true},
+    Transition{S::kUnderReview, A::kWithdraw, S::kWithdrawn, true, false, false, false},
+    Transition{S::kApproved, A::kDeliver, S::kDelivered, false, true, true, false},
+    Transition{S::kDelivered, A::kComplete, S::kCompleted, true, true, true, false},
+};
+
+struct StateNameRow {
+  ApplicationState state;
+  const char* name;
+};
+constexpr std::array kStateNames = {
+    StateNameRow{S::kDraft, "draft"},
+    StateNameRow{S::kSubmitted, "submitted"},
+    StateNameRow{S::kAccepted, "accepted"},
+    StateNameRow{S::kNotAccepted, "not_accepted"},
+    StateNameRow{S::kCorrectionRequested, "correction_requested"},
+    StateNameRow{S::kUnderReview, "under_review"},
+    StateNameRow{S::kApproved, "approved"},
+    StateNameRow{S::kRefused, "refused"},
+    StateNameRow{S::kDelivered, "delivered"},
+    StateNameRow{S::kCompleted, "completed"},
+    StateNameRow{S::kWithdrawn, "withdrawn"},
+};
+
+struct ActionNameRow {
+  Action action;
+  const char* name;
+};
+constexpr std::array kActionNames = {
+    ActionNameRow{A::kSubmit, "submit"},
+    ActionNameRow{A::kAccept, "accept"},
+    ActionNameRow{A::kReject, "reject"},
+    ActionNameRow{A::kRequestCorrection, "request-correction"},
+    ActionNameRow{A::kResubmit, "resubmit"},
+    ActionNameRow{A::kApprove, "approve"},
+    ActionNameRow{A::kRefuse, "refuse"},
+    ActionNameRow{A::kDeliver, "deliver"},
+    ActionNameRow{A::kComplete, "complete"},
+    ActionNameRow{A::kWithdraw, "withdraw"},
+};
+
+}  // namespace
+
+const char* StateName(ApplicationState state) {
+  for (const auto& row : kStateNames) {
+    if (row.state == state) return row.name;
+  }
+  return "unknown";
+}
+
+std::optional<ApplicationState> ParseState(std::string_view name) {
+  for (const auto& row : kStateNames) {
+    if (name == row.name) return row.state;
+  }
+  return std::nullopt;
+}
+
+bool IsTerminal(ApplicationState state) {
+  for (const auto& t : kTable) {
+    if (t.from == state) return false;
+  }
+  return true;
+}
+
+bool ClockRuns(ApplicationState state) {
+  return state == S::kSubmitted || state == S::kAccepted || state == S::kUnderReview;
+}
+
+const char* ActionName(Action action) {
+  for (const auto& row : kActionNames) {
+    if (row.action == action) return row.name;
+  }
+  return "unknown";
+}
+
+std::optional<Action> ParseAction(std::string_view name) {
+  for (const auto& row : kActionNames) {
+    if (name == row.name) return row.action;
+  }
+  return std::nullopt;
+}
+
+std::span<const Transition> TransitionTable() { return kTable; }
+
+TransitionDecision CheckTransition(ApplicationState from, Action action, ActorRole role) {
+  for (const auto& t : kTable) {
+    if (t.from != from || t.action != action) continue;
+    const bool allowed = (role == ActorRole::kApplicant && t.applicant) || (role == ActorRole::kClerk && t.clerk) ||
+                         (role == ActorRole::kReviewer && t.reviewer);
+    return {allowed ? TransitionCheck::kAllowed : TransitionCheck::kRoleDenied, t.to, t.reason_required};
+  }
+  return {TransitionCheck::kStateConflict, from, false};
+}
+
+}  // namespace tongban::domain

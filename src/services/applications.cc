@@ -1,1 +1,438 @@
-// placeholder: being written
+#include "services/applications.h"
+
+#include <algorithm>
+
+#include "domain/fields.h"
+
+namespace tongban::services {
+namespace {
+
+using domain::Action;
+using domain::ActorRole;
+using domain::Application;
+using domain::ApplicationState;
+using domain::MaterialSource;
+using domain::MaterialStatus;
+
+constexpr size_t kMaxReasonBytes = 2000;
+
+// What the actor may do with one application, worked out inside the transaction that acts.
+struct Standing {
+  std::vector<ActorRole> roles;
+  bool may_withdraw = false;  // applicants; agents only with the enterprise's permission
+};
+
+Result<Standing> StandingOn(ports::Transaction& tx, const Actor& actor, const Application& app) {
+  const auto& u = actor.user;
+  Standing s;
+  if (app.enterprise.empty()) {
+    if (app.applicant_user_id == u.id || (!u.person_id.empty() && app.person_id == u.person_id)) {
+      s.roles.push_back(ActorRole::kApplicant);
+      s.may_withdraw = true;
+    }
+  } else if (u.HasRole(domain::Role::kEnterpriseAgent)) {
+    auto grant = tx.GetAgentGrant(app.enterprise, u.id);
+    if (!grant.ok() && grant.error().code != ErrorCode::kNotFound) return grant.take_error();
+    if (grant.ok() && grant->may_apply &&
+        (grant->items.empty() || std::find(grant->items.begin(), grant->items.end(), app.item) != grant->items.end())) {
+      s.roles.push_back(ActorRole::kApplicant);
+      s.may_withdraw = grant->may_withdraw;
+    }
+  }
+  if (u.HasRole(domain::Role::kClerk) && ((!u.department.empty() && u.department == app.department) ||
+                                           (!u.centre.empty() && u.centre == app.centre))) {
+    s.roles.push_back(ActorRole::kClerk);
+  }
+  if (u.HasRole(domain::Role::kReviewer) && !u.department.empty() && u.department == app.department) {
+    s.roles.push_back(ActorRole::kReviewer);
+  }
+  return s;
+}
+
+const char* ActorRoleName(ActorRole role) {
+  switch (role) {
+    case ActorRole::kApplicant: return "applicant";
+    case ActorRole::kClerk: return "clerk";
+    case ActorRole::kReviewer: return "reviewer";
+  }
+  return "applicant";
+}
+
+// Loads the application and the actor's standing; kNotFound when the actor has none, so that
+// nobody learns which ids exist.
+Result<std::pair<Application, Standing>> LoadVisible(ports::Transaction& tx, const Actor& actor,
+                                                     const std::string& id) {
+  auto app = tx.GetApplication(id);
+  if (!app.ok()) {
+    if (app.error().code == ErrorCode::kNotFound) return MakeError(ErrorCode::kNotFound, "error.application.not_found");
+    return app.take_error();
+  }
+  TB_ASSIGN_OR_RETURN(Standing standing, StandingOn(tx, actor, *app));
+  if (standing.roles.empty()) return MakeError(ErrorCode::kNotFound, "error.application.not_found");
+  return std::make_pair(std::move(app).value(), std::move(standing));
+}
+
+Error FieldErrors(std::vector<FieldError> errors) {
+  Error e = MakeError(ErrorCode::kInvalidArgument, "error.application.fields");
+  e.fields = std::move(errors);
+  return e;
+}
+
+std::vector<FieldError> MissingUploads(const domain::ServiceItem& item, const Application& app) {
+  std::vector<FieldError> missing;
+  for (const auto& m : item.materials) {
+    if (m.source != MaterialSource::kUpload || !m.required) continue;
+    auto it = std::find_if(app.materials.begin(), app.materials.end(), [&](const auto& a) { return a.code == m.code; });
+    if (it == app.materials.end() || it->status != MaterialStatus::kProvided) {
+      missing.push_back({"materials." + m.code, "error.material.required", ""});
+    }
+  }
+  return missing;
+}
+
+// Validates and applies a complete form for submission; FieldErrors for fields and missing uploads.
+Status CheckComplete(const Context& ctx, const domain::ServiceItem& item, Application& app) {
+  auto errors = domain::ValidateFields(item, app.fields, /*complete=*/true, LocalDate(ctx.clock->Now()));
+  auto missing = MissingUploads(item, app);
+  errors.insert(errors.end(), missing.begin(), missing.end());
+  if (!errors.empty()) return FieldErrors(std::move(errors));
+  return Ok();
+}
+
+domain::Event MakeEvent(const Context& ctx, const Actor& actor, const Application& app, std::string action,
+                        ApplicationState from, ActorRole role, std::string reason) {
+  domain::Event e;
+  e.id = ctx.ids->NewId();
+  e.application_id = app.id;
+  e.seq = app.version;  // one event per write, so the version numbers the history
+  e.action = std::move(action);
+  e.from = from;
+  e.to = app.state;
+  e.actor_user_id = actor.user.id;
+  e.actor_role = ActorRoleName(role);
+  e.channel = actor.channel;
+  e.at = app.updated_at;
+  e.reason = std::move(reason);
+  return e;
+}
+
+bool Editable(ApplicationState state) {
+  return state == ApplicationState::kDraft || state == ApplicationState::kCorrectionRequested;
+}
+
+}  // namespace
+
+std::string SniffContentType(std::string_view c) {
+  if (c.size() >= 5 && c.substr(0, 5) == "%PDF-") return "application/pdf";
+  if (c.size() >= 3 && static_cast<unsigned char>(c[0]) == 0xFF && static_cast<unsigned char>(c[1]) == 0xD8 &&
+      static_cast<unsigned char>(c[2]) == 0xFF) {
+    return "image/jpeg";
+  }
+  if (c.size() >= 8 && c.substr(0, 8) == std::string_view("\x89PNG\r\n\x1a\n", 8)) return "image/png";
+  return "";
+}
+
+Result<Application> CreateApplication(const Context& ctx, const Actor& actor, const CreateApplicationRequest& req) {
+  const auto catalogue = ctx.Catalogue();
+  const domain::ServiceItem* item = catalogue->FindItem(req.item);
+  if (item == nullptr) return MakeError(ErrorCode::kNotFound, "error.item.not_found");
+  const auto& u = actor.user;
+  const bool clerk = u.HasRole(domain::Role::kClerk);
+  if (actor.channel == domain::Channel::kWindow && !clerk) {
+    return MakeError(ErrorCode::kPermissionDenied, "error.application.window_needs_clerk");
+  }
+
+  const Timestamp now = ctx.clock->Now();
+  Application app;
+  app.id = ctx.ids->NewId();
+  app.item = item->code;
+  app.department = item->department;
+  app.applicant_user_id = u.id;
+  app.channel = actor.channel;
+  app.centre = u.centre;
+  app.fields = req.fields;
+  app.created_at = now;
+  app.updated_at = now;
+  app.version = 1;
+  for (const auto& m : item->materials) {
+    domain::AttachedMaterial a;
+    a.code = m.code;
+    // Shared data and licences are fetched by the platform, never asked from the applicant.
+    a.status = m.source == MaterialSource::kUpload ? MaterialStatus::kMissing : MaterialStatus::kToBeFetched;
+    app.materials.push_back(std::move(a));
+  }
+
+  if (item->applicant == domain::ApplicantKind::kEnterprise) {
+    if (req.enterprise.empty()) return MakeError(ErrorCode::kInvalidArgument, "error.application.enterprise_required");
+    app.enterprise = req.enterprise;
+  } else if (!req.on_behalf_of.empty()) {
+    if (!clerk) return MakeError(ErrorCode::kPermissionDenied, "error.application.on_behalf_needs_clerk");
+    app.person_id = req.on_behalf_of;
+  } else {
+    if (u.person_id.empty()) return MakeError(ErrorCode::kPermissionDenied, "error.application.person_only");
+    app.person_id = u.person_id;
+  }
+
+  const Date today = LocalDate(now);
+  auto errors = domain::ValidateFields(*item, app.fields, req.submit, today);
+  if (req.submit) {
+    auto missing = MissingUploads(*item, app);
+    errors.insert(errors.end(), missing.begin(), missing.end());
+  }
+  if (!errors.empty()) return FieldErrors(std::move(errors));
+
+  if (req.submit) {
+    app.state = ApplicationState::kSubmitted;
+    app.submitted_at = now;
+    app.deadline = ctx.WorkingDays()->AddWorkingDays(today, item->promised_limit_days);
+  }
+
+  TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
+    if (!app.enterprise.empty()) {
+      TB_ASSIGN_OR_RETURN(Standing s, StandingOn(tx, actor, app));
+      if (std::find(s.roles.begin(), s.roles.end(), ActorRole::kApplicant) == s.roles.end()) {
+        return MakeError(ErrorCode::kPermissionDenied, "error.application.no_agent_rights");
+      }
+    } else if (!req.on_behalf_of.empty()) {
+      auto person = tx.GetPerson(req.on_behalf_of);
+      if (!person.ok()) {
+        return person.error().code == ErrorCode::kNotFound
+                   ? MakeError(ErrorCode::kInvalidArgument, "error.application.person_unknown")
+                   : person.take_error();
+      }
+    }
+    TB_RETURN_IF_ERROR(tx.InsertApplication(app));
+    const auto role = req.on_behalf_of.empty() ? ActorRole::kApplicant : ActorRole::kClerk;
+    return tx.InsertEvent(MakeEvent(ctx, actor, app, req.submit ? "submit" : "create", ApplicationState::kDraft, role, ""));
+  }));
+  return app;
+}
+
+Result<Application> UpdateFields(const Context& ctx, const Actor& actor, const std::string& id,
+                                 std::map<std::string, std::string> fields) {
+  const auto catalogue = ctx.Catalogue();
+  Application out;
+  TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
+    TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(tx, actor, id));
+    auto& [app, standing] = loaded;
+    if (std::find(standing.roles.begin(), standing.roles.end(), ActorRole::kApplicant) == standing.roles.end()) {
+      return MakeError(ErrorCode::kPermissionDenied, "error.application.not_applicant");
+    }
+    if (!Editable(app.state)) return MakeError(ErrorCode::kConflict, "error.application.not_editable");
+    const domain::ServiceItem* item = catalogue->FindItem(app.item);
+    if (item == nullptr) return MakeError(ErrorCode::kInternal, "item vanished from the catalogue");
+    auto errors = domain::ValidateFields(*item, fields, /*complete=*/false, LocalDate(ctx.clock->Now()));
+    if (!errors.empty()) return FieldErrors(std::move(errors));
+    app.fields = std::move(fields);
+    app.version += 1;
+    app.updated_at = ctx.clock->Now();
+    TB_RETURN_IF_ERROR(tx.UpdateApplication(app));
+    TB_RETURN_IF_ERROR(tx.InsertEvent(MakeEvent(ctx, actor, app, "update", app.state, ActorRole::kApplicant, "")));
+    out = app;
+    return Ok();
+  }));
+  return out;
+}
+
+Result<Application> Act(const Context& ctx, const Actor& actor, const std::string& id, const ActRequest& req) {
+  const auto catalogue = ctx.Catalogue();
+  const auto calendar = ctx.WorkingDays();
+  std::string reason = req.reason;
+  reason.erase(0, reason.find_first_not_of(" \t\r\n"));
+  reason.erase(reason.find_last_not_of(" \t\r\n") + 1);
+  if (reason.size() > kMaxReasonBytes) return MakeError(ErrorCode::kInvalidArgument, "error.action.reason_too_long");
+
+  Application out;
+  TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
+    TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(tx, actor, id));
+    auto& [app, standing] = loaded;
+    const domain::ServiceItem* item = catalogue->FindItem(app.item);
+    if (item == nullptr) return MakeError(ErrorCode::kInternal, "item vanished from the catalogue");
+
+    std::optional<domain::TransitionDecision> decision;
+    ActorRole role = ActorRole::kApplicant;
+    bool role_denied = false;
+    for (ActorRole r : standing.roles) {
+      auto d = domain::CheckTransition(app.state, req.action, r);
+      if (d.check == domain::TransitionCheck::kAllowed) {
+        decision = d;
+        role = r;
+        break;
+      }
+      role_denied = role_denied || d.check == domain::TransitionCheck::kRoleDenied;
+    }
+    if (!decision) {
+      return role_denied ? MakeError(ErrorCode::kPermissionDenied, "error.action.role")
+                         : MakeError(ErrorCode::kConflict, "error.action.state");
+    }
+    if (req.action == Action::kWithdraw && role == ActorRole::kApplicant && !standing.may_withdraw) {
+      return MakeError(ErrorCode::kPermissionDenied, "error.action.no_withdraw_right");
+    }
+    if (decision->reason_required && reason.empty()) {
+      return MakeError(ErrorCode::kInvalidArgument, "error.action.reason_required");
+    }
+    if (req.in_person && item->fully_online) {
+      return MakeError(ErrorCode::kInvalidArgument, "error.action.fully_online_no_presence");
+    }
+    if (req.fields) {
+      if (!Editable(app.state)) return MakeError(ErrorCode::kConflict, "error.application.not_editable");
+      app.fields = *req.fields;
+    }
+
+    const Timestamp now = ctx.clock->Now();
+    const Date today = LocalDate(now);
+    if (req.action == Action::kSubmit || req.action == Action::kResubmit) {
+      TB_RETURN_IF_ERROR(CheckComplete(ctx, *item, app));
+    }
+    if (req.action == Action::kSubmit) {
+      app.submitted_at = now;
+      app.deadline = calendar->AddWorkingDays(today, item->promised_limit_days);
+    } else if (req.action == Action::kResubmit && app.deadline) {
+      // The time spent waiting for the correction does not count against the department.
+      const Date asked = LocalDate(app.updated_at);
+      app.deadline = calendar->AddWorkingDays(*app.deadline, calendar->WorkingDaysBetween(asked, today));
+    }
+    const ApplicationState from = app.state;
+    app.state = decision->to;
+    app.version += 1;
+    app.updated_at = now;
+    TB_RETURN_IF_ERROR(tx.UpdateApplication(app));
+    std::string event_reason = reason;
+    if (req.in_person) event_reason = "[in person] " + event_reason;
+    TB_RETURN_IF_ERROR(tx.InsertEvent(MakeEvent(ctx, actor, app, domain::ActionName(req.action), from, role, event_reason)));
+    out = app;
+    return Ok();
+  }));
+  return out;
+}
+
+Result<Application> AttachUpload(const Context& ctx, const Actor& actor, const std::string& id,
+                                 const std::string& material, const std::string& file_name,
+                                 const std::string& content) {
+  if (content.size() > kMaxUploadBytes) return MakeError(ErrorCode::kPayloadTooLarge, "error.upload.too_large");
+  if (content.empty()) return MakeError(ErrorCode::kInvalidArgument, "error.upload.empty");
+  const std::string type = SniffContentType(content);
+  if (type.empty()) return MakeError(ErrorCode::kInvalidArgument, "error.upload.type");
+  const auto catalogue = ctx.Catalogue();
+  ports::Blob blob{ctx.hasher->Sha256Hex(content), type, content};
+  Application out;
+  TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
+    TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(tx, actor, id));
+    auto& [app, standing] = loaded;
+    if (std::find(standing.roles.begin(), standing.roles.end(), ActorRole::kApplicant) == standing.roles.end() &&
+        std::find(standing.roles.begin(), standing.roles.end(), ActorRole::kClerk) == standing.roles.end()) {
+      return MakeError(ErrorCode::kPermissionDenied, "error.application.not_applicant");
+    }
+    if (!Editable(app.state)) return MakeError(ErrorCode::kConflict, "error.application.not_editable");
+    const domain::ServiceItem* item = catalogue->FindItem(app.item);
+    const domain::Material* m = item ? item->FindMaterial(material) : nullptr;
+    if (m == nullptr) return MakeError(ErrorCode::kNotFound, "error.material.not_found");
+    if (m->source != MaterialSource::kUpload) return MakeError(ErrorCode::kInvalidArgument, "error.material.not_asked");
+    TB_RETURN_IF_ERROR(tx.PutBlob(blob));
+    for (auto& a : app.materials) {
+      if (a.code != material) continue;
+      a.status = MaterialStatus::kProvided;
+      a.blob_sha256 = blob.sha256;
+      a.content_type = type;
+      a.file_name = file_name.substr(0, 200);
+      a.size = static_cast<int64_t>(content.size());
+    }
+    app.version += 1;
+    app.updated_at = ctx.clock->Now();
+    TB_RETURN_IF_ERROR(tx.UpdateApplication(app));
+    TB_RETURN_IF_ERROR(tx.InsertEvent(MakeEvent(ctx, actor, app, "upload", app.state, standing.roles.front(), material)));
+    out = app;
+    return Ok();
+  }));
+  return out;
+}
+
+Result<ports::Blob> GetUpload(const Context& ctx, const Actor& actor, const std::string& id,
+                              const std::string& material) {
+  ports::Blob out;
+  TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
+    TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(tx, actor, id));
+    const auto& app = loaded.first;
+    auto it = std::find_if(app.materials.begin(), app.materials.end(),
+                           [&](const auto& a) { return a.code == material && a.status == MaterialStatus::kProvided; });
+    if (it == app.materials.end()) return MakeError(ErrorCode::kNotFound, "error.material.not_found");
+    TB_ASSIGN_OR_RETURN(out, tx.GetBlob(it->blob_sha256));
+    return Ok();
+  }));
+  return out;
+}
+
+Result<Application> GetApplication(const Context& ctx, const Actor& actor, const std::string& id) {
+  Application out;
+  TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
+    TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(tx, actor, id));
+    out = std::move(loaded.first);
+    return Ok();
+  }));
+  return out;
+}
+
+Result<std::vector<domain::Event>> ListEvents(const Context& ctx, const Actor& actor, const std::string& id) {
+  std::vector<domain::Event> out;
+  TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
+    TB_RETURN_IF_ERROR(LoadVisible(tx, actor, id));
+    TB_ASSIGN_OR_RETURN(out, tx.ListEvents(id));
+    return Ok();
+  }));
+  return out;
+}
+
+Result<ports::ApplicationPage> ListApplications(const Context& ctx, const Actor& actor, const ListRequest& req) {
+  const auto& u = actor.user;
+  ports::ApplicationQuery q;
+  q.state = req.state;
+  q.item = req.item;
+  q.page_token = req.page_token;
+  q.limit = std::clamp(req.limit, 1, 100);
+  ports::ApplicationPage out;
+  TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
+    if (!req.enterprise.empty()) {
+      auto grant = tx.GetAgentGrant(req.enterprise, u.id);
+      if (!grant.ok()) return MakeError(ErrorCode::kPermissionDenied, "error.application.no_agent_rights");
+      q.enterprise = req.enterprise;
+    } else if (u.kind == domain::UserKind::kOfficial) {
+      if (!u.department.empty()) {
+        q.department = u.department;
+      } else if (!u.centre.empty()) {
+        q.centre = u.centre;
+      } else {
+        return MakeError(ErrorCode::kPermissionDenied, "error.application.no_scope");
+      }
+    } else if (!u.person_id.empty()) {
+      q.person_id = u.person_id;
+    } else {
+      q.applicant_user_id = u.id;
+    }
+    TB_ASSIGN_OR_RETURN(out, tx.ListApplications(q));
+    return Ok();
+  }));
+  return out;
+}
+
+std::vector<Action> AvailableActions(const Context& ctx, const Actor& actor, const Application& app) {
+  std::vector<Action> out;
+  Standing standing;
+  auto computed = ctx.store->Read([&](ports::Transaction& tx) -> Status {
+    TB_ASSIGN_OR_RETURN(standing, StandingOn(tx, actor, app));
+    return Ok();
+  });
+  if (!computed.ok()) return out;
+  for (const auto& t : domain::TransitionTable()) {
+    if (t.from != app.state) continue;
+    for (ActorRole r : standing.roles) {
+      if (domain::CheckTransition(app.state, t.action, r).check == domain::TransitionCheck::kAllowed &&
+          std::find(out.begin(), out.end(), t.action) == out.end() &&
+          !(t.action == Action::kWithdraw && r == ActorRole::kApplicant && !standing.may_withdraw)) {
+        out.push_back(t.action);
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace tongban::services

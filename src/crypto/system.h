@@ -1,0 +1,42 @@
+// The system implementations of the ports in ports/system.h: the real clock, libsodium random
+// ids and tokens, argon2id password hashing, OpenSSL SHA-256.
+// Thread-safety: every class here is safe to use from every thread.
+#pragma once
+
+#include "ports/system.h"
+
+namespace tongban::crypto {
+
+// Initialises libsodium; call once at start before any other function here. False on failure.
+bool InitCrypto();
+
+class SystemClock final : public ports::Clock {
+ public:
+  Timestamp Now() const override;
+};
+
+class SodiumIdGenerator final : public ports::IdGenerator {
+ public:
+  std::string NewId() override;
+  std::string NewToken() override;
+};
+
+class SodiumHasher final : public ports::Hasher {
+ public:
+  // `interactive` picks libsodium's interactive argon2id limits (for logins); the moderate limits
+  // are stronger but take ~0.5 s per hash.
+  explicit SodiumHasher(bool interactive = true) : interactive_(interactive) {}
+  std::string HashPassword(std::string_view password) override;
+  bool VerifyPassword(std::string_view password, const std::string& encoded) override;
+  std::string Sha256Hex(std::string_view data) override;
+
+ private:
+  bool interactive_;
+};
+
+// SHA-256 of `data` as lower-case hex.
+std::string Sha256Hex(std::string_view data);
+// Base64url without padding.
+std::string Base64UrlEncode(std::string_view data);
+
+}  // namespace tongban::crypto

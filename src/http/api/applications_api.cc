@@ -1,0 +1,197 @@
+// The applications routes of API.md: create, read, list, events, actions, uploads.
+#include <charconv>
+
+#include "http/api/handlers.h"
+#include "services/applications.h"
+
+namespace tongban::http::api {
+namespace {
+
+Date Today(const HttpDeps& deps) { return LocalDate(deps.ctx->clock->Now()); }
+
+Response AppResponse(const HttpDeps& deps, int status, const domain::Application& app) {
+  return JsonResponse(status, ToJson(app, Today(deps)));
+}
+
+// Applies "channel" from a JSON body to the actor. kInvalidArgument for an unknown channel.
+Status ApplyChannel(const Json& body, services::Actor& actor) {
+  TB_ASSIGN_OR_RETURN(std::string channel, OptionalString(body, "channel"));
+  if (channel.empty()) return Ok();
+  auto parsed = domain::ParseChannel(channel);
+  if (!parsed) {
+    Error e = MakeError(ErrorCode::kInvalidArgument, "error.channel.unknown");
+    e.fields.push_back({"channel", "error.channel.unknown", channel});
+    return e;
+  }
+  actor.channel = *parsed;
+  return Ok();
+}
+
+Result<std::optional<std::map<std::string, std::string>>> OptionalFields(const Json& body) {
+  auto it = body.find("fields");
+  if (it == body.end() || it->is_null()) return std::optional<std::map<std::string, std::string>>();
+  if (!it->is_object()) {
+    Error e = MakeError(ErrorCode::kInvalidArgument, "error.json.type");
+    e.fields.push_back({"fields", "error.json.type", "fields"});
+    return e;
+  }
+  TB_ASSIGN_OR_RETURN(auto values, FieldValues(*it));
+  return std::optional<std::map<std::string, std::string>>(std::move(values));
+}
+
+Result<bool> OptionalBool(const Json& body, const char* name) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) return false;
+  if (!it->is_boolean()) {
+    Error e = MakeError(ErrorCode::kInvalidArgument, "error.json.type");
+    e.fields.push_back({name, "error.json.type", name});
+    return e;
+  }
+  return it->get<bool>();
+}
+
+Response Create(const HttpDeps& deps, Request& req) {
+  auto caller = RequireCaller(deps, req, /*write=*/true);
+  if (!caller.ok()) return ErrorResponse(deps, req, caller.error());
+  auto body = ParseObject(req.body);
+  if (!body.ok()) return ErrorResponse(deps, req, body.error());
+  services::CreateApplicationRequest create;
+  auto status = [&]() -> Status {
+    TB_RETURN_IF_ERROR(ApplyChannel(*body, caller->actor));
+    TB_ASSIGN_OR_RETURN(create.item, OptionalString(*body, "item"));
+    TB_ASSIGN_OR_RETURN(std::string bundle, OptionalString(*body, "bundle"));
+    if (!bundle.empty()) return MakeError(ErrorCode::kInvalidArgument, "error.bundle.not_yet");
+    if (create.item.empty()) return MakeError(ErrorCode::kInvalidArgument, "error.application.item_required");
+    TB_ASSIGN_OR_RETURN(create.on_behalf_of, OptionalString(*body, "on_behalf_of"));
+    TB_ASSIGN_OR_RETURN(create.enterprise, OptionalString(*body, "enterprise"));
+    TB_ASSIGN_OR_RETURN(bool draft, OptionalBool(*body, "draft"));
+    create.submit = !draft;
+    TB_ASSIGN_OR_RETURN(auto fields, OptionalFields(*body));
+    if (fields) create.fields = std::move(*fields);
+    return Ok();
+  }();
+  if (!status.ok()) return ErrorResponse(deps, req, status.error());
+  auto app = services::CreateApplication(*deps.ctx, caller->actor, create);
+  if (!app.ok()) return ErrorResponse(deps, req, app.error());
+  Response res = AppResponse(deps, 201, *app);
+  res.AddHeader("Location", "/api/v1/applications/" + app->id);
+  return res;
+}
+
+Response List(const HttpDeps& deps, Request& req) {
+  auto caller = RequireCaller(deps, req, /*write=*/false);
+  if (!caller.ok()) return ErrorResponse(deps, req, caller.error());
+  services::ListRequest list;
+  const std::string state = req.Query("state");
+  if (!state.empty()) {
+    list.state = domain::ParseState(state);
+    if (!list.state) return ErrorResponse(deps, req, MakeError(ErrorCode::kInvalidArgument, "error.state.unknown"));
+  }
+  list.item = req.Query("item");
+  list.enterprise = req.Query("enterprise");
+  list.page_token = req.Query("page_token");
+  const std::string size = req.Query("page_size");
+  if (!size.empty()) {
+    auto [p, ec] = std::from_chars(size.data(), size.data() + size.size(), list.limit);
+    if (ec != std::errc() || p != size.data() + size.size() || list.limit < 1 || list.limit > 100) {
+      return ErrorResponse(deps, req, MakeError(ErrorCode::kInvalidArgument, "error.page_size"));
+    }
+  }
+  auto page = services::ListApplications(*deps.ctx, caller->actor, list);
+  if (!page.ok()) return ErrorResponse(deps, req, page.error());
+  Json items = Json::array();
+  const Date today = Today(deps);
+  for (const auto& app : page->applications) items.push_back(ToJson(app, today));
+  return JsonResponse(200, Json{{"items", std::move(items)},
+                                {"next_page_token", page->next_page_token.empty() ? Json(nullptr)
+                                                                                  : Json(page->next_page_token)}});
+}
+
+Response Act(const HttpDeps& deps, Request& req) {
+  auto caller = RequireCaller(deps, req, /*write=*/true);
+  if (!caller.ok()) return ErrorResponse(deps, req, caller.error());
+  auto action = domain::ParseAction(req.Param("action"));
+  if (!action) return ErrorResponse(deps, req, MakeError(ErrorCode::kNotFound, "error.action.unknown"));
+  services::ActRequest act;
+  act.action = *action;
+  if (!req.body.empty()) {
+    auto body = ParseObject(req.body);
+    if (!body.ok()) return ErrorResponse(deps, req, body.error());
+    auto status = [&]() -> Status {
+      TB_RETURN_IF_ERROR(ApplyChannel(*body, caller->actor));
+      TB_ASSIGN_OR_RETURN(act.reason, OptionalString(*body, "reason"));
+      TB_ASSIGN_OR_RETURN(act.in_person, OptionalBool(*body, "in_person"));
+      TB_ASSIGN_OR_RETURN(act.fields, OptionalFields(*body));
+      return Ok();
+    }();
+    if (!status.ok()) return ErrorResponse(deps, req, status.error());
+  }
+  auto app = services::Act(*deps.ctx, caller->actor, req.Param("id"), act);
+  if (!app.ok()) return ErrorResponse(deps, req, app.error());
+  return AppResponse(deps, 200, *app);
+}
+
+}  // namespace
+
+void RegisterApplicationRoutes(Router& router, const HttpDeps& deps) {
+  router.Add("POST", "/api/v1/applications", [&deps](Request& req) { return Create(deps, req); });
+  router.Add("GET", "/api/v1/applications", [&deps](Request& req) { return List(deps, req); });
+  router.Add("POST", "/api/v1/applications/{id}/actions/{action}", [&deps](Request& req) { return Act(deps, req); });
+
+  router.Add("GET", "/api/v1/applications/{id}", [&deps](Request& req) {
+    auto caller = RequireCaller(deps, req, /*write=*/false);
+    if (!caller.ok()) return ErrorResponse(deps, req, caller.error());
+    auto app = services::GetApplication(*deps.ctx, caller->actor, req.Param("id"));
+    if (!app.ok()) return ErrorResponse(deps, req, app.error());
+    return AppResponse(deps, 200, *app);
+  });
+
+  router.Add("PATCH", "/api/v1/applications/{id}", [&deps](Request& req) {
+    auto caller = RequireCaller(deps, req, /*write=*/true);
+    if (!caller.ok()) return ErrorResponse(deps, req, caller.error());
+    auto body = ParseObject(req.body);
+    if (!body.ok()) return ErrorResponse(deps, req, body.error());
+    auto fields = OptionalFields(*body);
+    if (!fields.ok()) return ErrorResponse(deps, req, fields.error());
+    if (!fields->has_value()) {
+      return ErrorResponse(deps, req, MakeError(ErrorCode::kInvalidArgument, "error.application.fields_required"));
+    }
+    auto app = services::UpdateFields(*deps.ctx, caller->actor, req.Param("id"), std::move(**fields));
+    if (!app.ok()) return ErrorResponse(deps, req, app.error());
+    return AppResponse(deps, 200, *app);
+  });
+
+  router.Add("GET", "/api/v1/applications/{id}/events", [&deps](Request& req) {
+    auto caller = RequireCaller(deps, req, /*write=*/false);
+    if (!caller.ok()) return ErrorResponse(deps, req, caller.error());
+    auto events = services::ListEvents(*deps.ctx, caller->actor, req.Param("id"));
+    if (!events.ok()) return ErrorResponse(deps, req, events.error());
+    Json items = Json::array();
+    for (const auto& e : *events) items.push_back(ToJson(e));
+    return JsonResponse(200, Json{{"items", std::move(items)}, {"next_page_token", nullptr}});
+  });
+
+  // Uploads: the raw file as the body; its type is judged by content, never by name or header.
+  router.Add("PUT", "/api/v1/applications/{id}/materials/{code}", [&deps](Request& req) {
+    auto caller = RequireCaller(deps, req, /*write=*/true);
+    if (!caller.ok()) return ErrorResponse(deps, req, caller.error());
+    const std::string file_name = PercentDecode(req.Header("x-file-name"), false);
+    auto app = services::AttachUpload(*deps.ctx, caller->actor, req.Param("id"), req.Param("code"), file_name, req.body);
+    if (!app.ok()) return ErrorResponse(deps, req, app.error());
+    return AppResponse(deps, 200, *app);
+  });
+
+  router.Add("GET", "/api/v1/applications/{id}/materials/{code}", [&deps](Request& req) {
+    auto caller = RequireCaller(deps, req, /*write=*/false);
+    if (!caller.ok()) return ErrorResponse(deps, req, caller.error());
+    auto blob = services::GetUpload(*deps.ctx, caller->actor, req.Param("id"), req.Param("code"));
+    if (!blob.ok()) return ErrorResponse(deps, req, blob.error());
+    Response res;
+    res.content_type = blob->content_type;
+    res.body = std::move(blob->data);
+    res.AddHeader("Content-Disposition", "attachment");
+    return res;
+  });
+}
+
+}  // namespace tongban::http::api

@@ -1,0 +1,175 @@
+#include "http/api/json.h"
+
+#include <fmt/format.h>
+
+namespace tongban::http::api {
+
+Json ToJson(const domain::LocalText& text) { return Json{{"zh", text.zh}, {"en", text.en}}; }
+
+Json ToJson(const domain::Department& d) { return Json{{"code", d.code}, {"name", ToJson(d.name)}}; }
+
+Json ToJson(const domain::District& d) { return Json{{"code", d.code}, {"name", ToJson(d.name)}}; }
+
+Json ToJson(const domain::ServiceCentre& c) {
+  return Json{{"code", c.code},
+              {"name", ToJson(c.name)},
+              {"district", c.district},
+              {"level", c.level == domain::CentreLevel::kDistrict ? "district" : "community"},
+              {"address", ToJson(c.address)}};
+}
+
+Json ToJson(const domain::ServiceItem& item) {
+  Json materials = Json::array();
+  for (const auto& m : item.materials) {
+    Json j{{"code", m.code}, {"name", ToJson(m.name)}, {"source", domain::MaterialSourceName(m.source)},
+           {"required", m.required}};
+    if (!m.dataset.empty()) j["dataset"] = m.dataset;
+    materials.push_back(std::move(j));
+  }
+  Json fields = Json::array();
+  for (const auto& f : item.fields) {
+    Json j{{"name", f.name}, {"label", ToJson(f.label)}, {"type", domain::FieldTypeName(f.type)},
+           {"required", f.required}};
+    if (!f.hint.zh.empty() || !f.hint.en.empty()) j["hint"] = ToJson(f.hint);
+    if (f.type == domain::FieldType::kSelect) {
+      Json options = Json::array();
+      for (const auto& o : f.options) options.push_back(Json{{"value", o.value}, {"label", ToJson(o.label)}});
+      j["options"] = std::move(options);
+    }
+    if (f.min) j["min"] = *f.min;
+    if (f.max) j["max"] = *f.max;
+    if (!f.pattern.empty()) j["pattern"] = f.pattern;
+    if (f.source) {
+      j["source"] = domain::MaterialSourceName(*f.source);
+      j["dataset"] = f.dataset;
+    }
+    fields.push_back(std::move(j));
+  }
+  Json channels = Json::array();
+  for (auto c : item.channels) channels.push_back(domain::ChannelName(c));
+  return Json{{"code", item.code},
+              {"name", ToJson(item.name)},
+              {"description", ToJson(item.description)},
+              {"department", item.department},
+              {"legal_basis", item.legal_basis},
+              {"applicant", domain::ApplicantKindName(item.applicant)},
+              {"instant", item.instant},
+              {"fully_online", item.fully_online},
+              {"on_the_spot", item.on_the_spot},
+              {"legal_limit_days", item.legal_limit_days},
+              {"promised_limit_days", item.promised_limit_days},
+              {"channels", std::move(channels)},
+              {"materials", std::move(materials)},
+              {"fields", std::move(fields)},
+              {"fee", ToJson(item.fee)},
+              {"version", item.version}};
+}
+
+Json ToJson(const domain::Bundle& b) {
+  return Json{{"code", b.code},
+              {"name", ToJson(b.name)},
+              {"description", ToJson(b.description)},
+              {"items", b.items},
+              {"routing", b.routing == domain::BundleRouting::kParallel ? "parallel" : "sequential"},
+              {"industry_licence", b.industry_licence}};
+}
+
+Json ToJson(const domain::Application& app, Date today) {
+  Json materials = Json::array();
+  for (const auto& m : app.materials) {
+    Json j{{"code", m.code}, {"status", domain::MaterialStatusName(m.status)}};
+    if (m.status == domain::MaterialStatus::kProvided) {
+      j["content_type"] = m.content_type;
+      j["file_name"] = m.file_name;
+      j["size"] = m.size;
+      j["sha256"] = m.blob_sha256;
+    }
+    materials.push_back(std::move(j));
+  }
+  Json j{{"id", app.id},
+         {"item", app.item},
+         {"department", app.department},
+         {"state", domain::StateName(app.state)},
+         {"channel", domain::ChannelName(app.channel)},
+         {"fields", app.fields},
+         {"materials", std::move(materials)},
+         {"created_at", FormatRfc3339(app.created_at)},
+         {"updated_at", FormatRfc3339(app.updated_at)},
+         {"submitted_at", app.submitted_at ? Json(FormatRfc3339(*app.submitted_at)) : Json(nullptr)},
+         {"deadline", app.deadline ? Json(FormatIsoDate(*app.deadline)) : Json(nullptr)},
+         {"overdue", domain::IsOverdue(app, today)},
+         {"version", app.version}};
+  Json applicant{{"user_id", app.applicant_user_id}};
+  if (!app.person_id.empty()) applicant["person_id"] = app.person_id;
+  if (!app.enterprise.empty()) applicant["enterprise"] = app.enterprise;
+  j["applicant"] = std::move(applicant);
+  if (!app.centre.empty()) j["centre"] = app.centre;
+  return j;
+}
+
+Json ToJson(const domain::Event& e) {
+  return Json{{"id", e.id},
+              {"seq", e.seq},
+              {"action", e.action},
+              {"from", domain::StateName(e.from)},
+              {"to", domain::StateName(e.to)},
+              {"actor", e.actor_user_id},
+              {"actor_role", e.actor_role},
+              {"channel", domain::ChannelName(e.channel)},
+              {"time", FormatRfc3339(e.at)},
+              {"reason", e.reason}};
+}
+
+Json ToJson(const domain::User& u) {
+  Json roles = Json::array();
+  for (auto r : u.roles) roles.push_back(domain::RoleName(r));
+  Json j{{"id", u.id}, {"username", u.username}, {"kind", domain::UserKindName(u.kind)}, {"roles", std::move(roles)},
+         {"name", u.display_name}};
+  if (!u.department.empty()) j["department"] = u.department;
+  if (!u.centre.empty()) j["centre"] = u.centre;
+  return j;
+}
+
+Result<Json> ParseObject(const std::string& body) {
+  Json j = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return MakeError(ErrorCode::kInvalidArgument, "error.json.malformed");
+  if (!j.is_object()) return MakeError(ErrorCode::kInvalidArgument, "error.json.not_object");
+  return j;
+}
+
+Result<std::map<std::string, std::string>> FieldValues(const Json& object) {
+  std::map<std::string, std::string> out;
+  std::vector<FieldError> errors;
+  for (const auto& [name, value] : object.items()) {
+    if (value.is_string()) {
+      out[name] = value.get<std::string>();
+    } else if (value.is_boolean()) {
+      out[name] = value.get<bool>() ? "true" : "false";
+    } else if (value.is_number_integer()) {
+      out[name] = std::to_string(value.get<int64_t>());
+    } else if (value.is_number()) {
+      out[name] = fmt::format("{}", value.get<double>());
+    } else if (!value.is_null()) {
+      errors.push_back({name, "error.field.type", ""});
+    }
+  }
+  if (!errors.empty()) {
+    Error e = MakeError(ErrorCode::kInvalidArgument, "error.application.fields");
+    e.fields = std::move(errors);
+    return e;
+  }
+  return out;
+}
+
+Result<std::string> OptionalString(const Json& object, const char* name) {
+  auto it = object.find(name);
+  if (it == object.end() || it->is_null()) return std::string();
+  if (!it->is_string()) {
+    Error e = MakeError(ErrorCode::kInvalidArgument, "error.json.type");
+    e.fields.push_back({name, "error.json.type", name});
+    return e;
+  }
+  return it->get<std::string>();
+}
+
+}  // namespace tongban::http::api

@@ -1,0 +1,38 @@
+// JSON views of domain values for the API (snake_case, RFC 3339 times, API.md shapes), and
+// parsing helpers for request bodies. Thread-safety: pure functions.
+#pragma once
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "common/result.h"
+#include "domain/account.h"
+#include "domain/application.h"
+#include "domain/catalogue.h"
+
+namespace tongban::http::api {
+
+using Json = nlohmann::json;
+
+Json ToJson(const domain::LocalText& text);
+Json ToJson(const domain::Department& d);
+Json ToJson(const domain::District& d);
+Json ToJson(const domain::ServiceCentre& c);
+Json ToJson(const domain::ServiceItem& item);
+Json ToJson(const domain::Bundle& bundle);
+Json ToJson(const domain::Application& app, Date today);
+Json ToJson(const domain::Event& event);
+Json ToJson(const domain::User& user);
+
+// Parses a request body that must be a JSON object. kInvalidArgument ("error.json.malformed" or
+// "error.json.not_object") otherwise.
+Result<Json> ParseObject(const std::string& body);
+// Form values from a JSON object: strings as they are, numbers and booleans as canonical text,
+// null skipped; arrays and objects are a FieldError (error.field.type) for that name.
+Result<std::map<std::string, std::string>> FieldValues(const Json& object);
+// An optional string member; kInvalidArgument ("error.json.type", detail = name) when present
+// with another type.
+Result<std::string> OptionalString(const Json& object, const char* name);
+
+}  // namespace tongban::http::api

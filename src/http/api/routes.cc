@@ -1,0 +1,74 @@
+#include <fstream>
+#include <sstream>
+
+#include "http/api/handlers.h"
+
+namespace tongban::http {
+
+int HttpStatus(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidArgument: return 400;
+    case ErrorCode::kUnauthenticated: return 401;
+    case ErrorCode::kPermissionDenied: return 403;
+    case ErrorCode::kNotFound: return 404;
+    case ErrorCode::kConflict: return 409;
+    case ErrorCode::kPayloadTooLarge: return 413;
+    case ErrorCode::kResourceExhausted: return 429;
+    case ErrorCode::kUnavailable: return 503;
+    case ErrorCode::kInternal: return 500;
+  }
+  return 500;
+}
+
+Response ErrorResponse(const HttpDeps& deps, const Request& req, const Error& error) {
+  const auto lang = RequestLanguage(req);
+  // Internal messages are for operators, not for people: log them, answer a generic text.
+  const std::string message = error.code == ErrorCode::kInternal ? deps.i18n->T(lang, "error.internal")
+                                                                  : deps.i18n->T(lang, error.message);
+  api::Json body{{"code", ErrorCodeName(error.code)}, {"message", message}, {"request_id", req.request_id}};
+  if (!error.fields.empty()) {
+    api::Json fields = api::Json::array();
+    for (const auto& f : error.fields) {
+      fields.push_back({{"field", f.field}, {"code", f.message_key}, {"message", deps.i18n->T(lang, f.message_key, f.detail)}});
+    }
+    body["fields"] = std::move(fields);
+  }
+  Response res = api::JsonResponse(HttpStatus(error.code), api::Json{{"error", std::move(body)}});
+  if (error.code == ErrorCode::kUnauthenticated) res.AddHeader("WWW-Authenticate", "Bearer");
+  return res;
+}
+
+void RegisterApiRoutes(Router& router, const HttpDeps& deps) {
+  api::RegisterCatalogueRoutes(router, deps);
+  api::RegisterSessionRoutes(router, deps);
+  api::RegisterApplicationRoutes(router, deps);
+
+  std::ifstream in(deps.web.openapi_path);
+  std::ostringstream openapi;
+  openapi << in.rdbuf();
+  const std::string document = openapi.str();
+  router.Add("GET", "/api/v1/openapi.json", [document](Request&) {
+    Response res;
+    res.body = document;
+    return res;
+  });
+}
+
+namespace api {
+
+Response JsonResponse(int status, const Json& body) {
+  Response res;
+  res.status = status;
+  res.content_type = "application/json; charset=utf-8";
+  res.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return res;
+}
+
+Result<Caller> RequireCaller(const HttpDeps& deps, Request& req, bool write) {
+  TB_ASSIGN_OR_RETURN(Caller caller, Identify(*deps.ctx, req));
+  if (write) TB_RETURN_IF_ERROR(CheckCsrf(caller, req, ""));
+  return caller;
+}
+
+}  // namespace api
+}  // namespace tongban::http

@@ -1,0 +1,47 @@
+// POST /api/v1/session (sign in), DELETE /api/v1/session (sign out), GET /api/v1/me.
+#include "http/api/handlers.h"
+
+namespace tongban::http::api {
+
+void RegisterSessionRoutes(Router& router, const HttpDeps& deps) {
+  router.Add("POST", "/api/v1/session", [&deps](Request& req) {
+    auto body = ParseObject(req.body);
+    if (!body.ok()) return ErrorResponse(deps, req, body.error());
+    auto username = OptionalString(*body, "username");
+    auto password = OptionalString(*body, "password");
+    if (!username.ok()) return ErrorResponse(deps, req, username.error());
+    if (!password.ok()) return ErrorResponse(deps, req, password.error());
+    if (username->empty() || password->empty()) {
+      return ErrorResponse(deps, req, MakeError(ErrorCode::kInvalidArgument, "error.login.missing"));
+    }
+    auto signed_in = services::Login(*deps.ctx, *username, *password, req.remote_address);
+    if (!signed_in.ok()) return ErrorResponse(deps, req, signed_in.error());
+    Response res = JsonResponse(200, Json{{"token", signed_in->token},
+                                          {"csrf_token", signed_in->csrf_token},
+                                          {"expires_at", FormatRfc3339(signed_in->expires_at)},
+                                          {"user", ToJson(signed_in->user)}});
+    const auto lifetime = std::chrono::duration_cast<std::chrono::seconds>(services::kSessionLifetime).count();
+    res.AddHeader("Set-Cookie", SessionCookie(signed_in->token, static_cast<int>(lifetime), deps.web.secure_cookies));
+    return res;
+  });
+
+  router.Add("DELETE", "/api/v1/session", [&deps](Request& req) {
+    auto caller = RequireCaller(deps, req, /*write=*/true);
+    if (!caller.ok()) return ErrorResponse(deps, req, caller.error());
+    auto done = services::Logout(*deps.ctx, SessionToken(req));
+    if (!done.ok()) return ErrorResponse(deps, req, done.error());
+    Response res;
+    res.status = 204;
+    res.body.clear();
+    res.AddHeader("Set-Cookie", SessionCookie("", 0, deps.web.secure_cookies));
+    return res;
+  });
+
+  router.Add("GET", "/api/v1/me", [&deps](Request& req) {
+    auto caller = RequireCaller(deps, req, /*write=*/false);
+    if (!caller.ok()) return ErrorResponse(deps, req, caller.error());
+    return JsonResponse(200, ToJson(caller->actor.user));
+  });
+}
+
+}  // namespace tongban::http::api

@@ -1,0 +1,33 @@
+// Registers every route of the server: the JSON API (api/) and the pages (web/).
+// Thread-safety: call before serving.
+#pragma once
+
+#include <string>
+
+#include "http/i18n.h"
+#include "http/router.h"
+#include "services/context.h"
+
+namespace tongban::http {
+
+struct WebOptions {
+  std::string web_dir = "web";       // templates/, static/, i18n/
+  std::string openapi_path = "docs/openapi.json";
+  bool secure_cookies = false;       // set when served over TLS (behind a TLS proxy)
+};
+
+struct HttpDeps {
+  services::Context* ctx = nullptr;
+  const Translator* i18n = nullptr;
+  WebOptions web;
+};
+
+// Maps an error to the API's status and body {"error":{"code","message","request_id","fields"}}.
+Response ErrorResponse(const HttpDeps& deps, const Request& req, const Error& error);
+int HttpStatus(ErrorCode code);
+
+void RegisterApiRoutes(Router& router, const HttpDeps& deps);
+// Returns an error when templates cannot be read.
+Status RegisterWebRoutes(Router& router, const HttpDeps& deps);
+
+}  // namespace tongban::http

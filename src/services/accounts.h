@@ -1,0 +1,64 @@
+// Use cases for accounts and sessions: creating users, signing in and out, resolving a bearer
+// token. Thread-safety: stateless functions over a Context; safe from every thread.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "services/context.h"
+
+namespace tongban::services {
+
+// Sessions last this long; the server keeps nothing in memory about them.
+inline constexpr std::chrono::hours kSessionLifetime{12};
+// Login throttling: failures counted over this window ...
+inline constexpr std::chrono::minutes kLoginWindow{15};
+// ... per (username, client address): the victim's own address is never locked by an attacker's
+// failures elsewhere ...
+inline constexpr int kMaxFailuresPerAccountAndAddress = 5;
+// ... and per client address across all usernames (password spraying).
+inline constexpr int kMaxFailuresPerAddress = 30;
+
+struct NewUser {
+  std::string username;
+  std::string password;
+  domain::Role role = domain::Role::kCitizen;
+  std::string department;
+  std::string centre;
+  std::string person_id;   // persons: resident id; the person is created when missing
+  std::string name;        // the person's or official's display name
+  std::string phone;
+  std::string enterprise;  // enterprise agents: credit code (the enterprise must exist or is created)
+  std::string enterprise_name;
+  bool enterprise_admin = false;
+};
+
+// Creates a user (and its person record when missing). kInvalidArgument for a bad username,
+// weak password, bad resident id or credit code, unknown department/centre; kConflict when the
+// username exists.
+Result<domain::User> CreateUser(const Context& ctx, const NewUser& request);
+
+struct SignedIn {
+  std::string token;  // the bearer token; only its hash is stored
+  std::string csrf_token;
+  domain::User user;
+  Timestamp expires_at;
+};
+
+// Checks the password and opens a session. kUnauthenticated for a wrong username or password
+// (the same answer for both); kResourceExhausted when throttled (the password is not checked).
+Result<SignedIn> Login(const Context& ctx, const std::string& username, const std::string& password,
+                       const std::string& address);
+
+struct Authenticated {
+  domain::User user;
+  domain::Session session;
+};
+
+// Resolves a bearer token or session cookie. kUnauthenticated when unknown or expired.
+Result<Authenticated> Authenticate(const Context& ctx, const std::string& token);
+
+// Ends the session of `token`. Idempotent.
+Status Logout(const Context& ctx, const std::string& token);
+
+}  // namespace tongban::services

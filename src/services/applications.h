@@ -1,0 +1,83 @@
+// Use cases for applications (PRODUCT.md C3, C4): create (draft or submit), edit a draft, attach
+// uploads, act through the workflow, read and list. Each is one transaction; every write stores an
+// Event with actor, role, channel, time and reason.
+// Thread-safety: stateless functions over a Context; safe from every thread.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "services/context.h"
+
+namespace tongban::services {
+
+// Uploads: at most this many bytes each; PDF, JPEG and PNG recognised by content.
+inline constexpr size_t kMaxUploadBytes = 10 * 1024 * 1024;
+
+struct CreateApplicationRequest {
+  std::string item;
+  std::map<std::string, std::string> fields;
+  std::string on_behalf_of;   // clerks at a window: the person's resident id
+  std::string enterprise;     // enterprise agents: the enterprise's credit code
+  bool submit = true;         // false: save as a draft
+};
+
+// Creates an application for `actor`, as a draft or submitted. kNotFound for an unknown item;
+// kInvalidArgument with one FieldError per wrong field, or when a required upload is missing at
+// submission; kPermissionDenied when the actor may not apply for the item (wrong applicant kind,
+// no agent rights, window channel without being a clerk).
+Result<domain::Application> CreateApplication(const Context& ctx, const Actor& actor,
+                                              const CreateApplicationRequest& request);
+
+// Replaces the fields of a draft (or of an application waiting for correction). kNotFound when
+// invisible to the actor; kConflict when not editable; kInvalidArgument per wrong field.
+Result<domain::Application> UpdateFields(const Context& ctx, const Actor& actor, const std::string& id,
+                                         std::map<std::string, std::string> fields);
+
+// Takes `action` with `reason`. Fields, when given, replace the form first (resubmit, submit).
+// kNotFound when the application is invisible to the actor; kPermissionDenied when the actor's role
+// may not take the action; kConflict when the state does not allow it (also when another actor
+// acted first); kInvalidArgument when a required reason is missing, or the action would ask for
+// presence on a fully online item.
+struct ActRequest {
+  domain::Action action = domain::Action::kSubmit;
+  std::string reason;
+  bool in_person = false;  // request-correction: ask the applicant to come in person
+  std::optional<std::map<std::string, std::string>> fields;
+};
+Result<domain::Application> Act(const Context& ctx, const Actor& actor, const std::string& id,
+                                const ActRequest& request);
+
+// Attaches an upload to an `upload` material of a draft or an application waiting for correction.
+// kInvalidArgument when the material is not an upload (shared data and licences are never asked
+// for), the content is not PDF/JPEG/PNG, or it is empty; kPayloadTooLarge over 10 MB.
+Result<domain::Application> AttachUpload(const Context& ctx, const Actor& actor, const std::string& id,
+                                         const std::string& material, const std::string& file_name,
+                                         const std::string& content);
+
+// The uploaded file of a material, when the actor may see the application.
+Result<ports::Blob> GetUpload(const Context& ctx, const Actor& actor, const std::string& id,
+                              const std::string& material);
+
+Result<domain::Application> GetApplication(const Context& ctx, const Actor& actor, const std::string& id);
+Result<std::vector<domain::Event>> ListEvents(const Context& ctx, const Actor& actor, const std::string& id);
+
+struct ListRequest {
+  std::optional<domain::ApplicationState> state;
+  std::string item;
+  std::string enterprise;  // an agent: list this enterprise's applications
+  std::string page_token;
+  int limit = 20;
+};
+// An applicant's own applications, or an official's queue (department and centre).
+Result<ports::ApplicationPage> ListApplications(const Context& ctx, const Actor& actor, const ListRequest& request);
+
+// The actions the actor could take now on `app` (for buttons in pages).
+std::vector<domain::Action> AvailableActions(const Context& ctx, const Actor& actor, const domain::Application& app);
+
+// The content type of `content` when it is a PDF, JPEG or PNG, judged by its first bytes; "" otherwise.
+std::string SniffContentType(std::string_view content);
+
+}  // namespace tongban::services

@@ -1,0 +1,36 @@
+// What every use case needs: the store, the clock, ids, hashing, the catalogue and the calendar.
+// Thread-safety: a Context is shared by all request threads; everything it points to is
+// thread-safe, and the catalogue is swapped atomically when it is reloaded.
+#pragma once
+
+#include <atomic>
+#include <memory>
+
+#include "common/calendar.h"
+#include "domain/account.h"
+#include "domain/catalogue.h"
+#include "ports/store.h"
+#include "ports/system.h"
+
+namespace tongban::services {
+
+struct Context {
+  ports::Store* store = nullptr;
+  ports::Clock* clock = nullptr;
+  ports::IdGenerator* ids = nullptr;
+  ports::Hasher* hasher = nullptr;
+  std::shared_ptr<const domain::Catalogue> catalogue;
+  std::shared_ptr<const Calendar> calendar;
+
+  std::shared_ptr<const domain::Catalogue> Catalogue() const { return std::atomic_load(&catalogue); }
+  std::shared_ptr<const Calendar> WorkingDays() const { return std::atomic_load(&calendar); }
+};
+
+// The signed-in user and how they reach us.
+struct Actor {
+  domain::User user;
+  domain::Channel channel = domain::Channel::kWeb;
+  std::string address;  // client address, for throttling and audit
+};
+
+}  // namespace tongban::services
