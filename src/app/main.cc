@@ -1,1 +1,164 @@
-int main() { return 0; }
+// tongban: the command line (API.md "Command line").
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <iostream>
+
+#include "app/catalogue_loader.h"
+#include "app/config.h"
+#include "app/demo.h"
+#include "app/wiring.h"
+#include "http/server.h"
+#include "services/accounts.h"
+#include "storage/sql_store.h"
+
+namespace tb = tongban;
+
+namespace {
+
+int Fail(const std::string& what) {
+  std::cerr << "tongban: " << what << "\n";
+  return 2;
+}
+
+int Serve(tb::app::Config config, bool demo) {
+  auto sys = tb::app::BuildSystem(config, /*with_routes=*/true);
+  if (!sys.ok()) return Fail(sys.error().message);
+  auto& system = **sys;
+  if (demo) {
+    auto accounts = tb::app::EnsureDemoAccounts(system.ctx);
+    if (!accounts.ok()) return Fail(accounts.error().message);
+    std::cout << "Demo accounts (password for all: " << tb::app::kDemoPassword << "):\n";
+    for (const auto& a : *accounts) {
+      std::cout << fmt::format("  {:<18} {:<17} {:<22} {}\n", a.username, a.role, a.scope, a.name);
+    }
+  }
+  system.router.SetFallback([&system](tb::http::Request& req, int status) {
+    auto res = tb::http::ErrorResponse(
+        system.deps, req,
+        tb::MakeError(tb::ErrorCode::kNotFound, status == 405 ? "error.route.method" : "error.route.not_found"));
+    res.status = status;
+    return res;
+  });
+  const std::string url = config.server.host + ":";
+  return tb::http::RunServer(
+      config.server, [&system](tb::http::Request& req) { return system.router.Dispatch(req); },
+      [url](uint16_t port) {
+        std::cout << "Tongban is serving on http://" << url << port << "/" << std::endl;
+      });
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Tongban (通办): one system for every public service"};
+  app.require_subcommand(1);
+
+  tb::app::Config config;
+  std::string config_file, db, listen;
+  bool demo = false;
+  int threads = 0;
+  auto* serve = app.add_subcommand("serve", "Start the HTTP server");
+  serve->add_option("--config", config_file, "YAML configuration file (see config/tongban.example.yaml)");
+  serve->add_option("--db", db, "Database URL: sqlite:PATH or postgresql://...");
+  serve->add_option("--listen", listen, "HOST:PORT to listen on");
+  serve->add_option("--catalogue", config.catalogue_dir, "Catalogue folder");
+  serve->add_option("--web", config.web_dir, "Templates, static files and texts");
+  serve->add_option("--threads", threads, "Worker threads")->check(CLI::Range(1, 256));
+  serve->add_option("--max-body-bytes", config.server.max_body_bytes, "Largest request body");
+  serve->add_flag("--trust-forwarded-for", config.server.trust_forwarded_for, "Client address from X-Forwarded-For");
+  serve->add_flag("--demo", demo, "Create the demo accounts when missing and print them");
+
+  auto* migrate = app.add_subcommand("migrate", "Create or upgrade the database schema");
+  migrate->add_option("--db", db, "Database URL")->required();
+
+  auto* user = app.add_subcommand("user", "Manage users");
+  user->require_subcommand(1);
+  auto* user_add = user->add_subcommand("add", "Create a user");
+  tb::services::NewUser new_user;
+  std::string role_name;
+  bool password_stdin = false;
+  user_add->add_option("--db", db, "Database URL")->required();
+  user_add->add_option("--username", new_user.username)->required();
+  user_add->add_flag("--password-stdin", password_stdin, "Read the password from standard input")->required();
+  user_add->add_option("--role", role_name, "citizen, enterprise_agent, clerk, reviewer, data_owner, supervisor, admin")
+      ->required();
+  user_add->add_option("--department", new_user.department);
+  user_add->add_option("--centre", new_user.centre);
+  user_add->add_option("--person", new_user.person_id, "Resident id (created when missing)");
+  user_add->add_option("--name", new_user.name);
+  user_add->add_option("--enterprise", new_user.enterprise, "Credit code of the enterprise");
+  user_add->add_option("--catalogue", config.catalogue_dir);
+
+  auto* demo_cmd = app.add_subcommand("demo", "Demo data");
+  demo_cmd->require_subcommand(1);
+  auto* generate = demo_cmd->add_subcommand("generate", "Generate persons and enterprises");
+  int persons = 0, enterprises = 0;
+  generate->add_option("--persons", persons)->check(CLI::Range(0, 30000000));
+  generate->add_option("--enterprises", enterprises)->check(CLI::Range(0, 10000000));
+  generate->add_option("--db", db, "Database URL");
+
+  auto* catalogue = app.add_subcommand("catalogue", "Service catalogue");
+  catalogue->require_subcommand(1);
+  auto* check = catalogue->add_subcommand("check", "Validate a catalogue folder without starting");
+  std::string check_dir;
+  check->add_option("DIR", check_dir)->required();
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (check->parsed()) {
+    auto loaded = tb::app::LoadCatalogue(check_dir);
+    if (!loaded.ok()) {
+      std::cerr << loaded.error().message << "\n";
+      return 1;
+    }
+    std::cout << fmt::format("{}: {} departments, {} districts, {} centres, {} items, {} bundles: OK\n", check_dir,
+                             loaded->catalogue->departments().size(), loaded->catalogue->districts().size(),
+                             loaded->catalogue->centres().size(), loaded->catalogue->items().size(),
+                             loaded->catalogue->bundles().size());
+    return 0;
+  }
+
+  if (serve->parsed() && !config_file.empty()) {
+    auto loaded = tb::app::LoadConfigFile(config_file, config);
+    if (!loaded.ok()) return Fail(loaded.error().message);
+  }
+  if (!db.empty()) config.database = db;
+  if (!listen.empty()) {
+    config.listen = listen;
+    auto s = tb::app::ApplyListen(listen, config.server);
+    if (!s.ok()) return Fail(s.error().message);
+  }
+  if (threads > 0) config.server.threads = threads;
+
+  if (serve->parsed()) return Serve(config, demo);
+
+  if (migrate->parsed()) {
+    auto store = tb::storage::OpenStore(config.database);
+    if (!store.ok()) return Fail(store.error().message);
+    std::cout << "Database is up to date.\n";
+    return 0;
+  }
+
+  auto sys = tb::app::BuildSystem(config, /*with_routes=*/false);
+  if (!sys.ok()) return Fail(sys.error().message);
+  if (user_add->parsed()) {
+    auto role = tb::domain::ParseRole(role_name);
+    if (!role) return Fail("unknown role '" + role_name + "'");
+    new_user.role = *role;
+    if (!std::getline(std::cin, new_user.password)) return Fail("no password on standard input");
+    auto created = tb::services::CreateUser((*sys)->ctx, new_user);
+    if (!created.ok()) return Fail(created.error().message);
+    std::cout << "Created user " << created->username << " (" << created->id << ").\n";
+    return 0;
+  }
+  if (generate->parsed()) {
+    auto s = tb::app::GeneratePopulation((*sys)->ctx, persons, enterprises);
+    if (!s.ok()) return Fail(s.error().message);
+    std::cout << fmt::format("Generated {} persons and {} enterprises.\n", persons, enterprises);
+    return 0;
+  }
+  return 0;
+}

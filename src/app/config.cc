@@ -1,0 +1,147 @@
+#include "app/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <fmt/format.h>
+#include <set>
+
+namespace tongban::app {
+namespace {
+
+struct Reader {
+  const std::string& path;
+  std::vector<std::string> errors;
+
+  std::string At(const YAML::Node& node) const { return fmt::format("{}:{}", path, node.Mark().line + 1); }
+
+  void String(const YAML::Node& node, const char* key, std::string& out) {
+    const YAML::Node v = node[key];
+    if (!v) return;
+    if (!v.IsScalar()) {
+      errors.push_back(fmt::format("{}: {} must be a text", At(v), key));
+      return;
+    }
+    out = v.Scalar();
+  }
+
+  void Bool(const YAML::Node& node, const char* key, bool& out) {
+    const YAML::Node v = node[key];
+    if (!v) return;
+    bool b = false;
+    if (!v.IsScalar() || !YAML::convert<bool>::decode(v, b)) {
+      errors.push_back(fmt::format("{}: {} must be true or false", At(v), key));
+      return;
+    }
+    out = b;
+  }
+
+  template <typename T>
+  void Number(const YAML::Node& node, const char* key, T& out, long long min, long long max) {
+    const YAML::Node v = node[key];
+    if (!v) return;
+    long long n = 0;
+    const std::string& s = v.IsScalar() ? v.Scalar() : std::string();
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+    if (s.empty() || ec != std::errc() || p != s.data() + s.size() || n < min || n > max) {
+      errors.push_back(fmt::format("{}: {} must be a whole number from {} to {}", At(v), key, min, max));
+      return;
+    }
+    out = static_cast<T>(n);
+  }
+
+  void Known(const YAML::Node& node, const std::set<std::string>& keys) {
+    for (const auto& kv : node) {
+      const std::string key = kv.first.Scalar();
+      if (!keys.count(key)) errors.push_back(fmt::format("{}: unknown setting '{}'", At(kv.first), key));
+    }
+  }
+};
+
+}  // namespace
+
+Status ApplyListen(const std::string& listen, http::ServerOptions& server) {
+  const auto colon = listen.rfind(':');
+  int port = -1;
+  if (colon != std::string::npos && colon > 0) {
+    const char* b = listen.data() + colon + 1;
+    const char* e = listen.data() + listen.size();
+    auto [p, ec] = std::from_chars(b, e, port);
+    if (ec != std::errc() || p != e || b == e) port = -1;
+  }
+  if (port < 0 || port > 65535) {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     fmt::format("listen address '{}' must be HOST:PORT, like 127.0.0.1:8080", listen));
+  }
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  server.host = host;
+  server.port = static_cast<uint16_t>(port);
+  return Ok();
+}
+
+Status LoadConfigFile(const std::string& path, Config& config) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::BadFile&) {
+    return MakeError(ErrorCode::kInvalidArgument, fmt::format("{}:1: cannot be read", path));
+  } catch (const YAML::Exception& e) {
+    return MakeError(ErrorCode::kInvalidArgument, fmt::format("{}:{}: {}", path, e.mark.line + 1, e.msg));
+  }
+  if (root.IsNull()) return Ok();
+  if (!root.IsMap()) return MakeError(ErrorCode::kInvalidArgument, fmt::format("{}:1: must be a map of settings", path));
+  Reader r{path, {}};
+  r.Known(root, {"listen", "database", "catalogue", "web", "openapi", "threads", "limits", "languages", "trust_forwarded_for", "secure_cookies", "access_log", "keys"});
+  r.String(root, "listen", config.listen);
+  if (root["listen"] && root["listen"].IsScalar()) {
+    auto s = ApplyListen(config.listen, config.server);
+    if (!s.ok()) r.errors.push_back(fmt::format("{}: {}", r.At(root["listen"]), s.error().message));
+  }
+  r.String(root, "database", config.database);
+  if (root["database"] && config.database.rfind("sqlite:", 0) != 0 && config.database.rfind("postgresql://", 0) != 0) {
+    r.errors.push_back(fmt::format("{}: database must start with sqlite: or postgresql://", r.At(root["database"])));
+  }
+  r.String(root, "catalogue", config.catalogue_dir);
+  r.String(root, "web", config.web_dir);
+  r.String(root, "openapi", config.openapi_path);
+  r.Number(root, "threads", config.server.threads, 1, 256);
+  r.Bool(root, "trust_forwarded_for", config.server.trust_forwarded_for);
+  r.Bool(root, "secure_cookies", config.secure_cookies);
+  r.Bool(root, "access_log", config.server.access_log);
+  if (const YAML::Node langs = root["languages"]) {
+    if (!langs.IsSequence()) r.errors.push_back(fmt::format("{}: languages must be a list like [zh, en]", r.At(langs)));
+    for (const auto& l : langs) {
+      if (!l.IsScalar() || (l.Scalar() != "zh" && l.Scalar() != "en")) {
+        r.errors.push_back(fmt::format("{}: languages can only be zh and en", r.At(l)));
+      }
+    }
+  }
+  if (const YAML::Node keys = root["keys"]) {
+    if (!keys.IsMap()) {
+      r.errors.push_back(fmt::format("{}: keys must be a map", r.At(keys)));
+    } else {
+      r.Known(keys, {"dir"});
+      r.String(keys, "dir", config.keys_dir);
+    }
+  }
+  if (const YAML::Node limits = root["limits"]) {
+    if (!limits.IsMap()) {
+      r.errors.push_back(fmt::format("{}: limits must be a map", r.At(limits)));
+    } else {
+      r.Known(limits, {"max_body_bytes", "read_timeout_seconds", "write_timeout_seconds", "idle_timeout_seconds",
+                       "shutdown_grace_seconds"});
+      r.Number(limits, "max_body_bytes", config.server.max_body_bytes, 1024, 1LL << 30);
+      r.Number(limits, "read_timeout_seconds", config.server.read_timeout_seconds, 1, 3600);
+      r.Number(limits, "write_timeout_seconds", config.server.write_timeout_seconds, 1, 3600);
+      r.Number(limits, "idle_timeout_seconds", config.server.idle_timeout_seconds, 1, 3600);
+      r.Number(limits, "shutdown_grace_seconds", config.server.shutdown_grace_seconds, 0, 600);
+    }
+  }
+  if (r.errors.empty()) return Ok();
+  std::string message;
+  for (const auto& e : r.errors) message += (message.empty() ? "" : "\n") + e;
+  return MakeError(ErrorCode::kInvalidArgument, message);
+}
+
+}  // namespace tongban::app

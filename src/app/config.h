@@ -1,0 +1,30 @@
+// Server configuration: one YAML file (config/tongban.example.yaml documents every key), each
+// setting also from the command line (the command line wins).
+// Thread-safety: plain value type.
+#pragma once
+
+#include <string>
+
+#include "common/result.h"
+#include "http/server.h"
+
+namespace tongban::app {
+
+struct Config {
+  std::string listen = "127.0.0.1:8080";
+  std::string database = "sqlite:var/tongban.db";
+  std::string catalogue_dir = "catalogue";
+  std::string web_dir = "web";
+  std::string openapi_path = "docs/openapi.json";
+  std::string keys_dir = "var/keys";
+  bool secure_cookies = false;
+  http::ServerOptions server;
+};
+
+// Reads `path` over the defaults in `config`. kInvalidArgument as "path:line: reason" for an
+// unreadable file, bad YAML, an unknown key or a value of the wrong type or range.
+Status LoadConfigFile(const std::string& path, Config& config);
+// Splits "HOST:PORT" into the server options. kInvalidArgument when malformed.
+Status ApplyListen(const std::string& listen, http::ServerOptions& server);
+
+}  // namespace tongban::app

@@ -1,0 +1,48 @@
+#include "app/wiring.h"
+
+#include <filesystem>
+
+#include "app/catalogue_loader.h"
+#include "storage/sql_store.h"
+
+namespace tongban::app {
+
+std::string ResolveDataPath(const std::string& relative) {
+  namespace fs = std::filesystem;
+  if (fs::path(relative).is_absolute() || fs::exists(relative)) return relative;
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path beside = exe.parent_path().parent_path() / relative;
+    if (fs::exists(beside)) return beside.string();
+  }
+  return relative;
+}
+
+Result<std::unique_ptr<System>> BuildSystem(const Config& config, bool with_routes) {
+  if (!crypto::InitCrypto()) return MakeError(ErrorCode::kInternal, "libsodium could not be initialised");
+  auto sys = std::make_unique<System>();
+  sys->config = config;
+  TB_ASSIGN_OR_RETURN(auto loaded, LoadCatalogue(ResolveDataPath(config.catalogue_dir)));
+  TB_ASSIGN_OR_RETURN(sys->store, storage::OpenStore(config.database, storage::StoreOptions{}));
+  sys->ctx.store = sys->store.get();
+  sys->ctx.clock = &sys->clock;
+  sys->ctx.ids = &sys->ids;
+  sys->ctx.hasher = &sys->hasher;
+  sys->ctx.catalogue = loaded.catalogue;
+  sys->ctx.calendar = std::make_shared<const Calendar>(std::move(loaded.calendar));
+  if (!with_routes) return sys;
+
+  const std::string web_dir = ResolveDataPath(config.web_dir);
+  TB_ASSIGN_OR_RETURN(sys->i18n, http::Translator::Load(web_dir + "/i18n"));
+  sys->deps.ctx = &sys->ctx;
+  sys->deps.i18n = &sys->i18n;
+  sys->deps.web.web_dir = web_dir;
+  sys->deps.web.openapi_path = ResolveDataPath(config.openapi_path);
+  sys->deps.web.secure_cookies = config.secure_cookies;
+  http::RegisterApiRoutes(sys->router, sys->deps);
+  TB_RETURN_IF_ERROR(http::RegisterWebRoutes(sys->router, sys->deps));
+  return sys;
+}
+
+}  // namespace tongban::app

@@ -1,0 +1,36 @@
+// Builds the running system from a Config: store, crypto, catalogue, services, routes.
+// Thread-safety: build once at start; the System is then shared by the request threads.
+#pragma once
+
+#include <memory>
+
+#include "app/config.h"
+#include "crypto/system.h"
+#include "http/app_routes.h"
+#include "http/i18n.h"
+#include "http/router.h"
+#include "services/context.h"
+
+namespace tongban::app {
+
+struct System {
+  Config config;
+  std::unique_ptr<ports::Store> store;
+  crypto::SystemClock clock;
+  crypto::SodiumIdGenerator ids;
+  crypto::SodiumHasher hasher;
+  services::Context ctx;
+  http::Translator i18n;
+  http::HttpDeps deps;
+  http::Router router;
+};
+
+// Opens the database (applying migrations) and loads the catalogue. With `with_routes`, also the
+// texts, templates and routes. Errors name the file and line when a file is at fault.
+Result<std::unique_ptr<System>> BuildSystem(const Config& config, bool with_routes);
+
+// The folder `relative` under the working directory, or beside the executable's parent folder
+// (so that build/tongban finds the repository's catalogue/ and web/ from anywhere).
+std::string ResolveDataPath(const std::string& relative);
+
+}  // namespace tongban::app
