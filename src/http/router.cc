@@ -1,1 +1,128 @@
-// placeholder: being written
+// Route matching. Matching runs on every request, so it works on string_views of the path and
+// allocates only for the parameters of the route that wins.
+#include "http/router.h"
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace tongban::http {
+namespace {
+
+constexpr size_t kMaxSegments = 32;
+
+// Splits "/a/b/" into {"a", "b", ""}; "/" into {""}. Returns false if there are too many
+// segments for any route to match.
+bool SplitPath(std::string_view path, std::array<std::string_view, kMaxSegments>& out, size_t& count) {
+  count = 0;
+  if (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  while (true) {
+    if (count == kMaxSegments) return false;
+    const size_t slash = path.find('/');
+    out[count++] = path.substr(0, slash);
+    if (slash == std::string_view::npos) return true;
+    path.remove_prefix(slash + 1);
+  }
+}
+
+std::vector<std::string> SplitPattern(std::string_view pattern) {
+  std::array<std::string_view, kMaxSegments> parts;
+  size_t count = 0;
+  SplitPath(pattern, parts, count);
+  return {parts.begin(), parts.begin() + count};
+}
+
+bool IsParam(const std::string& segment) {
+  return segment.size() >= 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+// True when `segments` matches the path; `specificity` then holds one bit per segment, set for a
+// static segment, most significant first, so that a larger value is the more specific route.
+bool Matches(const std::vector<std::string>& segments, const std::array<std::string_view, kMaxSegments>& path,
+             size_t count, uint64_t& specificity) {
+  if (segments.size() != count) return false;
+  specificity = 0;
+  for (size_t i = 0; i < count; ++i) {
+    specificity <<= 1;
+    if (IsParam(segments[i])) {
+      if (path[i].empty()) return false;
+    } else {
+      if (segments[i] != path[i]) return false;
+      specificity |= 1;
+    }
+  }
+  return true;
+}
+
+Response DefaultFallback(Request& req, int status) {
+  Response res;
+  res.status = status;
+  const char* code = status == 405 ? "method_not_allowed" : "not_found";
+  const char* message = status == 405 ? "This method is not allowed here." : "Nothing is published at this address.";
+  res.body = std::string(R"({"error":{"code":")") + code + R"(","message":")" + message + R"(","request_id":")" +
+             req.request_id + R"("}})";
+  return res;
+}
+
+}  // namespace
+
+void Router::Add(std::string method, std::string pattern, Handler handler) {
+  std::vector<std::string> segments = SplitPattern(pattern);
+  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(segments), std::move(handler)});
+}
+
+Response Router::Dispatch(Request& req) const {
+  std::array<std::string_view, kMaxSegments> path;
+  size_t count = 0;
+  const bool fits = SplitPath(req.path, path, count);
+  // HEAD is answered by the GET handler; the server sends the headers only.
+  const std::string_view method = req.method == "HEAD" ? std::string_view("GET") : std::string_view(req.method);
+
+  const Route* best = nullptr;
+  uint64_t best_specificity = 0;
+  bool path_matched = false;
+  std::string allow;
+  if (fits) {
+    for (const Route& route : routes_) {
+      uint64_t specificity = 0;
+      if (!Matches(route.segments, path, count, specificity)) continue;
+      path_matched = true;
+      if (route.method != method) {
+        if (allow.find(route.method) == std::string::npos) {
+          if (!allow.empty()) allow += ", ";
+          allow += route.method;
+        }
+        continue;
+      }
+      if (best == nullptr || specificity > best_specificity) {
+        best = &route;
+        best_specificity = specificity;
+      }
+    }
+  }
+
+  if (best == nullptr) {
+    const int status = path_matched ? 405 : 404;
+    Response res = fallback_ ? fallback_(req, status) : DefaultFallback(req, status);
+    if (status == 405) res.AddHeader("Allow", allow);
+    return res;
+  }
+  req.params.clear();
+  for (size_t i = 0; i < count; ++i) {
+    const std::string& segment = best->segments[i];
+    if (IsParam(segment)) req.params.emplace(segment.substr(1, segment.size() - 2), std::string(path[i]));
+  }
+  return best->handler(req);
+}
+
+std::vector<RouteInfo> Router::Routes() const {
+  std::vector<RouteInfo> out;
+  out.reserve(routes_.size());
+  for (const Route& route : routes_) out.push_back(RouteInfo{route.method, route.pattern});
+  return out;
+}
+
+}  // namespace tongban::http
