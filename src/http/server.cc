@@ -1,1 +1,696 @@
-// placeholder: being written
+// The HTTP/1.1 server. This is the only translation unit that includes Beast and Asio.
+//
+// One io_context runs on `threads` threads; every connection is a Session on its own strand, so a
+// session's state is touched by one thread at a time and the hot path takes no locks (the access
+// log sink's mutex aside). Requests are parsed with Beast's request_parser; responses are written
+// as two buffers (a header block built in a per-session string whose capacity is reused, and the
+// handler's body), which avoids Beast's per-field allocations for the dozen headers every response
+// carries.
+//
+// Connection phases and timeouts (beast::tcp_stream expiry):
+//   idle     waiting for the first byte of the next request   idle_timeout_seconds
+//   reading  header and body of one request                   read_timeout_seconds, whole request
+//   handling the handler runs (no I/O pending)
+//   writing  the response                                     write_timeout_seconds
+// Shutdown (SIGTERM/SIGINT) closes the acceptor, closes idle sessions, lets the others finish the
+// request in flight and answer it with `Connection: close`, and stops the io_context when the last
+// session is gone or when shutdown_grace_seconds have passed.
+#include "http/server.h"
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <charconv>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <ctime>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/sinks/base_sink.h>
+#include <spdlog/spdlog.h>
+
+namespace tongban::http {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = boost::asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+constexpr uint32_t kMaxHeaderBytes = 32 * 1024;  // bearer tokens and cookies fit comfortably
+constexpr auto kLingerTime = std::chrono::seconds(2);
+constexpr std::string_view kServerName = "Tongban";
+
+// Sent on every response unless the handler set the same header itself.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kSecurityHeaders = {{
+    {"Content-Security-Policy",
+     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"},
+    {"X-Frame-Options", "DENY"},
+    {"X-Content-Type-Options", "nosniff"},
+    {"Referrer-Policy", "no-referrer"},
+    {"Cross-Origin-Opener-Policy", "same-origin"},
+    {"Permissions-Policy", "camera=(), microphone=(), geolocation=()"},
+}};
+
+// Headers the server owns; a handler's copy is dropped.
+constexpr std::array<std::string_view, 6> kServerOwnedHeaders = {
+    "content-length", "transfer-encoding", "connection", "date", "server", "x-request-id"};
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    const char x = (a[i] >= 'A' && a[i] <= 'Z') ? static_cast<char>(a[i] - 'A' + 'a') : a[i];
+    const char y = (b[i] >= 'A' && b[i] <= 'Z') ? static_cast<char>(b[i] - 'A' + 'a') : b[i];
+    if (x != y) return false;
+  }
+  return true;
+}
+
+// xoshiro256** seeded once per thread from std::random_device: request ids need to be unique,
+// not secret, and must not cost a syscall or a lock.
+class FastRandom {
+ public:
+  FastRandom() {
+    std::random_device device;
+    for (auto& word : state_) word = (static_cast<uint64_t>(device()) << 32) ^ device();
+    if (state_[0] == 0 && state_[1] == 0 && state_[2] == 0 && state_[3] == 0) state_[0] = 1;
+  }
+  uint64_t Next() {
+    const uint64_t result = Rotl(state_[1] * 5, 7) * 9;
+    const uint64_t t = state_[1] << 17;
+    state_[2] ^= state_[0];
+    state_[3] ^= state_[1];
+    state_[1] ^= state_[2];
+    state_[0] ^= state_[3];
+    state_[2] ^= t;
+    state_[3] = Rotl(state_[3], 45);
+    return result;
+  }
+
+ private:
+  static uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  std::array<uint64_t, 4> state_;
+};
+
+void NewRequestId(std::string& out) {
+  thread_local FastRandom random;
+  static constexpr char kHex[] = "0123456789abcdef";
+  uint64_t value = random.Next();
+  out.resize(16);
+  for (int i = 15; i >= 0; --i) {
+    out[static_cast<size_t>(i)] = kHex[value & 0xf];
+    value >>= 4;
+  }
+}
+
+bool IsAcceptableRequestId(std::string_view id) {
+  if (id.size() < 8 || id.size() > 64) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+  });
+}
+
+// The Date header, formatted once per second per thread.
+std::string_view HttpDate() {
+  thread_local std::time_t cached_second = 0;
+  thread_local std::array<char, 40> cached{};
+  thread_local size_t cached_size = 0;
+  const std::time_t now = std::time(nullptr);
+  if (now != cached_second) {
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    cached_size = std::strftime(cached.data(), cached.size(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    cached_second = now;
+  }
+  return {cached.data(), cached_size};
+}
+
+void AppendNumber(std::string& out, uint64_t value) {
+  std::array<char, 24> digits;
+  const auto result = std::to_chars(digits.data(), digits.data() + digits.size(), value);
+  out.append(digits.data(), result.ptr);
+}
+
+void AppendJsonEscaped(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (u < 0x20 || u == 0x7f) {
+      out += "\\u00";
+      out.push_back(kHex[u >> 4]);
+      out.push_back(kHex[u & 0xf]);
+    } else {
+      out.push_back(c);
+    }
+  }
+}
+
+std::string ErrorBody(std::string_view code, std::string_view message, std::string_view request_id) {
+  std::string body;
+  body.reserve(96 + message.size());
+  body += R"({"error":{"code":")";
+  AppendJsonEscaped(body, code);
+  body += R"(","message":")";
+  AppendJsonEscaped(body, message);
+  body += R"(","request_id":")";
+  AppendJsonEscaped(body, request_id);
+  body += R"("}})";
+  return body;
+}
+
+// Writes formatted lines to stdout without flushing each one; the server flushes once a second
+// and at shutdown, so a busy server does not pay a write(2) per request.
+class BufferedStdoutSink final : public spdlog::sinks::base_sink<std::mutex> {
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    spdlog::memory_buf_t formatted;
+    formatter_->format(msg, formatted);
+    std::fwrite(formatted.data(), 1, formatted.size(), stdout);
+  }
+  void flush_() override { std::fflush(stdout); }
+};
+
+class Session;
+
+// Everything the sessions share. Outlives the io_context (declared before it in RunServer).
+struct ServerState {
+  ServerOptions options;
+  std::function<Response(Request&)> handler;
+  std::shared_ptr<spdlog::logger> access_log;  // null when access logging is off
+  net::io_context* ioc = nullptr;
+
+  std::atomic<bool> stopping{false};
+  std::mutex sessions_mutex;  // taken when a connection opens or closes, never per request
+  std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+  bool io_running = true;  // false once RunServer is tearing the io_context down
+
+  // Registers a new session; false when the server is already shutting down.
+  bool Register(Session* session, std::weak_ptr<Session> weak) {
+    std::lock_guard lock(sessions_mutex);
+    if (stopping.load()) return false;
+    sessions.emplace(session, std::move(weak));
+    return true;
+  }
+  void Unregister(Session* session) {
+    std::lock_guard lock(sessions_mutex);
+    sessions.erase(session);
+    if (stopping.load() && sessions.empty() && io_running) ioc->stop();
+  }
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, ServerState& state) : stream_(std::move(socket)), state_(state) {
+    beast::error_code ec;
+    stream_.socket().set_option(tcp::no_delay(true), ec);
+    const tcp::endpoint peer = stream_.socket().remote_endpoint(ec);
+    if (!ec) peer_address_ = peer.address().to_string();
+  }
+  ~Session() {
+    if (registered_) state_.Unregister(this);
+  }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  void Start() {
+    if (!state_.Register(this, weak_from_this())) {
+      beast::error_code ec;
+      stream_.socket().close(ec);
+      return;
+    }
+    registered_ = true;
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->WaitForRequest(); });
+  }
+
+  net::any_io_executor Executor() { return stream_.get_executor(); }
+
+  // Called on the session's strand when shutdown begins: an idle connection is closed now; one
+  // in the middle of a request finishes it (the response says `Connection: close`).
+  void OnShutdown() {
+    if (phase_ == Phase::kIdle) stream_.close();
+  }
+
+ private:
+  enum class Phase { kIdle, kReading, kHandling, kWriting, kClosing };
+
+  void WaitForRequest() {
+    if (state_.stopping.load()) return Close();
+    if (buffer_.size() > 0) return ReadHeader();  // a pipelined request is already buffered
+    phase_ = Phase::kIdle;
+    stream_.expires_after(std::chrono::seconds(state_.options.idle_timeout_seconds));
+    stream_.async_read_some(buffer_.prepare(4096),
+                            [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              self->buffer_.commit(n);
+                              if (ec) return self->Close();  // timeout, EOF, reset or shutdown
+                              self->ReadHeader();
+                            });
+  }
+
+  void ReadHeader() {
+    phase_ = Phase::kReading;
+    started_ = Clock::now();
+    parser_.emplace();
+    parser_->body_limit(state_.options.max_body_bytes);
+    parser_->header_limit(kMaxHeaderBytes);
+    stream_.expires_after(std::chrono::seconds(state_.options.read_timeout_seconds));
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+  }
+
+  void OnHeader(beast::error_code ec) {
+    if (ec) return OnReadError(ec);
+    if (parser_->is_done()) return Handle();
+    const auto expect = parser_->get()[bhttp::field::expect];
+    if (EqualsIgnoreCase(std::string_view(expect.data(), expect.size()), "100-continue")) {
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                       [self = shared_from_this()](beast::error_code ec, size_t) {
+                         if (ec) return self->Close();
+                         self->ReadBody();
+                       });
+      return;
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = shared_from_this()](beast::error_code ec, size_t) {
+                        if (ec) return self->OnReadError(ec);
+                        self->Handle();
+                      });
+  }
+
+  void OnReadError(beast::error_code ec) {
+    if (ec == bhttp::error::body_limit) {
+      return RespondWithError(413, "payload_too_large",
+                              "The request body is too large. Send a smaller body or upload the files one by one.");
+    }
+    if (ec == bhttp::error::header_limit) {
+      return RespondWithError(431, "invalid_argument", "The request headers are too large.");
+    }
+    if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
+        ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
+      return RespondWithError(400, "invalid_argument", "The request is not valid HTTP/1.1.");
+    }
+    Close();  // timeout, the peer went away, or shutdown
+  }
+
+  // Answers an error found by the parser and closes the connection afterwards.
+  void RespondWithError(int status, std::string_view code, std::string_view message) {
+    request_.method.clear();
+    request_.path.clear();
+    std::string_view incoming_id;
+    if (parser_ && parser_->is_header_done()) {
+      const auto& msg = parser_->get();
+      request_.method.assign(msg.method_string().data(), msg.method_string().size());
+      const std::string_view target(msg.target().data(), msg.target().size());
+      request_.path = PercentDecode(target.substr(0, target.find('?')), false);
+      const auto id = msg["X-Request-Id"];
+      incoming_id = std::string_view(id.data(), id.size());
+    }
+    if (IsAcceptableRequestId(incoming_id)) {
+      request_.request_id.assign(incoming_id);
+    } else {
+      NewRequestId(request_.request_id);
+    }
+    request_.remote_address = peer_address_;
+    response_ = Response{};
+    response_.status = status;
+    response_.body = ErrorBody(code, message, request_.request_id);
+    WriteResponse(/*keep_alive=*/false, /*head_only=*/false);
+  }
+
+  void FillRequest() {
+    auto& msg = parser_->get();
+    Request& req = request_;
+    req.method.assign(msg.method_string().data(), msg.method_string().size());
+    req.target.assign(msg.target().data(), msg.target().size());
+    const std::string_view target(req.target);
+    const size_t question = target.find('?');
+    req.path = PercentDecode(target.substr(0, question), false);
+    req.query.clear();
+    if (question != std::string_view::npos) req.query = ParseFormEncoded(target.substr(question + 1));
+
+    // Reuse the header strings' capacity from the previous request on this connection.
+    size_t count = 0;
+    for (const auto& field : msg) {
+      const auto name = field.name_string();
+      const auto value = field.value();
+      if (count == req.headers.size()) req.headers.emplace_back();
+      auto& [lower, text] = req.headers[count++];
+      lower.assign(name.data(), name.size());
+      for (char& c : lower) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      }
+      text.assign(value.data(), value.size());
+    }
+    req.headers.resize(count);
+    req.body = std::move(msg.body());
+    req.params.clear();
+
+    const std::string_view incoming_id = req.Header("x-request-id");
+    if (IsAcceptableRequestId(incoming_id)) {
+      req.request_id.assign(incoming_id);
+    } else {
+      NewRequestId(req.request_id);
+    }
+
+    req.remote_address = peer_address_;
+    if (state_.options.trust_forwarded_for) {
+      std::string_view forwarded = req.Header("x-forwarded-for");
+      forwarded = forwarded.substr(0, forwarded.find(','));
+      while (!forwarded.empty() && forwarded.front() == ' ') forwarded.remove_prefix(1);
+      while (!forwarded.empty() && forwarded.back() == ' ') forwarded.remove_suffix(1);
+      if (!forwarded.empty()) req.remote_address.assign(forwarded);
+    }
+  }
+
+  void Handle() {
+    phase_ = Phase::kHandling;
+    const bool keep_alive = parser_->get().keep_alive();
+    http_10_ = parser_->get().version() == 10;
+    FillRequest();
+    try {
+      response_ = state_.handler(request_);
+      if (response_.status < 100 || response_.status > 599) {
+        throw std::runtime_error("handler answered status " + std::to_string(response_.status));
+      }
+    } catch (const std::exception& e) {
+      spdlog::error("request {} {} {} failed: {}", request_.request_id, request_.method, request_.path, e.what());
+      response_ = InternalError();
+    } catch (...) {
+      spdlog::error("request {} {} {} failed with a non-standard exception", request_.request_id, request_.method,
+                    request_.path);
+      response_ = InternalError();
+    }
+    WriteResponse(keep_alive, request_.method == "HEAD");
+  }
+
+  Response InternalError() const {
+    Response res;
+    res.status = 500;
+    res.body = ErrorBody("internal", "Internal error; quote the request id", request_.request_id);
+    return res;
+  }
+
+  void WriteResponse(bool keep_alive, bool head_only) {
+    phase_ = Phase::kWriting;
+    // Read after the handler returned: a request that was in flight when shutdown began closes.
+    keep_alive_ = keep_alive && !state_.stopping.load();
+    const Response& res = response_;
+    const int status = res.status;
+    const bool no_body_allowed = status < 200 || status == 204 || status == 304;
+
+    std::string& head = head_;
+    head.clear();
+    head += "HTTP/1.1 ";
+    AppendNumber(head, static_cast<uint64_t>(status));
+    head += ' ';
+    const auto reason = bhttp::obsolete_reason(bhttp::int_to_status(static_cast<unsigned>(status)));
+    head.append(reason.data(), reason.size());
+    head += "\r\nServer: ";
+    head += kServerName;
+    head += "\r\nDate: ";
+    head += HttpDate();
+    head += "\r\n";
+    if (!res.content_type.empty() && !no_body_allowed) {
+      head += "Content-Type: ";
+      head += res.content_type;
+      head += "\r\n";
+    }
+    if (status >= 200 && status != 204) {
+      head += "Content-Length: ";
+      AppendNumber(head, res.body.size());
+      head += "\r\n";
+    }
+    head += "X-Request-Id: ";
+    head += request_.request_id;
+    head += "\r\n";
+
+    uint32_t handler_set = 0;  // bit i: the handler set kSecurityHeaders[i]; bit 31: Cache-Control
+    for (const auto& [name, value] : res.headers) {
+      if (name.empty() || name.find_first_of("\r\n:") != std::string::npos ||
+          value.find_first_of("\r\n") != std::string::npos) {
+        spdlog::warn("request {}: dropped a response header with an invalid name or value", request_.request_id);
+        continue;
+      }
+      bool owned = false;
+      for (const auto owned_name : kServerOwnedHeaders) owned = owned || EqualsIgnoreCase(name, owned_name);
+      if (owned) continue;
+      for (size_t i = 0; i < kSecurityHeaders.size(); ++i) {
+        if (EqualsIgnoreCase(name, kSecurityHeaders[i].first)) handler_set |= 1u << i;
+      }
+      if (EqualsIgnoreCase(name, "cache-control")) handler_set |= 1u << 31;
+      head += name;
+      head += ": ";
+      head += value;
+      head += "\r\n";
+    }
+    for (size_t i = 0; i < kSecurityHeaders.size(); ++i) {
+      if (handler_set & (1u << i)) continue;
+      head += kSecurityHeaders[i].first;
+      head += ": ";
+      head += kSecurityHeaders[i].second;
+      head += "\r\n";
+    }
+    if (!(handler_set & (1u << 31))) head += "Cache-Control: no-store\r\n";
+    if (!keep_alive_) {
+      head += "Connection: close\r\n";
+    } else if (http_10_) {
+      head += "Connection: keep-alive\r\n";
+    }
+    head += "\r\n";
+
+    const bool send_body = !head_only && !no_body_allowed;
+    body_bytes_ = send_body ? res.body.size() : 0;
+    const std::array<net::const_buffer, 2> buffers = {net::buffer(head), net::buffer(res.body.data(), body_bytes_)};
+    stream_.expires_after(std::chrono::seconds(state_.options.write_timeout_seconds));
+    net::async_write(stream_, buffers, [self = shared_from_this()](beast::error_code ec, size_t) {
+      self->LogAccess();
+      if (ec) return self->Close();
+      if (!self->keep_alive_) return self->CloseGracefully();
+      self->WaitForRequest();
+    });
+  }
+
+  // One JSON line per request. Never the query string, body, cookies or Authorization.
+  void LogAccess() {
+    if (!state_.access_log) return;
+    const double duration_ms =
+        std::chrono::duration<double, std::milli>(Clock::now() - started_).count();
+    thread_local std::string line;
+    line.clear();
+    line += R"("method":")";
+    AppendJsonEscaped(line, request_.method);
+    line += R"(","path":")";
+    AppendJsonEscaped(line, request_.path);
+    line += R"(","status":)";
+    AppendNumber(line, static_cast<uint64_t>(response_.status));
+    line += R"(,"bytes":)";
+    AppendNumber(line, body_bytes_);
+    line += R"(,"duration_ms":)";
+    std::array<char, 32> number;
+    const auto result = std::to_chars(number.data(), number.data() + number.size(), duration_ms,
+                                      std::chars_format::fixed, 3);
+    line.append(number.data(), result.ptr);
+    line += R"(,"request_id":")";
+    AppendJsonEscaped(line, request_.request_id);
+    line += R"(","remote":")";
+    AppendJsonEscaped(line, request_.remote_address);
+    line += '"';
+    state_.access_log->info(std::string_view(line));
+  }
+
+  // Half-closes and drains what the client is still sending (for instance the rest of a body that
+  // got 413) for a short while, so that closing does not reset the connection before the client
+  // has read the response.
+  void CloseGracefully() {
+    phase_ = Phase::kClosing;
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return Close();
+    stream_.expires_after(kLingerTime);
+    Drain();
+  }
+
+  void Drain() {
+    stream_.async_read_some(net::buffer(drain_), [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) return self->Close();
+      self->Drain();
+    });
+  }
+
+  void Close() {
+    phase_ = Phase::kClosing;
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  ServerState& state_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  Request request_;
+  Response response_;
+  std::string head_;
+  std::string peer_address_;
+  std::array<char, 4096> drain_{};
+  Clock::time_point started_{};
+  size_t body_bytes_ = 0;
+  Phase phase_ = Phase::kIdle;
+  bool keep_alive_ = false;
+  bool http_10_ = false;
+  bool registered_ = false;
+};
+
+void Accept(tcp::acceptor& acceptor, ServerState& state) {
+  acceptor.async_accept(net::make_strand(*state.ioc), [&acceptor, &state](beast::error_code ec, tcp::socket socket) {
+    if (ec == net::error::operation_aborted || !acceptor.is_open()) return;  // shutdown
+    if (!ec) {
+      std::make_shared<Session>(std::move(socket), state)->Start();
+    } else {
+      // Usually EMFILE; keep accepting rather than going deaf.
+      spdlog::warn("accept failed: {}", ec.message());
+    }
+    Accept(acceptor, state);
+  });
+}
+
+void FlushAccessLogPeriodically(net::steady_timer& timer, ServerState& state) {
+  timer.expires_after(std::chrono::seconds(1));
+  timer.async_wait([&timer, &state](beast::error_code ec) {
+    if (ec) return;
+    state.access_log->flush();
+    FlushAccessLogPeriodically(timer, state);
+  });
+}
+
+std::optional<tcp::endpoint> ResolveListenAddress(net::io_context& ioc, const ServerOptions& options) {
+  beast::error_code ec;
+  const auto address = net::ip::make_address(options.host, ec);
+  if (!ec) return tcp::endpoint(address, options.port);
+  tcp::resolver resolver(ioc);
+  const auto results = resolver.resolve(options.host, std::to_string(options.port), ec);
+  if (ec || results.empty()) {
+    spdlog::error("cannot listen on {}:{}: the host does not resolve ({})", options.host, options.port,
+                  ec ? ec.message() : "no addresses");
+    return std::nullopt;
+  }
+  return results.begin()->endpoint();
+}
+
+}  // namespace
+
+int RunServer(const ServerOptions& options, std::function<Response(Request&)> handler,
+              std::function<void(uint16_t port)> on_ready) {
+  ServerState state;  // declared before the io_context: sessions reference it while it is destroyed
+  state.options = options;
+  state.options.threads = std::max(1, options.threads);
+  state.handler = std::move(handler);
+  if (options.access_log) {
+    auto sink = std::make_shared<BufferedStdoutSink>();
+    state.access_log = std::make_shared<spdlog::logger>("access", std::move(sink));
+    state.access_log->set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","type":"access",%v})");
+    state.access_log->set_level(spdlog::level::info);
+    state.access_log->flush_on(spdlog::level::off);
+  }
+
+  net::io_context ioc(state.options.threads);
+  state.ioc = &ioc;
+
+  const auto endpoint = ResolveListenAddress(ioc, options);
+  if (!endpoint) return 1;
+  tcp::acceptor acceptor(ioc);
+  beast::error_code ec;
+  acceptor.open(endpoint->protocol(), ec);
+  if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(*endpoint, ec);
+  if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    spdlog::error("cannot listen on {}:{}: {}", options.host, options.port, ec.message());
+    return 1;
+  }
+  const uint16_t port = acceptor.local_endpoint().port();
+
+  net::signal_set signals(ioc, SIGTERM, SIGINT);
+  net::steady_timer grace_timer(ioc);
+  net::steady_timer flush_timer(ioc);
+
+  signals.async_wait([&](beast::error_code ec, int signal_number) {
+    if (ec) return;
+    std::vector<std::shared_ptr<Session>> live;
+    {
+      std::lock_guard lock(state.sessions_mutex);
+      state.stopping.store(true);
+      for (auto& [raw, weak] : state.sessions) {
+        if (auto session = weak.lock()) live.push_back(std::move(session));
+      }
+    }
+    spdlog::info("received signal {}: no longer accepting; finishing {} open connection(s), waiting at most {} s",
+                 signal_number, live.size(), state.options.shutdown_grace_seconds);
+    beast::error_code ignored;
+    acceptor.close(ignored);
+    flush_timer.cancel();
+    grace_timer.expires_after(std::chrono::seconds(state.options.shutdown_grace_seconds));
+    grace_timer.async_wait([&](beast::error_code ec) {
+      if (ec) return;
+      spdlog::warn("shutdown grace period over; closing the remaining connections");
+      ioc.stop();
+    });
+    for (auto& session : live) {
+      // Not dispatch: the session's strand may be busy in another thread.
+      net::post(session->Executor(), [session] { session->OnShutdown(); });
+    }
+    live.clear();  // the sessions' own handlers keep them alive; the last one out stops ioc
+    std::lock_guard lock(state.sessions_mutex);
+    if (state.sessions.empty()) ioc.stop();
+  });
+
+  Accept(acceptor, state);
+  if (state.access_log) FlushAccessLogPeriodically(flush_timer, state);
+  spdlog::info("listening on http://{}:{} with {} thread(s)", endpoint->address().to_string(), port,
+               state.options.threads);
+  if (on_ready) on_ready(port);
+
+  std::vector<std::thread> workers;
+  workers.reserve(static_cast<size_t>(state.options.threads - 1));
+  for (int i = 1; i < state.options.threads; ++i) workers.emplace_back([&ioc] { ioc.run(); });
+  ioc.run();
+  for (auto& worker : workers) worker.join();
+
+  {
+    std::lock_guard lock(state.sessions_mutex);
+    state.io_running = false;
+  }
+  if (state.access_log) state.access_log->flush();
+  spdlog::info("server stopped");
+  return 0;
+}
+
+}  // namespace tongban::http

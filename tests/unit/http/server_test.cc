@@ -1,0 +1,559 @@
+// Black-box tests of RunServer over real sockets: a plain POSIX client speaks HTTP/1.1 to a
+// server started on 127.0.0.1 and port 0. Each test stops its server with SIGTERM, the way
+// systemd and Kubernetes do. Timeouts are generous: the tests share two cores with builds.
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cctype>
+#include <chrono>
+#include <future>
+#include <map>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace tongban::http {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr auto kWait = 30s;
+
+struct ClientResponse {
+  int status = 0;
+  std::multimap<std::string, std::string> headers;  // lower-case names
+  std::string body;
+
+  std::string Header(const std::string& name) const {
+    const auto it = headers.find(name);
+    return it == headers.end() ? std::string() : it->second;
+  }
+};
+
+// A blocking HTTP/1.1 client over one TCP connection.
+class Client {
+ public:
+  explicit Client(uint16_t port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    timeval timeout{};
+    timeout.tv_sec = 20;
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    ::inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  }
+  ~Client() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  bool connected() const { return connected_; }
+
+  bool Send(std::string_view data) {
+    while (!data.empty()) {
+      const ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
+      if (n < 0 && errno == EINTR) continue;  // the SIGTERM a test raises may land on this thread
+      if (n <= 0) return false;
+      data.remove_prefix(static_cast<size_t>(n));
+    }
+    return true;
+  }
+
+  // Reads one response (Content-Length framed). nullopt when the connection closes first.
+  std::optional<ClientResponse> Read(bool head_request = false) {
+    size_t header_end;
+    while ((header_end = buffer_.find("\r\n\r\n")) == std::string::npos) {
+      if (!Fill()) return std::nullopt;
+    }
+    ClientResponse res;
+    const std::string head = buffer_.substr(0, header_end);
+    buffer_.erase(0, header_end + 4);
+    size_t line_end = head.find("\r\n");
+    const std::string status_line = head.substr(0, line_end);
+    if (status_line.size() < 12 || status_line.compare(0, 9, "HTTP/1.1 ") != 0) return std::nullopt;
+    res.status = std::stoi(status_line.substr(9, 3));
+    while (line_end != std::string::npos) {
+      const size_t start = line_end + 2;
+      line_end = head.find("\r\n", start);
+      const std::string line = head.substr(start, line_end == std::string::npos ? std::string::npos : line_end - start);
+      const size_t colon = line.find(':');
+      if (colon == std::string::npos) continue;
+      std::string name = line.substr(0, colon);
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      std::string value = line.substr(colon + 1);
+      while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+      res.headers.emplace(std::move(name), std::move(value));
+    }
+    if (res.status == 100 || head_request) return res;
+    const std::string length = res.Header("content-length");
+    if (length.empty()) return std::nullopt;  // the server always sends Content-Length
+    const size_t size = std::stoul(length);
+    while (buffer_.size() < size) {
+      if (!Fill()) return std::nullopt;
+    }
+    res.body = buffer_.substr(0, size);
+    buffer_.erase(0, size);
+    return res;
+  }
+
+  // True when the server closes the connection (EOF or reset) within `timeout`.
+  bool ClosedByServer(std::chrono::milliseconds timeout = 20s) {
+    pollfd p{fd_, POLLIN, 0};
+    int ready;
+    while ((ready = ::poll(&p, 1, static_cast<int>(timeout.count()))) < 0 && errno == EINTR) {
+    }
+    if (ready <= 0) return false;
+    char c;
+    ssize_t n;
+    while ((n = ::recv(fd_, &c, 1, 0)) < 0 && errno == EINTR) {
+    }
+    return n <= 0;
+  }
+
+ private:
+  bool Fill() {
+    char chunk[4096];
+    ssize_t n;
+    while ((n = ::recv(fd_, chunk, sizeof chunk, 0)) < 0 && errno == EINTR) {
+    }
+    if (n <= 0) return false;
+    buffer_.append(chunk, static_cast<size_t>(n));
+    return true;
+  }
+
+  int fd_ = -1;
+  bool connected_ = false;
+  std::string buffer_;
+};
+
+// Runs RunServer in a thread; Stop() raises SIGTERM and returns RunServer's result.
+class TestServer {
+ public:
+  TestServer(ServerOptions options, std::function<Response(Request&)> handler) {
+    options.host = "127.0.0.1";
+    options.port = 0;
+    auto ready = std::make_shared<std::promise<uint16_t>>();
+    std::future<uint16_t> port = ready->get_future();
+    thread_ = std::thread([this, options, handler = std::move(handler), ready] {
+      auto announced = std::make_shared<std::atomic<bool>>(false);
+      result_ = RunServer(options, handler, [ready, announced](uint16_t p) {
+        announced->store(true);
+        ready->set_value(p);
+      });
+      done_.store(true);
+      if (!announced->load()) ready->set_value(0);  // bind failed: do not leave the test waiting
+    });
+    if (port.wait_for(kWait) == std::future_status::ready) port_ = port.get();
+  }
+  ~TestServer() {
+    if (thread_.joinable()) Stop();
+  }
+
+  uint16_t port() const { return port_; }
+
+  int Stop() {
+    ::kill(::getpid(), SIGTERM);
+    thread_.join();
+    return result_;
+  }
+  bool done() const { return done_.load(); }
+
+ private:
+  std::thread thread_;
+  uint16_t port_ = 0;
+  std::atomic<bool> done_{false};
+  int result_ = -1;
+};
+
+ServerOptions QuietOptions() {
+  ServerOptions options;
+  options.threads = 2;
+  options.access_log = false;
+  options.shutdown_grace_seconds = 15;
+  return options;
+}
+
+Response Hello(Request& req) {
+  Response res;
+  res.body = R"({"hello":"world","path":")" + req.path + "\"}";
+  return res;
+}
+
+std::string Get(std::string_view path, std::string_view extra_headers = "") {
+  return "GET " + std::string(path) + " HTTP/1.1\r\nHost: localhost\r\n" + std::string(extra_headers) + "\r\n";
+}
+
+TEST(ServerTest, KeepAliveServesTwoRequestsOnOneConnection) {
+  TestServer server(QuietOptions(), Hello);
+  ASSERT_NE(server.port(), 0);
+  Client client(server.port());
+  ASSERT_TRUE(client.connected());
+
+  ASSERT_TRUE(client.Send(Get("/first")));
+  const auto first = client.Read();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->status, 200);
+  EXPECT_EQ(first->body, R"({"hello":"world","path":"/first"})");
+  EXPECT_EQ(first->Header("connection"), "");
+
+  ASSERT_TRUE(client.Send(Get("/second")));
+  const auto second = client.Read();
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->status, 200);
+  EXPECT_EQ(second->body, R"({"hello":"world","path":"/second"})");
+  EXPECT_NE(first->Header("x-request-id"), second->Header("x-request-id"));
+  EXPECT_EQ(server.Stop(), 0);
+}
+
+TEST(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
+  TestServer server(QuietOptions(), Hello);
+  ASSERT_NE(server.port(), 0);
+  Client client(server.port());
+  ASSERT_TRUE(client.Send(Get("/one") + Get("/two")));
+  const auto one = client.Read();
+  const auto two = client.Read();
+  ASSERT_TRUE(one && two);
+  EXPECT_EQ(one->body, R"({"hello":"world","path":"/one"})");
+  EXPECT_EQ(two->body, R"({"hello":"world","path":"/two"})");
+}
+
+TEST(ServerTest, AddsSecurityHeadersAndNoStore) {
+  TestServer server(QuietOptions(), Hello);
+  ASSERT_NE(server.port(), 0);
+  Client client(server.port());
+  ASSERT_TRUE(client.Send(Get("/")));
+  const auto res = client.Read();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->Header("content-security-policy"),
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+            "base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+  EXPECT_EQ(res->Header("x-frame-options"), "DENY");
+  EXPECT_EQ(res->Header("x-content-type-options"), "nosniff");
+  EXPECT_EQ(res->Header("referrer-policy"), "no-referrer");
+  EXPECT_EQ(res->Header("cross-origin-opener-policy"), "same-origin");
+  EXPECT_EQ(res->Header("permissions-policy"), "camera=(), microphone=(), geolocation=()");
+  EXPECT_EQ(res->Header("cache-control"), "no-store");
+  EXPECT_EQ(res->Header("content-type"), "application/json");
+  EXPECT_EQ(res->Header("content-length"), std::to_string(res->body.size()));
+  EXPECT_FALSE(res->Header("date").empty());
+}
+
+TEST(ServerTest, KeepsCacheControlSetByHandler) {
+  TestServer server(QuietOptions(), [](Request&) {
+    Response res;
+    res.content_type = "text/css";
+    res.body = "body{}";
+    res.AddHeader("Cache-Control", "public, max-age=3600");
+    res.AddHeader("Content-Length", "999");  // the server owns framing; this is dropped
+    return res;
+  });
+  ASSERT_NE(server.port(), 0);
+  Client client(server.port());
+  ASSERT_TRUE(client.Send(Get("/app.css")));
+  const auto res = client.Read();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->headers.count("cache-control"), 1u);
+  EXPECT_EQ(res->Header("cache-control"), "public, max-age=3600");
+  EXPECT_EQ(res->headers.count("content-length"), 1u);
+  EXPECT_EQ(res->Header("content-length"), "6");
+  EXPECT_EQ(res->body, "body{}");
+  EXPECT_EQ(res->Header("x-frame-options"), "DENY");
+}
+
+TEST(ServerTest, FillsRequestFields) {
+  std::promise<Request> seen;
+  TestServer server(QuietOptions(), [&seen](Request& req) {
+    seen.set_value(req);
+    return Response{};
+  });
+  ASSERT_NE(server.port(), 0);
+  Client client(server.port());
+  const std::string body = "a=1&b=two";
+  ASSERT_TRUE(client.Send("POST /api/v1/caf%C3%A9/x?q=licence+shop&page=2 HTTP/1.1\r\nHost: h\r\n"
+                          "X-Forwarded-For: 203.0.113.9\r\nX-Custom-Header: Value\r\n"
+                          "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
+                          std::to_string(body.size()) + "\r\n\r\n" + body));
+  ASSERT_TRUE(client.Read());
+  auto future = seen.get_future();
+  ASSERT_EQ(future.wait_for(kWait), std::future_status::ready);
+  const Request req = future.get();
+  EXPECT_EQ(req.method, "POST");
+  EXPECT_EQ(req.target, "/api/v1/caf%C3%A9/x?q=licence+shop&page=2");
+  EXPECT_EQ(req.path, "/api/v1/café/x");
+  EXPECT_EQ(req.Query("q"), "licence shop");
+  EXPECT_EQ(req.Query("page"), "2");
+  EXPECT_EQ(req.Header("x-custom-header"), "Value");
+  EXPECT_EQ(req.body, body);
+  EXPECT_EQ(req.remote_address, "127.0.0.1");  // X-Forwarded-For not trusted by default
+  EXPECT_EQ(req.request_id.size(), 16u);
+}
+
+TEST(ServerTest, TrustsFirstForwardedForHopWhenConfigured) {
+  std::promise<std::string> seen;
+  ServerOptions options = QuietOptions();
+  options.trust_forwarded_for = true;
+  TestServer server(options, [&seen](Request& req) {
+    seen.set_value(req.remote_address);
+    return Response{};
+  });
+  ASSERT_NE(server.port(), 0);
+  Client client(server.port());
+  ASSERT_TRUE(client.Send(Get("/", "X-Forwarded-For:  203.0.113.9 , 10.0.0.1\r\n")));
+  ASSERT_TRUE(client.Read());
+  EXPECT_EQ(seen.get_future().get(), "203.0.113.9");
+}
+
+TEST(ServerTest, BodyOverLimitGets413AndClose) {
+  ServerOptions options = QuietOptions();
+  options.max_body_bytes = 1024;
+  std::atomic<int> calls{0};
+  TestServer server(options, [&calls](Request& req) {
+    ++calls;
+    return Hello(req);
+  });
+  ASSERT_NE(server.port(), 0);
+  Client client(server.port());
+  const std::string body(4096, 'x');
+  ASSERT_TRUE(client.Send("POST /upload HTTP/1.1\r\nHost: h\r\nContent-Length: 4096\r\n\r\n" + body));
+  const auto res = client.Read();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 413);
+  EXPECT_EQ(res->Header("connection"), "close");
+  EXPECT_EQ(res->Header("content-type"), "application/json");
+  const std::string id = res->Header("x-request-id");
+  EXPECT_EQ(res->body, R"({"error":{"code":"payload_too_large","message":"The request body is too large. )"
+                       R"(Send a smaller body or upload the files one by one.","request_id":")" + id + "\"}}");
+  EXPECT_TRUE(client.ClosedByServer());
+  EXPECT_EQ(calls.load(), 0);
+}
+
+TEST(ServerTest, ChunkedBodyOverLimitGets413) {
+  ServerOptions options = QuietOptions();
+  options.max_body_bytes = 1024;
+  TestServer server(options, Hello);
+  ASSERT_NE(server.port(), 0);
+  Client client(server.port());
+  const std::string chunk(800, 'y');
+  ASSERT_TRUE(client.Send("POST /upload HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n320\r\n" + chunk +
+                          "\r\n320\r\n" + chunk + "\r\n0\r\n\r\n"));
+  const auto res = client.Read();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 413);
+}
+
+TEST(ServerTest, BodyAtLimitIsAccepted) {
+  ServerOptions options = QuietOptions();
+  options.max_body_bytes = 1024;
+  TestServer server(options, [](Request& req) {
+    Response res;
+    res.body = std::to_string(req.body.size());
+    return res;
+  });
+  ASSERT_NE(server.port(), 0);
+  Client client(server.port());
+  ASSERT_TRUE(client.Send("POST /upload HTTP/1.1\r\nHost: h\r\nContent-Length: 1024\r\n\r\n" + std::string(1024, 'z')));
+  const auto res = client.Read();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->body, "1024");
+}
+
+TEST(ServerTest, ExpectContinueGets100BeforeTheBody) {
+  TestServer server(QuietOptions(), [](Request& req) {
+    Response res;
+    res.body = req.body;
+    return res;
+  });
+  ASSERT_NE(server.port(), 0);
+  Client client(server.port());
+  ASSERT_TRUE(client.Send("POST /x HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n"));
+  const auto interim = client.Read();
+  ASSERT_TRUE(interim);
+  EXPECT_EQ(interim->status, 100);
+  ASSERT_TRUE(client.Send("hello"));
+  const auto res = client.Read();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->body, "hello");
+}
+
+TEST(ServerTest, GarbageGets400AndClose) {
+  std::atomic<int> calls{0};
+  TestServer server(QuietOptions(), [&calls](Request& req) {
+    ++calls;
+    return Hello(req);
+  });
+  ASSERT_NE(server.port(), 0);
+  Client client(server.port());
+  ASSERT_TRUE(client.Send("this is not http\r\n\r\n"));
+  const auto res = client.Read();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  EXPECT_EQ(res->Header("connection"), "close");
+  EXPECT_NE(res->body.find(R"("code":"invalid_argument")"), std::string::npos);
+  EXPECT_TRUE(client.ClosedByServer());
+  EXPECT_EQ(calls.load(), 0);
+}
+
+TEST(ServerTest, EchoesValidIncomingRequestId) {
+  std::promise<std::string> seen;
+  TestServer server(QuietOptions(), [&seen](Request& req) {
+    seen.set_value(req.request_id);
+    return Response{};
+  });
+  ASSERT_NE(server.port(), 0);
+  Client client(server.port());
+  ASSERT_TRUE(client.Send(Get("/", "X-Request-Id: Kiosk-7-abc123\r\n")));
+  const auto res = client.Read();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->Header("x-request-id"), "Kiosk-7-abc123");
+  EXPECT_EQ(seen.get_future().get(), "Kiosk-7-abc123");
+}
+
+TEST(ServerTest, ReplacesInvalidIncomingRequestId) {
+  TestServer server(QuietOptions(), Hello);
+  ASSERT_NE(server.port(), 0);
+  Client client(server.port());
+  for (const std::string& bad : std::vector<std::string>{"short", "has space in it", "<script>alert(1)</script>", std::string(65, 'a')}) {
+    ASSERT_TRUE(client.Send(Get("/", "X-Request-Id: " + bad + "\r\n")));
+    const auto res = client.Read();
+    ASSERT_TRUE(res);
+    const std::string id = res->Header("x-request-id");
+    EXPECT_EQ(id.size(), 16u) << bad;
+    EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos) << id;
+  }
+}
+
+TEST(ServerTest, HandlerExceptionGets500WithRequestId) {
+  TestServer server(QuietOptions(), [](Request& req) -> Response {
+    if (req.path == "/boom") throw std::runtime_error("database on fire");
+    return Hello(req);
+  });
+  ASSERT_NE(server.port(), 0);
+  Client client(server.port());
+  ASSERT_TRUE(client.Send(Get("/boom")));
+  const auto res = client.Read();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 500);
+  const std::string id = res->Header("x-request-id");
+  ASSERT_EQ(id.size(), 16u);
+  EXPECT_EQ(res->body,
+            R"({"error":{"code":"internal","message":"Internal error; quote the request id","request_id":")" + id +
+                "\"}}");
+  EXPECT_EQ(res->body.find("fire"), std::string::npos);  // the cause stays in the server log
+  // The connection survives the failed request.
+  ASSERT_TRUE(client.Send(Get("/after")));
+  const auto after = client.Read();
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->status, 200);
+}
+
+TEST(ServerTest, HeadSendsHeadersOnly) {
+  TestServer server(QuietOptions(), Hello);
+  ASSERT_NE(server.port(), 0);
+  Client client(server.port());
+  ASSERT_TRUE(client.Send("HEAD /h HTTP/1.1\r\nHost: h\r\n\r\n"));
+  const auto res = client.Read(/*head_request=*/true);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->Header("content-length"), std::to_string(std::string(R"({"hello":"world","path":"/h"})").size()));
+  ASSERT_TRUE(client.Send(Get("/next")));
+  const auto next = client.Read();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->body, R"({"hello":"world","path":"/next"})");
+}
+
+TEST(ServerTest, IdleConnectionIsClosedAfterIdleTimeout) {
+  ServerOptions options = QuietOptions();
+  options.idle_timeout_seconds = 1;
+  TestServer server(options, Hello);
+  ASSERT_NE(server.port(), 0);
+  Client client(server.port());
+  ASSERT_TRUE(client.Send(Get("/")));
+  ASSERT_TRUE(client.Read());
+  EXPECT_TRUE(client.ClosedByServer(20s));
+}
+
+TEST(ServerTest, IncompleteRequestIsClosedAfterReadTimeout) {
+  ServerOptions options = QuietOptions();
+  options.read_timeout_seconds = 1;
+  options.idle_timeout_seconds = 60;
+  TestServer server(options, Hello);
+  ASSERT_NE(server.port(), 0);
+  Client client(server.port());
+  ASSERT_TRUE(client.Send("GET / HTTP/1.1\r\nHost: h\r\n"));  // headers never finish
+  EXPECT_TRUE(client.ClosedByServer(20s));
+}
+
+TEST(ServerTest, GracefulShutdownFinishesRequestInFlight) {
+  std::promise<void> entered;
+  ServerOptions options = QuietOptions();
+  options.access_log = true;
+  TestServer server(options, [&entered](Request& req) {
+    if (req.path == "/slow") {
+      entered.set_value();
+      std::this_thread::sleep_for(1s);
+    }
+    return Hello(req);
+  });
+  ASSERT_NE(server.port(), 0);
+
+  Client idle(server.port());  // keep-alive connection between requests
+  ASSERT_TRUE(idle.Send(Get("/warm")));
+  ASSERT_TRUE(idle.Read());
+
+  Client slow(server.port());
+  ASSERT_TRUE(slow.Send(Get("/slow")));
+  ASSERT_EQ(entered.get_future().wait_for(kWait), std::future_status::ready);
+
+  const auto started = std::chrono::steady_clock::now();
+  std::future<int> result = std::async(std::launch::async, [&server] { return server.Stop(); });
+
+  const auto res = slow.Read();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->body, R"({"hello":"world","path":"/slow"})");
+  EXPECT_EQ(res->Header("connection"), "close");
+  EXPECT_TRUE(idle.ClosedByServer());
+  EXPECT_TRUE(slow.ClosedByServer());
+
+  ASSERT_EQ(result.wait_for(kWait), std::future_status::ready);
+  EXPECT_EQ(result.get(), 0);
+  // Returned because the connections were done, not because the 15 s grace period ran out.
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 10s);
+
+  // The listener is gone.
+  Client late(server.port());
+  EXPECT_FALSE(late.connected());
+}
+
+TEST(ServerTest, BindFailureReturnsNonZero) {
+  TestServer first(QuietOptions(), Hello);
+  ASSERT_NE(first.port(), 0);
+  ServerOptions options = QuietOptions();
+  options.host = "127.0.0.1";
+  options.port = first.port();
+  bool ready_called = false;
+  EXPECT_NE(RunServer(options, Hello, [&](uint16_t) { ready_called = true; }), 0);
+  EXPECT_FALSE(ready_called);
+}
+
+}  // namespace
+}  // namespace tongban::http
