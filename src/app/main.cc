@@ -106,6 +106,9 @@ int main(int argc, char** argv) {
   std::string check_dir;
   check->add_option("DIR", check_dir)->required();
 
+  auto* routes = app.add_subcommand("routes", "Print every route the server answers (METHOD PATTERN)");
+  routes->add_option("--db", db, "Database URL")->required();
+
   CLI11_PARSE(app, argc, argv);
 
   if (check->parsed()) {
@@ -139,6 +142,13 @@ int main(int argc, char** argv) {
     auto store = tb::storage::OpenStore(config.database);
     if (!store.ok()) return Fail(store.error().message);
     std::cout << "Database is up to date.\n";
+    return 0;
+  }
+
+  if (routes->parsed()) {
+    auto sys = tb::app::BuildSystem(config, /*with_routes=*/true);
+    if (!sys.ok()) return Fail(sys.error().message);
+    for (const auto& r : (*sys)->router.Routes()) std::cout << r.method << " " << r.pattern << "\n";
     return 0;
   }
 

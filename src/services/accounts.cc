@@ -153,6 +153,15 @@ Result<Authenticated> Authenticate(const Context& ctx, const std::string& token)
   return out;
 }
 
+Result<std::vector<domain::AgentGrant>> AgentGrantsOf(const Context& ctx, const std::string& user_id) {
+  std::vector<domain::AgentGrant> out;
+  TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
+    TB_ASSIGN_OR_RETURN(out, tx.ListAgentGrantsOfUser(user_id));
+    return Ok();
+  }));
+  return out;
+}
+
 Status Logout(const Context& ctx, const std::string& token) {
   const std::string hash = ctx.hasher->Sha256Hex(token);
   return ctx.store->Write([&](ports::Transaction& tx) -> Status {

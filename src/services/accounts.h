@@ -58,6 +58,9 @@ struct Authenticated {
 // Resolves a bearer token or session cookie. kUnauthenticated when unknown or expired.
 Result<Authenticated> Authenticate(const Context& ctx, const std::string& token);
 
+// The enterprises `user_id` may act for, with the rights given.
+Result<std::vector<domain::AgentGrant>> AgentGrantsOf(const Context& ctx, const std::string& user_id);
+
 // Ends the session of `token`. Idempotent.
 Status Logout(const Context& ctx, const std::string& token);
 

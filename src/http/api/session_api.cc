@@ -40,7 +40,17 @@ void RegisterSessionRoutes(Router& router, const HttpDeps& deps) {
   router.Add("GET", "/api/v1/me", [&deps](Request& req) {
     auto caller = RequireCaller(deps, req, /*write=*/false);
     if (!caller.ok()) return ErrorResponse(deps, req, caller.error());
-    return JsonResponse(200, ToJson(caller->actor.user));
+    auto grants = services::AgentGrantsOf(*deps.ctx, caller->actor.user.id);
+    if (!grants.ok()) return ErrorResponse(deps, req, grants.error());
+    Json me = ToJson(caller->actor.user);
+    Json enterprises = Json::array();
+    for (const auto& g : *grants) {
+      enterprises.push_back(Json{{"code", g.enterprise}, {"may_apply", g.may_apply}, {"may_withdraw", g.may_withdraw},
+                                 {"items", g.items}});
+    }
+    me["enterprises"] = std::move(enterprises);
+    if (!caller->actor.user.person_id.empty()) me["person_id"] = caller->actor.user.person_id;
+    return JsonResponse(200, me);
   });
 }
 

@@ -1,0 +1,145 @@
+// Starts the real tongban binary on 127.0.0.1 and a free port with a fresh database, and talks
+// to it over HTTP like any client would. Used by every black-box API test.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const BIN = process.env.TONGBAN_BIN ? resolve(process.env.TONGBAN_BIN) : join(ROOT, 'build/tongban');
+export const DEMO_PASSWORD = 'demo-password-1';
+
+// Starts `tongban serve --demo`; resolves to {url, proc, dir, stop(), kill9()}.
+export async function startServer({ dir, extraArgs = [], db } = {}) {
+  const ownDir = !dir;
+  dir = dir ?? mkdtempSync(join(tmpdir(), 'tongban-api-'));
+  const dbUrl = db ?? `sqlite:${join(dir, 'tongban.db')}`;
+  const proc = spawn(BIN, ['serve', '--db', dbUrl, '--listen', '127.0.0.1:0', '--demo', ...extraArgs], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${output}`)), 60000);
+    const onData = (chunk) => {
+      output += chunk.toString();
+      const m = output.match(/serving on (http:\/\/127\.0\.0\.1:\d+)\//);
+      if (m) {
+        clearTimeout(timer);
+        resolvePromise(m[1]);
+      }
+    };
+    proc.stdout.on('data', onData);
+    proc.stderr.on('data', (c) => { output += c.toString(); });
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${output}`));
+    });
+  });
+  proc.removeAllListeners('exit');
+  // Keep draining output so the pipe never blocks the server.
+  proc.stdout.on('data', (c) => { output = (output + c.toString()).slice(-200000); });
+  const exited = new Promise((r) => proc.on('exit', (code, signal) => r({ code, signal })));
+  return {
+    url,
+    proc,
+    dir,
+    dbUrl,
+    output: () => output,
+    async stop() {
+      proc.kill('SIGTERM');
+      const result = await exited;
+      if (ownDir) rmSync(dir, { recursive: true, force: true });
+      return result;
+    },
+    async kill9() {
+      proc.kill('SIGKILL');
+      return exited;
+    },
+  };
+}
+
+// A small client: JSON in and out, bearer token once signed in.
+export class Client {
+  constructor(base, { token, lang } = {}) {
+    this.base = base;
+    this.token = token;
+    this.lang = lang;
+  }
+
+  async request(method, path, { json, body, headers = {} } = {}) {
+    const h = { ...headers };
+    if (this.token) h.authorization = `Bearer ${this.token}`;
+    if (this.lang) h['accept-language'] = this.lang;
+    if (json !== undefined) {
+      h['content-type'] = 'application/json';
+      body = JSON.stringify(json);
+    }
+    const res = await fetch(this.base + path, { method, headers: h, body });
+    const text = await res.text();
+    let data = null;
+    try { data = text ? JSON.parse(text) : null; } catch { data = text; }
+    return { status: res.status, headers: res.headers, data, text };
+  }
+
+  get(path, opts) { return this.request('GET', path, opts); }
+  post(path, json, opts = {}) { return this.request('POST', path, { ...opts, json }); }
+
+  static async login(base, username, password = DEMO_PASSWORD, opts = {}) {
+    const c = new Client(base, opts);
+    const r = await c.post('/api/v1/session', { username, password });
+    if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${r.text}`);
+    c.token = r.data.token;
+    c.user = r.data.user;
+    return c;
+  }
+}
+
+// Values that pass validation for an item's askable fields (those without a source).
+export function fillFields(item) {
+  const values = {};
+  for (const f of item.fields) {
+    if (f.source) continue;
+    switch (f.type) {
+      case 'number': values[f.name] = f.min !== undefined ? Math.max(1, f.min) : 1; break;
+      case 'date': values[f.name] = '2026-12-01'; break;
+      case 'select': values[f.name] = f.options[0].value; break;
+      case 'boolean': values[f.name] = true; break;
+      case 'id_number': values[f.name] = '11010519491231002X'; break;
+      case 'credit_code': values[f.name] = '91350100M000100Y43'; break;
+      case 'phone': values[f.name] = '13800138000'; break;
+      case 'email': values[f.name] = 'zhang.wei@example.cn'; break;
+      case 'address': values[f.name] = '上海市浦东新区世纪大道100号'; break;
+      default: {
+        const min = f.min ?? 1;
+        values[f.name] = '测试内容'.repeat(Math.ceil(Math.max(min, 4) / 4)).slice(0, Math.max(min, 4));
+        if (f.max !== undefined && values[f.name].length > f.max) values[f.name] = values[f.name].slice(0, f.max);
+      }
+    }
+  }
+  return values;
+}
+
+// All catalogue items (follows pagination).
+export async function allItems(client) {
+  const items = [];
+  let token = '';
+  for (;;) {
+    const r = await client.get(`/api/v1/items?page_size=100${token ? `&page_token=${token}` : ''}`);
+    items.push(...r.data.items);
+    if (!r.data.next_page_token) return items;
+    token = r.data.next_page_token;
+  }
+}
+
+// A person item of `department` with no required upload, so it can be submitted in one call.
+export async function simplePersonItem(client, departments = ['market', 'hrss', 'police']) {
+  const items = await allItems(client);
+  for (const d of departments) {
+    const item = items.find((i) => i.department === d && i.applicant === 'person' && !i.fields.some((f) => f.pattern)
+      && !i.materials.some((m) => m.source === 'upload' && m.required));
+    if (item) return item;
+  }
+  throw new Error('no person item without required uploads in ' + departments.join(', '));
+}
