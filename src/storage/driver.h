@@ -1,0 +1,111 @@
+// The small interface SqlStore speaks to a database through: connections, cached prepared
+// statements, binds and column getters, error mapping, and the few dialect hooks SQL text needs.
+// Everything dialect-specific (placeholder syntax, type names, how a write transaction begins,
+// which native error means what) stays behind this interface; SqlStore's SQL is portable.
+//
+// Canonical SQL: statements given to Connection::Prepare number their parameters PostgreSQL
+// style ($1, $2, ...); a driver whose database spells them differently rewrites them.
+// Migration text may use {{name}} templates (e.g. {{blob}}) that Driver::TemplateValue fills.
+//
+// Thread-safety: a Driver is shared and immutable after construction; a Connection and the
+// Statements it hands out belong to one thread at a time.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "common/result.h"
+
+namespace tongban::storage {
+
+class Statement {
+ public:
+  virtual ~Statement() = default;
+  // Parameters are numbered from 1, as in the canonical SQL ($1 is index 1).
+  virtual Status BindNull(int index) = 0;
+  virtual Status BindInt64(int index, int64_t value) = 0;
+  virtual Status BindText(int index, std::string_view value) = 0;
+  virtual Status BindBlob(int index, std::string_view bytes) = 0;
+  // Runs the statement to its next row. Returns true when a row is available, false when the
+  // statement is done. Errors: kConflict on a unique or primary key violation, kNotFound on a
+  // foreign key violation, kInvalidArgument on other constraint violations, kUnavailable when the
+  // database is busy or locked, kInternal otherwise.
+  virtual Result<bool> Step() = 0;
+  // Rows inserted, updated or deleted by the statement once Step() answered false.
+  virtual int64_t RowsChanged() = 0;
+  // Column getters for the current row; columns are numbered from 0. NULL reads as 0 or "".
+  virtual bool ColumnIsNull(int column) = 0;
+  virtual int64_t ColumnInt64(int column) = 0;
+  virtual std::string ColumnText(int column) = 0;
+  virtual std::string ColumnBlob(int column) = 0;
+  // Makes the statement ready to be bound and run again (clears bindings).
+  virtual void Reset() = 0;
+};
+
+// A statement borrowed from a connection's cache; reset when the borrow ends, so the next
+// Prepare of the same SQL finds it ready. Move-only.
+class StatementRef {
+ public:
+  explicit StatementRef(Statement* statement) : statement_(statement) {}
+  StatementRef(StatementRef&& other) noexcept : statement_(std::exchange(other.statement_, nullptr)) {}
+  StatementRef& operator=(StatementRef&&) = delete;
+  StatementRef(const StatementRef&) = delete;
+  ~StatementRef() {
+    if (statement_ != nullptr) statement_->Reset();
+  }
+  Statement* operator->() const { return statement_; }
+  Statement& operator*() const { return *statement_; }
+
+ private:
+  Statement* statement_;
+};
+
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  // Runs one or more statements without parameters (DDL, BEGIN/COMMIT, SAVEPOINT).
+  // Errors as Statement::Step.
+  virtual Status Exec(std::string_view sql) = 0;
+  // A prepared statement for canonical `sql`, prepared once per connection and cached.
+  // kInternal when the SQL does not compile.
+  virtual Result<StatementRef> Prepare(std::string_view sql) = 0;
+  // True while a transaction is open (false after the database rolled one back by itself).
+  virtual bool InTransaction() = 0;
+};
+
+struct DriverOptions {
+  // How long a statement waits for a lock held by another connection before kUnavailable.
+  std::chrono::milliseconds busy_timeout{5000};
+};
+
+class Driver {
+ public:
+  virtual ~Driver() = default;
+  // A connection for the single writer (migrations and Store::Write).
+  virtual Result<std::unique_ptr<Connection>> OpenWriter() = 0;
+  // A connection that refuses writes, for Store::Read.
+  virtual Result<std::unique_ptr<Connection>> OpenReader() = 0;
+
+  // Dialect hooks.
+  // Starts a write transaction that takes the write lock at once ("BEGIN IMMEDIATE" on SQLite).
+  virtual std::string_view BeginWriteSql() const = 0;
+  // Starts a read transaction that sees one snapshot.
+  virtual std::string_view BeginReadSql() const = 0;
+  // The value of a {{name}} template in migration text ("blob" -> "BLOB" or "BYTEA"),
+  // or nullopt when the driver does not know the name.
+  virtual std::optional<std::string> TemplateValue(std::string_view name) const = 0;
+  // "sqlite", "postgresql": for messages.
+  virtual std::string_view Name() const = 0;
+};
+
+// The driver for a database URL: "sqlite:PATH" now, "postgresql://..." later.
+// kInvalidArgument for an empty path or an unknown scheme; kUnavailable for a known scheme whose
+// driver is not part of this build.
+Result<std::unique_ptr<Driver>> MakeDriver(const std::string& url, const DriverOptions& options);
+
+}  // namespace tongban::storage
