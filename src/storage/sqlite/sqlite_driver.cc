@@ -193,6 +193,16 @@ Result<std::unique_ptr<Connection>> SqliteDriver::Open(bool writer) {
   const char* pragmas = writer ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
                                : "PRAGMA query_only=ON; PRAGMA foreign_keys=ON;";
   TB_RETURN_IF_ERROR(connection->Exec(pragmas));
+  if (writer) {
+    // Some file systems (network mounts) cannot do WAL; SQLite then quietly keeps another mode,
+    // and readers would block the writer. Refuse rather than run slow and surprising.
+    TB_ASSIGN_OR_RETURN(StatementRef mode, connection->Prepare("PRAGMA journal_mode"));
+    TB_ASSIGN_OR_RETURN(const bool row, mode->Step());
+    if (!row || mode->ColumnText(0) != "wal") {
+      return MakeError(ErrorCode::kUnavailable,
+                       "SQLite database '" + path_ + "' cannot use write-ahead logging: put it on a local disk");
+    }
+  }
   return std::unique_ptr<Connection>(std::move(connection));
 }
 
