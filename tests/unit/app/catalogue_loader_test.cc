@@ -1,0 +1,282 @@
+#include "app/catalogue_loader.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace tongban::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(CatalogueLoaderTest, LoadsTheDemoCatalogue) {
+  Result<LoadedCatalogue> loaded = LoadCatalogue(std::string(TONGBAN_SOURCE_DIR) + "/catalogue");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  const domain::Catalogue& c = *loaded->catalogue;
+  EXPECT_EQ(c.districts().size(), 16u);
+  EXPECT_GE(c.departments().size(), 12u);
+  EXPECT_GE(c.items().size(), 30u);
+  ASSERT_NE(c.FindDistrict("310115"), nullptr);
+  EXPECT_EQ(c.FindDistrict("310115")->name.zh, "浦东新区");
+  for (const domain::District& d : c.districts()) {
+    const bool has_district_centre = std::any_of(c.centres().begin(), c.centres().end(), [&](const auto& centre) {
+      return centre.district == d.code && centre.level == domain::CentreLevel::kDistrict;
+    });
+    EXPECT_TRUE(has_district_centre) << d.code;
+  }
+
+  const domain::Bundle* restaurant = c.FindBundle("open-a-restaurant");
+  ASSERT_NE(restaurant, nullptr);
+  EXPECT_EQ(restaurant->industry_licence, "catering");
+  EXPECT_EQ(restaurant->items.size(), 5u);
+  const domain::Bundle* baby = c.FindBundle("baby-is-born");
+  ASSERT_NE(baby, nullptr);
+  EXPECT_EQ(baby->items.size(), 4u);
+
+  const domain::ServiceItem* licence = c.FindItem("market.business-licence");
+  ASSERT_NE(licence, nullptr);
+  EXPECT_EQ(licence->department, "market");
+  EXPECT_TRUE(licence->HasChannel(domain::Channel::kWeb));
+  const domain::Field* id = licence->FindField("applicant_id_number");
+  ASSERT_NE(id, nullptr);
+  EXPECT_EQ(id->source, domain::MaterialSource::kSharedData);
+  EXPECT_EQ(id->dataset, "population");
+
+  int fully_online = 0, instant = 0, enterprise = 0;
+  for (const domain::ServiceItem& item : c.items()) {
+    fully_online += item.fully_online;
+    instant += item.instant;
+    enterprise += item.applicant == domain::ApplicantKind::kEnterprise;
+    EXPECT_LE(item.promised_limit_days, item.legal_limit_days) << item.code;
+  }
+  EXPECT_GE(fully_online, 8);
+  EXPECT_GE(instant, 6);
+  EXPECT_GE(enterprise, 5);
+
+  // calendar.yaml: 2026-10-01 is National Day, 2026-10-10 (Saturday) an adjusted working day.
+  EXPECT_FALSE(loaded->calendar.IsWorkingDay(Date{2026, 10, 1}));
+  EXPECT_TRUE(loaded->calendar.IsWorkingDay(Date{2026, 10, 10}));
+  EXPECT_TRUE(loaded->calendar.Covers(Date{2026, 1, 1}));
+}
+
+// A small valid catalogue; each case below breaks one file by replacing one piece of text.
+const std::map<std::string, std::string>& ValidFiles() {
+  static const std::map<std::string, std::string> files = {
+      {"departments.yaml",
+       "departments:\n"
+       "  - {code: market, name: {zh: 市场监管局, en: Market Regulation}}\n"
+       "  - {code: fire, name: {zh: 消防救援, en: Fire and Rescue}}\n"},
+      {"districts.yaml",
+       "districts:\n"
+       "  - {code: \"310115\", name: {zh: 浦东新区, en: Pudong New Area}}\n"},
+      {"centres.yaml",
+       "centres:\n"
+       "  - code: pudong-centre\n"
+       "    name: {zh: 浦东新区市民中心, en: Pudong Citizens' Centre}\n"
+       "    district: \"310115\"\n"
+       "    level: district\n"
+       "    address: {zh: 合欢路2号, en: 2 Hehuan Road}\n"},
+      {"items/market.yaml",
+       "items:\n"                                                                            // 1
+       "  - code: market.business-licence\n"                                                 // 2
+       "    name: {zh: 营业执照, en: Business licence}\n"                                      // 3
+       "    description: {zh: 设立登记, en: Registration}\n"                                    // 4
+       "    department: market\n"                                                            // 5
+       "    legal_basis: 《中华人民共和国市场主体登记管理条例》\n"                                 // 6
+       "    applicant: enterprise\n"                                                         // 7
+       "    instant: false\n"                                                                // 8
+       "    legal_limit_days: 3\n"                                                           // 9
+       "    promised_limit_days: 1\n"                                                        // 10
+       "    fully_online: true\n"                                                            // 11
+       "    on_the_spot: false\n"                                                            // 12
+       "    channels: [web, window]\n"                                                       // 13
+       "    materials:\n"                                                                    // 14
+       "      - {code: articles, name: {zh: 章程, en: Articles}, source: upload}\n"           // 15
+       "    fields:\n"                                                                       // 16
+       "      - {name: enterprise_name, label: {zh: 名称, en: Name}, type: text, required: true}\n"  // 17
+       "    fee: {zh: 免费, en: Free}\n"},                                                   // 18
+      {"items/fire.yaml",
+       "items:\n"                                                                            // 1
+       "  - code: fire.safety-inspection\n"                                                  // 2
+       "    name: {zh: 消防安全检查, en: Fire safety inspection}\n"                             // 3
+       "    description: {zh: 开业前检查, en: Before opening}\n"                                // 4
+       "    department: fire\n"                                                              // 5
+       "    legal_basis: 《中华人民共和国消防法》\n"                                              // 6
+       "    applicant: enterprise\n"                                                         // 7
+       "    instant: false\n"                                                                // 8
+       "    legal_limit_days: 10\n"                                                          // 9
+       "    promised_limit_days: 5\n"                                                        // 10
+       "    fully_online: false\n"                                                           // 11
+       "    on_the_spot: false\n"                                                            // 12
+       "    channels: [web, window]\n"                                                       // 13
+       "    materials:\n"                                                                    // 14
+       "      - {code: floor_plans, name: {zh: 平面图, en: Floor plans}, source: upload}\n"    // 15
+       "    fee: {zh: 免费, en: Free}\n"},                                                   // 16
+      {"bundles.yaml",
+       "bundles:\n"                                                                          // 1
+       "  - code: open-a-restaurant\n"                                                       // 2
+       "    name: {zh: 开餐厅, en: Open a restaurant}\n"                                        // 3
+       "    description: {zh: 一件事, en: One thing}\n"                                         // 4
+       "    items: [market.business-licence, fire.safety-inspection]\n"                      // 5
+       "    routing: sequential\n"                                                           // 6
+       "    industry_licence: catering\n"},                                                  // 7
+      {"calendar.yaml",
+       "years:\n"                                                                            // 1
+       "  - year: 2026\n"                                                                    // 2
+       "    provisional: false\n"                                                            // 3
+       "    holidays: [2026-10-01, 2026-10-02]\n"                                            // 4
+       "    workdays: [2026-10-10]\n"},                                                      // 5
+  };
+  return files;
+}
+
+class CatalogueLoaderBrokenTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::random_device rd;
+    dir_ = fs::temp_directory_path() / ("tongban_catalogue_test_" + std::to_string(rd()));
+    fs::create_directories(dir_ / "items");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Writes the valid catalogue with `from` replaced by `to` in `file` (the text must occur).
+  void Write(const std::string& file, const std::string& from, const std::string& to) {
+    for (const auto& [name, content] : ValidFiles()) {
+      std::string text = content;
+      if (name == file) {
+        const size_t pos = text.find(from);
+        ASSERT_NE(pos, std::string::npos) << "test bug: '" << from << "' not in " << file;
+        text.replace(pos, from.size(), to);
+      }
+      std::ofstream(dir_ / name) << text;
+    }
+  }
+
+  std::vector<std::string> Problems() {
+    Result<LoadedCatalogue> loaded = LoadCatalogue(dir_.string());
+    if (loaded.ok()) return {};
+    EXPECT_EQ(loaded.error().code, ErrorCode::kInvalidArgument);
+    std::vector<std::string> lines;
+    std::istringstream in(loaded.error().message);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(CatalogueLoaderBrokenTest, ValidCatalogueLoads) {
+  Write("calendar.yaml", "", "");
+  Result<LoadedCatalogue> loaded = LoadCatalogue(dir_.string());
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ(loaded->catalogue->items().size(), 2u);
+  EXPECT_EQ(loaded->catalogue->bundles().size(), 1u);
+}
+
+struct BrokenCase {
+  const char* name;
+  const char* file;
+  const char* from;
+  const char* to;
+  const char* where;    // expected "file:line" of the problem, relative to the catalogue folder
+  const char* message;  // a substring of what is wrong
+};
+
+TEST_F(CatalogueLoaderBrokenTest, ReportsFileLineAndWhatIsWrong) {
+  const BrokenCase cases[] = {
+      {"missing key", "items/market.yaml", "    department: market\n", "", "items/market.yaml:2",
+       "missing required key 'department' in item"},
+      {"unknown department", "items/market.yaml", "department: market", "department: markt", "items/market.yaml:5",
+       "unknown department 'markt'"},
+      {"promised > legal", "items/market.yaml", "promised_limit_days: 1", "promised_limit_days: 9",
+       "items/market.yaml:10", "promised_limit_days (9) is greater than legal_limit_days (3)"},
+      {"instant with a promise", "items/market.yaml", "instant: false", "instant: true", "items/market.yaml:10",
+       "promised_limit_days must be 0, not 1"},
+      {"duplicate code across files", "items/fire.yaml", "code: fire.safety-inspection",
+       "code: market.business-licence", "items/market.yaml:2",  // items/*.yaml are read sorted by name
+       "duplicate item code 'market.business-licence' (first defined at "},
+      {"bad channel", "items/market.yaml", "channels: [web, window]", "channels: [web, fax]", "items/market.yaml:13",
+       "unknown channel 'fax'"},
+      {"fully online without web", "items/market.yaml", "channels: [web, window]", "channels: [window]",
+       "items/market.yaml:13", "a fully_online item must offer the web channel"},
+      {"bad field type", "items/market.yaml", "type: text", "type: txt", "items/market.yaml:17",
+       "unknown field type 'txt'"},
+      {"field name not snake_case", "items/market.yaml", "name: enterprise_name", "name: EnterpriseName",
+       "items/market.yaml:17", "must be snake_case"},
+      {"select without options", "items/market.yaml", "type: text", "type: select", "items/market.yaml:17",
+       "a select field needs a non-empty 'options' list"},
+      {"bad material source", "items/market.yaml", "source: upload}", "source: email}", "items/market.yaml:15",
+       "unknown material source 'email'"},
+      {"shared data without dataset", "items/market.yaml", "source: upload}", "source: shared_data}",
+       "items/market.yaml:15", "a shared_data material needs 'dataset'"},
+      {"in person in a fully online item", "items/market.yaml", "source: upload}", "source: upload, in_person: true}",
+       "items/market.yaml:15", "but the item is fully_online"},
+      {"unknown key", "items/market.yaml", "    fee:", "    fees:", "items/market.yaml:18",
+       "unknown key 'fees' in item"},
+      {"not a number", "items/market.yaml", "legal_limit_days: 3", "legal_limit_days: three", "items/market.yaml:9",
+       "'legal_limit_days' must be a whole number, not 'three'"},
+      {"unknown item in bundle", "bundles.yaml", "fire.safety-inspection]", "fire.safety-check]", "bundles.yaml:5",
+       "unknown item 'fire.safety-check'"},
+      {"bad routing", "bundles.yaml", "routing: sequential", "routing: whenever", "bundles.yaml:6",
+       "'routing' must be parallel or sequential"},
+      {"unknown district", "centres.yaml", "district: \"310115\"", "district: \"310199\"", "centres.yaml:4",
+       "unknown district '310199'"},
+      {"duplicate department", "departments.yaml", "code: fire,", "code: market,", "departments.yaml:3",
+       "duplicate department code 'market'"},
+      {"district code not 6 digits", "districts.yaml", "\"310115\"", "\"3101\"", "districts.yaml:2",
+       "must be the 6-digit administrative division code"},
+      {"yaml syntax", "items/fire.yaml", "    fee: {zh: 免费, en: Free}", "    fee: {zh: 免费, en: Free", "items/fire.yaml",
+       "YAML syntax error"},
+      {"bad date", "calendar.yaml", "2026-10-02]", "2026-10-32]", "calendar.yaml:4", "'2026-10-32' is not a date"},
+      {"workday on a weekday", "calendar.yaml", "[2026-10-10]", "[2026-10-09]", "calendar.yaml:5",
+       "workday 2026-10-09 is a weekday"},
+  };
+  for (const BrokenCase& c : cases) {
+    SCOPED_TRACE(c.name);
+    Write(c.file, c.from, c.to);
+    const std::vector<std::string> problems = Problems();
+    ASSERT_FALSE(problems.empty()) << "the broken catalogue loaded";
+    const std::string prefix = (dir_ / c.where).string() + (std::string(c.where).find(':') == std::string::npos ? ":" : ": ");
+    bool found = false;
+    std::string all;
+    for (const std::string& p : problems) {
+      all += p + "\n";
+      if (p.rfind(prefix, 0) == 0 && p.find(c.message) != std::string::npos) found = true;
+    }
+    EXPECT_TRUE(found) << "expected a line starting with '" << prefix << "' containing '" << c.message
+                       << "'; got:\n" << all;
+  }
+}
+
+TEST_F(CatalogueLoaderBrokenTest, ReportsEveryProblemNotJustTheFirst) {
+  Write("items/market.yaml", "promised_limit_days: 1\n", "promised_limit_days: 9\n    colour: red\n");
+  std::ofstream(dir_ / "bundles.yaml") << "bundles:\n  - code: Bad Code\n";
+  const std::vector<std::string> problems = Problems();
+  const std::string market = (dir_ / "items/market.yaml").string();
+  const std::string bundles = (dir_ / "bundles.yaml").string();
+  auto has = [&](const std::string& line_prefix) {
+    return std::any_of(problems.begin(), problems.end(), [&](const auto& p) { return p.rfind(line_prefix, 0) == 0; });
+  };
+  EXPECT_TRUE(has(market + ":10: promised_limit_days (9)"));
+  EXPECT_TRUE(has(market + ":11: unknown key 'colour'"));
+  EXPECT_TRUE(has(bundles + ":2: bundle code 'Bad Code'"));
+  EXPECT_TRUE(has(bundles + ":2: missing required key 'name' in bundle"));
+  EXPECT_GE(problems.size(), 4u);
+}
+
+TEST_F(CatalogueLoaderBrokenTest, MissingFileIsReported) {
+  Write("calendar.yaml", "", "");
+  fs::remove(dir_ / "calendar.yaml");
+  const std::vector<std::string> problems = Problems();
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].rfind((dir_ / "calendar.yaml").string() + ":1: cannot read the file", 0), 0u) << problems[0];
+}
+
+}  // namespace
+}  // namespace tongban::app
