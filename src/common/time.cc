@@ -92,13 +92,14 @@ std::optional<Timestamp> ParseRfc3339(std::string_view text) {
   auto date = ParseIsoDate(text.substr(0, 10));
   int hh, mm, ss;
   if (!date || text[13] != ':' || text[16] != ':' || !ReadDigits(text, 11, 2, hh) || !ReadDigits(text, 14, 2, mm) ||
-      !ReadDigits(text, 17, 2, ss) || hh > 23 || mm > 59 || ss > 60) {
+      !ReadDigits(text, 17, 2, ss) || hh > 23 || mm > 59 || ss > 59) {
     return std::nullopt;
   }
   size_t pos = 19;
   if (pos < text.size() && text[pos] == '.') {
-    ++pos;
+    const size_t digits = ++pos;
     while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos]))) ++pos;
+    if (pos == digits) return std::nullopt;
   }
   int offset = 0;
   if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z')) {
@@ -106,7 +107,7 @@ std::optional<Timestamp> ParseRfc3339(std::string_view text) {
   } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
     int oh, om;
     if (pos + 6 > text.size() || text[pos + 3] != ':' || !ReadDigits(text, pos + 1, 2, oh) ||
-        !ReadDigits(text, pos + 4, 2, om)) {
+        !ReadDigits(text, pos + 4, 2, om) || oh > 23 || om > 59) {
       return std::nullopt;
     }
     offset = (oh * 60 + om) * (text[pos] == '-' ? -1 : 1);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "common/time.h"
 #include "domain/catalogue.h"
 
 namespace tongban::domain {

@@ -1,0 +1,264 @@
+// Use cases on the real SQL store (a temp SQLite file) and a fake clock: deadlines in working days,
+// correction pauses the clock, one transition when two reviewers act at once, shared data is never
+// asked for, refusals change nothing, login throttling.
+#include "services/applications.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <thread>
+
+#include "crypto/system.h"
+#include "services/accounts.h"
+#include "storage/sql_store.h"
+
+namespace tongban::services {
+namespace {
+
+using domain::Action;
+using domain::ApplicationState;
+
+class FakeClock final : public ports::Clock {
+ public:
+  Timestamp Now() const override { return now_; }
+  void Set(Date date, int hour = 10) { now_ = StartOfLocalDay(date) + std::chrono::hours(hour); }
+
+ private:
+  Timestamp now_{};
+};
+
+domain::ServiceItem MakeItem(std::string code, bool fully_online, int promised) {
+  domain::ServiceItem item;
+  item.code = std::move(code);
+  item.name = {"测试事项", "Test item"};
+  item.department = "market";
+  item.legal_limit_days = 20;
+  item.promised_limit_days = promised;
+  item.fully_online = fully_online;
+  item.channels = {domain::Channel::kWeb, domain::Channel::kWindow};
+  domain::Field shop;
+  shop.name = "shop_name";
+  shop.label = {"店名", "Shop name"};
+  shop.required = true;
+  domain::Field name;
+  name.name = "applicant_name";
+  name.label = {"姓名", "Name"};
+  name.source = domain::MaterialSource::kSharedData;
+  name.dataset = "population";
+  item.fields = {shop, name};
+  domain::Material id;
+  id.code = "identity";
+  id.name = {"身份证明", "Identity"};
+  id.source = domain::MaterialSource::kSharedData;
+  id.dataset = "population";
+  item.materials = {id};
+  return item;
+}
+
+class ApplicationsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(crypto::InitCrypto());
+    dir_ = std::filesystem::temp_directory_path() /
+           ("tongban-services-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+    auto store = storage::OpenStore("sqlite:" + (dir_ / "t.db").string());
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    store_ = std::move(store).value();
+
+    domain::CatalogueData data;
+    data.departments = {{"market", {"市场监管局", "Market regulation"}}, {"hrss", {"人社局", "HRSS"}}};
+    data.districts = {{"310115", {"浦东新区", "Pudong"}}};
+    data.centres = {{"centre.310115", {"浦东中心", "Pudong centre"}, "310115", domain::CentreLevel::kDistrict, {}}};
+    data.items = {MakeItem("market.online", true, 5), MakeItem("market.counter", false, 3)};
+    auto catalogue = domain::Catalogue::Build(std::move(data));
+    ASSERT_TRUE(catalogue.ok()) << catalogue.error().message;
+
+    // 2026 National Day and its adjusted working days (catalogue/calendar.yaml has the full year).
+    std::set<Date> holidays;
+    for (int d = 1; d <= 7; ++d) holidays.insert(Date{2026, 10, d});
+    calendar_ = std::make_shared<const Calendar>(holidays, std::set<Date>{{2026, 9, 20}, {2026, 10, 10}},
+                                                 Date{2026, 1, 1}, Date{2026, 12, 31});
+    ctx_.store = store_.get();
+    ctx_.clock = &clock_;
+    ctx_.ids = &ids_;
+    ctx_.hasher = &hasher_;
+    ctx_.catalogue = *catalogue;
+    ctx_.calendar = calendar_;
+    clock_.Set({2026, 9, 28});
+
+    citizen_ = MakeUser("zhang.wei", domain::Role::kCitizen, "", "11010519491231002X");
+    other_ = MakeUser("li.na", domain::Role::kCitizen, "", "110101199003070934");
+    reviewer_ = MakeUser("reviewer.market", domain::Role::kReviewer, "market", "");
+    stranger_ = MakeUser("reviewer.hrss", domain::Role::kReviewer, "hrss", "");
+  }
+
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  Actor MakeUser(const std::string& username, domain::Role role, const std::string& department,
+                 const std::string& person) {
+    NewUser u;
+    u.username = username;
+    u.password = "a-long-password";
+    u.role = role;
+    u.department = department;
+    u.person_id = person;
+    u.name = "测试";
+    auto created = CreateUser(ctx_, u);
+    EXPECT_TRUE(created.ok()) << username << ": " << created.error().message;
+    return Actor{created.ok() ? *created : domain::User{}, domain::Channel::kWeb, "127.0.0.1"};
+  }
+
+  domain::Application Submit(const std::string& item) {
+    CreateApplicationRequest req;
+    req.item = item;
+    req.fields = {{"shop_name", "浦江小馆"}};
+    auto app = CreateApplication(ctx_, citizen_, req);
+    EXPECT_TRUE(app.ok()) << app.error().message;
+    return app.ok() ? *app : domain::Application{};
+  }
+
+  Result<domain::Application> Do(const Actor& who, const std::string& id, Action action, std::string reason = "") {
+    ActRequest req;
+    req.action = action;
+    req.reason = std::move(reason);
+    return Act(ctx_, who, id, req);
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<ports::Store> store_;
+  FakeClock clock_;
+  crypto::SodiumIdGenerator ids_;
+  crypto::SodiumHasher hasher_;
+  std::shared_ptr<const Calendar> calendar_;
+  Context ctx_;
+  Actor citizen_, other_, reviewer_, stranger_;
+};
+
+TEST_F(ApplicationsTest, DeadlineCountsWorkingDaysAcrossNationalDay) {
+  // Monday 2026-09-28 + 3 working days: 29, 30, then the holiday, then Thursday 10-08.
+  const auto app = Submit("market.counter");
+  ASSERT_TRUE(app.deadline.has_value());
+  EXPECT_EQ(*app.deadline, (Date{2026, 10, 8}));
+  EXPECT_EQ(app.state, ApplicationState::kSubmitted);
+  EXPECT_FALSE(domain::IsOverdue(app, {2026, 10, 8}));
+  EXPECT_TRUE(domain::IsOverdue(app, {2026, 10, 9}));
+}
+
+TEST_F(ApplicationsTest, CorrectionTimeDoesNotCountAgainstTheDepartment) {
+  auto app = Submit("market.counter");  // deadline 10-08
+  ASSERT_TRUE(Do(reviewer_, app.id, Action::kAccept).ok());
+  clock_.Set({2026, 9, 29});
+  ASSERT_TRUE(Do(reviewer_, app.id, Action::kRequestCorrection, "照片不清晰").ok());
+  clock_.Set({2026, 10, 9});  // the applicant answers after the holiday: 09-30, 10-08 and 10-09 passed
+  auto resubmitted = Do(citizen_, app.id, Action::kResubmit);
+  ASSERT_TRUE(resubmitted.ok()) << resubmitted.error().message;
+  EXPECT_EQ(resubmitted->state, ApplicationState::kUnderReview);
+  // Three working days waited: the deadline moves from Thursday 10-08 over Friday 10-09 and
+  // Saturday 10-10 (an adjusted working day) to Monday 10-12.
+  EXPECT_EQ(*resubmitted->deadline, (Date{2026, 10, 12}));
+}
+
+TEST_F(ApplicationsTest, TwoReviewersAtOnceGiveOneTransition) {
+  const auto app = Submit("market.counter");
+  std::atomic<int> ok{0}, conflicts{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      auto r = Do(reviewer_, app.id, Action::kAccept);
+      if (r.ok()) {
+        ++ok;
+      } else if (r.error().code == ErrorCode::kConflict) {
+        ++conflicts;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 1);
+  EXPECT_EQ(conflicts.load(), 7);
+  auto events = ListEvents(ctx_, citizen_, app.id);
+  ASSERT_TRUE(events.ok());
+  EXPECT_EQ(events->size(), 2u);  // submit, accept
+}
+
+TEST_F(ApplicationsTest, RefusedActionsChangeNothing) {
+  const auto app = Submit("market.counter");
+  EXPECT_EQ(Do(citizen_, app.id, Action::kApprove).error().code, ErrorCode::kPermissionDenied);
+  EXPECT_EQ(Do(reviewer_, app.id, Action::kDeliver).error().code, ErrorCode::kConflict);
+  EXPECT_EQ(Do(reviewer_, app.id, Action::kReject).error().code, ErrorCode::kInvalidArgument);  // no reason
+  EXPECT_EQ(Do(other_, app.id, Action::kWithdraw).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(Do(stranger_, app.id, Action::kAccept).error().code, ErrorCode::kNotFound);
+  auto now = GetApplication(ctx_, citizen_, app.id);
+  ASSERT_TRUE(now.ok());
+  EXPECT_EQ(now->version, app.version);
+  EXPECT_EQ(now->state, ApplicationState::kSubmitted);
+}
+
+TEST_F(ApplicationsTest, FullyOnlineItemNeverAsksForPresence) {
+  const auto online = Submit("market.online");
+  ActRequest req{Action::kRequestCorrection, "请本人到窗口核验", true, std::nullopt};
+  auto r = Act(ctx_, reviewer_, online.id, req);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "error.action.fully_online_no_presence");
+  const auto counter = Submit("market.counter");
+  EXPECT_TRUE(Act(ctx_, reviewer_, counter.id, req).ok());
+}
+
+TEST_F(ApplicationsTest, SharedDataIsNeverAskedFor) {
+  CreateApplicationRequest req;
+  req.item = "market.counter";
+  req.fields = {{"shop_name", "浦江小馆"}, {"applicant_name", "张伟"}};
+  auto r = CreateApplication(ctx_, citizen_, req);
+  ASSERT_FALSE(r.ok());
+  ASSERT_EQ(r.error().fields.size(), 1u);
+  EXPECT_EQ(r.error().fields[0].field, "applicant_name");
+  const auto app = Submit("market.counter");
+  ASSERT_EQ(app.materials.size(), 1u);
+  EXPECT_EQ(app.materials[0].status, domain::MaterialStatus::kToBeFetched);
+  auto upload = AttachUpload(ctx_, citizen_, app.id, "identity", "id.pdf", "%PDF-1.4\n");
+  EXPECT_FALSE(upload.ok());
+}
+
+TEST_F(ApplicationsTest, UploadsAreJudgedByContent) {
+  EXPECT_EQ(SniffContentType("%PDF-1.7\n..."), "application/pdf");
+  EXPECT_EQ(SniffContentType(std::string("\xFF\xD8\xFF\xE0", 4)), "image/jpeg");
+  EXPECT_EQ(SniffContentType(std::string("\x89PNG\r\n\x1a\n\0\0", 10)), "image/png");
+  EXPECT_EQ(SniffContentType("GIF89a"), "");
+  EXPECT_EQ(SniffContentType("<html>%PDF-"), "");
+}
+
+TEST_F(ApplicationsTest, ListsShowOnlyWhatTheCallerMaySee) {
+  const auto mine = Submit("market.counter");
+  auto own = ListApplications(ctx_, citizen_, {});
+  ASSERT_TRUE(own.ok());
+  ASSERT_EQ(own->applications.size(), 1u);
+  EXPECT_EQ(own->applications[0].id, mine.id);
+  auto theirs = ListApplications(ctx_, other_, {});
+  ASSERT_TRUE(theirs.ok());
+  EXPECT_TRUE(theirs->applications.empty());
+  auto queue = ListApplications(ctx_, reviewer_, {});
+  ASSERT_TRUE(queue.ok());
+  EXPECT_EQ(queue->applications.size(), 1u);
+  auto elsewhere = ListApplications(ctx_, stranger_, {});
+  ASSERT_TRUE(elsewhere.ok());
+  EXPECT_TRUE(elsewhere->applications.empty());
+}
+
+TEST_F(ApplicationsTest, LoginThrottlesPerAccountAndAddressWithoutLockingTheVictimOut) {
+  for (int i = 0; i < kMaxFailuresPerAccountAndAddress; ++i) {
+    EXPECT_EQ(Login(ctx_, "zhang.wei", "wrong", "10.0.0.66").error().code, ErrorCode::kUnauthenticated);
+  }
+  EXPECT_EQ(Login(ctx_, "zhang.wei", "a-long-password", "10.0.0.66").error().code, ErrorCode::kResourceExhausted);
+  EXPECT_TRUE(Login(ctx_, "zhang.wei", "a-long-password", "10.0.0.7").ok());
+  clock_.Set({2026, 9, 28}, 11);  // the window has passed
+  EXPECT_TRUE(Login(ctx_, "zhang.wei", "a-long-password", "10.0.0.66").ok());
+}
+
+}  // namespace
+}  // namespace tongban::services
