@@ -18,17 +18,16 @@ std::string AsciiLowerCopy(std::string_view s) {
 // Splits on ASCII whitespace and the ideographic space U+3000 (what a Chinese IME types between
 // words), so "营业执照　餐饮" is two words like "营业执照 餐饮".
 std::vector<std::string> QueryWords(std::string_view q) {
-  std::string normal(q);
   static constexpr std::string_view kIdeographicSpace = "\xE3\x80\x80";
-  for (size_t pos = normal.find(kIdeographicSpace); pos != std::string::npos;
-       pos = normal.find(kIdeographicSpace, pos)) {
-    normal.replace(pos, kIdeographicSpace.size(), " ");
-  }
   std::vector<std::string> words;
   std::string current;
-  for (char c : normal) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+  for (size_t i = 0; i < q.size(); ++i) {
+    const char c = q[i];
+    const bool ascii_space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+    const bool wide_space = q.substr(i, kIdeographicSpace.size()) == kIdeographicSpace;
+    if (ascii_space || wide_space) {
       if (!current.empty()) words.push_back(std::exchange(current, {}));
+      if (wide_space) i += kIdeographicSpace.size() - 1;
     } else {
       current.push_back(AsciiLower(c));
     }
