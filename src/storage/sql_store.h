@@ -10,6 +10,7 @@
 //
 // Reads use a small pool of read-only connections, each Read in one transaction (a snapshot of
 // the last commit; a Read started inside a Write's work does not see that Write's changes).
+// A Read waits for a free connection, so Reads nested deeper than the pool size wait forever.
 //
 // Thread-safety: Write and Read may be called from any number of threads. Work must not call
 // Write (answers kInternal rather than waiting for itself). A Transaction belongs to the thread
