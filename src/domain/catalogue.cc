@@ -194,6 +194,11 @@ Result<std::shared_ptr<const Catalogue>> Catalogue::Build(CatalogueData data) {
     message.pop_back();
     return MakeError(ErrorCode::kInvalidArgument, std::move(message));
   }
+  c.search_text_.reserve(d.items.size());
+  for (const ServiceItem& item : d.items) {
+    Haystack hay = MakeHaystack(item, c.FindDepartment(item.department));
+    c.search_text_.emplace_back(std::move(hay.names), std::move(hay.rest));
+  }
   return std::shared_ptr<const Catalogue>(std::move(catalogue));
 }
 
@@ -216,10 +221,6 @@ const ServiceCentre* Catalogue::FindCentre(std::string_view code) const {
 // District filter (PRODUCT.md C3): an item is offered in a district when the district has a centre
 // that takes the item's applicant kind. District centres take enterprise and personal items,
 // community centres personal items only. Items are not bound to particular centres in the data.
-//
-// The lower-cased haystacks are built per call because catalogue.h has no member to keep them in;
-// for the hundreds of items of a city that costs well under a millisecond. A private
-// `std::vector<Haystack>` member in the header would let Build precompute them once.
 std::pair<std::vector<const ServiceItem*>, size_t> Catalogue::Search(const ItemQuery& query) const {
   const std::vector<std::string> words = QueryWords(query.q);
 
@@ -249,13 +250,13 @@ std::pair<std::vector<const ServiceItem*>, size_t> Catalogue::Search(const ItemQ
       hits.push_back({&item, false});
       continue;
     }
-    const Haystack hay = MakeHaystack(item, FindDepartment(item.department));
+    const auto& [names, rest] = search_text_[static_cast<size_t>(&item - data_.items.data())];
     bool all = true;
     bool all_in_names = true;
     for (const std::string& w : words) {
-      const bool in_name = hay.names.find(w) != std::string::npos;
+      const bool in_name = names.find(w) != std::string::npos;
       all_in_names = all_in_names && in_name;
-      if (!in_name && hay.rest.find(w) == std::string::npos) {
+      if (!in_name && rest.find(w) == std::string::npos) {
         all = false;
         break;
       }

@@ -158,6 +158,8 @@ class Catalogue {
   std::map<std::string, size_t, std::less<>> department_index_;
   std::map<std::string, size_t, std::less<>> district_index_;
   std::map<std::string, size_t, std::less<>> centre_index_;
+  // Per item, the lower-cased search text of its names and of everything else (built once).
+  std::vector<std::pair<std::string, std::string>> search_text_;
 };
 
 }  // namespace tongban::domain
