@@ -1,0 +1,292 @@
+// The application pages: my applications, one application (fields, materials, timeline and the
+// caller's actions), acting on it, and the officials' department queue.
+#include <algorithm>
+
+#include "http/web/forms.h"
+#include "services/applications.h"
+
+namespace tongban::http::web {
+namespace {
+
+using domain::Action;
+using domain::Application;
+using domain::ApplicationState;
+
+bool ReasonRequired(Action action) {
+  return action == Action::kReject || action == Action::kRequestCorrection || action == Action::kRefuse;
+}
+
+bool IsOfficial(const PageRequest& page) {
+  if (!page.caller) return false;
+  const auto& roles = page.caller->actor.user.roles;
+  return std::any_of(roles.begin(), roles.end(), [](domain::Role r) { return domain::IsOfficialRole(r); });
+}
+
+std::string ActionKey(Action action) { return domain::ActionName(action); }
+
+Data ApplicationRows(const Site& site, const PageRequest& page, const std::vector<Application>& apps) {
+  const Date today = Today(site);
+  Data rows{Data::type::list};
+  for (const auto& app : apps) {
+    Data row;
+    row.set("id", app.id);
+    row.set("item_name", ItemName(site, page, app.item));
+    row.set("state_tag", StateTag(site, page, app.state));
+    row.set("submitted", app.submitted_at ? FormatTime(*app.submitted_at) : page.T(site, "application.not_submitted"));
+    row.set("deadline", app.deadline ? FormatIsoDate(*app.deadline) : page.T(site, "application.no_deadline"));
+    row.set("overdue", domain::IsOverdue(app, today));
+    row.set("applicant", app.enterprise.empty() ? app.person_id : app.enterprise);
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+void SetPager(const Site& site, const PageRequest& page, Data& data, const std::string& base,
+              const std::string& next_token) {
+  const bool first_page = page.req->Query("page_token").empty();
+  if (first_page && next_token.empty()) return;
+  Data pager;
+  if (!first_page) pager.set("first_href", base);
+  if (!next_token.empty()) {
+    pager.set("next_href", base + (base.find('?') == std::string::npos ? "?" : "&") + "page_token=" + UrlEncode(next_token));
+  }
+  data.set("pager", pager);
+}
+
+Response MyApplications(const Site& site, Request& req) {
+  PageRequest page = StartPage(site, req);
+  if (!page.caller) return SignInRedirect(page);
+  services::ListRequest request;
+  request.page_token = req.Query("page_token");
+  request.limit = 20;
+  auto listed = services::ListApplications(site.ctx(), page.caller->actor, request);
+  if (!listed.ok()) return ErrorPageFor(site, page, listed.error());
+  Data data = BaseData(site, page, "page.applications.title");
+  data.set("rows", ApplicationRows(site, page, listed->applications));
+  data.set("has_rows", !listed->applications.empty());
+  data.set("table_caption", page.T(site, "applications.caption"));
+  SetPager(site, page, data, "/applications", listed->next_page_token);
+  return RenderPage(site, page, "applications", data);
+}
+
+Response Office(const Site& site, Request& req) {
+  PageRequest page = StartPage(site, req);
+  if (!page.caller) return SignInRedirect(page);
+  if (!IsOfficial(page)) return ErrorPage(site, page, 403, "page.forbidden.office");
+  services::ListRequest request;
+  request.page_token = req.Query("page_token");
+  request.limit = 20;
+  const std::string state_name = req.Query("state");
+  request.state = domain::ParseState(state_name);
+  auto listed = services::ListApplications(site.ctx(), page.caller->actor, request);
+  if (!listed.ok()) return ErrorPageFor(site, page, listed.error());
+  Data data = BaseData(site, page, "page.office.title");
+  Data states{Data::type::list};
+  for (const char* name : {"submitted", "accepted", "correction_requested", "under_review", "approved", "delivered",
+                           "completed", "not_accepted", "refused", "withdrawn"}) {
+    Data option;
+    option.set("value", name);
+    option.set("label", TextOr(site, page, std::string("state.") + name, name));
+    option.set("selected", state_name == name);
+    states.push_back(option);
+  }
+  data.set("states", states);
+  data.set("rows", ApplicationRows(site, page, listed->applications));
+  data.set("has_rows", !listed->applications.empty());
+  data.set("table_caption", page.T(site, "office.caption"));
+  SetPager(site, page, data, request.state ? "/office?state=" + state_name : "/office", listed->next_page_token);
+  return RenderPage(site, page, "office", data);
+}
+
+std::string RoleText(const Site& site, const PageRequest& page, const std::string& role) {
+  return TextOr(site, page, "role." + role, role);
+}
+
+// The detail page; `error` (with the action it came from) is shown when an action failed.
+Response Detail(const Site& site, PageRequest& page, const std::string& id, const Error* error,
+                const std::string& failed_action, const std::string& typed_reason) {
+  const auto& actor = page.caller->actor;
+  auto app = services::GetApplication(site.ctx(), actor, id);
+  if (!app.ok()) return ErrorPageFor(site, page, app.error());
+  auto events = services::ListEvents(site.ctx(), actor, id);
+  if (!events.ok()) return ErrorPageFor(site, page, events.error());
+  const auto actions = services::AvailableActions(site.ctx(), actor, *app);
+  const auto catalogue = site.ctx().Catalogue();
+  const domain::ServiceItem* item = catalogue ? catalogue->FindItem(app->item) : nullptr;
+
+  Data data = BaseData(site, page, "page.application.title", app->id);
+  data.set("id", app->id);
+  data.set("item_code", app->item);
+  data.set("item_name", ItemName(site, page, app->item));
+  data.set("department", DepartmentName(site, page, app->department));
+  data.set("state_tag", StateTag(site, page, app->state));
+  data.set("channel", TextOr(site, page, std::string("channel.") + domain::ChannelName(app->channel),
+                             domain::ChannelName(app->channel)));
+  data.set("submitted", app->submitted_at ? FormatTime(*app->submitted_at) : page.T(site, "application.not_submitted"));
+  data.set("deadline", app->deadline ? FormatIsoDate(*app->deadline) : page.T(site, "application.no_deadline"));
+  data.set("overdue", domain::IsOverdue(*app, Today(site)));
+  data.set("applicant", app->enterprise.empty() ? app->person_id : app->enterprise);
+
+  Data fields{Data::type::list};
+  if (item) {
+    for (const auto& field : item->fields) {
+      Data row;
+      row.set("label", field.label.In(page.lang));
+      const auto it = app->fields.find(field.name);
+      std::string value = it == app->fields.end() ? "" : it->second;
+      if (field.type == domain::FieldType::kBoolean && !value.empty()) {
+        value = page.T(site, value == "true" ? "form.yes" : "form.no");
+      }
+      if (field.type == domain::FieldType::kSelect) {
+        for (const auto& option : field.options) {
+          if (option.value == value) value = option.label.In(page.lang);
+        }
+      }
+      if (field.source) {
+        const std::string from_key =
+            field.source == domain::MaterialSource::kLicence ? "apply.from_licence" : "apply.from_dataset";
+        row.set("source", page.T(site, from_key, TextOr(site, page, "dataset." + field.dataset, field.dataset)));
+      }
+      row.set("value", value.empty() ? page.T(site, "application.empty_value") : value);
+      fields.push_back(row);
+    }
+  }
+  data.set("fields", fields);
+  const bool editable = app->state == ApplicationState::kDraft || app->state == ApplicationState::kCorrectionRequested;
+  const bool is_applicant = std::find(actions.begin(), actions.end(), Action::kWithdraw) != actions.end() ||
+                            std::find(actions.begin(), actions.end(), Action::kResubmit) != actions.end() ||
+                            std::find(actions.begin(), actions.end(), Action::kSubmit) != actions.end();
+  if (editable && is_applicant) data.set("edit_href", "/apply/" + app->item + "?application=" + app->id);
+
+  Data materials{Data::type::list};
+  bool has_uploads = false;
+  if (item) {
+    for (const auto& material : item->materials) {
+      Data row;
+      row.set("name", material.name.In(page.lang));
+      std::string status = material.source == domain::MaterialSource::kUpload ? "missing" : "to_be_fetched";
+      for (const auto& attached : app->materials) {
+        if (attached.code == material.code) status = domain::MaterialStatusName(attached.status);
+      }
+      has_uploads = has_uploads || material.source == domain::MaterialSource::kUpload;
+      row.set("status", status);
+      row.set("status_text", TextOr(site, page, "material." + status, status));
+      materials.push_back(row);
+    }
+  }
+  data.set("materials", materials);
+  data.set("has_materials", !materials.is_empty_list());
+  if (has_uploads && editable && is_applicant) data.set("materials_href", "/applications/" + app->id + "/materials");
+
+  Data timeline{Data::type::list};
+  for (auto it = events->rbegin(); it != events->rend(); ++it) {
+    const auto& event = *it;
+    Data row;
+    row.set("time", FormatTime(event.at));
+    row.set("datetime", FormatRfc3339(event.at));
+    row.set("action", TextOr(site, page, "event." + event.action, event.action));
+    row.set("to_tag", StateTag(site, page, event.to));
+    row.set("actor", RoleText(site, page, event.actor_role));
+    row.set("channel", TextOr(site, page, std::string("channel.") + domain::ChannelName(event.channel),
+                              domain::ChannelName(event.channel)));
+    SetText(row, "reason", event.reason);
+    row.set("has_reason", !event.reason.empty());
+    timeline.push_back(row);
+  }
+  data.set("timeline", timeline);
+  data.set("has_timeline", !timeline.is_empty_list());
+
+  Data buttons{Data::type::list};
+  for (const Action action : actions) {
+    const std::string name = domain::ActionName(action);
+    const std::string key = ActionKey(action);
+    Data button;
+    button.set("action", name);
+    button.set("label", TextOr(site, page, "action." + key, name));
+    button.set("reason_id", "reason-" + name);
+    button.set("reason_label", page.T(site, ReasonRequired(action) ? "act.reason_required" : "act.reason_optional"));
+    SetText(button, "reason_hint", TextOr(site, page, "act.hint." + key, ""));
+    button.set("reason_required", ReasonRequired(action));
+    button.set("warning", action == Action::kReject || action == Action::kRefuse || action == Action::kWithdraw);
+    if (error != nullptr && failed_action == name) {
+      button.set("error", ErrorText(site, page, *error));
+      button.set("has_error", true);
+      button.set("reason", typed_reason);
+    }
+    buttons.push_back(button);
+  }
+  data.set("actions", buttons);
+  data.set("has_actions", !buttons.is_empty_list());
+  if (error != nullptr) {
+    Data errors{Data::type::list};
+    Data row;
+    row.set("text", ErrorText(site, page, *error));
+    if (!failed_action.empty()) row.set("href", "#reason-" + failed_action);
+    errors.push_back(row);
+    for (const FieldError& field_error : error->fields) {
+      Data field_row;
+      field_row.set("text", FieldErrorText(site, page, field_error));
+      if (field_error.field.rfind("materials.", 0) == 0 && has_uploads) {
+        field_row.set("href", "/applications/" + app->id + "/materials");
+      }
+      errors.push_back(field_row);
+    }
+    data.set("errors", errors);
+    data.set("has_errors", true);
+    MarkErrorTitle(site, page, data, page.T(site, "page.application.title", app->id));
+  }
+  const std::string done = page.req->Query("done");
+  if (!done.empty() && error == nullptr) {
+    data.set("notice", TextOr(site, page, "notice.done." + done, page.T(site, "notice.done_generic")));
+  }
+  const int status = error == nullptr                              ? 200
+                     : error->code == ErrorCode::kConflict         ? 409
+                     : error->code == ErrorCode::kPermissionDenied ? 403
+                                                                   : 400;
+  return RenderPage(site, page, "application", data, status);
+}
+
+Response DetailPage(const Site& site, Request& req) {
+  PageRequest page = StartPage(site, req);
+  if (!page.caller) return SignInRedirect(page);
+  return Detail(site, page, req.Param("id"), nullptr, "", "");
+}
+
+Response ActSubmit(const Site& site, Request& req) {
+  PageRequest page = StartPage(site, req);
+  if (!page.caller) return SignInRedirect(page);
+  const std::string id = req.Param("id");
+  const auto form = FormOf(req);
+  if (!CheckCsrf(*page.caller, req, FormValue(form, "csrf_token")).ok()) {
+    return ErrorPage(site, page, 403, "error.auth.csrf");
+  }
+  const std::string action_name = FormValue(form, "action");
+  const auto action = domain::ParseAction(action_name);
+  if (!action) return ErrorPage(site, page, 400, "error.action.unknown");
+  services::ActRequest request;
+  request.action = *action;
+  request.reason = FormValue(form, "reason");
+  request.in_person = FormValue(form, "in_person") == "1";
+  auto result = services::Act(site.ctx(), page.caller->actor, id, request);
+  if (!result.ok()) {
+    const Error& error = result.error();
+    if (error.code == ErrorCode::kNotFound || error.code == ErrorCode::kUnauthenticated ||
+        error.code == ErrorCode::kInternal || error.code == ErrorCode::kUnavailable) {
+      return ErrorPageFor(site, page, error);
+    }
+    return Detail(site, page, id, &error, action_name, request.reason);
+  }
+  if (*action == Action::kSubmit || *action == Action::kResubmit) return Redirect("/applications/" + id + "/submitted");
+  return Redirect("/applications/" + id + "?done=" + action_name);
+}
+
+}  // namespace
+
+void RegisterApplicationPages(Router& router, std::shared_ptr<const Site> site) {
+  router.Add("GET", "/applications", [site](Request& req) { return MyApplications(*site, req); });
+  router.Add("GET", "/applications/{id}", [site](Request& req) { return DetailPage(*site, req); });
+  router.Add("POST", "/applications/{id}/act", [site](Request& req) { return ActSubmit(*site, req); });
+  router.Add("GET", "/office", [site](Request& req) { return Office(*site, req); });
+}
+
+}  // namespace tongban::http::web

@@ -1,0 +1,126 @@
+// The catalogue pages: search results and one service item (what to bring, how long, where).
+#include <algorithm>
+#include <cstdlib>
+
+#include "http/web/page.h"
+
+namespace tongban::http::web {
+namespace {
+
+constexpr size_t kPageSize = 10;
+
+int PageNumber(const Request& req) {
+  const int n = std::atoi(req.Query("page").c_str());
+  return std::clamp(n, 1, 10000);
+}
+
+Response Items(const Site& site, Request& req) {
+  PageRequest page = StartPage(site, req);
+  const auto catalogue = site.ctx().Catalogue();
+  if (!catalogue) return ErrorPage(site, page, 503, "error.internal");
+  domain::ItemQuery query;
+  query.q = req.Query("q");
+  query.department = req.Query("department");
+  const int number = PageNumber(req);
+  query.offset = static_cast<size_t>(number - 1) * kPageSize;
+  query.limit = kPageSize;
+  const auto [found, total] = catalogue->Search(query);
+
+  Data data = BaseData(site, page, "page.items.title");
+  data.set("q", query.q);
+  Data departments{Data::type::list};
+  for (const auto& department : catalogue->departments()) {
+    Data row;
+    row.set("code", department.code);
+    row.set("name", department.name.In(page.lang));
+    row.set("selected", department.code == query.department);
+    departments.push_back(row);
+  }
+  data.set("departments", departments);
+  data.set("any_department_selected", query.department.empty());
+  Data results{Data::type::list};
+  for (const domain::ServiceItem* item : found) {
+    Data row;
+    row.set("code", item->code);
+    row.set("name", item->name.In(page.lang));
+    SetText(row, "description", item->description.In(page.lang));
+    row.set("department", DepartmentName(site, page, item->department));
+    row.set("fully_online", item->fully_online);
+    row.set("instant", item->instant);
+    results.push_back(row);
+  }
+  data.set("results", results);
+  data.set("has_results", !found.empty());
+  data.set("count_text", page.T(site, "items.count", std::to_string(total)));
+  const size_t pages = std::max<size_t>(1, (total + kPageSize - 1) / kPageSize);
+  if (pages > 1) {
+    const std::string base = "/items?q=" + UrlEncode(query.q) + "&department=" + UrlEncode(query.department) + "&page=";
+    Data pager;
+    pager.set("text", page.T(site, "pager.page_of", std::to_string(number) + " / " + std::to_string(pages)));
+    if (number > 1) pager.set("prev_href", base + std::to_string(number - 1));
+    if (static_cast<size_t>(number) < pages) pager.set("next_href", base + std::to_string(number + 1));
+    data.set("pager", pager);
+  }
+  return RenderPage(site, page, "items", data);
+}
+
+std::string SourceText(const Site& site, const PageRequest& page, const domain::Material& material) {
+  switch (material.source) {
+    case domain::MaterialSource::kSharedData:
+      return page.T(site, "material_source.shared_data",
+                    TextOr(site, page, "dataset." + material.dataset, material.dataset));
+    case domain::MaterialSource::kLicence:
+      return page.T(site, "material_source.licence", TextOr(site, page, "dataset." + material.dataset, material.dataset));
+    case domain::MaterialSource::kUpload:
+      return page.T(site, "material_source.upload");
+  }
+  return {};
+}
+
+Response Item(const Site& site, Request& req) {
+  PageRequest page = StartPage(site, req);
+  const auto catalogue = site.ctx().Catalogue();
+  const domain::ServiceItem* item = catalogue ? catalogue->FindItem(req.Param("code")) : nullptr;
+  if (item == nullptr) return ErrorPage(site, page, 404, "error.item.not_found");
+  Data data = BaseData(site, page, "page.item.title", item->name.In(page.lang));
+  data.set("title", item->name.In(page.lang));
+  data.set("code", item->code);
+  data.set("name", item->name.In(page.lang));
+  SetText(data, "description", item->description.In(page.lang));
+  data.set("department", DepartmentName(site, page, item->department));
+  SetText(data, "legal_basis", item->legal_basis);
+  data.set("legal_days", page.T(site, "item.working_days", std::to_string(item->legal_limit_days)));
+  data.set("promised_days", page.T(site, "item.working_days", std::to_string(item->promised_limit_days)));
+  data.set("instant", item->instant);
+  data.set("fully_online", item->fully_online);
+  data.set("on_the_spot", item->on_the_spot);
+  data.set("fee", item->fee.In(page.lang).empty() ? page.T(site, "item.free") : item->fee.In(page.lang));
+  data.set("applicant", page.T(site, std::string("applicant.") + domain::ApplicantKindName(item->applicant)));
+  std::string channels;
+  for (const auto channel : item->channels) {
+    if (!channels.empty()) channels += page.T(site, "list.separator");
+    channels += TextOr(site, page, std::string("channel.") + domain::ChannelName(channel), domain::ChannelName(channel));
+  }
+  data.set("channels", channels);
+  Data materials{Data::type::list};
+  for (const auto& material : item->materials) {
+    Data row;
+    row.set("name", material.name.In(page.lang));
+    row.set("source", SourceText(site, page, material));
+    row.set("source_kind", domain::MaterialSourceName(material.source));
+    row.set("required", page.T(site, material.required ? "item.required" : "item.optional"));
+    materials.push_back(row);
+  }
+  data.set("materials", materials);
+  data.set("has_materials", !item->materials.empty());
+  return RenderPage(site, page, "item", data);
+}
+
+}  // namespace
+
+void RegisterCataloguePages(Router& router, std::shared_ptr<const Site> site) {
+  router.Add("GET", "/items", [site](Request& req) { return Items(*site, req); });
+  router.Add("GET", "/items/{code}", [site](Request& req) { return Item(*site, req); });
+}
+
+}  // namespace tongban::http::web

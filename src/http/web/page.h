@@ -1,0 +1,89 @@
+// What every page handler shares: the request's language, elder mode and caller, the header
+// and footer data, HTML responses, redirects and error pages.
+// Thread-safety: a Site is immutable after construction and shared by all request threads.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "http/app_routes.h"
+#include "http/auth.h"
+#include "http/web/render.h"
+
+namespace tongban::http::web {
+
+struct Site {
+  HttpDeps deps;  // a copy: the pointers in it outlive the router
+  std::shared_ptr<const Renderer> renderer;
+  std::string static_dir;
+
+  const services::Context& ctx() const { return *deps.ctx; }
+  const Translator& i18n() const { return *deps.i18n; }
+};
+
+// One request as a page sees it.
+struct PageRequest {
+  Request* req = nullptr;
+  domain::Language lang = domain::Language::kZh;
+  bool elder = false;
+  std::optional<Caller> caller;  // set when signed in
+
+  std::string T(const Site& site, std::string_view key, std::string_view detail = "") const {
+    return site.i18n().T(lang, key, detail);
+  }
+};
+
+PageRequest StartPage(const Site& site, Request& req);
+
+// The data every page has (header, footer, language and elder switches), plus `title_key`.
+Data BaseData(const Site& site, const PageRequest& page, std::string_view title_key, std::string_view title_detail = "");
+
+// Sets `key` only when `value` is not empty: mustache treats "" as true in sections.
+inline void SetText(Data& data, const std::string& key, const std::string& value) {
+  if (!value.empty()) data.set(key, value);
+}
+
+// Renders `template_name` as a full HTML response.
+Response RenderPage(const Site& site, const PageRequest& page, std::string_view template_name, const Data& data,
+                    int status = 200);
+
+// A rendered error page for `status` (403, 404, 409, 500, ...) with the message key.
+Response ErrorPage(const Site& site, const PageRequest& page, int status, std::string_view message_key,
+                   std::string_view detail = "");
+// Maps a service error to a page: kUnauthenticated redirects to sign-in, the others render.
+Response ErrorPageFor(const Site& site, const PageRequest& page, const Error& error);
+
+Response Redirect(std::string_view location);  // 303 See Other
+Response SignInRedirect(const PageRequest& page);
+
+// True when `path` is a local path on this site ("/x", not "//host", no scheme, no backslash).
+bool IsLocalPath(std::string_view path);
+// Percent-encodes `text` for a query value.
+std::string UrlEncode(std::string_view text);
+
+// The request body as form fields (application/x-www-form-urlencoded).
+std::multimap<std::string, std::string> FormOf(const Request& req);
+std::string FormValue(const std::multimap<std::string, std::string>& form, std::string_view name);
+
+// The text of a service error message key, with detail when the key has one.
+std::string ErrorText(const Site& site, const PageRequest& page, const Error& error);
+
+// Labels with fallbacks when a text is missing: "state.<name>", "action.<name>", ...
+std::string TextOr(const Site& site, const PageRequest& page, const std::string& key, const std::string& fallback);
+
+// Shared views of domain values.
+Data StateTag(const Site& site, const PageRequest& page, domain::ApplicationState state);
+std::string ItemName(const Site& site, const PageRequest& page, const std::string& item_code);
+std::string DepartmentName(const Site& site, const PageRequest& page, const std::string& code);
+std::string FormatTime(Timestamp at);
+Date Today(const Site& site);
+
+// Routes of each group of pages.
+void RegisterCataloguePages(Router& router, std::shared_ptr<const Site> site);
+void RegisterApplyPages(Router& router, std::shared_ptr<const Site> site);
+void RegisterApplicationPages(Router& router, std::shared_ptr<const Site> site);
+
+}  // namespace tongban::http::web

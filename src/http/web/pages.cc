@@ -1,0 +1,209 @@
+// RegisterWebRoutes and the pages that belong to no group: home, preferences, sign-in and
+// sign-out, static files, and the HTML error pages for unknown addresses.
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "http/web/page.h"
+#include "services/accounts.h"
+
+namespace tongban::http {
+namespace web {
+namespace {
+
+constexpr int kPrefsMaxAge = 365 * 24 * 3600;
+constexpr size_t kPopularItems = 8;
+
+Response Home(const Site& site, Request& req) {
+  PageRequest page = StartPage(site, req);
+  Data data = BaseData(site, page, "page.home.title");
+  const auto catalogue = site.ctx().Catalogue();
+  Data items{Data::type::list};
+  Data bundles{Data::type::list};
+  if (catalogue) {
+    for (size_t i = 0; i < catalogue->items().size() && i < kPopularItems; ++i) {
+      const auto& item = catalogue->items()[i];
+      Data row;
+      row.set("code", item.code);
+      row.set("name", item.name.In(page.lang));
+      row.set("department", DepartmentName(site, page, item.department));
+      row.set("fully_online", item.fully_online);
+      items.push_back(row);
+    }
+    for (const auto& bundle : catalogue->bundles()) {
+      Data row;
+      row.set("code", bundle.code);
+      row.set("name", bundle.name.In(page.lang));
+      SetText(row, "description", bundle.description.In(page.lang));
+      Data parts{Data::type::list};
+      for (const auto& code : bundle.items) {
+        Data part;
+        part.set("code", code);
+        part.set("name", ItemName(site, page, code));
+        parts.push_back(part);
+      }
+      row.set("items", parts);
+      bundles.push_back(row);
+    }
+  }
+  data.set("popular", items);
+  data.set("has_popular", !items.is_empty_list());
+  data.set("bundles", bundles);
+  data.set("has_bundles", !bundles.is_empty_list());
+  return RenderPage(site, page, "home", data);
+}
+
+Response Prefs(const Site& site, Request& req) {
+  std::string back = req.Query("return");
+  if (!IsLocalPath(back)) back = "/";
+  Response res = Redirect(back);
+  const std::string lang = req.Query("lang");
+  if (lang == "zh" || lang == "en") {
+    res.AddHeader("Set-Cookie", "lang=" + lang + "; Path=/; Max-Age=" + std::to_string(kPrefsMaxAge) + "; SameSite=Lax");
+  }
+  const std::string elder = req.Query("elder");
+  if (elder == "1" || elder == "0") {
+    res.AddHeader("Set-Cookie", "elder=" + elder + "; Path=/; Max-Age=" + std::to_string(elder == "1" ? kPrefsMaxAge : 0) +
+                                    "; SameSite=Lax");
+  }
+  return res;
+}
+
+Response Static(const Site& site, Request& req) {
+  const std::string name = req.Param("file");
+  bool safe = !name.empty() && name.front() != '.' && name.size() < 100;
+  for (const char c : name) {
+    safe = safe && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.');
+  }
+  PageRequest page;
+  page.req = &req;
+  page.lang = RequestLanguage(req);
+  if (!safe) return ErrorPage(site, page, 404, "page.not_found.message");
+  std::ifstream in(std::filesystem::path(site.static_dir) / name, std::ios::binary);
+  if (!in) return ErrorPage(site, page, 404, "page.not_found.message");
+  std::ostringstream body;
+  body << in.rdbuf();
+  Response res;
+  const std::string ext = std::filesystem::path(name).extension().string();
+  res.content_type = ext == ".css"   ? "text/css; charset=utf-8"
+                     : ext == ".js"  ? "text/javascript; charset=utf-8"
+                     : ext == ".svg" ? "image/svg+xml"
+                     : ext == ".png" ? "image/png"
+                     : ext == ".ico" ? "image/x-icon"
+                                     : "application/octet-stream";
+  res.body = body.str();
+  res.AddHeader("Cache-Control", "public, max-age=3600");
+  return res;
+}
+
+Data LoginData(const Site& site, const PageRequest& page, const std::string& username, const std::string& back,
+               const std::string& error_key) {
+  Data data = BaseData(site, page, "page.login.title");
+  SetText(data, "username", username);
+  SetText(data, "return", back);
+  if (!error_key.empty()) {
+    Data errors{Data::type::list};
+    Data error;
+    error.set("href", "#username");
+    error.set("text", page.T(site, error_key));
+    errors.push_back(error);
+    data.set("errors", errors);
+    data.set("has_errors", true);
+    data.set("login_error", page.T(site, error_key));
+    data.set("title", page.T(site, "page.error_prefix") + page.T(site, "page.login.title"));
+  }
+  return data;
+}
+
+std::string HomeFor(const PageRequest& page, const domain::User& user) {
+  for (const auto role : user.roles) {
+    if (domain::IsOfficialRole(role)) return "/office";
+  }
+  return "/applications";
+}
+
+Response LoginForm(const Site& site, Request& req) {
+  PageRequest page = StartPage(site, req);
+  std::string back = req.Query("return");
+  if (!IsLocalPath(back)) back.clear();
+  if (page.caller && !back.empty()) return Redirect(back);
+  return RenderPage(site, page, "login", LoginData(site, page, "", back, ""));
+}
+
+Response LoginSubmit(const Site& site, Request& req) {
+  PageRequest page = StartPage(site, req);
+  const auto form = FormOf(req);
+  const std::string username = FormValue(form, "username");
+  const std::string password = FormValue(form, "password");
+  std::string back = FormValue(form, "return");
+  if (!IsLocalPath(back)) back.clear();
+  if (username.empty() || password.empty()) {
+    return RenderPage(site, page, "login", LoginData(site, page, username, back, "error.login.missing"), 400);
+  }
+  auto signed_in = services::Login(site.ctx(), username, password, req.remote_address);
+  if (!signed_in.ok()) {
+    const Error& error = signed_in.error();
+    const int status = error.code == ErrorCode::kResourceExhausted ? 429
+                       : error.code == ErrorCode::kUnauthenticated ? 401
+                                                                    : 500;
+    const std::string key = status == 500 ? "error.internal" : error.message;
+    return RenderPage(site, page, "login", LoginData(site, page, username, back, key), status);
+  }
+  Response res = Redirect(back.empty() ? HomeFor(page, signed_in->user) : back);
+  const auto lifetime = std::chrono::duration_cast<std::chrono::seconds>(services::kSessionLifetime).count();
+  res.AddHeader("Set-Cookie", SessionCookie(signed_in->token, static_cast<int>(lifetime), site.deps.web.secure_cookies));
+  return res;
+}
+
+Response Logout(const Site& site, Request& req) {
+  PageRequest page = StartPage(site, req);
+  Response res = Redirect("/");
+  if (page.caller) {
+    const auto form = FormOf(req);
+    if (!CheckCsrf(*page.caller, req, FormValue(form, "csrf_token")).ok()) {
+      return ErrorPage(site, page, 403, "error.auth.csrf");
+    }
+    const Status status = services::Logout(site.ctx(), SessionToken(req));
+    if (!status.ok()) return ErrorPageFor(site, page, status.error());
+  }
+  res.AddHeader("Set-Cookie", SessionCookie("", 0, site.deps.web.secure_cookies));
+  return res;
+}
+
+}  // namespace
+}  // namespace web
+
+Status RegisterWebRoutes(Router& router, const HttpDeps& deps) {
+  auto renderer = web::Renderer::Load(deps.web.web_dir, *deps.i18n);
+  if (!renderer.ok()) return renderer.take_error();
+  auto site = std::make_shared<web::Site>();
+  site->deps = deps;
+  site->renderer = std::move(renderer.value());
+  site->static_dir = deps.web.web_dir + "/static";
+  std::shared_ptr<const web::Site> s = site;
+
+  router.Add("GET", "/", [s](Request& req) { return web::Home(*s, req); });
+  router.Add("GET", "/prefs", [s](Request& req) { return web::Prefs(*s, req); });
+  router.Add("GET", "/static/{file}", [s](Request& req) { return web::Static(*s, req); });
+  router.Add("GET", "/login", [s](Request& req) { return web::LoginForm(*s, req); });
+  router.Add("POST", "/login", [s](Request& req) { return web::LoginSubmit(*s, req); });
+  router.Add("POST", "/logout", [s](Request& req) { return web::Logout(*s, req); });
+  web::RegisterCataloguePages(router, s);
+  web::RegisterApplyPages(router, s);
+  web::RegisterApplicationPages(router, s);
+
+  // Browsers get pages for unknown addresses; API clients get the JSON error.
+  router.SetFallback([s](Request& req, int status) {
+    if (req.path.rfind("/api/", 0) == 0 || req.path.rfind("/.well-known/", 0) == 0) {
+      Response res = ErrorResponse(s->deps, req, MakeError(status == 405 ? ErrorCode::kConflict : ErrorCode::kNotFound,
+                                                           status == 405 ? "error.method_not_allowed" : "error.not_found"));
+      res.status = status;
+      return res;
+    }
+    web::PageRequest page = web::StartPage(*s, req);
+    return web::ErrorPage(*s, page, status, status == 405 ? "page.method_not_allowed.message" : "page.not_found.message");
+  });
+  return Ok();
+}
+
+}  // namespace tongban::http
