@@ -47,6 +47,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <spdlog/details/null_mutex.h>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 
@@ -184,17 +185,40 @@ std::string ErrorBody(std::string_view code, std::string_view message, std::stri
   return body;
 }
 
-// Writes formatted lines to stdout without flushing each one; the server flushes once a second
-// and at shutdown, so a busy server does not pay a write(2) per request.
-class BufferedStdoutSink final : public spdlog::sinks::base_sink<std::mutex> {
+// Writes access-log lines to stdout as they are (LogAccess formats the whole JSON line, time and
+// newline included), without flushing each one: the server flushes once a second and at shutdown,
+// so a busy server does not pay a write(2) per request. No sink mutex (the pattern formatter, which
+// would need one, is not used); one fwrite per line keeps lines whole under stdio's own lock.
+class BufferedStdoutSink final : public spdlog::sinks::base_sink<spdlog::details::null_mutex> {
  protected:
   void sink_it_(const spdlog::details::log_msg& msg) override {
-    spdlog::memory_buf_t formatted;
-    formatter_->format(msg, formatted);
-    std::fwrite(formatted.data(), 1, formatted.size(), stdout);
+    std::fwrite(msg.payload.data(), 1, msg.payload.size(), stdout);
   }
   void flush_() override { std::fflush(stdout); }
 };
+
+// "2026-03-01T08:30:15.123Z"; the part up to the second is formatted once per second per thread.
+void AppendUtcTimestamp(std::string& out) {
+  thread_local std::time_t cached_second = -1;
+  thread_local std::array<char, 32> cached{};
+  thread_local size_t cached_size = 0;
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t second = std::chrono::system_clock::to_time_t(now);
+  if (second != cached_second) {
+    std::tm tm{};
+    gmtime_r(&second, &tm);
+    cached_size = std::strftime(cached.data(), cached.size(), "%Y-%m-%dT%H:%M:%S", &tm);
+    cached_second = second;
+  }
+  out.append(cached.data(), cached_size);
+  const auto millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  out += '.';
+  out += static_cast<char>('0' + millis / 100);
+  out += static_cast<char>('0' + millis / 10 % 10);
+  out += static_cast<char>('0' + millis % 10);
+  out += 'Z';
+}
 
 class Session;
 
@@ -507,7 +531,9 @@ class Session : public std::enable_shared_from_this<Session> {
         std::chrono::duration<double, std::milli>(Clock::now() - started_).count();
     thread_local std::string line;
     line.clear();
-    line += R"("method":")";
+    line += R"({"time":")";
+    AppendUtcTimestamp(line);
+    line += R"(","type":"access","method":")";
     AppendJsonEscaped(line, request_.method);
     line += R"(","path":")";
     AppendJsonEscaped(line, request_.path);
@@ -524,7 +550,7 @@ class Session : public std::enable_shared_from_this<Session> {
     AppendJsonEscaped(line, request_.request_id);
     line += R"(","remote":")";
     AppendJsonEscaped(line, request_.remote_address);
-    line += '"';
+    line += "\"}\n";
     state_.access_log->info(std::string_view(line));
   }
 
@@ -616,7 +642,6 @@ int RunServer(const ServerOptions& options, std::function<Response(Request&)> ha
   if (options.access_log) {
     auto sink = std::make_shared<BufferedStdoutSink>();
     state.access_log = std::make_shared<spdlog::logger>("access", std::move(sink));
-    state.access_log->set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","type":"access",%v})");
     state.access_log->set_level(spdlog::level::info);
     state.access_log->flush_on(spdlog::level::off);
   }

@@ -14,6 +14,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <cstdlib>
+
 #include <atomic>
 #include <cerrno>
 #include <cctype>
@@ -542,6 +545,51 @@ TEST(ServerTest, GracefulShutdownFinishesRequestInFlight) {
   // The listener is gone.
   Client late(server.port());
   EXPECT_FALSE(late.connected());
+}
+
+TEST(ServerTest, AccessLogOmitsQueryCookiesAndAuthorization) {
+  // Capture stdout (the access log) in a file for the lifetime of one server.
+  char path[] = "/tmp/tongban-access-log-XXXXXX";
+  const int file = ::mkstemp(path);
+  ASSERT_GE(file, 0);
+  std::fflush(stdout);
+  const int saved_stdout = ::dup(STDOUT_FILENO);
+  ::dup2(file, STDOUT_FILENO);
+  {
+    ServerOptions options = QuietOptions();
+    options.access_log = true;
+    TestServer server(options, Hello);
+    if (server.port() != 0) {
+      Client client(server.port());
+      client.Send("POST /api/v1/people/search?id_number=310115198801011234 HTTP/1.1\r\nHost: h\r\n"
+                  "Cookie: tb_session=cookie-secret\r\nAuthorization: Bearer token-secret\r\n"
+                  "X-Request-Id: log-test-0001\r\nContent-Length: 11\r\n\r\nbody-secret");
+      client.Read();
+      server.Stop();  // flushes the access log
+    }
+  }
+  std::fflush(stdout);
+  ::dup2(saved_stdout, STDOUT_FILENO);
+  ::close(saved_stdout);
+  std::string log;
+  char chunk[4096];
+  ssize_t n;
+  ::lseek(file, 0, SEEK_SET);
+  while ((n = ::read(file, chunk, sizeof chunk)) > 0) log.append(chunk, static_cast<size_t>(n));
+  ::close(file);
+  ::unlink(path);
+
+  const size_t start = log.find(R"({"time":")");
+  ASSERT_NE(start, std::string::npos) << log;
+  const std::string line = log.substr(start, log.find('\n', start) - start);
+  EXPECT_NE(line.find(R"("type":"access","method":"POST","path":"/api/v1/people/search","status":200,)"),
+            std::string::npos)
+      << line;
+  EXPECT_NE(line.find(R"("request_id":"log-test-0001","remote":"127.0.0.1"})"), std::string::npos) << line;
+  EXPECT_NE(line.find(R"("duration_ms":)"), std::string::npos) << line;
+  for (const char* secret : {"310115198801011234", "cookie-secret", "token-secret", "body-secret", "?"}) {
+    EXPECT_EQ(log.find(secret), std::string::npos) << secret << " leaked into: " << log;
+  }
 }
 
 TEST(ServerTest, BindFailureReturnsNonZero) {
