@@ -111,14 +111,24 @@ std::optional<Action> ParseAction(std::string_view name) {
 
 std::span<const Transition> TransitionTable() { return kTable; }
 
+namespace {
+
+bool RoleMay(const Transition& t, ActorRole role) {
+  return (role == ActorRole::kApplicant && t.applicant) || (role == ActorRole::kClerk && t.clerk) ||
+         (role == ActorRole::kReviewer && t.reviewer);
+}
+
+}  // namespace
+
 TransitionDecision CheckTransition(ApplicationState from, Action action, ActorRole role) {
+  bool role_ever_may = false;
   for (const auto& t : kTable) {
+    if (t.action == action && RoleMay(t, role)) role_ever_may = true;
     if (t.from != from || t.action != action) continue;
-    const bool allowed = (role == ActorRole::kApplicant && t.applicant) || (role == ActorRole::kClerk && t.clerk) ||
-                         (role == ActorRole::kReviewer && t.reviewer);
-    return {allowed ? TransitionCheck::kAllowed : TransitionCheck::kRoleDenied, t.to, t.reason_required};
+    return {RoleMay(t, role) ? TransitionCheck::kAllowed : TransitionCheck::kRoleDenied, t.to, t.reason_required};
   }
-  return {TransitionCheck::kStateConflict, from, false};
+  // An action the role can never take is a matter of rights, whatever the state.
+  return {role_ever_may ? TransitionCheck::kStateConflict : TransitionCheck::kRoleDenied, from, false};
 }
 
 }  // namespace tongban::domain

@@ -61,7 +61,8 @@ std::span<const Transition> TransitionTable();
 enum class TransitionCheck { kAllowed, kStateConflict, kRoleDenied };
 
 // kAllowed and the target state when (from, action) is in the table and `role` may take it;
-// kStateConflict when the pair is not in the table; kRoleDenied when only the role is wrong.
+// kRoleDenied when the role may not take it from this state, or can never take this action at all;
+// kStateConflict when the role could take the action, but not from this state.
 struct TransitionDecision {
   TransitionCheck check;
   ApplicationState to;

@@ -95,7 +95,7 @@ describe('refusals change nothing', () => {
     const before = await citizen.get(`/api/v1/applications/${app.id}/events`);
 
     const refused = [
-      [citizen, 'approve', 403], [citizen, 'accept', 403], [citizen, 'deliver', 409], [citizen, 'resubmit', 409],
+      [citizen, 'approve', 403], [citizen, 'accept', 403], [citizen, 'deliver', 403], [citizen, 'resubmit', 409],
       [reviewer, 'approve', 409], [reviewer, 'complete', 409], [reviewer, 'withdraw', 403], [reviewer, 'submit', 409],
       [reviewer, 'deliver', 409],
     ];

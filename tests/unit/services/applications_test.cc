@@ -91,7 +91,7 @@ class ApplicationsTest : public ::testing::Test {
     clock_.Set({2026, 9, 28});
 
     citizen_ = MakeUser("zhang.wei", domain::Role::kCitizen, "", "11010519491231002X");
-    other_ = MakeUser("li.na", domain::Role::kCitizen, "", "110101199003070934");
+    other_ = MakeUser("li.na", domain::Role::kCitizen, "", "110101199003070935");
     reviewer_ = MakeUser("reviewer.market", domain::Role::kReviewer, "market", "");
     stranger_ = MakeUser("reviewer.hrss", domain::Role::kReviewer, "hrss", "");
   }
