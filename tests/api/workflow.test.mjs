@@ -96,7 +96,7 @@ describe('refusals change nothing', () => {
 
     const refused = [
       [citizen, 'approve', 403], [citizen, 'accept', 403], [citizen, 'deliver', 403], [citizen, 'resubmit', 409],
-      [reviewer, 'approve', 409], [reviewer, 'complete', 409], [reviewer, 'withdraw', 403], [reviewer, 'submit', 409],
+      [reviewer, 'approve', 409], [reviewer, 'complete', 409], [reviewer, 'withdraw', 403], [reviewer, 'submit', 403],
       [reviewer, 'deliver', 409],
     ];
     for (const [who, action, status] of refused) {
