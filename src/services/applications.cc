@@ -174,13 +174,6 @@ Result<Application> CreateApplication(const Context& ctx, const Actor& actor, co
   }
 
   const Date today = LocalDate(now);
-  auto errors = domain::ValidateFields(*item, app.fields, req.submit, today);
-  if (req.submit) {
-    auto missing = MissingUploads(*item, app);
-    errors.insert(errors.end(), missing.begin(), missing.end());
-  }
-  if (!errors.empty()) return FieldErrors(std::move(errors));
-
   if (req.submit) {
     app.state = ApplicationState::kSubmitted;
     app.submitted_at = now;
@@ -188,6 +181,7 @@ Result<Application> CreateApplication(const Context& ctx, const Actor& actor, co
   }
 
   TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
+    // Rights first, so that someone without them learns nothing about the form.
     if (!app.enterprise.empty()) {
       TB_ASSIGN_OR_RETURN(Standing s, StandingOn(tx, actor, app));
       if (std::find(s.roles.begin(), s.roles.end(), ActorRole::kApplicant) == s.roles.end()) {
@@ -201,6 +195,12 @@ Result<Application> CreateApplication(const Context& ctx, const Actor& actor, co
                    : person.take_error();
       }
     }
+    auto errors = domain::ValidateFields(*item, app.fields, req.submit, today);
+    if (req.submit) {
+      auto missing = MissingUploads(*item, app);
+      errors.insert(errors.end(), missing.begin(), missing.end());
+    }
+    if (!errors.empty()) return FieldErrors(std::move(errors));
     TB_RETURN_IF_ERROR(tx.InsertApplication(app));
     const auto role = req.on_behalf_of.empty() ? ActorRole::kApplicant : ActorRole::kClerk;
     return tx.InsertEvent(MakeEvent(ctx, actor, app, req.submit ? "submit" : "create", ApplicationState::kDraft, role, ""));
