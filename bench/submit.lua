@@ -9,11 +9,10 @@ if token == nil or token == "" then
   error("set TOKEN to a bearer token from POST /api/v1/session")
 end
 
-local item = os.getenv("ITEM") or "market.business-licence"
+-- A personal item whose materials all come from shared data, so one call submits it.
+local item = os.getenv("ITEM") or "hrss.social-security-card"
 local fields = os.getenv("FIELDS") or
-  '{"enterprise_name":"上海通办测试科技有限公司","enterprise_type":"llc","registered_capital":100,' ..
-  '"business_scope":"软件开发；信息技术咨询服务","business_address":"上海市浦东新区世纪大道100号",' ..
-  '"contact_phone":"13800138000","contact_email":"bench@example.cn"}'
+  '{"delivery_address":"上海市浦东新区世纪大道100号","contact_phone":"13800138000"}'
 
 wrk.method = "POST"
 wrk.path = "/api/v1/applications"
