@@ -86,6 +86,30 @@ describe('citizen and official flow', () => {
   });
 });
 
+describe('service window', () => {
+  test('a clerk applies on behalf of a person; only clerks use the window channel', async () => {
+    const citizen = await Client.login(server.url, 'zhang.wei');
+    const clerk = await Client.login(server.url, 'clerk.pudong');
+    const item = await simplePersonItem(citizen);
+    const me = (await citizen.get('/api/v1/me')).data;
+    assert.match(me.person_id, /^\d{17}[\dX]$/);
+    const assisted = await clerk.post('/api/v1/applications', { item: item.code, channel: 'window', on_behalf_of: me.person_id, fields: fillFields(item) });
+    assert.equal(assisted.status, 201, assisted.text);
+    assert.equal(assisted.data.channel, 'window');
+    assert.ok(assisted.data.centre, 'the service centre is recorded');
+    const mine = await citizen.get('/api/v1/applications');
+    assert.ok(mine.data.items.some((a) => a.id === assisted.data.id), 'the person sees what the window filed for them');
+    const events = await citizen.get(`/api/v1/applications/${assisted.data.id}/events`);
+    assert.equal(events.data.items[0].actor_role, 'clerk');
+    const notClerk = await citizen.post('/api/v1/applications', { item: item.code, channel: 'window', fields: fillFields(item) });
+    assert.equal(notClerk.status, 403);
+    const unknownPerson = await clerk.post('/api/v1/applications', { item: item.code, channel: 'window', on_behalf_of: '11010519491231002X', fields: fillFields(item) });
+    assert.equal(unknownPerson.status, 400, unknownPerson.text);
+    const citizenOnBehalf = await citizen.post('/api/v1/applications', { item: item.code, on_behalf_of: '11010519491231002X', fields: fillFields(item) });
+    assert.equal(citizenOnBehalf.status, 403);
+  });
+});
+
 describe('refusals change nothing', () => {
   test('actions the state or the role does not allow answer 409 or 403', async () => {
     const citizen = await Client.login(server.url, 'zhang.wei');
