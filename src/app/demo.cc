@@ -22,7 +22,8 @@ struct DemoUser {
 constexpr DemoUser kDemoUsers[] = {
     {"zhang.wei", domain::Role::kCitizen, "张伟", "", "", 1988, 101, 0},
     {"li.na", domain::Role::kCitizen, "李娜", "", "", 1992, 202, 0},
-    {"wang.fang", domain::Role::kEnterpriseAgent, "王芳", "", "", 1985, 303, 1},
+    {"wang.fang", domain::Role::kEnterpriseAgent, "王芳", "", "", 1985, 303, 1},  // creates the enterprise: its administrator
+    {"zhao.lei", domain::Role::kEnterpriseAgent, "赵磊", "", "", 1990, 404, 1},   // an agent with no rights until granted
     {"clerk.pudong", domain::Role::kClerk, "陈静 (浦东窗口)", "", "310115", 0, 0, 0},
     {"reviewer.market", domain::Role::kReviewer, "刘洋 (市场监管)", "market", "", 0, 0, 0},
     {"reviewer.hrss", domain::Role::kReviewer, "赵敏 (人社)", "hrss", "", 0, 0, 0},
@@ -66,7 +67,6 @@ Result<std::vector<DemoAccount>> EnsureDemoAccounts(const services::Context& ctx
     if (d.enterprise != 0) {
       u.enterprise = DemoCreditCode(d.enterprise);
       u.enterprise_name = "上海浦江示范餐饮有限公司";
-      u.enterprise_admin = true;
     }
     auto created = services::CreateUser(ctx, u);
     if (!created.ok() && created.error().code != ErrorCode::kConflict) {

@@ -70,16 +70,16 @@ Result<domain::User> CreateUser(const Context& ctx, const NewUser& req) {
     if (req.role == domain::Role::kEnterpriseAgent) {
       auto existing = tx.GetEnterprise(req.enterprise);
       if (!existing.ok() && existing.error().code != ErrorCode::kNotFound) return existing.take_error();
-      if (!existing.ok()) {
+      const bool founder = !existing.ok();
+      if (founder) {
         TB_RETURN_IF_ERROR(tx.InsertEnterprise(
-            {req.enterprise, req.enterprise_name.empty() ? req.enterprise : req.enterprise_name,
-             req.enterprise_admin ? user.id : ""}));
+            {req.enterprise, req.enterprise_name.empty() ? req.enterprise : req.enterprise_name, user.id}));
       }
       domain::AgentGrant grant;
       grant.enterprise = req.enterprise;
       grant.user_id = user.id;
-      grant.may_apply = true;
-      grant.may_withdraw = req.enterprise_admin;
+      grant.may_apply = founder;
+      grant.may_withdraw = founder;
       TB_RETURN_IF_ERROR(tx.PutAgentGrant(grant));
     }
     return Ok();
@@ -151,6 +151,43 @@ Result<Authenticated> Authenticate(const Context& ctx, const std::string& token)
     return Ok();
   }));
   return out;
+}
+
+Result<domain::AgentGrant> GrantAgentRights(const Context& ctx, const Actor& actor, const AgentRights& rights) {
+  const auto catalogue = ctx.Catalogue();
+  for (const auto& code : rights.items) {
+    const domain::ServiceItem* item = catalogue->FindItem(code);
+    if (item == nullptr || item->applicant != domain::ApplicantKind::kEnterprise) {
+      return MakeError(ErrorCode::kInvalidArgument, "error.grant.unknown_item");
+    }
+  }
+  domain::AgentGrant grant;
+  TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
+    auto enterprise = tx.GetEnterprise(rights.enterprise);
+    if (!enterprise.ok()) {
+      return enterprise.error().code == ErrorCode::kNotFound ? MakeError(ErrorCode::kNotFound, "error.enterprise.not_found")
+                                                             : enterprise.take_error();
+    }
+    if (enterprise->admin_user_id.empty() || enterprise->admin_user_id != actor.user.id) {
+      return MakeError(ErrorCode::kPermissionDenied, "error.grant.not_admin");
+    }
+    auto agent = tx.FindUserByUsername(rights.username);
+    if (!agent.ok()) {
+      return agent.error().code == ErrorCode::kNotFound ? MakeError(ErrorCode::kNotFound, "error.user.not_found")
+                                                        : agent.take_error();
+    }
+    if (!agent->HasRole(domain::Role::kEnterpriseAgent)) {
+      return MakeError(ErrorCode::kInvalidArgument, "error.grant.not_agent");
+    }
+    if (agent->id == actor.user.id) return MakeError(ErrorCode::kInvalidArgument, "error.grant.self");
+    grant.enterprise = rights.enterprise;
+    grant.user_id = agent->id;
+    grant.may_apply = rights.may_apply;
+    grant.may_withdraw = rights.may_withdraw;
+    grant.items = rights.items;
+    return tx.PutAgentGrant(grant);
+  }));
+  return grant;
 }
 
 Result<std::vector<domain::AgentGrant>> AgentGrantsOf(const Context& ctx, const std::string& user_id) {

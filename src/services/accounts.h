@@ -28,9 +28,11 @@ struct NewUser {
   std::string person_id;   // persons: resident id; the person is created when missing
   std::string name;        // the person's or official's display name
   std::string phone;
-  std::string enterprise;  // enterprise agents: credit code (the enterprise must exist or is created)
+  // Enterprise agents: the credit code. A new enterprise is created with this user as its
+  // administrator (all rights); an agent of an existing enterprise starts with no rights until the
+  // administrator grants them (GrantAgentRights).
+  std::string enterprise;
   std::string enterprise_name;
-  bool enterprise_admin = false;
 };
 
 // Creates a user (and its person record when missing). kInvalidArgument for a bad username,
@@ -57,6 +59,19 @@ struct Authenticated {
 
 // Resolves a bearer token or session cookie. kUnauthenticated when unknown or expired.
 Result<Authenticated> Authenticate(const Context& ctx, const std::string& token);
+
+struct AgentRights {
+  std::string enterprise;  // credit code
+  std::string username;    // the agent
+  bool may_apply = false;
+  bool may_withdraw = false;
+  std::vector<std::string> items;  // item codes; empty: every item
+};
+
+// The enterprise's administrator gives, changes or (all false) takes away an agent's rights.
+// kPermissionDenied unless `actor` administers the enterprise; kNotFound for an unknown enterprise
+// or user; kInvalidArgument when the user is not an enterprise agent or an item is unknown.
+Result<domain::AgentGrant> GrantAgentRights(const Context& ctx, const Actor& actor, const AgentRights& rights);
 
 // The enterprises `user_id` may act for, with the rights given.
 Result<std::vector<domain::AgentGrant>> AgentGrantsOf(const Context& ctx, const std::string& user_id);

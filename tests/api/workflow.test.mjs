@@ -354,3 +354,38 @@ describe('catalogue', () => {
     assert.match(r.headers.get('x-request-id'), /^[A-Za-z0-9-]{8,64}$/);
   });
 });
+
+describe('enterprise agents act with the rights their administrator gave them', () => {
+  test('grant, apply within the items granted, no withdrawal without that right', async () => {
+    const admin = await Client.login(server.url, 'wang.fang');
+    const agent = await Client.login(server.url, 'zhao.lei');
+    const enterprise = (await admin.get('/api/v1/me')).data.enterprises[0].code;
+    const item = (await admin.get('/api/v1/items/market.business-licence')).data;
+    const draft = { item: item.code, enterprise, draft: true, fields: fillFields(item) };
+
+    const before = await agent.post('/api/v1/applications', draft);
+    assert.equal(before.status, 403, 'an agent without rights cannot apply');
+    const byAgent = await agent.request('PUT', `/api/v1/enterprises/${enterprise}/agents/zhao.lei`, { json: { may_apply: true } });
+    assert.equal(byAgent.status, 403, 'only the administrator grants rights');
+    const citizenTarget = await admin.request('PUT', `/api/v1/enterprises/${enterprise}/agents/li.na`, { json: { may_apply: true } });
+    assert.equal(citizenTarget.status, 400);
+
+    const granted = await admin.request('PUT', `/api/v1/enterprises/${enterprise}/agents/zhao.lei`,
+      { json: { may_apply: true, may_withdraw: false, items: [item.code] } });
+    assert.equal(granted.status, 200, granted.text);
+    const created = await agent.post('/api/v1/applications', draft);
+    assert.equal(created.status, 201, created.text);
+    const other = (await allItems(agent)).find((i) => i.applicant === 'enterprise' && i.code !== item.code);
+    const outside = await agent.post('/api/v1/applications', { item: other.code, enterprise, draft: true, fields: {} });
+    assert.equal(outside.status, 403, 'items outside the grant are refused');
+    const withdraw = await agent.post(`/api/v1/applications/${created.data.id}/actions/withdraw`, {});
+    assert.equal(withdraw.status, 403);
+    const adminWithdraw = await admin.post(`/api/v1/applications/${created.data.id}/actions/withdraw`, {});
+    assert.equal(adminWithdraw.status, 200, adminWithdraw.text);
+    assert.equal(adminWithdraw.data.state, 'withdrawn');
+
+    const revoked = await admin.request('PUT', `/api/v1/enterprises/${enterprise}/agents/zhao.lei`, { json: { may_apply: false } });
+    assert.equal(revoked.status, 200);
+    assert.equal((await agent.post('/api/v1/applications', draft)).status, 403);
+  });
+});

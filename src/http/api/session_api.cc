@@ -1,4 +1,5 @@
-// POST /api/v1/session (sign in), DELETE /api/v1/session (sign out), GET /api/v1/me.
+// POST /api/v1/session (sign in), DELETE /api/v1/session (sign out), GET /api/v1/me, and
+// PUT /api/v1/enterprises/{code}/agents/{username} (an enterprise administrator sets an agent's rights).
 #include "http/api/handlers.h"
 
 namespace tongban::http::api {
@@ -35,6 +36,36 @@ void RegisterSessionRoutes(Router& router, const HttpDeps& deps) {
     res.body.clear();
     res.AddHeader("Set-Cookie", SessionCookie("", 0, deps.web.secure_cookies));
     return res;
+  });
+
+  router.Add("PUT", "/api/v1/enterprises/{code}/agents/{username}", [&deps](Request& req) {
+    auto caller = RequireCaller(deps, req, /*write=*/true);
+    if (!caller.ok()) return ErrorResponse(deps, req, caller.error());
+    auto body = ParseObject(req.body);
+    if (!body.ok()) return ErrorResponse(deps, req, body.error());
+    services::AgentRights rights;
+    rights.enterprise = req.Param("code");
+    rights.username = req.Param("username");
+    for (auto [name, target] : {std::pair{"may_apply", &rights.may_apply}, std::pair{"may_withdraw", &rights.may_withdraw}}) {
+      auto it = body->find(name);
+      if (it == body->end()) continue;
+      if (!it->is_boolean()) return ErrorResponse(deps, req, MakeError(ErrorCode::kInvalidArgument, "error.json.type"));
+      *target = it->get<bool>();
+    }
+    if (auto items = body->find("items"); items != body->end()) {
+      if (!items->is_array()) return ErrorResponse(deps, req, MakeError(ErrorCode::kInvalidArgument, "error.json.type"));
+      for (const auto& code : *items) {
+        if (!code.is_string()) return ErrorResponse(deps, req, MakeError(ErrorCode::kInvalidArgument, "error.json.type"));
+        rights.items.push_back(code.get<std::string>());
+      }
+    }
+    auto grant = services::GrantAgentRights(*deps.ctx, caller->actor, rights);
+    if (!grant.ok()) return ErrorResponse(deps, req, grant.error());
+    return JsonResponse(200, Json{{"enterprise", grant->enterprise},
+                                  {"username", rights.username},
+                                  {"may_apply", grant->may_apply},
+                                  {"may_withdraw", grant->may_withdraw},
+                                  {"items", grant->items}});
   });
 
   router.Add("GET", "/api/v1/me", [&deps](Request& req) {
