@@ -15,6 +15,7 @@ let choice;
 before(async () => {
   env = await start();
   choice = await pickMarketItem(env);
+  console.log(`flow item: ${choice.item.code}, ${choice.asked.length} questions, ${choice.uploads.length} required uploads`);
 });
 
 after(async () => {
