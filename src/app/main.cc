@@ -35,13 +35,6 @@ int Serve(tb::app::Config config, bool demo) {
       std::cout << fmt::format("  {:<18} {:<17} {:<22} {}\n", a.username, a.role, a.scope, a.name);
     }
   }
-  system.router.SetFallback([&system](tb::http::Request& req, int status) {
-    auto res = tb::http::ErrorResponse(
-        system.deps, req,
-        tb::MakeError(tb::ErrorCode::kNotFound, status == 405 ? "error.route.method" : "error.route.not_found"));
-    res.status = status;
-    return res;
-  });
   const std::string url = config.server.host + ":";
   return tb::http::RunServer(
       config.server, [&system](tb::http::Request& req) { return system.router.Dispatch(req); },

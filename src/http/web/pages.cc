@@ -195,7 +195,7 @@ Status RegisterWebRoutes(Router& router, const HttpDeps& deps) {
   // Browsers get pages for unknown addresses; API clients get the JSON error.
   router.SetFallback([s](Request& req, int status) {
     if (req.path.rfind("/api/", 0) == 0 || req.path.rfind("/.well-known/", 0) == 0) {
-      Response res = ErrorResponse(s->deps, req, MakeError(status == 405 ? ErrorCode::kConflict : ErrorCode::kNotFound,
+      Response res = ErrorResponse(s->deps, req, MakeError(status == 405 ? ErrorCode::kInvalidArgument : ErrorCode::kNotFound,
                                                            status == 405 ? "error.method_not_allowed" : "error.not_found"));
       res.status = status;
       return res;
