@@ -94,7 +94,9 @@ TEST(MultipartTest, RejectsMalformedBodies) {
   for (const auto& c : cases) {
     auto parts = ParseMultipart(c.content_type, c.body);
     EXPECT_FALSE(parts.ok()) << c.what;
-    if (!parts.ok()) EXPECT_EQ(parts.error().message, "error.upload.form") << c.what;
+    if (!parts.ok()) {
+      EXPECT_EQ(parts.error().message, "error.upload.form") << c.what;
+    }
   }
 }
 
