@@ -13,6 +13,7 @@ packages=(
   libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   chromium wrk sqlite3
+  postgresql postgresql-client nginx   # PostgreSQL store tests, scale-out test behind nginx
 )
 # The machine may carry its own Node.js; take Debian's only when there is none.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
