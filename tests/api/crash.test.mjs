@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, Client, fillFields, simplePersonItem } from './lib.mjs';
+import { startServer, Client, fillFields, simplePersonItem, DB_KIND, dropPgDatabase } from './lib.mjs';
 
 test('every acknowledged submission survives kill -9', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tongban-crash-'));
@@ -33,7 +33,7 @@ test('every acknowledged submission survives kill -9', async () => {
     await Promise.all(workers);
     assert.ok(acknowledged.length > 50, `only ${acknowledged.length} submissions acknowledged before the kill`);
 
-    const second = await startServer({ dir });
+    const second = await startServer({ dir, db: first.dbUrl });
     try {
       const again = await Client.login(second.url, 'zhang.wei');
       const missing = [];
@@ -45,6 +45,7 @@ test('every acknowledged submission survives kill -9', async () => {
       assert.deepEqual(missing, [], `${missing.length} of ${acknowledged.length} acknowledged submissions lost`);
     } finally {
       await second.stop();
+      if (DB_KIND === 'postgres') dropPgDatabase(first.dbUrl);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

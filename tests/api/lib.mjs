@@ -1,6 +1,7 @@
 // Starts the real tongban binary on 127.0.0.1 and a free port with a fresh database, and talks
 // to it over HTTP like any client would. Used by every black-box API test.
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -10,11 +11,33 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = process.env.TONGBAN_BIN ? resolve(process.env.TONGBAN_BIN) : join(ROOT, 'build/tongban');
 export const DEMO_PASSWORD = 'demo-password-1';
 
-// Starts `tongban serve --demo`; resolves to {url, proc, dir, stop(), kill9()}.
+// The database the API suite runs on: SQLite files by default; PostgreSQL when TONGBAN_TEST_DB is
+// "postgres" (with TONGBAN_TEST_PG_URL naming a cluster, as scripts/run-tests.sh sets up).
+export const DB_KIND = process.env.TONGBAN_TEST_DB === 'postgres' ? 'postgres' : 'sqlite';
+
+// A fresh PostgreSQL database on the test cluster; returns its URL.
+export function createPgDatabase() {
+  const base = process.env.TONGBAN_TEST_PG_URL;
+  if (!base) throw new Error('TONGBAN_TEST_DB=postgres needs TONGBAN_TEST_PG_URL');
+  const name = `tb_${randomBytes(6).toString('hex')}`;
+  execFileSync('psql', [base, '-q', '-v', 'ON_ERROR_STOP=1', '-c', `CREATE DATABASE ${name}`]);
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export function dropPgDatabase(dbUrl) {
+  const name = new URL(dbUrl).pathname.slice(1);
+  execFileSync('psql', [process.env.TONGBAN_TEST_PG_URL, '-q', '-c', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`]);
+}
+
+// Starts `tongban serve --demo` on a fresh database (or `db`, to restart on the same one);
+// resolves to {url, proc, dir, dbUrl, stop(), kill9()}. stop() drops a database it created.
 export async function startServer({ dir, extraArgs = [], db } = {}) {
   const ownDir = !dir;
   dir = dir ?? mkdtempSync(join(tmpdir(), 'tongban-api-'));
-  const dbUrl = db ?? `sqlite:${join(dir, 'tongban.db')}`;
+  const ownDb = !db && DB_KIND === 'postgres';
+  const dbUrl = db ?? (DB_KIND === 'postgres' ? createPgDatabase() : `sqlite:${join(dir, 'tongban.db')}`);
   const proc = spawn(BIN, ['serve', '--db', dbUrl, '--listen', '127.0.0.1:0', '--demo', ...extraArgs], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -51,6 +74,7 @@ export async function startServer({ dir, extraArgs = [], db } = {}) {
       proc.kill('SIGTERM');
       const result = await exited;
       if (ownDir) rmSync(dir, { recursive: true, force: true });
+      if (ownDb) dropPgDatabase(dbUrl);
       return result;
     },
     async kill9() {
