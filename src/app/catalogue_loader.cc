@@ -5,11 +5,13 @@
 #include <algorithm>
 #include <exception>
 #include <filesystem>
+#include <fstream>
 #include <initializer_list>
 #include <map>
 #include <optional>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -53,16 +55,20 @@ class Problems {
 // The file being read: where its problems go.
 class FileContext {
  public:
-  FileContext(Problems& problems, std::string path) : problems_(problems), path_(std::move(path)) {}
+  // `content` is the file's text, or nullptr when the file does not exist.
+  FileContext(Problems& problems, std::string path, const std::string* content)
+      : problems_(problems), path_(std::move(path)), content_(content) {}
   void Add(const YAML::Node& at, const std::string& what, int fallback = 1) {
     problems_.Add(path_, LineOf(at, fallback), what);
   }
   void AddLine(int line, const std::string& what) { problems_.Add(path_, line, what); }
   const std::string& path() const { return path_; }
+  const std::string* content() const { return content_; }
 
  private:
   Problems& problems_;
   std::string path_;
+  const std::string* content_;
 };
 
 // One YAML mapping checked against the keys it may have. Unknown and repeated keys are reported
@@ -278,14 +284,13 @@ class CodeRegistry {
 // Reads the file and returns the list under its single top-level key, or nullopt after
 // reporting why not.
 std::optional<YAML::Node> ReadTopList(FileContext& file, std::string_view key) {
-  std::error_code ec;
-  if (!fs::is_regular_file(file.path(), ec)) {
+  if (file.content() == nullptr) {
     file.AddLine(1, "cannot read the file: it does not exist or is not a regular file");
     return std::nullopt;
   }
   YAML::Node root;
   try {
-    root = YAML::LoadFile(file.path());
+    root = YAML::Load(*file.content());
   } catch (const YAML::ParserException& e) {
     file.AddLine(e.mark.line >= 0 ? e.mark.line + 1 : 1, "YAML syntax error: " + e.msg);
     return std::nullopt;
@@ -303,7 +308,7 @@ std::optional<YAML::Node> ReadTopList(FileContext& file, std::string_view key) {
 
 class Loader {
  public:
-  explicit Loader(fs::path dir) : dir_(std::move(dir)) {}
+  Loader(const CatalogueFiles& files, std::string origin) : files_(files), origin_(std::move(origin)) {}
 
   Result<LoadedCatalogue> Run() {
     LoadDepartments();
@@ -332,10 +337,14 @@ class Loader {
     }
   }
 
-  std::string PathOf(const std::string& name) const { return (dir_ / name).string(); }
+  // The file `name` (relative to the catalogue folder), reported as origin/name.
+  FileContext Open(const std::string& name) {
+    auto it = files_.find(name);
+    return FileContext(problems_, origin_ + "/" + name, it == files_.end() ? nullptr : &it->second);
+  }
 
   void LoadDepartments() {
-    FileContext file(problems_, PathOf("departments.yaml"));
+    FileContext file = Open("departments.yaml");
     Guarded(file, [&] {
       std::optional<YAML::Node> list = ReadTopList(file, "departments");
       if (!list) return;
@@ -351,7 +360,7 @@ class Loader {
   }
 
   void LoadDistricts() {
-    FileContext file(problems_, PathOf("districts.yaml"));
+    FileContext file = Open("districts.yaml");
     Guarded(file, [&] {
       std::optional<YAML::Node> list = ReadTopList(file, "districts");
       if (!list) return;
@@ -379,7 +388,7 @@ class Loader {
   }
 
   void LoadCentres() {
-    FileContext file(problems_, PathOf("centres.yaml"));
+    FileContext file = Open("centres.yaml");
     Guarded(file, [&] {
       std::optional<YAML::Node> list = ReadTopList(file, "centres");
       if (!list) return;
@@ -419,19 +428,18 @@ class Loader {
   }
 
   void LoadItems() {
-    const fs::path items_dir = dir_ / "items";
-    std::vector<fs::path> files;
-    std::error_code ec;
-    for (fs::directory_iterator it(items_dir, ec), end; !ec && it != end; it.increment(ec)) {
-      if (it->is_regular_file(ec) && it->path().extension() == ".yaml") files.push_back(it->path());
+    std::vector<std::string> names;  // sorted: the map is ordered
+    for (const auto& [name, content] : files_) {
+      if (name.rfind("items/", 0) == 0 && name.size() > 11 && name.compare(name.size() - 5, 5, ".yaml") == 0) {
+        names.push_back(name);
+      }
     }
-    if (ec || files.empty()) {
-      problems_.Add(items_dir.string(), 1, "no item files: expected one or more items/*.yaml");
+    if (names.empty()) {
+      problems_.Add(origin_ + "/items", 1, "no item files: expected one or more items/*.yaml");
       return;
     }
-    std::sort(files.begin(), files.end());
-    for (const fs::path& path : files) {
-      FileContext file(problems_, path.string());
+    for (const std::string& name : names) {
+      FileContext file = Open(name);
       Guarded(file, [&] {
         std::optional<YAML::Node> list = ReadTopList(file, "items");
         if (!list) {
@@ -708,7 +716,7 @@ class Loader {
   }
 
   void LoadBundles() {
-    FileContext file(problems_, PathOf("bundles.yaml"));
+    FileContext file = Open("bundles.yaml");
     Guarded(file, [&] {
       std::optional<YAML::Node> list = ReadTopList(file, "bundles");
       if (!list) return;
@@ -778,7 +786,7 @@ class Loader {
   }
 
   void LoadCalendar() {
-    FileContext file(problems_, PathOf("calendar.yaml"));
+    FileContext file = Open("calendar.yaml");
     Guarded(file, [&] {
       std::optional<YAML::Node> list = ReadTopList(file, "years");
       if (!list) return;
@@ -861,7 +869,8 @@ class Loader {
     return code;
   }
 
-  fs::path dir_;
+  const CatalogueFiles& files_;
+  std::string origin_;
   Problems problems_;
   d::CatalogueData data_;
   Calendar calendar_;
@@ -879,13 +888,41 @@ class Loader {
 
 }  // namespace
 
-Result<LoadedCatalogue> LoadCatalogue(const std::string& dir) {
+Result<CatalogueFiles> ReadCatalogueFiles(const std::string& dir) {
+  CatalogueFiles files;
+  auto read = [&](const fs::path& path, const std::string& name) -> Status {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return MakeError(ErrorCode::kInvalidArgument, path.string() + ":1: cannot be read");
+    std::ostringstream text;
+    text << in.rdbuf();
+    files[name] = text.str();
+    return Ok();
+  };
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return MakeError(ErrorCode::kInvalidArgument, dir + ":1: is not a folder");
+  for (const char* name : kTopFiles) {
+    if (fs::is_regular_file(fs::path(dir) / name, ec)) TB_RETURN_IF_ERROR(read(fs::path(dir) / name, name));
+  }
+  for (fs::directory_iterator it(fs::path(dir) / "items", ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->is_regular_file(ec) && it->path().extension() == ".yaml") {
+      TB_RETURN_IF_ERROR(read(it->path(), "items/" + it->path().filename().string()));
+    }
+  }
+  return files;
+}
+
+Result<LoadedCatalogue> LoadCatalogueFiles(const CatalogueFiles& files, const std::string& origin) {
   try {
-    return Loader(dir).Run();
+    return Loader(files, origin).Run();
   } catch (const std::exception& e) {
     // Guarded() catches per file; this is for allocation failures and the like.
     return MakeError(ErrorCode::kInternal, std::string("loading the catalogue failed: ") + e.what());
   }
+}
+
+Result<LoadedCatalogue> LoadCatalogue(const std::string& dir) {
+  TB_ASSIGN_OR_RETURN(CatalogueFiles files, ReadCatalogueFiles(dir));
+  return LoadCatalogueFiles(files, dir);
 }
 
 }  // namespace tongban::app

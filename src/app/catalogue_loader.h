@@ -4,6 +4,7 @@
 // Thread-safety: LoadCatalogue keeps no state; calls may run concurrently.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -27,5 +28,17 @@ struct LoadedCatalogue {
 // path being DIR joined with the file's name; a problem with a whole file (missing, unreadable)
 // is reported at line 1. Never throws.
 Result<LoadedCatalogue> LoadCatalogue(const std::string& dir);
+
+// The catalogue's files by path relative to its folder ("departments.yaml", "items/market.yaml").
+// This is what `tongban catalogue publish` stores in the database as one version.
+using CatalogueFiles = std::map<std::string, std::string>;
+inline constexpr const char* kTopFiles[] = {"departments.yaml", "districts.yaml", "centres.yaml", "bundles.yaml",
+                                            "calendar.yaml"};
+
+// Reads the files of the folder DIR (the top files above and items/*.yaml). A file that is missing
+// is left out (the loader reports it); kInvalidArgument when DIR is no folder or a file is unreadable.
+Result<CatalogueFiles> ReadCatalogueFiles(const std::string& dir);
+// As LoadCatalogue, from files in memory; problems are reported as "origin/name:line: ...".
+Result<LoadedCatalogue> LoadCatalogueFiles(const CatalogueFiles& files, const std::string& origin);
 
 }  // namespace tongban::app
