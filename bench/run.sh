@@ -1,22 +1,33 @@
 #!/usr/bin/env bash
-# HTTP benchmarks (docs/PERFORMANCE.md). Usage: bench/run.sh BUILD_DIR   (or: make bench)
+# Benchmarks (docs/PERFORMANCE.md). Usage: bench/run.sh BUILD_DIR   (or: make bench)
 #
-# Starts bench/bare_beast (the ceiling: a minimal Beast server) and `tongban serve --demo` on a
-# fresh temporary SQLite database, each on a free port, runs wrk against
-#   bare_beast  GET /
-#   tongban     GET /api/v1/items/market.business-licence
-#   tongban     POST /api/v1/applications   (bench/submit.lua, bearer token from POST /api/v1/session)
-# and prints req/s, p99 latency and the ratio to the ceiling. Every process it starts is stopped
-# on exit. Without BUILD_DIR/tongban (or if it does not come up) only the ceiling is measured.
+# One run measures, one after the other (each server stopped before the next starts):
+#   ceilings    bare_beast GET /                              (HTTP: a minimal Beast server)
+#               sqlite_ceiling                                 (raw durable SQLite inserts shaped like
+#                                                              a submission: 1 and 64 per transaction)
+#               pgbench -i -s 10; pgbench -c 8 -j 2 -T 20      (TPC-B-like, on the PostgreSQL cluster)
+#   SQLite      tongban serve --db sqlite:FILE                 GET /api/v1/items/market.business-licence
+#                                                              POST /api/v1/applications (bench/submit.lua)
+#   PostgreSQL  tongban serve --db postgresql://.../DB         the same two
+# and prints req/s, p99 latency, non-2xx answers and the ratio to the relevant ceiling: reads to
+# bare_beast, SQLite submissions to sqlite_ceiling (one per transaction), PostgreSQL submissions
+# to pgbench TPS. PostgreSQL is a throwaway cluster from scripts/pg-test-cluster.sh with a fresh
+# database; when it cannot be started the script says why and measures SQLite only. Every process
+# it starts (servers, the cluster) is stopped on exit. Without BUILD_DIR/tongban only the ceilings
+# are measured.
 set -euo pipefail
 
 # The demo account used for the write benchmark (printed by `tongban serve --demo`).
 USERNAME=zhang.wei
 PASSWORD=demo-password-1
 
-THREADS=${THREADS:-2}          # wrk threads, and server worker threads
+THREADS=${THREADS:-2}                  # wrk threads, and server worker threads
 CONNECTIONS=${CONNECTIONS:-32}
 DURATION=${DURATION:-10s}
+CEILING_SECONDS=${CEILING_SECONDS:-10}  # each sqlite_ceiling shape
+PGBENCH_SECONDS=${PGBENCH_SECONDS:-20}
+PGBENCH_SCALE=${PGBENCH_SCALE:-10}
+POSTGRES=${POSTGRES:-1}                 # POSTGRES=0 measures SQLite only
 ITEM_PATH=/api/v1/items/market.business-licence
 
 if [[ $# -ne 1 ]]; then
@@ -26,7 +37,9 @@ fi
 BUILD_DIR=$(cd "$1" && pwd)
 REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BARE="$BUILD_DIR/bench/bare_beast"
+SQLITE_CEILING="$BUILD_DIR/bench/sqlite_ceiling"
 TONGBAN="$BUILD_DIR/tongban"
+PG_CLUSTER=${PG_CLUSTER_SCRIPT:-$REPO_DIR/scripts/pg-test-cluster.sh}
 
 for tool in wrk curl; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is not installed (apt-get install $tool)" >&2; exit 2; }
@@ -34,22 +47,36 @@ done
 [[ -x "$BARE" ]] || { echo "bench: $BARE is missing; build the bare_beast target first" >&2; exit 2; }
 
 WORK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/tongban-bench.XXXXXX")
+# The cluster's files belong to the postgres user when run as root; it must reach them.
+chmod 755 "$WORK_DIR"
+PG_DIR="$WORK_DIR/pg"
+PG_STARTED=0
 PIDS=()
+
+# SIGTERM, a few seconds for a graceful shutdown, then SIGKILL.
+stop_pid() {
+  local pid=$1
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
 cleanup() {
   local pid
-  for pid in "${PIDS[@]}"; do
-    kill -TERM "$pid" 2>/dev/null || true
-  done
-  for pid in "${PIDS[@]}"; do
-    # Give a graceful shutdown a few seconds, then insist.
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
+  for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
+  if [[ $PG_STARTED == 1 ]]; then
+    "$PG_CLUSTER" stop "$PG_DIR" >/dev/null 2>&1 || echo "bench: could not stop the PostgreSQL cluster in $PG_DIR" >&2
+  fi
   rm -rf "$WORK_DIR"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+# Stops the most recently started process and forgets it.
+stop_last() {
+  stop_pid "${PIDS[-1]}"
+  unset 'PIDS[-1]'
+}
 
 # A port nobody listens on (checked by trying to connect to it).
 free_port() {
@@ -76,11 +103,14 @@ wait_for_http() {
   return 1
 }
 
-# Runs wrk and prints "REQ_PER_SEC P99 NON_2XX" (P99 as wrk prints it, e.g. 2.31ms).
+# Rows of the table: "name|req/s|p99|non-2xx|ceiling key" (an empty key marks a ceiling row).
 RESULTS=()
+declare -A CEILING CEILING_NAME
+
+# Runs wrk against the rest of the arguments and records a row compared with ceiling `key`.
 measure() {
-  local name=$1
-  shift
+  local name=$1 key=$2
+  shift 2
   local out
   out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" 2>&1) || {
     echo "bench: wrk failed for $name:" >&2
@@ -92,60 +122,155 @@ measure() {
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<< "$out")
   p99=$(awk '$1 == "99%" {print $2}' <<< "$out")
   non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' <<< "$out")
-  RESULTS+=("$name|${rps:-0}|${p99:--}|${non2xx:-0}")
+  RESULTS+=("$name|${rps:-0}|${p99:--}|${non2xx:-0}|$key")
+  LAST_RPS=${rps:-0}
 }
 
-echo "bench: wrk -t$THREADS -c$CONNECTIONS -d$DURATION; $(nproc) CPU(s) shared by the servers and wrk"
+# Records a ceiling measured by other means: key, short name, row label, rate, p99.
+ceiling() {
+  local key=$1 short=$2 label=$3 rate=$4 p99=$5
+  CEILING[$key]=$rate
+  CEILING_NAME[$key]=$short
+  RESULTS+=("$label|$rate|$p99|-|")
+}
 
-# 1. The ceiling.
-BARE_PORT=$(free_port)
-"$BARE" --port "$BARE_PORT" --threads "$THREADS" > "$WORK_DIR/bare_beast.log" 2>&1 &
-PIDS+=($!)
-wait_for_http "http://127.0.0.1:$BARE_PORT/" "${PIDS[-1]}" || { echo "bench: bare_beast did not start" >&2; exit 1; }
-measure "bare_beast GET /" "http://127.0.0.1:$BARE_PORT/"
-CEILING=$(cut -d'|' -f2 <<< "${RESULTS[0]}")
-
-# 2. Tongban, on a fresh database with the demo accounts.
-if [[ -x "$TONGBAN" ]]; then
-  TB_PORT=$(free_port)
+# Starts tongban on database URL $1; sets TB_URL. Returns 1 (with its log on stderr) if it does
+# not come up.
+start_tongban() {
+  local db=$1 label=$2 port
+  port=$(free_port)
   cat > "$WORK_DIR/tongban.yaml" <<EOF
 threads: $THREADS
 access_log: true
 EOF
-  (cd "$REPO_DIR" && exec "$TONGBAN" serve --config "$WORK_DIR/tongban.yaml" --db "sqlite:$WORK_DIR/bench.db" \
-      --listen "127.0.0.1:$TB_PORT" --demo) > "$WORK_DIR/tongban.log" 2>&1 &
+  (cd "$REPO_DIR" && exec "$TONGBAN" serve --config "$WORK_DIR/tongban.yaml" --db "$db" \
+      --listen "127.0.0.1:$port" --demo) > "$WORK_DIR/tongban-$label.log" 2>&1 &
   PIDS+=($!)
-  TB_URL="http://127.0.0.1:$TB_PORT"
-  if wait_for_http "$TB_URL$ITEM_PATH" "${PIDS[-1]}"; then
-    status=$(curl -s -o /dev/null -w '%{http_code}' "$TB_URL$ITEM_PATH")
-    if [[ $status == 200 ]]; then
-      measure "tongban GET $ITEM_PATH" "$TB_URL$ITEM_PATH"
-    else
-      echo "bench: GET $ITEM_PATH answers $status; skipped" >&2
-    fi
-
-    session=$(curl -s -X POST "$TB_URL/api/v1/session" -H 'Content-Type: application/json' \
-      -d "{\"username\":\"$USERNAME\",\"password\":\"$PASSWORD\"}" || true)
-    TOKEN=$(sed -n 's/.*"token":"\([^"]*\)".*/\1/p' <<< "$session")
-    if [[ -n $TOKEN ]]; then
-      export TOKEN
-      measure "tongban POST /api/v1/applications" -s "$REPO_DIR/bench/submit.lua" "$TB_URL"
-    else
-      echo "bench: could not log in as $USERNAME (answer: ${session:0:200}); POST skipped" >&2
-    fi
-  else
-    echo "bench: tongban did not serve $ITEM_PATH; only the ceiling was measured. Its log:" >&2
-    tail -n 20 "$WORK_DIR/tongban.log" >&2 || true
+  TB_URL="http://127.0.0.1:$port"
+  if ! wait_for_http "$TB_URL$ITEM_PATH" "${PIDS[-1]}"; then
+    echo "bench: tongban on $label did not come up; its log:" >&2
+    tail -n 20 "$WORK_DIR/tongban-$label.log" >&2 || true
+    stop_last
+    return 1
   fi
+}
+
+# GET item and POST applications against the running tongban ($TB_URL), rows labelled $1.
+measure_tongban() {
+  local label=$1 post_key=$2 status session token
+  status=$(curl -s -o /dev/null -w '%{http_code}' "$TB_URL$ITEM_PATH")
+  if [[ $status == 200 ]]; then
+    measure "$label GET $ITEM_PATH" http "$TB_URL$ITEM_PATH"
+  else
+    echo "bench: $label GET $ITEM_PATH answers $status; skipped" >&2
+  fi
+  session=$(curl -s -X POST "$TB_URL/api/v1/session" -H 'Content-Type: application/json' \
+    -d "{\"username\":\"$USERNAME\",\"password\":\"$PASSWORD\"}" || true)
+  token=$(sed -n 's/.*"token":"\([^"]*\)".*/\1/p' <<< "$session")
+  if [[ -n $token ]]; then
+    export TOKEN=$token
+    measure "$label POST /api/v1/applications" "$post_key" -s "$REPO_DIR/bench/submit.lua" "$TB_URL"
+  else
+    echo "bench: $label: could not log in as $USERNAME (answer: ${session:0:200}); POST skipped" >&2
+  fi
+}
+
+echo "bench: wrk -t$THREADS -c$CONNECTIONS -d$DURATION; $(nproc) CPU(s) shared by the servers and wrk"
+
+# 1. HTTP ceiling.
+BARE_PORT=$(free_port)
+"$BARE" --port "$BARE_PORT" --threads "$THREADS" > "$WORK_DIR/bare_beast.log" 2>&1 &
+PIDS+=($!)
+wait_for_http "http://127.0.0.1:$BARE_PORT/" "${PIDS[-1]}" || { echo "bench: bare_beast did not start" >&2; exit 1; }
+measure "bare_beast GET / (ceiling)" "" "http://127.0.0.1:$BARE_PORT/"
+CEILING[http]=$LAST_RPS
+CEILING_NAME[http]="bare_beast"
+stop_last
+
+# 2. Raw SQLite ceiling, on the disk the SQLite server uses.
+if [[ -x "$SQLITE_CEILING" ]]; then
+  while read -r shape rate _; do
+    case $shape in
+      per_transaction) ceiling sqlite_tx "sqlite_ceiling 1/tx" "sqlite_ceiling, 1 submission per transaction (ceiling)" "$rate" "-" ;;
+      batch_64) ceiling sqlite_batch "sqlite_ceiling 64/tx" "sqlite_ceiling, 64 submissions per transaction" "$rate" "-" ;;
+    esac
+  done < <("$SQLITE_CEILING" --dir "$WORK_DIR" --seconds "$CEILING_SECONDS")
 else
-  echo "bench: $TONGBAN not built; only the ceiling was measured" >&2
+  echo "bench: $SQLITE_CEILING is missing (build the sqlite_ceiling target); no SQLite ceiling" >&2
 fi
 
-# 3. The table.
+# 3. Tongban on SQLite.
+if [[ -x "$TONGBAN" ]]; then
+  if start_tongban "sqlite:$WORK_DIR/bench.db" sqlite; then
+    measure_tongban "sqlite" sqlite_tx
+    stop_last
+  fi
+else
+  echo "bench: $TONGBAN not built; only the ceilings were measured" >&2
+fi
+
+# 4. PostgreSQL: pgbench, then tongban, on one throwaway cluster.
+pg_unavailable() {
+  echo "bench: PostgreSQL not measured: $*" >&2
+}
+pgbench_p99() {
+  # pgbench -l writes "client transaction latency_us script epoch epoch_us" per transaction.
+  cat "$WORK_DIR"/pgbench_log.* 2>/dev/null | awk '{print $3}' | sort -n |
+    awk '{v[NR] = $1} END { i = int(NR * 0.99 + 0.5); if (i < 1) i = 1; if (NR) printf "%.2fms", v[i] / 1000; else print "-" }'
+}
+if [[ $POSTGRES != 1 ]]; then
+  pg_unavailable "POSTGRES=$POSTGRES"
+elif [[ ! -x "$PG_CLUSTER" ]]; then
+  pg_unavailable "$PG_CLUSTER is missing"
+elif ! command -v psql >/dev/null || ! command -v pgbench >/dev/null; then
+  pg_unavailable "psql or pgbench is not installed (apt-get install postgresql-client)"
+elif ! PG_URL=$("$PG_CLUSTER" start "$PG_DIR" 2> "$WORK_DIR/pg-start.log"); then
+  PG_STARTED=1  # stop whatever part of it started
+  pg_unavailable "$PG_CLUSTER start failed: $(tail -n 5 "$WORK_DIR/pg-start.log")"
+else
+  PG_STARTED=1
+  PG_URL=$(tail -n 1 <<< "$PG_URL")
+  PG_BASE=${PG_URL%/*}
+  if ! psql "$PG_URL" -qX -v ON_ERROR_STOP=1 -c 'CREATE DATABASE pgbench' -c 'CREATE DATABASE tongban_bench' \
+      > "$WORK_DIR/psql.log" 2>&1; then
+    pg_unavailable "could not create the databases: $(cat "$WORK_DIR/psql.log")"
+  else
+    if pgbench -i -s "$PGBENCH_SCALE" -q "$PG_BASE/pgbench" > "$WORK_DIR/pgbench-init.log" 2>&1 &&
+       (cd "$WORK_DIR" && pgbench -c 8 -j 2 -T "$PGBENCH_SECONDS" -l --log-prefix=pgbench_log "$PG_BASE/pgbench") \
+         > "$WORK_DIR/pgbench.log" 2>&1; then
+      tps=$(sed -nE 's/^tps = ([0-9.]+) .*/\1/p' "$WORK_DIR/pgbench.log" | tail -n 1)
+      tps=$(printf '%.2f' "${tps:-0}")
+      ceiling pgbench "pgbench TPS" "pgbench -c 8 -j 2 -T $PGBENCH_SECONDS, TPC-B-like (ceiling)" "${tps:-0}" "$(pgbench_p99)"
+    else
+      echo "bench: pgbench failed:" >&2
+      tail -n 5 "$WORK_DIR/pgbench-init.log" "$WORK_DIR/pgbench.log" >&2 || true
+    fi
+    if [[ -x "$TONGBAN" ]] && start_tongban "$PG_BASE/tongban_bench" postgres; then
+      measure_tongban "postgres" pgbench
+      stop_last
+    fi
+  fi
+fi
+
+# 5. The table.
 echo
-printf '%-50s %12s %10s %9s %8s\n' "benchmark" "req/s" "p99" "non-2xx" "ratio"
+printf '%-62s %10s %10s %8s %8s  %s\n' "benchmark" "req/s" "p99" "non-2xx" "ratio" "of"
 for row in "${RESULTS[@]}"; do
-  IFS='|' read -r name rps p99 non2xx <<< "$row"
-  ratio=$(awk -v a="$rps" -v b="$CEILING" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b; else print "-" }')
-  printf '%-50s %12s %10s %9s %8s\n' "$name" "$rps" "$p99" "$non2xx" "$ratio"
+  IFS='|' read -r name rps p99 non2xx key <<< "$row"
+  ratio="" of=""
+  if [[ -n $key && -n ${CEILING[$key]:-} ]]; then
+    ratio=$(awk -v a="$rps" -v b="${CEILING[$key]}" 'BEGIN { if (b > 0) printf "%.0f%%", 100 * a / b; else print "-" }')
+    of=${CEILING_NAME[$key]}
+  fi
+  printf '%-62s %10s %10s %8s %8s  %s\n' "$name" "$rps" "$p99" "$non2xx" "$ratio" "$of"
+done
+
+# The issue's target for PostgreSQL.
+for row in "${RESULTS[@]}"; do
+  IFS='|' read -r name rps _ _ key <<< "$row"
+  if [[ $key == pgbench && $name == *POST* && -n ${CEILING[pgbench]:-} ]]; then
+    awk -v a="$rps" -v b="${CEILING[pgbench]}" 'BEGIN {
+      r = b > 0 ? 100 * a / b : 0
+      printf "\ntarget: PostgreSQL submissions >= 50%% of pgbench TPS: %.0f%% (%s)\n", r, r >= 50 ? "met" : "not met" }'
+  fi
 done
