@@ -1,5 +1,6 @@
 #include "storage/driver.h"
 
+#include "storage/postgres/postgres_driver.h"
 #include "storage/sqlite/sqlite_driver.h"
 
 namespace tongban::storage {
@@ -19,8 +20,7 @@ Result<std::unique_ptr<Driver>> MakeDriver(const std::string& url, const DriverO
     return std::unique_ptr<Driver>(std::make_unique<SqliteDriver>(std::move(path), options));
   }
   if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
-    return MakeError(ErrorCode::kUnavailable,
-                     "the PostgreSQL driver is not built yet: use sqlite:PATH for now");
+    return std::unique_ptr<Driver>(std::make_unique<PostgresDriver>(url, options));
   }
   const size_t colon = url.find(':');
   const std::string scheme = colon == std::string::npos ? std::string() : url.substr(0, colon);

@@ -74,8 +74,16 @@ class Connection {
   // A prepared statement for canonical `sql`, prepared once per connection and cached.
   // kInternal when the SQL does not compile.
   virtual Result<StatementRef> Prepare(std::string_view sql) = 0;
-  // True while a transaction is open (false after the database rolled one back by itself).
+  // True while a transaction is open (false after the database rolled one back by itself; true
+  // while PostgreSQL holds a failed transaction that still needs its ROLLBACK).
   virtual bool InTransaction() = 0;
+  // True when a statement of the current (or just ended) transaction failed only because of a
+  // concurrent transaction (serialisation failure, deadlock): running the whole transaction again
+  // may succeed. Kept on the connection, not in the error, because work may rewrap or swallow
+  // the error it got.
+  virtual bool SerializationFailed() { return false; }
+  // False once the connection to the database is lost; the owner then replaces it.
+  virtual bool Healthy() { return true; }
 };
 
 struct DriverOptions {
@@ -86,13 +94,20 @@ struct DriverOptions {
 class Driver {
  public:
   virtual ~Driver() = default;
-  // A connection for the single writer (migrations and Store::Write).
+  // A connection that may write (migrations and Store::Write): the single writer when
+  // SingleWriter(), else one of the write pool.
   virtual Result<std::unique_ptr<Connection>> OpenWriter() = 0;
   // A connection that refuses writes, for Store::Read.
   virtual Result<std::unique_ptr<Connection>> OpenReader() = 0;
 
+  // True when the database admits one writer at a time (SQLite): the store then funnels writes
+  // through one thread and groups their commits. False when writers run concurrently, each on a
+  // pooled connection in its own transaction (PostgreSQL).
+  virtual bool SingleWriter() const { return true; }
+
   // Dialect hooks.
-  // Starts a write transaction that takes the write lock at once ("BEGIN IMMEDIATE" on SQLite).
+  // Starts a write transaction ("BEGIN IMMEDIATE" takes SQLite's write lock at once; PostgreSQL
+  // runs writes in READ COMMITTED, see postgres_driver.h for why that is enough).
   virtual std::string_view BeginWriteSql() const = 0;
   // Starts a read transaction that sees one snapshot.
   virtual std::string_view BeginReadSql() const = 0;
@@ -101,9 +116,13 @@ class Driver {
   virtual std::optional<std::string> TemplateValue(std::string_view name) const = 0;
   // "sqlite", "postgresql": for messages.
   virtual std::string_view Name() const = 0;
+  // Run first inside each migration's write transaction so that servers migrating at once apply
+  // each migration once; empty when BeginWriteSql already serialises writers (SQLite).
+  virtual std::string_view MigrationLockSql() const { return {}; }
 };
 
-// The driver for a database URL: "sqlite:PATH" now, "postgresql://..." later.
+// The driver for a database URL: "sqlite:PATH" or "postgresql://USER@HOST:PORT/DB?..." (also
+// "postgres://"; the URL goes to libpq as it is).
 // kInvalidArgument for an empty path or an unknown scheme; kUnavailable for a known scheme whose
 // driver is not part of this build.
 Result<std::unique_ptr<Driver>> MakeDriver(const std::string& url, const DriverOptions& options);

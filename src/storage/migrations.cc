@@ -40,9 +40,28 @@ int64_t NowSeconds() {
       .count();
 }
 
+// Begins a write transaction holding the driver's migration lock.
+Status BeginLocked(Connection& connection, const Driver& driver) {
+  TB_RETURN_IF_ERROR(connection.Exec(driver.BeginWriteSql()));
+  if (driver.MigrationLockSql().empty()) return Ok();
+  Status locked = connection.Exec(driver.MigrationLockSql());
+  if (!locked.ok() && connection.InTransaction()) (void)connection.Exec("ROLLBACK");
+  return locked;
+}
+
+// Creates schema_migrations under the migration lock: two PostgreSQL servers running
+// CREATE TABLE IF NOT EXISTS at once could otherwise both try to create it.
+Status CreateSchemaMigrations(Connection& connection, const Driver& driver) {
+  TB_RETURN_IF_ERROR(BeginLocked(connection, driver));
+  Status created = connection.Exec(kCreateSchemaMigrations);
+  if (created.ok()) created = connection.Exec("COMMIT");
+  if (!created.ok() && connection.InTransaction()) (void)connection.Exec("ROLLBACK");
+  return created;
+}
+
 Status ApplyOne(Connection& connection, const Driver& driver, const Migration& migration) {
   TB_ASSIGN_OR_RETURN(const std::string sql, ExpandTemplates(migration.sql, driver));
-  TB_RETURN_IF_ERROR(connection.Exec(driver.BeginWriteSql()));
+  TB_RETURN_IF_ERROR(BeginLocked(connection, driver));
   const auto run = [&]() -> Result<bool> {
     {
       TB_ASSIGN_OR_RETURN(StatementRef check, connection.Prepare(kSelectVersionApplied));
@@ -134,6 +153,7 @@ Result<std::vector<int>> AppliedVersions(Connection& connection) {
 }
 
 Status ApplyMigrations(Connection& connection, const Driver& driver, std::span<const Migration> migrations) {
+  TB_RETURN_IF_ERROR(CreateSchemaMigrations(connection, driver));
   TB_ASSIGN_OR_RETURN(const std::vector<int> applied, AppliedVersions(connection));
   const int known = migrations.empty() ? 0 : migrations.back().version;
   if (!applied.empty() && applied.back() > known) {

@@ -1,8 +1,10 @@
 // Versioned schema migrations. Each migration is a file migrations/VNNN__name.sql embedded into
 // the binary; applied migrations are recorded in schema_migrations (version, name, applied_at).
 // Each pending migration runs in its own write transaction together with its record, so a failing
-// migration leaves the database as it was. Applying is idempotent and safe against a second
-// process migrating at the same time (the version is re-checked under the write lock).
+// migration leaves the database as it was (PostgreSQL's DDL is transactional too). Applying is
+// idempotent and safe against a second process migrating at the same time: the version is
+// re-checked under the write lock (SQLite) or the driver's migration lock (PostgreSQL's advisory
+// lock).
 // Thread-safety: functions only; the connection passed in belongs to the calling thread.
 #pragma once
 

@@ -796,27 +796,76 @@ Result<std::unique_ptr<ports::Store>> OpenStore(const std::string& url, const St
 }
 
 Result<std::unique_ptr<SqlStore>> SqlStore::Open(std::unique_ptr<Driver> driver, const StoreOptions& options) {
+  std::vector<std::unique_ptr<Connection>> writers;
   TB_ASSIGN_OR_RETURN(std::unique_ptr<Connection> writer, driver->OpenWriter());
+  writers.push_back(std::move(writer));
   if (options.migrate) {
     TB_ASSIGN_OR_RETURN(const std::vector<Migration> migrations, BuiltinMigrations());
-    TB_RETURN_IF_ERROR(ApplyMigrations(*writer, *driver, migrations));
+    TB_RETURN_IF_ERROR(ApplyMigrations(*writers.front(), *driver, migrations));
+  }
+  if (!driver->SingleWriter()) {
+    for (int i = 1; i < std::max(1, options.write_connections); ++i) {
+      TB_ASSIGN_OR_RETURN(std::unique_ptr<Connection> more, driver->OpenWriter());
+      writers.push_back(std::move(more));
+    }
   }
   std::vector<std::unique_ptr<Connection>> readers;
   for (int i = 0; i < std::max(1, options.read_connections); ++i) {
     TB_ASSIGN_OR_RETURN(std::unique_ptr<Connection> reader, driver->OpenReader());
     readers.push_back(std::move(reader));
   }
-  return std::make_unique<SqlStore>(Key(), std::move(driver), std::move(writer), std::move(readers), options);
+  return std::make_unique<SqlStore>(Key(), std::move(driver), std::move(writers), std::move(readers), options);
 }
 
-SqlStore::SqlStore(Key, std::unique_ptr<Driver> driver, std::unique_ptr<Connection> writer,
+ConnectionPool::ConnectionPool(Opener open, std::vector<std::unique_ptr<Connection>> connections)
+    : open_(std::move(open)), connections_(std::move(connections)) {}
+
+Result<std::unique_ptr<Connection>> ConnectionPool::Take() {
+  {
+    std::unique_lock lock(mutex_);
+    free_.wait(lock, [&] { return !connections_.empty() || missing_ > 0; });
+    if (!connections_.empty()) {
+      std::unique_ptr<Connection> connection = std::move(connections_.back());
+      connections_.pop_back();
+      return connection;
+    }
+    --missing_;  // this caller reopens the slot
+  }
+  Result<std::unique_ptr<Connection>> opened = open_();
+  if (!opened.ok()) {
+    {
+      std::lock_guard lock(mutex_);
+      ++missing_;
+    }
+    free_.notify_one();
+  }
+  return opened;
+}
+
+void ConnectionPool::Give(std::unique_ptr<Connection> connection) {
+  {
+    std::lock_guard lock(mutex_);
+    if (connection != nullptr && connection->Healthy()) {
+      connections_.push_back(std::move(connection));
+    } else {
+      ++missing_;
+    }
+  }
+  free_.notify_one();
+}
+
+SqlStore::SqlStore(Key, std::unique_ptr<Driver> driver, std::vector<std::unique_ptr<Connection>> writers,
                    std::vector<std::unique_ptr<Connection>> readers, const StoreOptions& options)
     : driver_(std::move(driver)),
-      writer_(std::move(writer)),
       options_(options),
-      free_readers_(std::move(readers)),
-      writer_thread_([this] { WriterLoop(); }) {
+      read_pool_([this] { return driver_->OpenReader(); }, std::move(readers)) {
   options_.max_batch = std::max<size_t>(1, options_.max_batch);
+  if (driver_->SingleWriter()) {
+    writer_ = std::move(writers.front());
+    writer_thread_ = std::thread([this] { WriterLoop(); });
+  } else {
+    write_pool_ = std::make_unique<ConnectionPool>([this] { return driver_->OpenWriter(); }, std::move(writers));
+  }
 }
 
 SqlStore::~SqlStore() {
@@ -825,13 +874,14 @@ SqlStore::~SqlStore() {
     stopping_ = true;
   }
   writer_wake_.notify_one();
-  writer_thread_.join();
+  if (writer_thread_.joinable()) writer_thread_.join();
 }
 
 Status SqlStore::Write(const ports::TransactionWork& work) {
   if (tls_writer_of == this) {
     return MakeError(ErrorCode::kInternal, "Store::Write was called from inside a Write's work");
   }
+  if (write_pool_ != nullptr) return WriteConcurrently(work);
   WriteJob job{&work, Ok(), false};
   std::unique_lock lock(write_mutex_);
   if (stopping_) return MakeError(ErrorCode::kUnavailable, "the store is closing");
@@ -917,29 +967,58 @@ void SqlStore::RunAlone(WriteJob& job) {
   job.status = std::move(result);
 }
 
-Status SqlStore::Read(const ports::TransactionWork& work) {
-  std::unique_ptr<Connection> connection;
+Status SqlStore::WriteConcurrently(const ports::TransactionWork& work) {
+  // Enough for a burst of deadlocks between a few writers; beyond that the caller gets kConflict.
+  constexpr int kMaxAttempts = 8;
+  Status result = Ok();
+  for (int attempt = 1;; ++attempt) {
+    TB_ASSIGN_OR_RETURN(std::unique_ptr<Connection> connection, write_pool_->Take());
+    result = connection->Exec(driver_->BeginWriteSql());
+    const bool stale = !result.ok() && !connection->Healthy();
+    if (result.ok()) {
+      SqlTransaction transaction(*connection, /*writable=*/true);
+      const SqlStore* outer = std::exchange(tls_writer_of, this);
+      result = RunWork(work, transaction);
+      tls_writer_of = outer;
+      if (result.ok()) result = connection->Exec("COMMIT");
+      if (!result.ok() && connection->InTransaction()) (void)connection->Exec("ROLLBACK");
+    }
+    const bool retry = !result.ok() && connection->SerializationFailed() && connection->Healthy();
+    write_pool_->Give(std::move(connection));
+    // A pooled connection found dead before any work ran is replaced and the work run once more;
+    // a connection lost later may have committed, so that is the caller's kUnavailable.
+    if (attempt < kMaxAttempts && (retry || (stale && attempt == 1))) {
+      if (retry) std::this_thread::sleep_for(std::chrono::milliseconds(attempt * attempt));
+      continue;
+    }
+    break;
+  }
   {
-    std::unique_lock lock(read_mutex_);
-    reader_free_.wait(lock, [&] { return !free_readers_.empty(); });
-    connection = std::move(free_readers_.back());
-    free_readers_.pop_back();
+    std::lock_guard lock(write_mutex_);
+    ++stats_.batches;
+    ++stats_.jobs;
   }
-  Status result = connection->Exec(driver_->BeginReadSql());
-  if (result.ok()) {
-    SqlTransaction transaction(*connection, /*writable=*/false);
-    result = RunWork(work, transaction);
-    // A read transaction has nothing to keep; ending it releases the snapshot.
-    const Status ended = connection->Exec(result.ok() ? "COMMIT" : "ROLLBACK");
-    if (result.ok() && !ended.ok()) result = ended;
-  }
-  if (connection->InTransaction()) (void)connection->Exec("ROLLBACK");
-  {
-    std::lock_guard lock(read_mutex_);
-    free_readers_.push_back(std::move(connection));
-  }
-  reader_free_.notify_one();
   return result;
+}
+
+Status SqlStore::Read(const ports::TransactionWork& work) {
+  Status result = Ok();
+  for (int attempt = 1;; ++attempt) {
+    TB_ASSIGN_OR_RETURN(std::unique_ptr<Connection> connection, read_pool_.Take());
+    result = connection->Exec(driver_->BeginReadSql());
+    const bool stale = !result.ok() && !connection->Healthy();
+    if (result.ok()) {
+      SqlTransaction transaction(*connection, /*writable=*/false);
+      result = RunWork(work, transaction);
+      // A read transaction has nothing to keep; ending it releases the snapshot.
+      const Status ended = connection->Exec(result.ok() ? "COMMIT" : "ROLLBACK");
+      if (result.ok() && !ended.ok()) result = ended;
+    }
+    if (connection->InTransaction()) (void)connection->Exec("ROLLBACK");
+    read_pool_.Give(std::move(connection));
+    if (stale && attempt == 1) continue;  // a pooled connection found dead: once more on a fresh one
+    return result;
+  }
 }
 
 }  // namespace tongban::storage

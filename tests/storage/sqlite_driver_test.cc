@@ -42,7 +42,8 @@ TEST(OpenStoreTest, TellsDatabaseUrlsApart) {
       {"var/tongban.db", ErrorCode::kInvalidArgument},
       {"sqlite:", ErrorCode::kInvalidArgument},
       {"sqlite::memory:", ErrorCode::kInvalidArgument},
-      {"postgresql://tongban@localhost/tongban", ErrorCode::kUnavailable},
+      {"postgresql://tongban@127.0.0.1:1/tongban", ErrorCode::kUnavailable},  // nothing listens there
+      {"postgres://tongban@127.0.0.1:1/tongban", ErrorCode::kUnavailable},
   };
   for (const auto& c : cases) {
     const Result<std::unique_ptr<ports::Store>> store = OpenStore(c.url);

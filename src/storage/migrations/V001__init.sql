@@ -1,5 +1,6 @@
 -- Tongban's first schema. Portable SQL for SQLite and PostgreSQL: times are integer unix seconds,
 -- dates ISO 8601 text, booleans 0/1 integers, JSON as text. {{blob}} is the driver's binary type.
+-- Every integer column is BIGINT: 64-bit on PostgreSQL, plain INTEGER affinity on SQLite.
 -- Optional references are NULL when absent.
 
 CREATE TABLE users (
@@ -30,8 +31,8 @@ CREATE TABLE enterprises (
 CREATE TABLE agent_grants (
   enterprise   TEXT NOT NULL,
   user_id      TEXT NOT NULL,
-  may_apply    INTEGER NOT NULL,
-  may_withdraw INTEGER NOT NULL,
+  may_apply    BIGINT NOT NULL,
+  may_withdraw BIGINT NOT NULL,
   items        TEXT NOT NULL,            -- JSON array of item codes; empty means every item
   PRIMARY KEY (enterprise, user_id)
 );
