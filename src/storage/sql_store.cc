@@ -971,6 +971,7 @@ Status SqlStore::WriteConcurrently(const ports::TransactionWork& work) {
   // Enough for a burst of deadlocks between a few writers; beyond that the caller gets kConflict.
   constexpr int kMaxAttempts = 8;
   Status result = Ok();
+  int stale_connections = 0;
   for (int attempt = 1;; ++attempt) {
     TB_ASSIGN_OR_RETURN(std::unique_ptr<Connection> connection, write_pool_->Take());
     result = connection->Exec(driver_->BeginWriteSql());
@@ -985,10 +986,15 @@ Status SqlStore::WriteConcurrently(const ports::TransactionWork& work) {
     }
     const bool retry = !result.ok() && connection->SerializationFailed() && connection->Healthy();
     write_pool_->Give(std::move(connection));
-    // A pooled connection found dead before any work ran is replaced and the work run once more;
-    // a connection lost later may have committed, so that is the caller's kUnavailable.
-    if (attempt < kMaxAttempts && (retry || (stale && attempt == 1))) {
-      if (retry) std::this_thread::sleep_for(std::chrono::milliseconds(attempt * attempt));
+    // A pooled connection found dead before any work ran (the server restarted) is replaced and
+    // the next one tried, at most the whole pool; a connection lost later may have committed, so
+    // that is the caller's kUnavailable.
+    if (stale && stale_connections++ < options_.write_connections) {
+      --attempt;
+      continue;
+    }
+    if (retry && attempt < kMaxAttempts) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(attempt * attempt));
       continue;
     }
     break;
@@ -1003,7 +1009,7 @@ Status SqlStore::WriteConcurrently(const ports::TransactionWork& work) {
 
 Status SqlStore::Read(const ports::TransactionWork& work) {
   Status result = Ok();
-  for (int attempt = 1;; ++attempt) {
+  for (int stale_connections = 0;; ++stale_connections) {
     TB_ASSIGN_OR_RETURN(std::unique_ptr<Connection> connection, read_pool_.Take());
     result = connection->Exec(driver_->BeginReadSql());
     const bool stale = !result.ok() && !connection->Healthy();
@@ -1016,7 +1022,8 @@ Status SqlStore::Read(const ports::TransactionWork& work) {
     }
     if (connection->InTransaction()) (void)connection->Exec("ROLLBACK");
     read_pool_.Give(std::move(connection));
-    if (stale && attempt == 1) continue;  // a pooled connection found dead: once more on a fresh one
+    // A pooled connection found dead (the server restarted): the next one, at most the whole pool.
+    if (stale && stale_connections < options_.read_connections) continue;
     return result;
   }
 }

@@ -1214,7 +1214,31 @@ TEST_P(StoreContractTest, DatabaseNewerThanTheBuildIsRefused) {
   EXPECT_CODE(OpenStore(url_), ErrorCode::kInvalidArgument);
 }
 
+// What only a database server can do to its clients (PostgreSQL).
+class ServerStoreTest : public StoreContractTest {};
+
+// The server ends every connection of the store (a restart, a failover, an idle timeout): the
+// pools notice at the next BEGIN, open fresh connections, and no caller sees an error.
+TEST_P(ServerStoreTest, LostConnectionsAreReplaced) {
+  ASSERT_OK(InsertPerson("p0"));
+  ASSERT_OK(testing::PostgresAdmin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" +
+                                   testing::DatabaseOf(url_) + "' AND pid <> pg_backend_pid()"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // termination is asynchronous
+  for (int i = 0; i < 20; ++i) EXPECT_OK(InsertPerson("p" + std::to_string(i + 1)));
+  for (int i = 0; i < 20; ++i) EXPECT_OK(GetPerson("p" + std::to_string(i)));
+}
+
+std::vector<StoreTarget> ServerTargets() {
+  std::vector<StoreTarget> targets = testing::StoreTargets();
+  std::erase_if(targets, [](const StoreTarget& target) { return target.group_commit; });
+  return targets;
+}
+
 INSTANTIATE_TEST_SUITE_P(Databases, StoreContractTest, ::testing::ValuesIn(testing::StoreTargets()),
+                         [](const ::testing::TestParamInfo<StoreTarget>& info) { return info.param.name; });
+// Without TONGBAN_TEST_PG_URL there is no server to test: the suite is not instantiated at all.
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(ServerStoreTest);
+INSTANTIATE_TEST_SUITE_P(Databases, ServerStoreTest, ::testing::ValuesIn(ServerTargets()),
                          [](const ::testing::TestParamInfo<StoreTarget>& info) { return info.param.name; });
 INSTANTIATE_TEST_SUITE_P(Databases, GroupCommitTest, ::testing::Values(testing::SqliteTarget()),
                          [](const ::testing::TestParamInfo<StoreTarget>& info) { return info.param.name; });
