@@ -92,7 +92,7 @@ Status LoadConfigFile(const std::string& path, Config& config) {
   if (root.IsNull()) return Ok();
   if (!root.IsMap()) return MakeError(ErrorCode::kInvalidArgument, fmt::format("{}:1: must be a map of settings", path));
   Reader r{path, {}};
-  r.Known(root, {"listen", "database", "catalogue", "web", "openapi", "threads", "limits", "languages", "trust_forwarded_for", "secure_cookies", "access_log", "keys"});
+  r.Known(root, {"listen", "database", "catalogue", "web", "openapi", "threads", "limits", "languages", "trust_forwarded_for", "secure_cookies", "access_log", "keys", "catalogue_refresh_seconds"});
   r.String(root, "listen", config.listen);
   if (root["listen"] && root["listen"].IsScalar()) {
     auto s = ApplyListen(config.listen, config.server);
@@ -106,6 +106,7 @@ Status LoadConfigFile(const std::string& path, Config& config) {
   r.String(root, "web", config.web_dir);
   r.String(root, "openapi", config.openapi_path);
   r.Number(root, "threads", config.server.threads, 1, 256);
+  r.Number(root, "catalogue_refresh_seconds", config.catalogue_refresh_seconds, 1, 3600);
   r.Bool(root, "trust_forwarded_for", config.server.trust_forwarded_for);
   r.Bool(root, "secure_cookies", config.secure_cookies);
   r.Bool(root, "access_log", config.server.access_log);

@@ -18,6 +18,11 @@ struct Config {
   std::string openapi_path = "docs/openapi.json";
   std::string keys_dir = "var/keys";
   bool secure_cookies = false;
+  // Publish the catalogue folder at start when it differs from the latest version in the database
+  // (development and the demo); in production `tongban catalogue publish` does it, with a reason.
+  bool publish_catalogue = false;
+  // How often a server looks for a newer catalogue version in the database.
+  int catalogue_refresh_seconds = 10;
   http::ServerOptions server;
 };
 

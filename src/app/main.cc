@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <iostream>
+#include <optional>
 
 #include "app/catalogue_loader.h"
 #include "app/config.h"
@@ -27,6 +28,7 @@ int Serve(tb::app::Config config, bool demo) {
   auto sys = tb::app::BuildSystem(config, /*with_routes=*/true);
   if (!sys.ok()) return Fail(sys.error().message);
   auto& system = **sys;
+  system.catalogue_sync->RefreshEvery(std::chrono::seconds(config.catalogue_refresh_seconds));
   if (demo) {
     auto accounts = tb::app::EnsureDemoAccounts(system.ctx);
     if (!accounts.ok()) return Fail(accounts.error().message);
@@ -50,19 +52,27 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   tb::app::Config config;
+  // Serve's options: each, when given, wins over the configuration file.
   std::string config_file, db, listen;
-  bool demo = false;
-  int threads = 0;
+  std::optional<std::string> catalogue_dir, web_dir;
+  std::optional<size_t> max_body_bytes;
+  std::optional<int> threads, refresh_seconds;
+  bool demo = false, trust_forwarded_for = false, publish_catalogue = false;
   auto* serve = app.add_subcommand("serve", "Start the HTTP server");
   serve->add_option("--config", config_file, "YAML configuration file (see config/tongban.example.yaml)");
   serve->add_option("--db", db, "Database URL: sqlite:PATH or postgresql://...");
   serve->add_option("--listen", listen, "HOST:PORT to listen on");
-  serve->add_option("--catalogue", config.catalogue_dir, "Catalogue folder");
-  serve->add_option("--web", config.web_dir, "Templates, static files and texts");
+  serve->add_option("--catalogue", catalogue_dir, "Catalogue folder");
+  serve->add_option("--web", web_dir, "Templates, static files and texts");
   serve->add_option("--threads", threads, "Worker threads")->check(CLI::Range(1, 256));
-  serve->add_option("--max-body-bytes", config.server.max_body_bytes, "Largest request body");
-  serve->add_flag("--trust-forwarded-for", config.server.trust_forwarded_for, "Client address from X-Forwarded-For");
-  serve->add_flag("--demo", demo, "Create the demo accounts when missing and print them");
+  serve->add_option("--max-body-bytes", max_body_bytes, "Largest request body");
+  serve->add_flag("--trust-forwarded-for", trust_forwarded_for, "Client address from X-Forwarded-For");
+  serve->add_flag("--demo", demo,
+                  "Create the demo accounts when missing and print them; publish the catalogue folder when it changed");
+  serve->add_flag("--publish-catalogue", publish_catalogue,
+                  "Publish the catalogue folder at start when it differs from the database's latest version");
+  serve->add_option("--catalogue-refresh-seconds", refresh_seconds, "How often to look for a newer catalogue version")
+      ->check(CLI::Range(1, 3600));
 
   auto* migrate = app.add_subcommand("migrate", "Create or upgrade the database schema");
   migrate->add_option("--db", db, "Database URL")->required();
@@ -98,6 +108,12 @@ int main(int argc, char** argv) {
   auto* check = catalogue->add_subcommand("check", "Validate a catalogue folder without starting");
   std::string check_dir;
   check->add_option("DIR", check_dir)->required();
+  auto* publish = catalogue->add_subcommand("publish", "Validate a catalogue folder and publish it as the next version");
+  std::string publish_reason, publish_by = "cli";
+  publish->add_option("DIR", check_dir)->required();
+  publish->add_option("--db", db, "Database URL")->required();
+  publish->add_option("--reason", publish_reason, "Why this version (kept with it)")->required();
+  publish->add_option("--by", publish_by, "Who publishes it (kept with it)");
 
   auto* routes = app.add_subcommand("routes", "Print every route the server answers (METHOD PATTERN)");
   routes->add_option("--db", db, "Database URL")->required();
@@ -117,7 +133,7 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  if (serve->parsed() && !config_file.empty()) {
+  if (!config_file.empty()) {
     auto loaded = tb::app::LoadConfigFile(config_file, config);
     if (!loaded.ok()) return Fail(loaded.error().message);
   }
@@ -127,7 +143,13 @@ int main(int argc, char** argv) {
     auto s = tb::app::ApplyListen(listen, config.server);
     if (!s.ok()) return Fail(s.error().message);
   }
-  if (threads > 0) config.server.threads = threads;
+  if (catalogue_dir) config.catalogue_dir = *catalogue_dir;
+  if (web_dir) config.web_dir = *web_dir;
+  if (threads) config.server.threads = *threads;
+  if (max_body_bytes) config.server.max_body_bytes = *max_body_bytes;
+  if (refresh_seconds) config.catalogue_refresh_seconds = *refresh_seconds;
+  config.server.trust_forwarded_for = config.server.trust_forwarded_for || trust_forwarded_for;
+  config.publish_catalogue = publish_catalogue || demo;
 
   if (serve->parsed()) return Serve(config, demo);
 
@@ -147,6 +169,12 @@ int main(int argc, char** argv) {
 
   auto sys = tb::app::BuildSystem(config, /*with_routes=*/false);
   if (!sys.ok()) return Fail(sys.error().message);
+  if (publish->parsed()) {
+    auto version = tb::app::PublishCatalogueFolder((*sys)->ctx, check_dir, publish_by, publish_reason);
+    if (!version.ok()) return Fail(version.error().message);
+    std::cout << "Catalogue version " << *version << " is the latest.\n";
+    return 0;
+  }
   if (user_add->parsed()) {
     auto role = tb::domain::ParseRole(role_name);
     if (!role) return Fail("unknown role '" + role_name + "'");

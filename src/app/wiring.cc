@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "app/catalogue_loader.h"
+#include "app/catalogue_sync.h"
 #include "storage/sql_store.h"
 
 namespace tongban::app {
@@ -23,14 +23,13 @@ Result<std::unique_ptr<System>> BuildSystem(const Config& config, bool with_rout
   if (!crypto::InitCrypto()) return MakeError(ErrorCode::kInternal, "libsodium could not be initialised");
   auto sys = std::make_unique<System>();
   sys->config = config;
-  TB_ASSIGN_OR_RETURN(auto loaded, LoadCatalogue(ResolveDataPath(config.catalogue_dir)));
   TB_ASSIGN_OR_RETURN(sys->store, storage::OpenStore(config.database, storage::StoreOptions{}));
   sys->ctx.store = sys->store.get();
   sys->ctx.clock = &sys->clock;
   sys->ctx.ids = &sys->ids;
   sys->ctx.hasher = &sys->hasher;
-  sys->ctx.catalogue = loaded.catalogue;
-  sys->ctx.calendar = std::make_shared<const Calendar>(std::move(loaded.calendar));
+  sys->catalogue_sync = std::make_unique<CatalogueSync>(sys->ctx);
+  TB_RETURN_IF_ERROR(sys->catalogue_sync->Start(ResolveDataPath(config.catalogue_dir), config.publish_catalogue));
   if (!with_routes) return sys;
 
   const std::string web_dir = ResolveDataPath(config.web_dir);

@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "app/catalogue_sync.h"
 #include "app/config.h"
 #include "crypto/system.h"
 #include "http/app_routes.h"
@@ -23,9 +24,12 @@ struct System {
   http::Translator i18n;
   http::HttpDeps deps;
   http::Router router;
+  // Last: stopped first, before the store and context it uses.
+  std::unique_ptr<CatalogueSync> catalogue_sync;
 };
 
-// Opens the database (applying migrations) and loads the catalogue. With `with_routes`, also the
+// Opens the database (applying migrations) and loads the latest published catalogue (publishing
+// the configured folder first when the database has none, or when config.publish_catalogue). With `with_routes`, also the
 // texts, templates and routes. Errors name the file and line when a file is at fault.
 Result<std::unique_ptr<System>> BuildSystem(const Config& config, bool with_routes);
 

@@ -21,6 +21,16 @@ struct Blob {
   std::string data;
 };
 
+// One published version of the service catalogue.
+struct CatalogueVersion {
+  int64_t version = 0;
+  Timestamp published_at{};
+  std::string published_by;
+  std::string reason;
+  std::string files_json;  // {"relative/path.yaml": "YAML text", ...}
+  std::string sha256;      // of files_json
+};
+
 struct ApplicationQuery {
   // Exactly the applications visible to the caller: set one scope.
   std::string applicant_user_id;  // an applicant's own (as filer) ...
@@ -74,6 +84,12 @@ class Transaction {
   virtual Result<ApplicationPage> ListApplications(const ApplicationQuery& query) = 0;
   virtual Status InsertEvent(const domain::Event& event) = 0;
   virtual Result<std::vector<domain::Event>> ListEvents(const std::string& application_id) = 0;
+
+  // Catalogue versions. LatestCatalogueVersion answers 0 when none was published;
+  // InsertCatalogueVersion answers kConflict when the version number exists.
+  virtual Result<int64_t> LatestCatalogueVersion() = 0;
+  virtual Result<CatalogueVersion> GetCatalogueVersion(int64_t version) = 0;
+  virtual Status InsertCatalogueVersion(const CatalogueVersion& version) = 0;
 
   // Content-addressed uploads; PutBlob of an existing address is a no-op.
   virtual Status PutBlob(const Blob& blob) = 0;

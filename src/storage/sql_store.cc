@@ -91,6 +91,13 @@ constexpr std::string_view kInsertBlob =
     "INSERT INTO blobs (sha256, content_type, size, data) VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING";
 constexpr std::string_view kSelectBlob = "SELECT sha256, content_type, data FROM blobs WHERE sha256 = $1";
 
+constexpr std::string_view kLatestCatalogueVersion = "SELECT MAX(version) FROM catalogue_versions";
+constexpr std::string_view kSelectCatalogueVersion =
+    "SELECT version, published_at, published_by, reason, files, sha256 FROM catalogue_versions WHERE version = $1";
+constexpr std::string_view kInsertCatalogueVersion =
+    "INSERT INTO catalogue_versions (version, published_at, published_by, reason, files, sha256) "
+    "VALUES ($1, $2, $3, $4, $5, $6)";
+
 constexpr std::string_view kSavepoint = "SAVEPOINT job";
 constexpr std::string_view kRollbackToSavepoint = "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job";
 constexpr std::string_view kReleaseSavepoint = "RELEASE SAVEPOINT job";
@@ -663,6 +670,44 @@ class SqlTransaction final : public ports::Transaction {
       events.push_back(std::move(event));
     }
     return events;
+  }
+
+  Result<int64_t> LatestCatalogueVersion() override {
+    TB_ASSIGN_OR_RETURN(StatementRef statement, connection_.Prepare(kLatestCatalogueVersion));
+    TB_ASSIGN_OR_RETURN(const bool row, statement->Step());
+    if (!row) return int64_t{0};
+    Columns c(*statement);
+    return c.OptionalInt().value_or(0);
+  }
+
+  Result<ports::CatalogueVersion> GetCatalogueVersion(int64_t version) override {
+    TB_ASSIGN_OR_RETURN(StatementRef statement, connection_.Prepare(kSelectCatalogueVersion));
+    TB_RETURN_IF_ERROR(Binder(*statement).Int(version).status());
+    TB_ASSIGN_OR_RETURN(const bool row, statement->Step());
+    if (!row) return MakeError(ErrorCode::kNotFound, "error.catalogue.version_not_found");
+    Columns c(*statement);
+    ports::CatalogueVersion v;
+    v.version = c.Int();
+    v.published_at = FromSeconds(c.Int());
+    v.published_by = c.Text();
+    v.reason = c.Text();
+    v.files_json = c.Text();
+    v.sha256 = c.Text();
+    return v;
+  }
+
+  Status InsertCatalogueVersion(const ports::CatalogueVersion& v) override {
+    TB_RETURN_IF_ERROR(RequireWritable());
+    TB_ASSIGN_OR_RETURN(StatementRef statement, connection_.Prepare(kInsertCatalogueVersion));
+    TB_RETURN_IF_ERROR(Binder(*statement)
+                           .Int(v.version)
+                           .Int(Seconds(v.published_at))
+                           .Text(v.published_by)
+                           .Text(v.reason)
+                           .Text(v.files_json)
+                           .Text(v.sha256)
+                           .status());
+    return RunToEnd(*statement);
   }
 
   Status PutBlob(const ports::Blob& blob) override {
