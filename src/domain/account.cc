@@ -3,39 +3,32 @@
 #include <algorithm>
 #include <array>
 
+#include "domain/enum_names.h"
+
 namespace tongban::domain {
 namespace {
 
-struct RoleNameRow {
-  Role role;
-  const char* name;
-};
 constexpr std::array kRoleNames = {
-    RoleNameRow{Role::kCitizen, "citizen"},       RoleNameRow{Role::kEnterpriseAgent, "enterprise_agent"},
-    RoleNameRow{Role::kClerk, "clerk"},           RoleNameRow{Role::kReviewer, "reviewer"},
-    RoleNameRow{Role::kDataOwner, "data_owner"},  RoleNameRow{Role::kSupervisor, "supervisor"},
-    RoleNameRow{Role::kAdmin, "admin"},
+    EnumName<Role>{Role::kCitizen, "citizen"},       EnumName<Role>{Role::kEnterpriseAgent, "enterprise_agent"},
+    EnumName<Role>{Role::kClerk, "clerk"},           EnumName<Role>{Role::kReviewer, "reviewer"},
+    EnumName<Role>{Role::kDataOwner, "data_owner"},  EnumName<Role>{Role::kSupervisor, "supervisor"},
+    EnumName<Role>{Role::kAdmin, "admin"},
 };
+
+constexpr std::array kUserKindNames = {EnumName<UserKind>{UserKind::kPerson, "person"},
+                                       EnumName<UserKind>{UserKind::kOfficial, "official"}};
 
 }  // namespace
 
-const char* RoleName(Role role) {
-  for (const auto& row : kRoleNames) {
-    if (row.role == role) return row.name;
-  }
-  return "unknown";
-}
+const char* RoleName(Role role) { return NameOf(kRoleNames, role); }
 
-std::optional<Role> ParseRole(std::string_view name) {
-  for (const auto& row : kRoleNames) {
-    if (name == row.name) return row.role;
-  }
-  return std::nullopt;
-}
+std::optional<Role> ParseRole(std::string_view name) { return ValueOf(kRoleNames, name); }
 
 bool IsOfficialRole(Role role) { return role != Role::kCitizen && role != Role::kEnterpriseAgent; }
 
-const char* UserKindName(UserKind kind) { return kind == UserKind::kOfficial ? "official" : "person"; }
+const char* UserKindName(UserKind kind) { return NameOf(kUserKindNames, kind); }
+
+std::optional<UserKind> ParseUserKind(std::string_view name) { return ValueOf(kUserKindNames, name); }
 
 bool User::HasRole(Role role) const { return std::find(roles.begin(), roles.end(), role) != roles.end(); }
 

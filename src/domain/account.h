@@ -17,6 +17,7 @@ bool IsOfficialRole(Role role);
 
 enum class UserKind { kPerson, kOfficial };
 const char* UserKindName(UserKind kind);  // "person", "official"
+std::optional<UserKind> ParseUserKind(std::string_view name);
 
 struct Person {
   std::string id;           // resident identity number (GB 11643)

@@ -1,14 +1,25 @@
 #include "domain/application.h"
 
+#include <array>
+
+#include "domain/enum_names.h"
+
 namespace tongban::domain {
 
-const char* MaterialStatusName(MaterialStatus status) {
-  switch (status) {
-    case MaterialStatus::kProvided: return "provided";
-    case MaterialStatus::kToBeFetched: return "to_be_fetched";
-    case MaterialStatus::kMissing: return "missing";
-  }
-  return "missing";
+namespace {
+
+constexpr std::array kMaterialStatusNames = {
+    EnumName<MaterialStatus>{MaterialStatus::kProvided, "provided"},
+    EnumName<MaterialStatus>{MaterialStatus::kToBeFetched, "to_be_fetched"},
+    EnumName<MaterialStatus>{MaterialStatus::kMissing, "missing"},
+};
+
+}  // namespace
+
+const char* MaterialStatusName(MaterialStatus status) { return NameOf(kMaterialStatusNames, status); }
+
+std::optional<MaterialStatus> ParseMaterialStatus(std::string_view name) {
+  return ValueOf(kMaterialStatusNames, name);
 }
 
 bool IsOverdue(const Application& app, Date today) {

@@ -16,6 +16,7 @@ namespace tongban::domain {
 // A material as attached to an application.
 enum class MaterialStatus { kProvided, kToBeFetched, kMissing };
 const char* MaterialStatusName(MaterialStatus status);  // "provided", "to_be_fetched", "missing"
+std::optional<MaterialStatus> ParseMaterialStatus(std::string_view name);
 
 struct AttachedMaterial {
   std::string code;         // Material code of the item

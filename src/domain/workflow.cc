@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "domain/enum_names.h"
+
 namespace tongban::domain {
 namespace {
 
@@ -33,56 +35,38 @@ constexpr std::array kTable = {
     Transition{S::kDelivered, A::kComplete, S::kCompleted, true, true, true, false},
 };
 
-struct StateNameRow {
-  ApplicationState state;
-  const char* name;
-};
 constexpr std::array kStateNames = {
-    StateNameRow{S::kDraft, "draft"},
-    StateNameRow{S::kSubmitted, "submitted"},
-    StateNameRow{S::kAccepted, "accepted"},
-    StateNameRow{S::kNotAccepted, "not_accepted"},
-    StateNameRow{S::kCorrectionRequested, "correction_requested"},
-    StateNameRow{S::kUnderReview, "under_review"},
-    StateNameRow{S::kApproved, "approved"},
-    StateNameRow{S::kRefused, "refused"},
-    StateNameRow{S::kDelivered, "delivered"},
-    StateNameRow{S::kCompleted, "completed"},
-    StateNameRow{S::kWithdrawn, "withdrawn"},
+    EnumName<S>{S::kDraft, "draft"},
+    EnumName<S>{S::kSubmitted, "submitted"},
+    EnumName<S>{S::kAccepted, "accepted"},
+    EnumName<S>{S::kNotAccepted, "not_accepted"},
+    EnumName<S>{S::kCorrectionRequested, "correction_requested"},
+    EnumName<S>{S::kUnderReview, "under_review"},
+    EnumName<S>{S::kApproved, "approved"},
+    EnumName<S>{S::kRefused, "refused"},
+    EnumName<S>{S::kDelivered, "delivered"},
+    EnumName<S>{S::kCompleted, "completed"},
+    EnumName<S>{S::kWithdrawn, "withdrawn"},
 };
 
-struct ActionNameRow {
-  Action action;
-  const char* name;
-};
 constexpr std::array kActionNames = {
-    ActionNameRow{A::kSubmit, "submit"},
-    ActionNameRow{A::kAccept, "accept"},
-    ActionNameRow{A::kReject, "reject"},
-    ActionNameRow{A::kRequestCorrection, "request-correction"},
-    ActionNameRow{A::kResubmit, "resubmit"},
-    ActionNameRow{A::kApprove, "approve"},
-    ActionNameRow{A::kRefuse, "refuse"},
-    ActionNameRow{A::kDeliver, "deliver"},
-    ActionNameRow{A::kComplete, "complete"},
-    ActionNameRow{A::kWithdraw, "withdraw"},
+    EnumName<A>{A::kSubmit, "submit"},
+    EnumName<A>{A::kAccept, "accept"},
+    EnumName<A>{A::kReject, "reject"},
+    EnumName<A>{A::kRequestCorrection, "request-correction"},
+    EnumName<A>{A::kResubmit, "resubmit"},
+    EnumName<A>{A::kApprove, "approve"},
+    EnumName<A>{A::kRefuse, "refuse"},
+    EnumName<A>{A::kDeliver, "deliver"},
+    EnumName<A>{A::kComplete, "complete"},
+    EnumName<A>{A::kWithdraw, "withdraw"},
 };
 
 }  // namespace
 
-const char* StateName(ApplicationState state) {
-  for (const auto& row : kStateNames) {
-    if (row.state == state) return row.name;
-  }
-  return "unknown";
-}
+const char* StateName(ApplicationState state) { return NameOf(kStateNames, state); }
 
-std::optional<ApplicationState> ParseState(std::string_view name) {
-  for (const auto& row : kStateNames) {
-    if (name == row.name) return row.state;
-  }
-  return std::nullopt;
-}
+std::optional<ApplicationState> ParseState(std::string_view name) { return ValueOf(kStateNames, name); }
 
 bool IsTerminal(ApplicationState state) {
   for (const auto& t : kTable) {
@@ -95,19 +79,9 @@ bool ClockRuns(ApplicationState state) {
   return state == S::kSubmitted || state == S::kAccepted || state == S::kUnderReview;
 }
 
-const char* ActionName(Action action) {
-  for (const auto& row : kActionNames) {
-    if (row.action == action) return row.name;
-  }
-  return "unknown";
-}
+const char* ActionName(Action action) { return NameOf(kActionNames, action); }
 
-std::optional<Action> ParseAction(std::string_view name) {
-  for (const auto& row : kActionNames) {
-    if (name == row.name) return row.action;
-  }
-  return std::nullopt;
-}
+std::optional<Action> ParseAction(std::string_view name) { return ValueOf(kActionNames, name); }
 
 std::span<const Transition> TransitionTable() { return kTable; }
 

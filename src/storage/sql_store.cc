@@ -169,21 +169,6 @@ Status RunToEnd(Statement& statement) {
 
 // ---- enum names ----
 
-std::optional<domain::UserKind> ParseUserKind(std::string_view name) {
-  for (const auto kind : {domain::UserKind::kPerson, domain::UserKind::kOfficial}) {
-    if (name == domain::UserKindName(kind)) return kind;
-  }
-  return std::nullopt;
-}
-
-std::optional<domain::MaterialStatus> ParseMaterialStatus(std::string_view name) {
-  using domain::MaterialStatus;
-  for (const auto status : {MaterialStatus::kProvided, MaterialStatus::kToBeFetched, MaterialStatus::kMissing}) {
-    if (name == domain::MaterialStatusName(status)) return status;
-  }
-  return std::nullopt;
-}
-
 Result<domain::ApplicationState> StateFrom(const std::string& name) {
   const std::optional<domain::ApplicationState> state = domain::ParseState(name);
   if (!state) return Corrupt("unknown state '" + name + "'");
@@ -276,7 +261,7 @@ Result<std::vector<domain::AttachedMaterial>> ParseMaterials(const std::string& 
       domain::AttachedMaterial material;
       material.code = m.at("code").get<std::string>();
       const std::string status = m.at("status").get<std::string>();
-      const std::optional<domain::MaterialStatus> parsed_status = ParseMaterialStatus(status);
+      const std::optional<domain::MaterialStatus> parsed_status = domain::ParseMaterialStatus(status);
       if (!parsed_status) return Corrupt("unknown material status '" + status + "'");
       material.status = *parsed_status;
       material.blob_sha256 = m.value("blob_sha256", "");
@@ -760,7 +745,7 @@ class SqlTransaction final : public ports::Transaction {
     user.username = c.Text();
     user.password_hash = c.Text();
     const std::string kind = c.Text();
-    const std::optional<domain::UserKind> parsed_kind = ParseUserKind(kind);
+    const std::optional<domain::UserKind> parsed_kind = domain::ParseUserKind(kind);
     if (!parsed_kind) return Corrupt("unknown user kind '" + kind + "'");
     user.kind = *parsed_kind;
     TB_ASSIGN_OR_RETURN(user.roles, ParseRoles(c.Text()));
