@@ -172,6 +172,13 @@ export class Cluster {
   }
 
   async start({ servers = 2 } = {}) {
+    // If the test process exits without stop() (an uncaught error, Ctrl-C), take the children with it.
+    this.onExit = () => {
+      for (const p of [...this.processes, this.nginx?.proc]) {
+        if (p && p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+      }
+    };
+    process.once('exit', this.onExit);
     psql(this.pgUrl, `CREATE DATABASE ${this.dbName}`);
     this.dbCreated = true;
     // One after the other: the first migrates the fresh database and adds the demo accounts;
@@ -201,6 +208,7 @@ export class Cluster {
         problems.push(`${name}: ${e.message}`);
       }
     };
+    if (this.onExit) process.removeListener('exit', this.onExit);
     if (this.nginx) await step('nginx', () => stopProcess(this.nginx.proc));
     await Promise.all(this.processes.map((p, i) => step(`tongban ${i + 1}`, () => stopProcess(p))));
     if (this.dbCreated) await step('drop database', () => { psql(this.pgUrl, `DROP DATABASE IF EXISTS ${this.dbName} WITH (FORCE)`); });

@@ -136,8 +136,12 @@ test('two servers behind nginx on one PostgreSQL database', { timeout: 600000 },
 
       // Each server's own access log holds exactly the requests nginx says it answered. The log
       // is flushed once a second.
-      await new Promise((r) => setTimeout(r, 1500));
-      const logs = { [a.host]: accessLog(a), [b.host]: accessLog(b) };
+      let logs;
+      for (const deadline = Date.now() + 10000; ;) {
+        logs = { [a.host]: accessLog(a), [b.host]: accessLog(b) };
+        if (log.every((r) => logs[r.upstream].has(r.id)) || Date.now() > deadline) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
       for (const r of log) {
         const other = r.upstream === a.host ? b.host : a.host;
         const entry = logs[r.upstream].get(r.id);
