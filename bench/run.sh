@@ -2,7 +2,8 @@
 # Benchmarks (docs/PERFORMANCE.md). Usage: bench/run.sh BUILD_DIR   (or: make bench)
 #
 # One run measures, one after the other (each server stopped before the next starts):
-#   ceilings    bare_beast GET /                              (HTTP: a minimal Beast server)
+#   ceilings    bare_beast GET /                              (HTTP: a minimal Beast server; at the
+#                                                              start and the end, the better counts)
 #               sqlite_ceiling                                 (raw durable SQLite inserts shaped like
 #                                                              a submission: 1 and 64 per transaction)
 #               pgbench -i -s 10; pgbench -c 8 -j 2 -T 20      (TPC-B-like, on the PostgreSQL cluster)
@@ -178,15 +179,27 @@ measure_tongban() {
 
 echo "bench: wrk -t$THREADS -c$CONNECTIONS -d$DURATION; $(nproc) CPU(s) shared by the servers and wrk"
 
-# 1. HTTP ceiling.
-BARE_PORT=$(free_port)
-"$BARE" --port "$BARE_PORT" --threads "$THREADS" > "$WORK_DIR/bare_beast.log" 2>&1 &
-PIDS+=($!)
-wait_for_http "http://127.0.0.1:$BARE_PORT/" "${PIDS[-1]}" || { echo "bench: bare_beast did not start" >&2; exit 1; }
-measure "bare_beast GET / (ceiling)" "" "http://127.0.0.1:$BARE_PORT/"
-CEILING[http]=$LAST_RPS
+# 1. HTTP ceiling: measured at the start and again at the end of the run; the better of the two
+# counts, so that a burst of load from elsewhere on a shared machine does not lower the bar.
 CEILING_NAME[http]="bare_beast"
-stop_last
+measure_bare() {
+  local port
+  port=$(free_port)
+  "$BARE" --port "$port" --threads "$THREADS" > "$WORK_DIR/bare_beast.log" 2>&1 &
+  PIDS+=($!)
+  wait_for_http "http://127.0.0.1:$port/" "${PIDS[-1]}" || { echo "bench: bare_beast did not start" >&2; exit 1; }
+  measure "bare_beast GET / (ceiling, best of start and end)" "" "http://127.0.0.1:$port/"
+  stop_last
+  local row=${RESULTS[-1]}
+  unset 'RESULTS[-1]'
+  if [[ -z ${BARE_ROW:-} ]] || awk -v a="$LAST_RPS" -v b="${CEILING[http]}" 'BEGIN { exit !(a > b) }'; then
+    BARE_ROW=$row
+    CEILING[http]=$LAST_RPS
+  fi
+  BARE_RUNS+=("$LAST_RPS")
+}
+BARE_RUNS=()
+measure_bare
 
 # 2. Raw SQLite ceiling, on the disk the SQLite server uses.
 if [[ -x "$SQLITE_CEILING" ]]; then
@@ -258,8 +271,12 @@ else
   fi
 fi
 
+measure_bare
+RESULTS=("$BARE_ROW" "${RESULTS[@]}")
+
 # 5. The table.
 echo
+echo "bare_beast: ${BARE_RUNS[0]} req/s at the start, ${BARE_RUNS[1]} at the end"
 printf '%-62s %10s %10s %8s %8s  %s\n' "benchmark" "req/s" "p99" "non-2xx" "ratio" "of"
 for row in "${RESULTS[@]}"; do
   IFS='|' read -r name rps p99 non2xx key <<< "$row"
