@@ -34,15 +34,6 @@ Result<int64_t> PublishCatalogueFolder(const services::Context& ctx, const std::
   return published.version;
 }
 
-CatalogueSync::~CatalogueSync() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
 Status CatalogueSync::Start(const std::string& dir, bool publish_dir) {
   TB_ASSIGN_OR_RETURN(const int64_t latest, services::LatestCatalogueVersion(ctx_));
   if (latest == 0 || publish_dir) {
@@ -70,15 +61,10 @@ Result<bool> CatalogueSync::Refresh() {
 }
 
 void CatalogueSync::RefreshEvery(std::chrono::seconds interval) {
-  thread_ = std::thread([this, interval] {
-    std::unique_lock lock(mu_);
-    while (!cv_.wait_for(lock, interval, [this] { return stopping_; })) {
-      lock.unlock();
-      auto refreshed = Refresh();
-      // A database hiccup or a version this build cannot read: keep serving the one in use.
-      if (!refreshed.ok()) spdlog::warn("catalogue refresh failed: {}", refreshed.error().message);
-      lock.lock();
-    }
+  refresher_ = std::make_unique<Periodic>(interval, [this] {
+    auto refreshed = Refresh();
+    // A database hiccup or a version this build cannot read: keep serving the one in use.
+    if (!refreshed.ok()) spdlog::warn("catalogue refresh failed: {}", refreshed.error().message);
   });
 }
 

@@ -4,13 +4,13 @@
 // the Context atomically (readers take a shared_ptr and keep a consistent version).
 #pragma once
 
+#include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
+#include <memory>
 #include <string>
-#include <thread>
 
 #include "app/catalogue_loader.h"
+#include "app/periodic.h"
 #include "services/context.h"
 
 namespace tongban::app {
@@ -27,7 +27,6 @@ Result<int64_t> PublishCatalogueFolder(const services::Context& ctx, const std::
 class CatalogueSync {
  public:
   explicit CatalogueSync(services::Context& ctx) : ctx_(ctx) {}
-  ~CatalogueSync();
   CatalogueSync(const CatalogueSync&) = delete;
   CatalogueSync& operator=(const CatalogueSync&) = delete;
 
@@ -43,10 +42,7 @@ class CatalogueSync {
  private:
   services::Context& ctx_;
   std::atomic<int64_t> version_{0};
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  std::thread thread_;
+  std::unique_ptr<Periodic> refresher_;  // last: stopped before the rest goes
 };
 
 }  // namespace tongban::app

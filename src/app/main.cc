@@ -10,6 +10,7 @@
 #include "app/catalogue_loader.h"
 #include "app/config.h"
 #include "app/demo.h"
+#include "app/periodic.h"
 #include "app/wiring.h"
 #include "http/server.h"
 #include "services/accounts.h"
@@ -29,6 +30,11 @@ int Serve(tb::app::Config config, bool demo) {
   if (!sys.ok()) return Fail(sys.error().message);
   auto& system = **sys;
   system.catalogue_sync->RefreshEvery(std::chrono::seconds(config.catalogue_refresh_seconds));
+  // Expired sessions and old login failures: every server may do it; the deletes are idempotent.
+  tb::app::Periodic housekeeping(std::chrono::minutes(10), [&system] {
+    auto pruned = tb::services::PruneExpired(system.ctx);
+    if (!pruned.ok()) spdlog::warn("housekeeping failed: {}", pruned.error().message);
+  });
   if (demo) {
     auto accounts = tb::app::EnsureDemoAccounts(system.ctx);
     if (!accounts.ok()) return Fail(accounts.error().message);

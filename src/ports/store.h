@@ -75,6 +75,10 @@ class Transaction {
   virtual Status RecordLoginFailure(const std::string& key, Timestamp at) = 0;
   virtual Result<int> CountLoginFailures(const std::string& key, Timestamp since) = 0;
   virtual Status ClearLoginFailures(const std::string& key) = 0;
+  // Housekeeping: delete at most `limit` sessions that expired before `before` (or login failures
+  // recorded before it); answer how many were deleted.
+  virtual Result<int64_t> DeleteExpiredSessions(Timestamp before, int limit) = 0;
+  virtual Result<int64_t> DeleteLoginFailuresBefore(Timestamp before, int limit) = 0;
 
   // Applications. UpdateApplication answers kConflict unless the stored version equals
   // `app.version - 1` (optimistic concurrency: the caller bumps the version).

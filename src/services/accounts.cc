@@ -199,6 +199,25 @@ Result<std::vector<domain::AgentGrant>> AgentGrantsOf(const Context& ctx, const 
   return out;
 }
 
+Result<int64_t> PruneExpired(const Context& ctx) {
+  constexpr int kBatch = 1000;
+  const Timestamp now = ctx.clock->Now();
+  int64_t total = 0;
+  for (bool sessions : {true, false}) {
+    for (;;) {
+      int64_t deleted = 0;
+      TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
+        TB_ASSIGN_OR_RETURN(deleted, sessions ? tx.DeleteExpiredSessions(now, kBatch)
+                                              : tx.DeleteLoginFailuresBefore(now - kLoginWindow, kBatch));
+        return Ok();
+      }));
+      total += deleted;
+      if (deleted < kBatch) break;
+    }
+  }
+  return total;
+}
+
 Status Logout(const Context& ctx, const std::string& token) {
   const std::string hash = ctx.hasher->Sha256Hex(token);
   return ctx.store->Write([&](ports::Transaction& tx) -> Status {

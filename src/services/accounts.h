@@ -76,6 +76,10 @@ Result<domain::AgentGrant> GrantAgentRights(const Context& ctx, const Actor& act
 // The enterprises `user_id` may act for, with the rights given.
 Result<std::vector<domain::AgentGrant>> AgentGrantsOf(const Context& ctx, const std::string& user_id);
 
+// Housekeeping: deletes expired sessions and login failures older than the throttling window, in
+// batches of one short transaction each. Returns how many rows went. Safe to run on every server.
+Result<int64_t> PruneExpired(const Context& ctx);
+
 // Ends the session of `token`. Idempotent.
 Status Logout(const Context& ctx, const std::string& token);
 

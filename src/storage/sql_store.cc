@@ -63,6 +63,12 @@ constexpr std::string_view kInsertLoginFailure = "INSERT INTO login_failures (ke
 constexpr std::string_view kCountLoginFailures =
     "SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at >= $2";
 constexpr std::string_view kDeleteLoginFailures = "DELETE FROM login_failures WHERE key = $1";
+// Batched by a sub-select: DELETE ... LIMIT is not portable.
+constexpr std::string_view kDeleteExpiredSessions =
+    "DELETE FROM sessions WHERE token_hash IN (SELECT token_hash FROM sessions WHERE expires_at < $1 LIMIT $2)";
+constexpr std::string_view kDeleteOldLoginFailures =
+    "DELETE FROM login_failures WHERE at IN (SELECT at FROM login_failures WHERE at < $1 ORDER BY at LIMIT $2) "
+    "AND at < $1";
 
 #define TB_APPLICATION_COLUMNS                                                                             \
   "id, item, department, applicant_user_id, person_id, enterprise, channel, centre, state, fields, materials," \
@@ -459,6 +465,14 @@ class SqlTransaction final : public ports::Transaction {
     return RunToEnd(*statement);
   }
 
+  Result<int64_t> DeleteExpiredSessions(Timestamp before, int limit) override {
+    return DeleteBatch(kDeleteExpiredSessions, before, limit);
+  }
+
+  Result<int64_t> DeleteLoginFailuresBefore(Timestamp before, int limit) override {
+    return DeleteBatch(kDeleteOldLoginFailures, before, limit);
+  }
+
   Status RecordLoginFailure(const std::string& key, Timestamp at) override {
     TB_RETURN_IF_ERROR(RequireWritable());
     TB_ASSIGN_OR_RETURN(StatementRef statement, connection_.Prepare(kInsertLoginFailure));
@@ -721,6 +735,14 @@ class SqlTransaction final : public ports::Transaction {
   }
 
  private:
+  Result<int64_t> DeleteBatch(std::string_view sql, Timestamp before, int limit) {
+    TB_RETURN_IF_ERROR(RequireWritable());
+    TB_ASSIGN_OR_RETURN(StatementRef statement, connection_.Prepare(sql));
+    TB_RETURN_IF_ERROR(Binder(*statement).Int(Seconds(before)).Int(limit).status());
+    TB_RETURN_IF_ERROR(RunToEnd(*statement));
+    return statement->RowsChanged();
+  }
+
   Status RequireWritable() const {
     if (writable_) return Ok();
     return MakeError(ErrorCode::kInternal, "a write method was called inside Store::Read: use Store::Write");

@@ -392,6 +392,35 @@ TEST_P(StoreContractTest, LoginFailuresAreCountedInTheWindowPerKey) {
   EXPECT_EQ(*count("addr:10.0.0.1", 0), 1);
 }
 
+TEST_P(StoreContractTest, HousekeepingDeletesOnlyWhatIsOldInBatches) {
+  ASSERT_OK(Write([](ports::Transaction& tx) -> Status {
+    TB_RETURN_IF_ERROR(tx.InsertUser(SampleUser("u1", "zhangsan")));
+    for (int i = 0; i < 5; ++i) {
+      TB_RETURN_IF_ERROR(tx.InsertSession({"old" + std::to_string(i), "u1", "c", At(10), At(100 + i)}));
+      TB_RETURN_IF_ERROR(tx.RecordLoginFailure("user:u1", At(100 + i)));
+    }
+    TB_RETURN_IF_ERROR(tx.InsertSession({"live", "u1", "c", At(10), At(1000)}));
+    return tx.RecordLoginFailure("user:u1", At(1000));
+  }));
+  const auto deleted = [&](bool sessions, int limit) {
+    int64_t n = -1;
+    EXPECT_OK(Write([&](ports::Transaction& tx) -> Status {
+      TB_ASSIGN_OR_RETURN(n, sessions ? tx.DeleteExpiredSessions(At(500), limit)
+                                      : tx.DeleteLoginFailuresBefore(At(500), limit));
+      return Ok();
+    }));
+    return n;
+  };
+  EXPECT_EQ(deleted(true, 3), 3);
+  EXPECT_EQ(deleted(true, 3), 2);
+  EXPECT_EQ(deleted(true, 3), 0);
+  EXPECT_EQ(deleted(false, 10), 5);
+  EXPECT_OK(ReadValue<domain::Session>([](ports::Transaction& tx) { return tx.GetSession("live"); }));
+  EXPECT_CODE(ReadValue<domain::Session>([](ports::Transaction& tx) { return tx.GetSession("old0"); }),
+              ErrorCode::kNotFound);
+  EXPECT_EQ(*ReadValue<int>([](ports::Transaction& tx) { return tx.CountLoginFailures("user:u1", At(0)); }), 1);
+}
+
 // ---- applications ----
 
 TEST_P(StoreContractTest, ApplicationRoundTripsEveryField) {

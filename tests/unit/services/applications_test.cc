@@ -260,5 +260,17 @@ TEST_F(ApplicationsTest, LoginThrottlesPerAccountAndAddressWithoutLockingTheVict
   EXPECT_TRUE(Login(ctx_, "zhang.wei", "a-long-password", "10.0.0.66").ok());
 }
 
+TEST_F(ApplicationsTest, HousekeepingRemovesExpiredSessionsAndOldFailuresOnly) {
+  ASSERT_TRUE(Login(ctx_, "zhang.wei", "a-long-password", "10.0.0.1").ok());
+  EXPECT_FALSE(Login(ctx_, "zhang.wei", "wrong", "10.0.0.2").ok());
+  auto none = PruneExpired(ctx_);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(*none, 0);
+  clock_.Set({2026, 9, 29});  // a day later: the session (12 h) and the failure (15 min) are old
+  auto pruned = PruneExpired(ctx_);
+  ASSERT_TRUE(pruned.ok()) << pruned.error().message;
+  EXPECT_EQ(*pruned, 3);  // one session, two failure rows (per account+address and per address)
+}
+
 }  // namespace
 }  // namespace tongban::services
