@@ -60,9 +60,11 @@ int main(int argc, char** argv) {
   tb::app::Config config;
   // Serve's options: each, when given, wins over the configuration file.
   std::string config_file, db, listen;
-  std::optional<std::string> catalogue_dir, web_dir;
+  std::optional<std::string> catalogue_dir, web_dir, openapi_path, keys_dir;
   std::optional<size_t> max_body_bytes;
-  std::optional<int> threads, refresh_seconds;
+  std::optional<int> threads, refresh_seconds, read_timeout, write_timeout, idle_timeout, shutdown_grace;
+  std::optional<bool> access_log, secure_cookies;
+  std::vector<std::string> languages;
   bool demo = false, trust_forwarded_for = false, publish_catalogue = false;
   auto* serve = app.add_subcommand("serve", "Start the HTTP server");
   serve->add_option("--config", config_file, "YAML configuration file (see config/tongban.example.yaml)");
@@ -79,6 +81,20 @@ int main(int argc, char** argv) {
                   "Publish the catalogue folder at start when it differs from the database's latest version");
   serve->add_option("--catalogue-refresh-seconds", refresh_seconds, "How often to look for a newer catalogue version")
       ->check(CLI::Range(1, 3600));
+  serve->add_option("--openapi", openapi_path, "The OpenAPI document served at /api/v1/openapi.json");
+  serve->add_option("--keys-dir", keys_dir, "Folder of signing keys");
+  serve->add_option("--read-timeout-seconds", read_timeout, "A whole request must arrive within this")
+      ->check(CLI::Range(1, 3600));
+  serve->add_option("--write-timeout-seconds", write_timeout)->check(CLI::Range(1, 3600));
+  serve->add_option("--idle-timeout-seconds", idle_timeout, "Keep-alive connections without a request")
+      ->check(CLI::Range(1, 3600));
+  serve->add_option("--shutdown-grace-seconds", shutdown_grace, "How long SIGTERM waits for requests in flight")
+      ->check(CLI::Range(0, 600));
+  serve->add_option("--access-log", access_log, "One JSON line per request on standard output (true/false)");
+  serve->add_option("--secure-cookies", secure_cookies, "Mark session cookies Secure (true/false)");
+  serve->add_option("--languages", languages, "Languages offered: zh and en")
+      ->check(CLI::IsMember({"zh", "en"}))
+      ->delimiter(',');
 
   auto* migrate = app.add_subcommand("migrate", "Create or upgrade the database schema");
   migrate->add_option("--db", db, "Database URL")->required();
@@ -154,6 +170,14 @@ int main(int argc, char** argv) {
   if (threads) config.server.threads = *threads;
   if (max_body_bytes) config.server.max_body_bytes = *max_body_bytes;
   if (refresh_seconds) config.catalogue_refresh_seconds = *refresh_seconds;
+  if (openapi_path) config.openapi_path = *openapi_path;
+  if (keys_dir) config.keys_dir = *keys_dir;
+  if (read_timeout) config.server.read_timeout_seconds = *read_timeout;
+  if (write_timeout) config.server.write_timeout_seconds = *write_timeout;
+  if (idle_timeout) config.server.idle_timeout_seconds = *idle_timeout;
+  if (shutdown_grace) config.server.shutdown_grace_seconds = *shutdown_grace;
+  if (access_log) config.server.access_log = *access_log;
+  if (secure_cookies) config.secure_cookies = *secure_cookies;
   config.server.trust_forwarded_for = config.server.trust_forwarded_for || trust_forwarded_for;
   config.publish_catalogue = publish_catalogue || demo;
 

@@ -73,3 +73,28 @@ test('user add creates a user who can sign in; migrate is idempotent', async () 
     await server.stop();
   }
 }));
+
+test('every setting of the file can be given on the command line, which wins', async () => withTemp(async (dir) => {
+  const config = join(dir, 'small.yaml');
+  writeFileSync(config, 'limits:\n  max_body_bytes: 1024\naccess_log: false\n');
+  const body = JSON.stringify({ username: 'zhang.wei', password: 'x'.repeat(5000) });
+  const post = (url) => fetch(url + '/api/v1/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const fromFile = await startServer({ dir, extraArgs: ['--config', config] });
+  try {
+    assert.equal((await post(fromFile.url)).status, 413, 'the file sets a 1 KB limit');
+  } finally {
+    await fromFile.stop();
+  }
+  const overridden = await startServer({ dir, extraArgs: ['--config', config, '--max-body-bytes', '100000'] });
+  try {
+    assert.equal((await post(overridden.url)).status, 401, 'the command line raises it');
+  } finally {
+    await overridden.stop();
+  }
+  const help = run(['serve', '--help']).out;
+  for (const option of ['--listen', '--db', '--catalogue', '--web', '--openapi', '--threads', '--max-body-bytes',
+    '--read-timeout-seconds', '--write-timeout-seconds', '--idle-timeout-seconds', '--shutdown-grace-seconds',
+    '--languages', '--trust-forwarded-for', '--secure-cookies', '--access-log', '--keys-dir', '--catalogue-refresh-seconds']) {
+    assert.ok(help.includes(option), option);
+  }
+}));
