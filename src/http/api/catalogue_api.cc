@@ -22,7 +22,7 @@ Result<size_t> PageOffset(const std::string& token) {
   size_t offset = 0;
   auto [p, ec] = std::from_chars(token.data(), token.data() + token.size(), offset);
   if (ec != std::errc() || p != token.data() + token.size()) {
-    return MakeError(ErrorCode::kInvalidArgument, "error.page_token");
+    return MakeError(ErrorCode::kInvalidArgument, "error.page_token.invalid");
   }
   return offset;
 }
