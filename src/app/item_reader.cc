@@ -1,0 +1,283 @@
+#include "app/item_reader.h"
+
+#include <algorithm>
+#include <regex>
+#include <string>
+#include <utility>
+
+namespace tongban::app {
+namespace {
+
+namespace d = domain;
+using yaml_checks::CodeRegistry;
+using yaml_checks::FileContext;
+using yaml_checks::IsSnakeCase;
+using yaml_checks::MapReader;
+using yaml_checks::Quote;
+
+void ReadMaterial(FileContext& file, const YAML::Node& node, d::ServiceItem& item, int list_line) {
+  MapReader m(file, node, "material", {"code", "name", "source", "dataset", "required", "in_person"}, list_line);
+  if (!m.ok()) return;
+  d::Material material;
+  std::optional<std::string> code = m.String("code");
+  std::optional<d::LocalText> name = m.Text("name");
+  std::optional<std::string> source = m.String("source");
+  std::optional<std::string> dataset = m.String("dataset", false);
+  std::optional<bool> required = m.Bool("required");
+  // Not kept in the domain model: it only matters for the fully_online rule checked here.
+  std::optional<bool> in_person = m.Bool("in_person");
+  if (code) {
+    if (!IsSnakeCase(*code)) {
+      file.AddLine(m.LineOfKey("code"), "material code " + Quote(*code) + " must be snake_case, e.g. lease_contract");
+    } else if (item.FindMaterial(*code) != nullptr) {
+      file.AddLine(m.LineOfKey("code"), "material code " + Quote(*code) + " repeats in this item");
+    }
+    material.code = *code;
+  }
+  if (name) material.name = *name;
+  if (source) {
+    std::optional<d::MaterialSource> parsed = d::ParseMaterialSource(*source);
+    if (!parsed) {
+      file.AddLine(m.LineOfKey("source"), "unknown material source " + Quote(*source) +
+                                              "; sources are shared_data, licence and upload");
+    } else {
+      material.source = *parsed;
+      if (*parsed != d::MaterialSource::kUpload && !dataset) {
+        file.AddLine(m.line(), "a " + *source + " material needs 'dataset': the " +
+                                   (*parsed == d::MaterialSource::kLicence ? "licence type" : "dataset") +
+                                   " it comes from");
+      }
+      if (*parsed == d::MaterialSource::kUpload && dataset) {
+        file.AddLine(m.LineOfKey("dataset"), "an upload material has no dataset; remove 'dataset' or change 'source'");
+      }
+      if (in_person.value_or(false) && *parsed != d::MaterialSource::kUpload) {
+        file.AddLine(m.LineOfKey("in_person"),
+                     "only an uploaded material can be required in person; shared data and licences never are");
+      }
+    }
+  }
+  if (in_person.value_or(false) && item.fully_online) {
+    file.AddLine(m.LineOfKey("in_person"), "material " + Quote(material.code) +
+                                               " must be shown in person, but the item is fully_online (全程网办), "
+                                               "which never requires presence");
+  }
+  if (dataset) material.dataset = *dataset;
+  material.required = required.value_or(true);
+  item.materials.push_back(std::move(material));
+}
+
+void ReadField(FileContext& file, const YAML::Node& node, d::ServiceItem& item, int list_line) {
+  MapReader m(file, node, "field",
+              {"name", "label", "hint", "type", "required", "options", "min", "max", "pattern", "source", "dataset"},
+              list_line);
+  if (!m.ok()) return;
+  d::Field field;
+  std::optional<std::string> name = m.String("name");
+  std::optional<d::LocalText> label = m.Text("label");
+  std::optional<d::LocalText> hint = m.Text("hint", false);
+  std::optional<std::string> type = m.String("type");
+  std::optional<bool> required = m.Bool("required");
+  std::optional<double> min = m.Number("min");
+  std::optional<double> max = m.Number("max");
+  std::optional<std::string> pattern = m.String("pattern", false);
+  std::optional<std::string> source = m.String("source", false);
+  std::optional<std::string> dataset = m.String("dataset", false);
+
+  if (name) {
+    if (!IsSnakeCase(*name)) {
+      file.AddLine(m.LineOfKey("name"), "field name " + Quote(*name) + " must be snake_case, e.g. applicant_name");
+    } else if (item.FindField(*name) != nullptr) {
+      file.AddLine(m.LineOfKey("name"), "field name " + Quote(*name) + " repeats in this item");
+    }
+    field.name = *name;
+  }
+  if (label) field.label = *label;
+  if (hint) field.hint = *hint;
+  field.required = required.value_or(false);
+  if (type) {
+    std::optional<d::FieldType> parsed = d::ParseFieldType(*type);
+    if (!parsed) {
+      file.AddLine(m.LineOfKey("type"), "unknown field type " + Quote(*type) +
+                                            "; types are text, number, date, select, boolean, id_number, "
+                                            "credit_code, phone, email and address");
+    } else {
+      field.type = *parsed;
+    }
+  }
+  const bool typed = type && d::ParseFieldType(*type).has_value();
+  const bool is_select = typed && field.type == d::FieldType::kSelect;
+  const bool is_number = typed && field.type == d::FieldType::kNumber;
+  const bool is_text = typed && field.type == d::FieldType::kText;
+
+  std::optional<YAML::Node> options = m.List("options", false);
+  if (options && typed && !is_select) {
+    file.AddLine(m.LineOfKey("options"), "'options' applies only to select fields");
+  } else if (is_select && (!options || options->size() == 0)) {
+    file.AddLine(options ? m.LineOfKey("options") : m.line(), "a select field needs a non-empty 'options' list");
+  } else if (options) {
+    for (const YAML::Node& o : *options) {
+      MapReader om(file, o, "option", {"value", "label"}, m.LineOfKey("options"));
+      if (!om.ok()) continue;
+      std::optional<std::string> value = om.String("value");
+      std::optional<d::LocalText> option_label = om.Text("label");
+      if (!value || !option_label) continue;
+      const bool repeats = std::any_of(field.options.begin(), field.options.end(),
+                                       [&](const d::SelectOption& x) { return x.value == *value; });
+      if (repeats) file.AddLine(om.LineOfKey("value"), "option value " + Quote(*value) + " repeats");
+      field.options.push_back({*value, *option_label});
+    }
+  }
+  for (auto [key, bound] : {std::pair{"min", min}, std::pair{"max", max}}) {
+    if (!bound || !typed) continue;
+    if (!is_number && !is_text) {
+      file.AddLine(m.LineOfKey(key), Quote(key) + " applies only to number and text fields");
+    } else if (is_text && *bound < 0) {
+      file.AddLine(m.LineOfKey(key), Quote(key) + " of a text field is a length and must not be negative");
+    }
+  }
+  if (min && max && *min > *max) file.AddLine(m.LineOfKey("max"), "'max' is smaller than 'min'");
+  field.min = min;
+  field.max = max;
+  if (pattern) {
+    if (typed && !is_text) {
+      file.AddLine(m.LineOfKey("pattern"), "'pattern' applies only to text fields");
+    } else {
+      try {
+        std::regex compiled(*pattern, std::regex::ECMAScript);
+      } catch (const std::regex_error& e) {
+        file.AddLine(m.LineOfKey("pattern"), "'pattern' is not a valid regular expression: " + std::string(e.what()));
+      }
+    }
+    field.pattern = *pattern;
+  }
+  if (source) {
+    std::optional<d::MaterialSource> parsed = d::ParseMaterialSource(*source);
+    if (!parsed || *parsed == d::MaterialSource::kUpload) {
+      file.AddLine(m.LineOfKey("source"), "a field's 'source' must be shared_data or licence, not " + Quote(*source) +
+                                              "; leave it out for fields the applicant fills in");
+    } else {
+      field.source = parsed;
+      if (!dataset) file.AddLine(m.line(), "a field filled from " + *source + " needs 'dataset'");
+    }
+  } else if (dataset) {
+    file.AddLine(m.LineOfKey("dataset"), "'dataset' needs 'source' (shared_data or licence)");
+  }
+  if (dataset) field.dataset = *dataset;
+  item.fields.push_back(std::move(field));
+}
+
+}  // namespace
+
+std::optional<d::ServiceItem> ReadItem(FileContext& file, const YAML::Node& node, CodeRegistry& items,
+                                       const CodeRegistry* departments) {
+  MapReader m(file, node, "item",
+              {"code", "name", "description", "department", "legal_basis", "applicant", "instant", "legal_limit_days",
+               "promised_limit_days", "fully_online", "on_the_spot", "channels", "materials", "fields", "fee",
+               "keywords", "version"});
+  if (!m.ok()) return std::nullopt;
+  const size_t problems_before = file.problem_count();
+  d::ServiceItem item;
+
+  std::optional<std::string> code = yaml_checks::CheckedCode(file, m, items);
+  std::optional<d::LocalText> name = m.Text("name");
+  std::optional<d::LocalText> description = m.Text("description");
+  std::optional<std::string> department = m.String("department");
+  std::optional<std::string> legal_basis = m.String("legal_basis");
+  std::optional<std::string> applicant = m.String("applicant");
+  std::optional<bool> instant = m.Bool("instant", true);
+  std::optional<int> legal = m.Int("legal_limit_days");
+  std::optional<int> promised = m.Int("promised_limit_days");
+  std::optional<bool> fully_online = m.Bool("fully_online", true);
+  std::optional<bool> on_the_spot = m.Bool("on_the_spot", true);
+  std::optional<d::LocalText> fee = m.Text("fee");
+  std::optional<int> version = m.Int("version", false);
+
+  if (code) item.code = *code;
+  if (name) item.name = *name;
+  if (description) item.description = *description;
+  if (legal_basis) item.legal_basis = *legal_basis;
+  if (fee) item.fee = *fee;
+  if (department) {
+    item.department = *department;
+    if (departments != nullptr && !departments->Contains(*department)) {
+      file.AddLine(m.LineOfKey("department"),
+                   "unknown department " + Quote(*department) + "; use a code from departments.yaml");
+    }
+  }
+  if (applicant) {
+    if (*applicant == "person") {
+      item.applicant = d::ApplicantKind::kPerson;
+    } else if (*applicant == "enterprise") {
+      item.applicant = d::ApplicantKind::kEnterprise;
+    } else {
+      file.AddLine(m.LineOfKey("applicant"), "'applicant' must be person or enterprise, not " + Quote(*applicant));
+    }
+  }
+  item.instant = instant.value_or(false);
+  item.fully_online = fully_online.value_or(false);
+  item.on_the_spot = on_the_spot.value_or(false);
+
+  if (legal && *legal < 0) file.AddLine(m.LineOfKey("legal_limit_days"), "'legal_limit_days' must not be negative");
+  if (promised && *promised < 0) {
+    file.AddLine(m.LineOfKey("promised_limit_days"), "'promised_limit_days' must not be negative");
+  }
+  if (legal && promised && *promised > *legal) {
+    file.AddLine(m.LineOfKey("promised_limit_days"),
+                 "promised_limit_days (" + std::to_string(*promised) + ") is greater than legal_limit_days (" +
+                     std::to_string(*legal) + "); a promise may only shorten the legal time limit");
+  }
+  if (instant && *instant && promised && *promised != 0) {
+    file.AddLine(m.LineOfKey("promised_limit_days"),
+                 "an instant item (instant: true) is done at once: promised_limit_days must be 0, not " +
+                     std::to_string(*promised));
+  }
+  item.legal_limit_days = legal.value_or(0);
+  item.promised_limit_days = promised.value_or(0);
+  if (version) {
+    if (*version < 1) file.AddLine(m.LineOfKey("version"), "'version' must be 1 or more");
+    item.version = *version;
+  }
+
+  if (std::optional<YAML::Node> channels = m.List("channels")) {
+    for (const YAML::Node& c : *channels) {
+      std::optional<d::Channel> channel;
+      if (c.IsScalar()) channel = d::ParseChannel(c.Scalar());
+      if (!channel) {
+        file.Add(c, "unknown channel" + (c.IsScalar() ? " " + Quote(c.Scalar()) : std::string()) +
+                        "; channels are web, mobile, kiosk and window",
+                 m.LineOfKey("channels"));
+      } else if (item.HasChannel(*channel)) {
+        file.Add(c, "channel " + Quote(c.Scalar()) + " repeats", m.LineOfKey("channels"));
+      } else {
+        item.channels.push_back(*channel);
+      }
+    }
+    if (channels->size() == 0) file.AddLine(m.LineOfKey("channels"), "an item needs at least one channel");
+  }
+  if (item.fully_online && !item.HasChannel(d::Channel::kWeb)) {
+    file.AddLine(m.LineOfKey("channels"), "a fully_online item must offer the web channel");
+  }
+  if (item.on_the_spot && !item.HasChannel(d::Channel::kWindow)) {
+    file.AddLine(m.LineOfKey("channels"), "an on_the_spot item is done at a window: it must offer the window channel");
+  }
+
+  if (std::optional<YAML::Node> materials = m.List("materials", false)) {
+    for (const YAML::Node& node : *materials) ReadMaterial(file, node, item, m.LineOfKey("materials"));
+  }
+  if (std::optional<YAML::Node> fields = m.List("fields", false)) {
+    for (const YAML::Node& node : *fields) ReadField(file, node, item, m.LineOfKey("fields"));
+  }
+  if (std::optional<YAML::Node> keywords = m.List("keywords", false)) {
+    for (const YAML::Node& k : *keywords) {
+      if (!k.IsScalar() || k.Scalar().empty()) {
+        file.Add(k, "a keyword must be a non-empty word", m.LineOfKey("keywords"));
+      } else {
+        item.keywords.push_back(k.Scalar());
+      }
+    }
+  }
+  if (file.problem_count() != problems_before) return std::nullopt;
+  return item;
+}
+
+}  // namespace tongban::app
