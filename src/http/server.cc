@@ -17,6 +17,8 @@
 // session is gone or when shutdown_grace_seconds have passed.
 #include "http/server.h"
 
+#include "http/wire.h"
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -80,111 +82,6 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kSecurity
 constexpr std::array<std::string_view, 6> kServerOwnedHeaders = {
     "content-length", "transfer-encoding", "connection", "date", "server", "x-request-id"};
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    const char x = (a[i] >= 'A' && a[i] <= 'Z') ? static_cast<char>(a[i] - 'A' + 'a') : a[i];
-    const char y = (b[i] >= 'A' && b[i] <= 'Z') ? static_cast<char>(b[i] - 'A' + 'a') : b[i];
-    if (x != y) return false;
-  }
-  return true;
-}
-
-// xoshiro256** seeded once per thread from std::random_device: request ids need to be unique,
-// not secret, and must not cost a syscall or a lock.
-class FastRandom {
- public:
-  FastRandom() {
-    std::random_device device;
-    for (auto& word : state_) word = (static_cast<uint64_t>(device()) << 32) ^ device();
-    if (state_[0] == 0 && state_[1] == 0 && state_[2] == 0 && state_[3] == 0) state_[0] = 1;
-  }
-  uint64_t Next() {
-    const uint64_t result = Rotl(state_[1] * 5, 7) * 9;
-    const uint64_t t = state_[1] << 17;
-    state_[2] ^= state_[0];
-    state_[3] ^= state_[1];
-    state_[1] ^= state_[2];
-    state_[0] ^= state_[3];
-    state_[2] ^= t;
-    state_[3] = Rotl(state_[3], 45);
-    return result;
-  }
-
- private:
-  static uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  std::array<uint64_t, 4> state_;
-};
-
-void NewRequestId(std::string& out) {
-  thread_local FastRandom random;
-  static constexpr char kHex[] = "0123456789abcdef";
-  uint64_t value = random.Next();
-  out.resize(16);
-  for (int i = 15; i >= 0; --i) {
-    out[static_cast<size_t>(i)] = kHex[value & 0xf];
-    value >>= 4;
-  }
-}
-
-bool IsAcceptableRequestId(std::string_view id) {
-  if (id.size() < 8 || id.size() > 64) return false;
-  return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
-  });
-}
-
-// The Date header, formatted once per second per thread.
-std::string_view HttpDate() {
-  thread_local std::time_t cached_second = 0;
-  thread_local std::array<char, 40> cached{};
-  thread_local size_t cached_size = 0;
-  const std::time_t now = std::time(nullptr);
-  if (now != cached_second) {
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    cached_size = std::strftime(cached.data(), cached.size(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-    cached_second = now;
-  }
-  return {cached.data(), cached_size};
-}
-
-void AppendNumber(std::string& out, uint64_t value) {
-  std::array<char, 24> digits;
-  const auto result = std::to_chars(digits.data(), digits.data() + digits.size(), value);
-  out.append(digits.data(), result.ptr);
-}
-
-void AppendJsonEscaped(std::string& out, std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else if (u < 0x20 || u == 0x7f) {
-      out += "\\u00";
-      out.push_back(kHex[u >> 4]);
-      out.push_back(kHex[u & 0xf]);
-    } else {
-      out.push_back(c);
-    }
-  }
-}
-
-std::string ErrorBody(std::string_view code, std::string_view message, std::string_view request_id) {
-  std::string body;
-  body.reserve(96 + message.size());
-  body += R"({"error":{"code":")";
-  AppendJsonEscaped(body, code);
-  body += R"(","message":")";
-  AppendJsonEscaped(body, message);
-  body += R"(","request_id":")";
-  AppendJsonEscaped(body, request_id);
-  body += R"("}})";
-  return body;
-}
-
 // Writes access-log lines to stdout as they are (LogAccess formats the whole JSON line, time and
 // newline included), without flushing each one: the server flushes once a second and at shutdown,
 // so a busy server does not pay a write(2) per request. No sink mutex (the pattern formatter, which
@@ -197,28 +94,14 @@ class BufferedStdoutSink final : public spdlog::sinks::base_sink<spdlog::details
   void flush_() override { std::fflush(stdout); }
 };
 
-// "2026-03-01T08:30:15.123Z"; the part up to the second is formatted once per second per thread.
-void AppendUtcTimestamp(std::string& out) {
-  thread_local std::time_t cached_second = -1;
-  thread_local std::array<char, 32> cached{};
-  thread_local size_t cached_size = 0;
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t second = std::chrono::system_clock::to_time_t(now);
-  if (second != cached_second) {
-    std::tm tm{};
-    gmtime_r(&second, &tm);
-    cached_size = std::strftime(cached.data(), cached.size(), "%Y-%m-%dT%H:%M:%S", &tm);
-    cached_second = second;
-  }
-  out.append(cached.data(), cached_size);
-  const auto millis =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  out += '.';
-  out += static_cast<char>('0' + millis / 100);
-  out += static_cast<char>('0' + millis / 10 % 10);
-  out += static_cast<char>('0' + millis % 10);
-  out += 'Z';
-}
+using wire::AppendJsonEscaped;
+using wire::AppendNumber;
+using wire::AppendUtcTimestamp;
+using wire::EqualsIgnoreCase;
+using wire::ErrorBody;
+using wire::HttpDate;
+using wire::IsAcceptableRequestId;
+using wire::NewRequestId;
 
 class Session;
 

@@ -1,0 +1,28 @@
+// Helpers of the HTTP wire format used by the server: request ids, the Date header, JSON error
+// bodies and access-log pieces, kept apart from server.cc so they compile without Beast.
+// Thread-safety: every function is safe from any thread (caches are thread_local).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace tongban::http::wire {
+
+// ASCII case-insensitive equality (header names).
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+// Replaces `out` with 16 random hex characters: unique, not secret, no syscall or lock.
+void NewRequestId(std::string& out);
+// An incoming X-Request-Id we keep: 8 to 64 characters of [A-Za-z0-9-].
+bool IsAcceptableRequestId(std::string_view id);
+// The Date header value now, formatted once per second per thread.
+std::string_view HttpDate();
+void AppendNumber(std::string& out, uint64_t value);
+// Appends `text` escaped for a JSON string (quotes, backslashes, control characters).
+void AppendJsonEscaped(std::string& out, std::string_view text);
+// {"error":{"code","message","request_id"}} as API.md spells it.
+std::string ErrorBody(std::string_view code, std::string_view message, std::string_view request_id);
+// Appends the time now as "2026-03-01T08:30:15.123Z".
+void AppendUtcTimestamp(std::string& out);
+
+}  // namespace tongban::http::wire
