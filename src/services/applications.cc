@@ -347,6 +347,15 @@ Result<Application> AttachUpload(const Context& ctx, const Actor& actor, const s
   return out;
 }
 
+Status CheckAnswers(const Context& ctx, const std::string& item_code, std::map<std::string, std::string> fields) {
+  const auto catalogue = ctx.Catalogue();
+  const domain::ServiceItem* item = catalogue->FindItem(item_code);
+  if (item == nullptr) return MakeError(ErrorCode::kNotFound, "error.item.not_found");
+  auto errors = domain::ValidateFields(*item, fields, /*complete=*/true, LocalDate(ctx.clock->Now()));
+  if (!errors.empty()) return FieldErrors(std::move(errors));
+  return Ok();
+}
+
 Result<ports::Blob> GetUpload(const Context& ctx, const Actor& actor, const std::string& id,
                               const std::string& material) {
   ports::Blob out;

@@ -57,6 +57,11 @@ Result<domain::Application> AttachUpload(const Context& ctx, const Actor& actor,
                                          const std::string& material, const std::string& file_name,
                                          const std::string& content);
 
+// Checks the answers of a complete form for `item` as submission would, leaving out the uploads
+// (they come on their own page) and writing nothing. kNotFound for an unknown item;
+// kInvalidArgument with one FieldError per wrong or missing answer.
+Status CheckAnswers(const Context& ctx, const std::string& item, std::map<std::string, std::string> fields);
+
 // The uploaded file of a material, when the actor may see the application.
 Result<ports::Blob> GetUpload(const Context& ctx, const Actor& actor, const std::string& id,
                               const std::string& material);

@@ -107,12 +107,6 @@ Data ApplyData(const Site& site, const PageRequest& page, const ServiceItem& ite
   return data;
 }
 
-bool OnlyUploadsMissing(const Error& error) {
-  return error.code == ErrorCode::kInvalidArgument && !error.fields.empty() &&
-         std::all_of(error.fields.begin(), error.fields.end(),
-                     [](const FieldError& e) { return e.field.rfind("materials.", 0) == 0; });
-}
-
 struct Loaded {
   std::shared_ptr<const domain::Catalogue> catalogue;
   const ServiceItem* item = nullptr;
@@ -183,12 +177,14 @@ Response ApplySubmit(const Site& site, Request& req) {
     for (auto& [name, value] : typed) state.values[name] = value;
   }
 
-  // "Continue to uploads" checks every answer by asking the service to submit: when only
-  // uploads are missing the answers are complete, so the draft is saved and the uploads follow.
+  // "Continue to uploads" saves a draft once every answer is complete; the uploads follow.
   const bool to_uploads = intent == "uploads";
-  const bool submit = intent == "submit" || to_uploads;
+  const bool submit = intent == "submit";
   Result<domain::Application> result = MakeError(ErrorCode::kInternal, "unset");
-  if (state.application_id.empty()) {
+  Status answers = to_uploads ? services::CheckAnswers(site.ctx(), item.code, state.values) : Ok();
+  if (!answers.ok()) {
+    result = answers.take_error();
+  } else if (state.application_id.empty()) {
     services::CreateApplicationRequest request;
     request.item = item.code;
     request.fields = state.values;
@@ -202,26 +198,9 @@ Response ApplySubmit(const Site& site, Request& req) {
   } else {
     result = services::UpdateFields(site.ctx(), actor, state.application_id, state.values);
   }
-
-  if (!result.ok() && to_uploads && OnlyUploadsMissing(result.error())) {
-    if (state.application_id.empty()) {
-      services::CreateApplicationRequest request;
-      request.item = item.code;
-      request.fields = state.values;
-      request.submit = false;
-      result = services::CreateApplication(site.ctx(), actor, request);
-    } else {
-      result = services::UpdateFields(site.ctx(), actor, state.application_id, state.values);
-    }
-    if (result.ok()) return Redirect("/applications/" + result->id + "/materials");
-  }
   if (!result.ok()) {
     Error error = result.error();
     if (error.code != ErrorCode::kInvalidArgument) return ErrorPageFor(site, page, error);
-    if (to_uploads) {
-      // The uploads come on the next page; here only the answers matter.
-      std::erase_if(error.fields, [](const FieldError& e) { return e.field.rfind("materials.", 0) == 0; });
-    }
     // In elder mode, show the question of the first wrong field.
     if (state.step > 0 && !error.fields.empty()) {
       const std::string& wrong = error.fields.front().field;

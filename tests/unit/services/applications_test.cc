@@ -225,6 +225,18 @@ TEST_F(ApplicationsTest, SharedDataIsNeverAskedFor) {
   EXPECT_FALSE(upload.ok());
 }
 
+TEST_F(ApplicationsTest, CheckAnswersValidatesACompleteFormAndWritesNothing) {
+  const auto missing = CheckAnswers(ctx_, "market.counter", {});
+  ASSERT_FALSE(missing.ok());
+  ASSERT_EQ(missing.error().fields.size(), 1u);
+  EXPECT_EQ(missing.error().fields[0].field, "shop_name");
+  EXPECT_TRUE(CheckAnswers(ctx_, "market.counter", {{"shop_name", "浦江小馆"}}).ok());
+  EXPECT_EQ(CheckAnswers(ctx_, "no.such-item", {}).error().code, ErrorCode::kNotFound);
+  auto none = ListApplications(ctx_, citizen_, {});
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->applications.empty());
+}
+
 TEST_F(ApplicationsTest, UploadsAreJudgedByContent) {
   EXPECT_EQ(SniffContentType("%PDF-1.7\n..."), "application/pdf");
   EXPECT_EQ(SniffContentType(std::string("\xFF\xD8\xFF\xE0", 4)), "image/jpeg");
