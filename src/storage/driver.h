@@ -119,6 +119,11 @@ class Driver {
   // Run first inside each migration's write transaction so that servers migrating at once apply
   // each migration once; empty when BeginWriteSql already serialises writers (SQLite).
   virtual std::string_view MigrationLockSql() const { return {}; }
+  // True when concurrent writers exist and a write transaction's read of a row it will update
+  // must lock that row ("SELECT ... FOR UPDATE"), so that it reads the newest committed version
+  // instead of one a concurrent writer is about to replace. False for SQLite, whose single
+  // writer always reads the newest version and which has no FOR UPDATE.
+  virtual bool LocksRowsReadForUpdate() const { return false; }
 };
 
 // The driver for a database URL: "sqlite:PATH" or "postgresql://USER@HOST:PORT/DB?..." (also

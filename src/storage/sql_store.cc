@@ -228,7 +228,7 @@ Status SqlStore::WriteConcurrently(const ports::TransactionWork& work) {
     result = connection->Exec(driver_->BeginWriteSql());
     const bool stale = !result.ok() && !connection->Healthy();
     if (result.ok()) {
-      SqlTransaction transaction(*connection, /*writable=*/true);
+      SqlTransaction transaction(*connection, /*writable=*/true, driver_->LocksRowsReadForUpdate());
       const SqlStore* outer = std::exchange(tls_writer_of, this);
       result = RunWork(work, transaction);
       tls_writer_of = outer;

@@ -72,7 +72,10 @@ constexpr std::string_view kDeleteOldLoginFailures =
   "id, item, department, applicant_user_id, person_id, enterprise, channel, centre, state, fields, materials," \
   " created_at, updated_at, submitted_at, deadline, version"
 constexpr std::string_view kApplicationColumns = TB_APPLICATION_COLUMNS;
-constexpr std::string_view kSelectApplication = "SELECT " TB_APPLICATION_COLUMNS " FROM applications WHERE id = $1";
+#define TB_SELECT_APPLICATION "SELECT " TB_APPLICATION_COLUMNS " FROM applications WHERE id = $1"
+constexpr std::string_view kSelectApplication = TB_SELECT_APPLICATION;
+constexpr std::string_view kSelectApplicationForUpdate = TB_SELECT_APPLICATION " FOR UPDATE";
+#undef TB_SELECT_APPLICATION
 #undef TB_APPLICATION_COLUMNS
 // The insert and the update list the columns both write first and in the same order ($1 to $14),
 // so one binder serves both (BindApplicationColumns); the insert then adds id and created_at.
@@ -391,7 +394,8 @@ Status SqlTransaction::InsertApplication(const Application& app) {
 }
 
 Result<Application> SqlTransaction::GetApplication(const std::string& id) {
-  TB_ASSIGN_OR_RETURN(StatementRef statement, connection_.Prepare(kSelectApplication));
+  TB_ASSIGN_OR_RETURN(StatementRef statement,
+                      connection_.Prepare(lock_reads_ ? kSelectApplicationForUpdate : kSelectApplication));
   TB_RETURN_IF_ERROR(Binder(*statement).Text(id).status());
   TB_ASSIGN_OR_RETURN(const bool row, statement->Step());
   if (!row) return MakeError(ErrorCode::kNotFound, "error.application.not_found");

@@ -23,7 +23,10 @@ namespace tongban::storage {
 
 class SqlTransaction final : public ports::Transaction {
  public:
-  SqlTransaction(Connection& connection, bool writable) : connection_(connection), writable_(writable) {}
+  // lock_reads: a writable transaction reads the rows it may update with FOR UPDATE
+  // (Driver::LocksRowsReadForUpdate).
+  SqlTransaction(Connection& connection, bool writable, bool lock_reads = false)
+      : connection_(connection), writable_(writable), lock_reads_(writable && lock_reads) {}
 
   Status InsertUser(const domain::User& user) override;
   Result<domain::User> GetUser(const std::string& id) override;
@@ -66,6 +69,7 @@ class SqlTransaction final : public ports::Transaction {
 
   Connection& connection_;
   const bool writable_;
+  const bool lock_reads_;
 };
 
 }  // namespace tongban::storage

@@ -1058,6 +1058,44 @@ TEST_P(StoreContractTest, DeadlockedWritersAreRunAgain) {
   }
 }
 
+// Two writers that read and update one application at once both succeed, one after the other:
+// the second reads the row the first committed, not the one before it (on PostgreSQL a write
+// transaction reads it FOR UPDATE and waits), so neither gets a spurious "changed".
+TEST_P(StoreContractTest, ConcurrentReadModifyWritesOfOneApplicationSerialise) {
+  ASSERT_OK(Write([&](ports::Transaction& tx) { return tx.InsertApplication(SampleApplication(AppId(0))); }));
+  std::atomic<bool> first_updated{false};
+  std::atomic<bool> second_started{false};
+  const auto bump = [&](ports::Transaction& tx) -> Status {
+    TB_ASSIGN_OR_RETURN(domain::Application app, tx.GetApplication(AppId(0)));
+    app.version += 1;
+    return tx.UpdateApplication(app);
+  };
+  Status first, second;
+  std::thread t1([&] {
+    first = store_->Write([&](ports::Transaction& tx) -> Status {
+      TB_RETURN_IF_ERROR(bump(tx));
+      first_updated = true;
+      // Hold the updated row until the other writer has begun (bounded: on SQLite it is queued
+      // behind this one) and had time to issue its read.
+      for (int i = 0; i < 200 && !second_started; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      return Ok();
+    });
+  });
+  for (int i = 0; i < 2000 && !first_updated; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  std::thread t2([&] {
+    second = store_->Write([&](ports::Transaction& tx) -> Status {
+      second_started = true;
+      return bump(tx);
+    });
+  });
+  t1.join();
+  t2.join();
+  EXPECT_OK(first);
+  EXPECT_OK(second);
+  EXPECT_EQ(GetApplication(AppId(0))->version, 3);
+}
+
 // Group commit, observable only where one writer thread serves everyone (SQLite).
 class GroupCommitTest : public StoreContractTest {};
 

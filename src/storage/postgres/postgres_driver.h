@@ -2,9 +2,11 @@
 // statement prepared once per connection and run with text parameters (binary for bytea).
 //
 // Isolation: writes run in READ COMMITTED. The workflow's only read-modify-write races are on an
-// application's row, and UpdateApplication checks the version in its WHERE clause: a second
-// writer blocks on the row lock, re-checks the WHERE against the committed row, changes nothing
-// and answers kConflict. "Only one" rules rest on unique constraints. Reads run in REPEATABLE
+// application's row. A write transaction reads that row with FOR UPDATE (LocksRowsReadForUpdate),
+// so a second writer waits for the first to commit and then decides on the row as it now is (an
+// action no longer allowed answers 409); a deadlock victim run again reads the winner's row
+// rather than the one before it. UpdateApplication still checks the version in its WHERE clause
+// as a second guard. "Only one" rules rest on unique constraints. Reads run in REPEATABLE
 // READ READ ONLY, one snapshot per Read.
 //
 // A failed statement aborts a PostgreSQL transaction, whereas work may carry on after an expected
@@ -49,6 +51,7 @@ class PostgresDriver final : public Driver {
   std::string_view MigrationLockSql() const override {
     return "SET LOCAL lock_timeout = 0; SELECT pg_advisory_xact_lock(7426931001)";
   }
+  bool LocksRowsReadForUpdate() const override { return true; }
 
   // The error code for a SQLSTATE (five characters; empty when the connection is lost).
   static ErrorCode CodeForSqlState(std::string_view sqlstate);
