@@ -1,5 +1,9 @@
 // Route matching. Matching runs on every request, so it works on string_views of the path and
-// allocates only for the parameters of the route that wins.
+// allocates only for the parameters of the route that wins (and for a segment that needs
+// percent-decoding).
+//
+// The path is split as received and each segment decoded afterwards, so "%2F" inside a
+// parameter is part of that parameter ("a%2Fb" binds "a/b"), never a separator.
 #include "http/router.h"
 
 #include <array>
@@ -8,6 +12,8 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "http/message.h"
 
 namespace tongban::http {
 namespace {
@@ -50,7 +56,9 @@ bool Matches(const std::vector<std::string>& segments, const std::array<std::str
     if (IsParam(segments[i])) {
       if (path[i].empty()) return false;
     } else {
-      if (segments[i] != path[i]) return false;
+      const bool same = path[i].find('%') == std::string_view::npos ? segments[i] == path[i]
+                                                                     : segments[i] == PercentDecode(path[i], false);
+      if (!same) return false;
       specificity |= 1;
     }
   }
@@ -77,7 +85,8 @@ void Router::Add(std::string method, std::string pattern, Handler handler) {
 Response Router::Dispatch(Request& req) const {
   std::array<std::string_view, kMaxSegments> path;
   size_t count = 0;
-  const bool fits = SplitPath(req.path, path, count);
+  const std::string_view target(req.target);
+  const bool fits = SplitPath(target.substr(0, target.find('?')), path, count);
   // HEAD is answered by the GET handler; the server sends the headers only.
   const std::string_view method = req.method == "HEAD" ? std::string_view("GET") : std::string_view(req.method);
 
@@ -113,7 +122,7 @@ Response Router::Dispatch(Request& req) const {
   req.params.clear();
   for (size_t i = 0; i < count; ++i) {
     const std::string& segment = best->segments[i];
-    if (IsParam(segment)) req.params.emplace(segment.substr(1, segment.size() - 2), std::string(path[i]));
+    if (IsParam(segment)) req.params.emplace(segment.substr(1, segment.size() - 2), PercentDecode(path[i], false));
   }
   return best->handler(req);
 }

@@ -22,7 +22,8 @@ class Router {
  public:
   // `pattern` segments in braces bind path parameters; a segment never matches "" or contains '/'.
   void Add(std::string method, std::string pattern, Handler handler);
-  // Calls the matching handler with req.params filled. Answers 404 (no path matches) or 405 (path
+  // Matches the path of req.target (as received, split before decoding) and calls the matching
+  // handler with req.params filled (decoded). Answers 404 (no path matches) or 405 (path
   // matches another method) through `fallback`, which receives the status to answer.
   Response Dispatch(Request& req) const;
   void SetFallback(std::function<Response(Request&, int status)> fallback) { fallback_ = std::move(fallback); }

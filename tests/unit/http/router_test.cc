@@ -16,10 +16,12 @@ Handler Answer(std::string name) {
   };
 }
 
-Response Call(const Router& router, std::string method, std::string path) {
+// `target` as a client sends it: percent-encoded, maybe with a query.
+Response Call(const Router& router, std::string method, std::string target) {
   Request req;
   req.method = std::move(method);
-  req.path = std::move(path);
+  req.path = PercentDecode(std::string_view(target).substr(0, target.find('?')), false);
+  req.target = std::move(target);
   return router.Dispatch(req);
 }
 
@@ -100,12 +102,22 @@ TEST(RouterTest, DefaultFallbackAnswersJsonError) {
   router.Add("GET", "/a", Answer("a"));
   Request req;
   req.method = "GET";
-  req.path = "/b";
+  req.target = req.path = "/b";
   req.request_id = "rid-1234";
   const Response res = router.Dispatch(req);
   EXPECT_EQ(res.status, 404);
   EXPECT_NE(res.body.find(R"("code":"not_found")"), std::string::npos);
   EXPECT_NE(res.body.find(R"("request_id":"rid-1234")"), std::string::npos);
+}
+
+TEST(RouterTest, EncodedSlashStaysInsideItsParameter) {
+  const Router router = MakeRouter();
+  EXPECT_EQ(Call(router, "GET", "/api/v1/items/a%2Fb").body, "item|code=a/b");
+  EXPECT_EQ(Call(router, "GET", "/api/v1/items/%E8%90%A5%E4%B8%9A?x=1").body, "item|code=营业");
+  // A static segment may be encoded too; it is compared decoded.
+  EXPECT_EQ(Call(router, "GET", "/api/v1/%69tems").body, "items");
+  // Without the encoding, the slash separates: no route has that many segments.
+  EXPECT_EQ(Call(router, "GET", "/api/v1/items/a/b/c").body, "fallback");
 }
 
 TEST(RouterTest, ListsRoutesInRegistrationOrder) {
