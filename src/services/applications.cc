@@ -209,7 +209,7 @@ Result<Application> CreateApplication(const Context& ctx, const Actor& actor, co
 }
 
 Result<Application> UpdateFields(const Context& ctx, const Actor& actor, const std::string& id,
-                                 std::map<std::string, std::string> fields) {
+                                 std::map<std::string, std::string> fields, FieldUpdate update) {
   const auto catalogue = ctx.Catalogue();
   Application out;
   TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
@@ -221,6 +221,9 @@ Result<Application> UpdateFields(const Context& ctx, const Actor& actor, const s
     if (!Editable(app.state)) return MakeError(ErrorCode::kConflict, "error.application.not_editable");
     const domain::ServiceItem* item = catalogue->FindItem(app.item);
     if (item == nullptr) return MakeError(ErrorCode::kInternal, "item vanished from the catalogue");
+    if (update == FieldUpdate::kMerge) {
+      for (auto& [name, value] : app.fields) fields.try_emplace(name, std::move(value));
+    }
     auto errors = domain::ValidateFields(*item, fields, /*complete=*/false, LocalDate(ctx.clock->Now()));
     if (!errors.empty()) return FieldErrors(std::move(errors));
     app.fields = std::move(fields);

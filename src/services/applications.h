@@ -31,10 +31,18 @@ struct CreateApplicationRequest {
 Result<domain::Application> CreateApplication(const Context& ctx, const Actor& actor,
                                               const CreateApplicationRequest& request);
 
-// Replaces the fields of a draft (or of an application waiting for correction). kNotFound when
-// invisible to the actor; kConflict when not editable; kInvalidArgument per wrong field.
+// How UpdateFields treats the fields the draft already holds.
+enum class FieldUpdate {
+  kReplace,  // the given fields become the whole form
+  kMerge,    // the given fields are set; the others keep their values (one question at a time)
+};
+
+// Replaces (or merges into) the fields of a draft or of an application waiting for correction, in
+// one write. kNotFound when invisible to the actor; kConflict when not editable; kInvalidArgument
+// per wrong field.
 Result<domain::Application> UpdateFields(const Context& ctx, const Actor& actor, const std::string& id,
-                                         std::map<std::string, std::string> fields);
+                                         std::map<std::string, std::string> fields,
+                                         FieldUpdate update = FieldUpdate::kReplace);
 
 // Takes `action` with `reason`. Fields, when given, replace the form first (resubmit, submit).
 // kNotFound when the application is invisible to the actor; kPermissionDenied when the actor's role

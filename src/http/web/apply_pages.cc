@@ -2,6 +2,9 @@
 // per page in elder mode), saving drafts, submitting, the confirmation, and uploads.
 #include <algorithm>
 #include <cstdlib>
+#include <map>
+#include <optional>
+#include <string>
 
 #include "http/web/forms.h"
 #include "http/web/multipart.h"
@@ -164,25 +167,37 @@ Response ApplySubmit(const Site& site, Request& req) {
   state.correcting = FormValue(form, "correcting") == "1";
   const std::string intent = FormValue(form, "intent");
 
-  // The values on this page; in elder mode merged into what the draft already holds.
-  std::map<std::string, std::string> typed;
+  // The values on this page (in elder mode, one question of the form).
   const size_t first = state.step > 0 ? static_cast<size_t>(state.step - 1) : 0;
   const size_t last = state.step > 0 ? std::min(first + 1, asked.size()) : asked.size();
-  for (size_t i = first; i < last; ++i) typed[asked[i]->name] = FormValue(form, asked[i]->name);
-  state.values = typed;
-  if (state.step > 0 && !state.application_id.empty()) {
-    auto app = services::GetApplication(site.ctx(), actor, state.application_id);
-    if (!app.ok()) return ErrorPageFor(site, page, app.error());
-    state.values = app->fields;
-    for (auto& [name, value] : typed) state.values[name] = value;
-  }
+  for (size_t i = first; i < last; ++i) state.values[asked[i]->name] = FormValue(form, asked[i]->name);
 
   // "Continue to uploads" saves a draft once every answer is complete; the uploads follow.
   const bool to_uploads = intent == "uploads";
   const bool submit = intent == "submit";
+  // Submits (or resubmits) the draft; `fields`, when given, replace its form first.
+  const auto submit_draft = [&](std::optional<std::map<std::string, std::string>> fields) {
+    services::ActRequest request;
+    request.action = state.correcting ? domain::Action::kResubmit : domain::Action::kSubmit;
+    request.fields = std::move(fields);
+    return services::Act(site.ctx(), actor, state.application_id, request);
+  };
   Result<domain::Application> result = MakeError(ErrorCode::kInternal, "unset");
-  Status answers = to_uploads ? services::CheckAnswers(site.ctx(), item.code, state.values) : Ok();
-  if (!answers.ok()) {
+  if (state.step > 0 && !state.application_id.empty()) {
+    // Elder mode on a draft: this step's answer is merged into the stored form in one write; the
+    // whole form is then checked or submitted.
+    result = services::UpdateFields(site.ctx(), actor, state.application_id, state.values, services::FieldUpdate::kMerge);
+    if (result.ok()) {
+      state.values = result->fields;
+      if (to_uploads) {
+        Status answers = services::CheckAnswers(site.ctx(), item.code, state.values);
+        if (!answers.ok()) result = answers.take_error();
+      } else if (submit) {
+        result = submit_draft(std::nullopt);
+      }
+    }
+  } else if (Status answers = to_uploads ? services::CheckAnswers(site.ctx(), item.code, state.values) : Ok();
+             !answers.ok()) {
     result = answers.take_error();
   } else if (state.application_id.empty()) {
     services::CreateApplicationRequest request;
@@ -191,10 +206,7 @@ Response ApplySubmit(const Site& site, Request& req) {
     request.submit = submit;
     result = services::CreateApplication(site.ctx(), actor, request);
   } else if (submit) {
-    services::ActRequest request;
-    request.action = state.correcting ? domain::Action::kResubmit : domain::Action::kSubmit;
-    request.fields = state.values;
-    result = services::Act(site.ctx(), actor, state.application_id, request);
+    result = submit_draft(state.values);
   } else {
     result = services::UpdateFields(site.ctx(), actor, state.application_id, state.values);
   }

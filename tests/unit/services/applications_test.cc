@@ -47,7 +47,10 @@ domain::ServiceItem MakeItem(std::string code, bool fully_online, int promised) 
   name.label = {"姓名", "Name"};
   name.source = domain::MaterialSource::kSharedData;
   name.dataset = "population";
-  item.fields = {shop, name};
+  domain::Field hours;
+  hours.name = "opening_hours";
+  hours.label = {"营业时间", "Opening hours"};
+  item.fields = {shop, name, hours};
   domain::Material id;
   id.code = "identity";
   id.name = {"身份证明", "Identity"};
@@ -235,6 +238,32 @@ TEST_F(ApplicationsTest, CheckAnswersValidatesACompleteFormAndWritesNothing) {
   auto none = ListApplications(ctx_, citizen_, {});
   ASSERT_TRUE(none.ok());
   EXPECT_TRUE(none->applications.empty());
+}
+
+// One question at a time (elder mode) merges the answer into the stored form in one write; a
+// whole form replaces it.
+TEST_F(ApplicationsTest, UpdateFieldsMergesOrReplaces) {
+  CreateApplicationRequest req;
+  req.item = "market.counter";
+  req.fields = {{"shop_name", "浦江小馆"}};
+  req.submit = false;
+  auto draft = CreateApplication(ctx_, citizen_, req);
+  ASSERT_TRUE(draft.ok()) << draft.error().message;
+
+  auto merged = UpdateFields(ctx_, citizen_, draft->id, {{"opening_hours", "9-17"}}, FieldUpdate::kMerge);
+  ASSERT_TRUE(merged.ok()) << merged.error().message;
+  EXPECT_EQ(merged->fields, (std::map<std::string, std::string>{{"opening_hours", "9-17"}, {"shop_name", "浦江小馆"}}));
+  EXPECT_EQ(merged->version, draft->version + 1);
+
+  // A wrong answer is refused and the stored form is unchanged.
+  auto wrong = UpdateFields(ctx_, citizen_, draft->id, {{"applicant_name", "someone"}}, FieldUpdate::kMerge);
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(GetApplication(ctx_, citizen_, draft->id)->fields, merged->fields);
+
+  auto replaced = UpdateFields(ctx_, citizen_, draft->id, {{"opening_hours", "10-18"}});
+  ASSERT_TRUE(replaced.ok()) << replaced.error().message;
+  EXPECT_EQ(replaced->fields, (std::map<std::string, std::string>{{"opening_hours", "10-18"}}));
 }
 
 TEST_F(ApplicationsTest, UploadsAreJudgedByContent) {
