@@ -1,18 +1,18 @@
-// Use cases on the real SQL store (a temp SQLite file) and a fake clock: deadlines in working days,
-// correction pauses the clock, one transition when two reviewers act at once, shared data is never
-// asked for, refusals change nothing, login throttling.
+// Use cases on the real SQL store and a fake clock, on every database the build can reach (a temp
+// SQLite file; PostgreSQL when TONGBAN_TEST_PG_URL is set): deadlines in working days, correction
+// pauses the clock, one transition when many reviewers act at once, shared data is never asked
+// for, refusals change nothing, login throttling.
 #include "services/applications.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <atomic>
-#include <filesystem>
 #include <thread>
 
 #include "crypto/system.h"
 #include "services/accounts.h"
 #include "storage/sql_store.h"
+#include "support/store_targets.h"
 
 namespace tongban::services {
 namespace {
@@ -60,15 +60,12 @@ domain::ServiceItem MakeItem(std::string code, bool fully_online, int promised) 
   return item;
 }
 
-class ApplicationsTest : public ::testing::Test {
+class ApplicationsTest : public ::testing::TestWithParam<storage::testing::StoreTarget> {
  protected:
   void SetUp() override {
     ASSERT_TRUE(crypto::InitCrypto());
-    dir_ = std::filesystem::temp_directory_path() /
-           ("tongban-services-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-    auto store = storage::OpenStore("sqlite:" + (dir_ / "t.db").string());
+    url_ = GetParam().new_url();
+    auto store = storage::OpenStore(url_);
     ASSERT_TRUE(store.ok()) << store.error().message;
     store_ = std::move(store).value();
 
@@ -101,7 +98,7 @@ class ApplicationsTest : public ::testing::Test {
 
   void TearDown() override {
     store_.reset();
-    std::filesystem::remove_all(dir_);
+    GetParam().cleanup(url_);
   }
 
   Actor MakeUser(const std::string& username, domain::Role role, const std::string& department,
@@ -134,7 +131,7 @@ class ApplicationsTest : public ::testing::Test {
     return Act(ctx_, who, id, req);
   }
 
-  std::filesystem::path dir_;
+  std::string url_;
   std::unique_ptr<ports::Store> store_;
   FakeClock clock_;
   crypto::SodiumIdGenerator ids_;
@@ -144,7 +141,7 @@ class ApplicationsTest : public ::testing::Test {
   Actor citizen_, other_, reviewer_, stranger_;
 };
 
-TEST_F(ApplicationsTest, DeadlineCountsWorkingDaysAcrossNationalDay) {
+TEST_P(ApplicationsTest, DeadlineCountsWorkingDaysAcrossNationalDay) {
   // Monday 2026-09-28 + 3 working days: 29, 30, then the holiday, then Thursday 10-08.
   const auto app = Submit("market.counter");
   ASSERT_TRUE(app.deadline.has_value());
@@ -154,7 +151,7 @@ TEST_F(ApplicationsTest, DeadlineCountsWorkingDaysAcrossNationalDay) {
   EXPECT_TRUE(domain::IsOverdue(app, {2026, 10, 9}));
 }
 
-TEST_F(ApplicationsTest, CorrectionTimeDoesNotCountAgainstTheDepartment) {
+TEST_P(ApplicationsTest, CorrectionTimeDoesNotCountAgainstTheDepartment) {
   auto app = Submit("market.counter");  // deadline 10-08
   ASSERT_TRUE(Do(reviewer_, app.id, Action::kAccept).ok());
   clock_.Set({2026, 9, 29});
@@ -168,13 +165,14 @@ TEST_F(ApplicationsTest, CorrectionTimeDoesNotCountAgainstTheDepartment) {
   EXPECT_EQ(*resubmitted->deadline, (Date{2026, 10, 12}));
 }
 
-TEST_F(ApplicationsTest, TwoReviewersAtOnceGiveOneTransition) {
+TEST_P(ApplicationsTest, ManyReviewersAtOnceGiveOneTransition) {
   const auto app = Submit("market.counter");
   std::atomic<int> ok{0}, conflicts{0};
   std::vector<std::thread> threads;
-  for (int i = 0; i < 8; ++i) {
-    threads.emplace_back([&] {
-      auto r = Do(reviewer_, app.id, Action::kAccept);
+  // Sixteen reviewers at once, half accepting and half rejecting: exactly one decision is taken.
+  for (int i = 0; i < 16; ++i) {
+    threads.emplace_back([&, i] {
+      auto r = i % 2 == 0 ? Do(reviewer_, app.id, Action::kAccept) : Do(reviewer_, app.id, Action::kReject, "材料不全");
       if (r.ok()) {
         ++ok;
       } else if (r.error().code == ErrorCode::kConflict) {
@@ -184,13 +182,13 @@ TEST_F(ApplicationsTest, TwoReviewersAtOnceGiveOneTransition) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(ok.load(), 1);
-  EXPECT_EQ(conflicts.load(), 7);
+  EXPECT_EQ(conflicts.load(), 15);
   auto events = ListEvents(ctx_, citizen_, app.id);
   ASSERT_TRUE(events.ok());
-  EXPECT_EQ(events->size(), 2u);  // submit, accept
+  EXPECT_EQ(events->size(), 2u);  // the submission and the one decision
 }
 
-TEST_F(ApplicationsTest, RefusedActionsChangeNothing) {
+TEST_P(ApplicationsTest, RefusedActionsChangeNothing) {
   const auto app = Submit("market.counter");
   EXPECT_EQ(Do(citizen_, app.id, Action::kApprove).error().code, ErrorCode::kPermissionDenied);
   EXPECT_EQ(Do(reviewer_, app.id, Action::kDeliver).error().code, ErrorCode::kConflict);
@@ -203,7 +201,7 @@ TEST_F(ApplicationsTest, RefusedActionsChangeNothing) {
   EXPECT_EQ(now->state, ApplicationState::kSubmitted);
 }
 
-TEST_F(ApplicationsTest, FullyOnlineItemNeverAsksForPresence) {
+TEST_P(ApplicationsTest, FullyOnlineItemNeverAsksForPresence) {
   const auto online = Submit("market.online");
   ActRequest req{Action::kRequestCorrection, "请本人到窗口核验", true, std::nullopt};
   auto r = Act(ctx_, reviewer_, online.id, req);
@@ -213,7 +211,7 @@ TEST_F(ApplicationsTest, FullyOnlineItemNeverAsksForPresence) {
   EXPECT_TRUE(Act(ctx_, reviewer_, counter.id, req).ok());
 }
 
-TEST_F(ApplicationsTest, SharedDataIsNeverAskedFor) {
+TEST_P(ApplicationsTest, SharedDataIsNeverAskedFor) {
   CreateApplicationRequest req;
   req.item = "market.counter";
   req.fields = {{"shop_name", "浦江小馆"}, {"applicant_name", "张伟"}};
@@ -228,7 +226,7 @@ TEST_F(ApplicationsTest, SharedDataIsNeverAskedFor) {
   EXPECT_FALSE(upload.ok());
 }
 
-TEST_F(ApplicationsTest, CheckAnswersValidatesACompleteFormAndWritesNothing) {
+TEST_P(ApplicationsTest, CheckAnswersValidatesACompleteFormAndWritesNothing) {
   const auto missing = CheckAnswers(ctx_, "market.counter", {});
   ASSERT_FALSE(missing.ok());
   ASSERT_EQ(missing.error().fields.size(), 1u);
@@ -242,7 +240,7 @@ TEST_F(ApplicationsTest, CheckAnswersValidatesACompleteFormAndWritesNothing) {
 
 // One question at a time (elder mode) merges the answer into the stored form in one write; a
 // whole form replaces it.
-TEST_F(ApplicationsTest, UpdateFieldsMergesOrReplaces) {
+TEST_P(ApplicationsTest, UpdateFieldsMergesOrReplaces) {
   CreateApplicationRequest req;
   req.item = "market.counter";
   req.fields = {{"shop_name", "浦江小馆"}};
@@ -266,7 +264,7 @@ TEST_F(ApplicationsTest, UpdateFieldsMergesOrReplaces) {
   EXPECT_EQ(replaced->fields, (std::map<std::string, std::string>{{"opening_hours", "10-18"}}));
 }
 
-TEST_F(ApplicationsTest, UploadsAreJudgedByContent) {
+TEST_P(ApplicationsTest, UploadsAreJudgedByContent) {
   EXPECT_EQ(SniffContentType("%PDF-1.7\n..."), "application/pdf");
   EXPECT_EQ(SniffContentType(std::string("\xFF\xD8\xFF\xE0", 4)), "image/jpeg");
   EXPECT_EQ(SniffContentType(std::string("\x89PNG\r\n\x1a\n\0\0", 10)), "image/png");
@@ -274,7 +272,7 @@ TEST_F(ApplicationsTest, UploadsAreJudgedByContent) {
   EXPECT_EQ(SniffContentType("<html>%PDF-"), "");
 }
 
-TEST_F(ApplicationsTest, ListsShowOnlyWhatTheCallerMaySee) {
+TEST_P(ApplicationsTest, ListsShowOnlyWhatTheCallerMaySee) {
   const auto mine = Submit("market.counter");
   auto own = ListApplications(ctx_, citizen_, {});
   ASSERT_TRUE(own.ok());
@@ -291,7 +289,7 @@ TEST_F(ApplicationsTest, ListsShowOnlyWhatTheCallerMaySee) {
   EXPECT_TRUE(elsewhere->applications.empty());
 }
 
-TEST_F(ApplicationsTest, LoginThrottlesPerAccountAndAddressWithoutLockingTheVictimOut) {
+TEST_P(ApplicationsTest, LoginThrottlesPerAccountAndAddressWithoutLockingTheVictimOut) {
   for (int i = 0; i < kMaxFailuresPerAccountAndAddress; ++i) {
     EXPECT_EQ(Login(ctx_, "zhang.wei", "wrong", "10.0.0.66").error().code, ErrorCode::kUnauthenticated);
   }
@@ -301,7 +299,7 @@ TEST_F(ApplicationsTest, LoginThrottlesPerAccountAndAddressWithoutLockingTheVict
   EXPECT_TRUE(Login(ctx_, "zhang.wei", "a-long-password", "10.0.0.66").ok());
 }
 
-TEST_F(ApplicationsTest, HousekeepingRemovesExpiredSessionsAndOldFailuresOnly) {
+TEST_P(ApplicationsTest, HousekeepingRemovesExpiredSessionsAndOldFailuresOnly) {
   ASSERT_TRUE(Login(ctx_, "zhang.wei", "a-long-password", "10.0.0.1").ok());
   EXPECT_FALSE(Login(ctx_, "zhang.wei", "wrong", "10.0.0.2").ok());
   auto none = PruneExpired(ctx_);
@@ -312,6 +310,11 @@ TEST_F(ApplicationsTest, HousekeepingRemovesExpiredSessionsAndOldFailuresOnly) {
   ASSERT_TRUE(pruned.ok()) << pruned.error().message;
   EXPECT_EQ(*pruned, 3);  // one session, two failure rows (per account+address and per address)
 }
+
+INSTANTIATE_TEST_SUITE_P(Databases, ApplicationsTest, ::testing::ValuesIn(storage::testing::StoreTargets()),
+                         [](const ::testing::TestParamInfo<storage::testing::StoreTarget>& info) {
+                           return info.param.name;
+                         });
 
 }  // namespace
 }  // namespace tongban::services
