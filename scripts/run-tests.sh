@@ -50,8 +50,7 @@ run_node() {
 run_node api-sqlite node --test --test-concurrency=1 --test-reporter=spec tests/api/
 run_node browser node --test --test-concurrency=1 --test-reporter=spec tests/browser/
 if [ -n "${TONGBAN_TEST_PG_URL:-}" ]; then
-  run_node api-postgres env TONGBAN_TEST_DB=postgres node --test --test-concurrency=1 --test-reporter=spec \
-    tests/api/workflow.test.mjs tests/api/crash.test.mjs tests/api/throttle.test.mjs tests/api/catalogue_publish.test.mjs
+  run_node api-postgres env TONGBAN_TEST_DB=postgres node --test --test-concurrency=1 --test-reporter=spec tests/api/
   if [ -d tests/scale ]; then
     run_node scale node --test --test-concurrency=1 --test-reporter=spec tests/scale/
   fi

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, ROOT, startServer, Client } from './lib.mjs';
+import { BIN, DB_KIND, ROOT, startServer, Client, createPgDatabase, dropPgDatabase } from './lib.mjs';
 
 function run(args, input) {
   const r = spawnSync(BIN, args, { cwd: ROOT, input, encoding: 'utf8', timeout: 60000 });
@@ -48,7 +48,15 @@ test('serve refuses a bad configuration file with the line and the reason', () =
 }));
 
 test('user add creates a user who can sign in; migrate is idempotent', async () => withTemp(async (dir) => {
-  const db = `sqlite:${join(dir, 'u.db')}`;
+  const db = DB_KIND === 'postgres' ? createPgDatabase() : `sqlite:${join(dir, 'u.db')}`;
+  try {
+    await userAddAndMigrate(dir, db);
+  } finally {
+    if (DB_KIND === 'postgres') dropPgDatabase(db);
+  }
+}));
+
+async function userAddAndMigrate(dir, db) {
   assert.equal(run(['migrate', '--db', db]).code, 0);
   assert.equal(run(['migrate', '--db', db]).code, 0);
   const add = run(['user', 'add', '--db', db, '--username', 'wu.lei', '--password-stdin', '--role', 'citizen',
@@ -72,7 +80,7 @@ test('user add creates a user who can sign in; migrate is idempotent', async () 
   } finally {
     await server.stop();
   }
-}));
+}
 
 test('every setting of the file can be given on the command line, which wins', async () => withTemp(async (dir) => {
   const config = join(dir, 'small.yaml');
