@@ -269,6 +269,18 @@ describe('bad input gets a clear 4xx', () => {
     assert.equal(r.status, 404);
     assert.equal(r.data.error.code, 'not_found');
   });
+
+  test('an encoded slash stays inside its path parameter and never climbs out of a folder', async () => {
+    const item = await anon.get('/api/v1/items/hrss%2Fsocial-security-card');
+    assert.equal(item.status, 404, 'one parameter "hrss/social-security-card", an unknown item');
+    assert.equal(item.data.error.code, 'not_found');
+    for (const path of ['/static/..%2F..%2Fconfig%2Ftongban.example.yaml', '/static/..%2Fi18n%2Fen.json']) {
+      const r = await anon.get(path);
+      assert.equal(r.status, 404, path);
+      assert.doesNotMatch(r.text, /listen|"page\./, path);
+    }
+    assert.equal((await anon.get('/static/site.css')).status, 200);
+  });
 });
 
 describe('uploads', () => {
