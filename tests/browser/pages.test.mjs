@@ -2,7 +2,7 @@
 // preference switch's return address, sign-in errors and throttling. axe-core checks each page.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CITIZEN, checkA11y, clickAndCheck, go, signIn, start, texts } from './harness.mjs';
+import { CITIZEN, checkA11y, clickAndCheck, go, sampleValue, signIn, start, texts } from './harness.mjs';
 
 let env;
 
@@ -41,6 +41,59 @@ describe('keyboard', () => {
       return { background: s.backgroundColor, shadow: s.boxShadow, outline: s.outlineStyle };
     });
     assert.ok(style.background !== 'rgba(0, 0, 0, 0)' || style.shadow !== 'none' || style.outline !== 'none', JSON.stringify(style));
+    await page.context().close();
+  });
+});
+
+// Presses Tab until the focused element matches `selector`; fails after `max` presses.
+async function tabTo(page, selector, max = 80) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((sel) => document.activeElement?.matches(sel) ?? false, selector)) return;
+  }
+  assert.fail(`Tab never reached ${selector}`);
+}
+
+// Presses Enter on the focused element and waits for the page it loads; axe-core checks it.
+async function enterAndCheck(page) {
+  await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+  await checkA11y(env, page);
+}
+
+describe('keyboard only', () => {
+  test('a citizen signs in, answers a form with a list and submits without a mouse', async () => {
+    const code = 'medical-insurance.resident-enrolment';
+    const item = await (await fetch(`${env.base}/api/v1/items/${code}`)).json();
+    const asked = item.fields.filter((f) => !f.source);
+    assert.ok(asked.some((f) => f.type === 'select'), 'the item asks one question as a list');
+    assert.equal(item.materials.filter((m) => m.source === 'upload').length, 0, 'the item needs no upload');
+
+    const page = await env.newPage();
+    await go(env, page, `/items/${code}`);
+    await tabTo(page, `a[href="/apply/${code}"]`);
+    await enterAndCheck(page);
+    assert.match(page.url(), /\/login/, 'applying asks the person to sign in first');
+    await tabTo(page, '#username');
+    await page.keyboard.type(CITIZEN.username);
+    await tabTo(page, '#password', 3);
+    await page.keyboard.type(CITIZEN.password);
+    await enterAndCheck(page);
+    assert.match(page.url(), new RegExp(`/apply/${code.replace('.', '\\.')}`), 'back on the form after signing in');
+
+    for (const field of asked) {
+      await tabTo(page, `#field-${field.name}`);
+      if (field.type === 'select') {
+        // A closed list changes with the arrow keys.
+        for (let i = 0; i < 5 && !(await page.inputValue(`#field-${field.name}`)); i++) await page.keyboard.press('ArrowDown');
+        assert.notEqual(await page.inputValue(`#field-${field.name}`), '', `${field.name} chosen with the keyboard`);
+      } else {
+        await page.keyboard.type(sampleValue(field));
+      }
+    }
+    await tabTo(page, 'button[name="intent"][value="submit"]');
+    await enterAndCheck(page);
+    assert.match(page.url(), /\/applications\/[^/]+\/submitted$/);
+    assert.equal((await page.locator('h1').textContent()).trim(), texts.zh['submitted.heading']);
     await page.context().close();
   });
 });
