@@ -80,7 +80,7 @@ async function citizenApplies(page, lang, { elder }) {
     assert.match(await page.title(), new RegExp(`^${t['page.error_prefix'].trim()}`));
     // The link moves focus to the field.
     await link.click();
-    assert.equal(await page.evaluate(() => document.activeElement.id), `field-${required.name}`);
+    await page.waitForFunction((id) => document.activeElement?.id === id, `field-${required.name}`, { timeout: 5000 });
     await fillField(page, required, sampleValue(required));
     if (uploads.length > 0) await clickAndCheck(env, page, page.locator('button[name="intent"][value="uploads"]'));
     else await clickAndCheck(env, page, page.locator('button[name="intent"][value="submit"]'));

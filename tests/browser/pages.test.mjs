@@ -23,8 +23,9 @@ describe('keyboard', () => {
     assert.equal(first.text, texts.zh['nav.skip']);
     assert.ok(first.visible, 'the focused skip link is on screen');
     await page.keyboard.press('Enter');
-    assert.match(page.url(), /#main-content$/);
-    assert.equal(await page.evaluate(() => document.activeElement.id), 'main-content');
+    // Following an in-page link is asynchronous: wait for it (bounded) rather than race it.
+    await page.waitForURL(/#main-content$/, { timeout: 5000 });
+    await page.waitForFunction(() => document.activeElement?.id === 'main-content', null, { timeout: 5000 });
     // The next Tab goes into the page content, not back to the header.
     await page.keyboard.press('Tab');
     assert.ok(await page.evaluate(() => document.querySelector('main').contains(document.activeElement)));
