@@ -88,7 +88,7 @@ Status GeneratePopulation(const services::Context& ctx, int persons, int enterpr
         const Date birth = AddDays(Date{1940, 1, 1}, day_index % 29200);
         domain::Person p{DemoResidentId(birth.year, birth.month, birth.day, i % 1000), fmt::format("居民{:07d}", i),
                          fmt::format("139{:08d}", i)};
-        auto s = tx.InsertPerson(p);
+        auto s = tx.accounts().InsertPerson(p);
         if (!s.ok() && s.error().code != ErrorCode::kConflict) return s;
       }
       return Ok();
@@ -98,7 +98,7 @@ Status GeneratePopulation(const services::Context& ctx, int persons, int enterpr
     TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
       for (int i = start; i < std::min(enterprises, start + kBatch); ++i) {
         domain::Enterprise e{DemoCreditCode(1000 + i), fmt::format("上海示范企业{:07d}有限公司", i), ""};
-        auto s = tx.InsertEnterprise(e);
+        auto s = tx.accounts().InsertEnterprise(e);
         if (!s.ok() && s.error().code != ErrorCode::kConflict) return s;
       }
       return Ok();

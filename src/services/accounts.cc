@@ -62,17 +62,17 @@ Result<domain::User> CreateUser(const Context& ctx, const NewUser& req) {
 
   TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
     if (person_role) {
-      auto existing = tx.GetPerson(req.person_id);
+      auto existing = tx.accounts().GetPerson(req.person_id);
       if (!existing.ok() && existing.error().code != ErrorCode::kNotFound) return existing.take_error();
-      if (!existing.ok()) TB_RETURN_IF_ERROR(tx.InsertPerson({req.person_id, req.name, req.phone}));
+      if (!existing.ok()) TB_RETURN_IF_ERROR(tx.accounts().InsertPerson({req.person_id, req.name, req.phone}));
     }
-    TB_RETURN_IF_ERROR(tx.InsertUser(user));
+    TB_RETURN_IF_ERROR(tx.accounts().InsertUser(user));
     if (req.role == domain::Role::kEnterpriseAgent) {
-      auto existing = tx.GetEnterprise(req.enterprise);
+      auto existing = tx.accounts().GetEnterprise(req.enterprise);
       if (!existing.ok() && existing.error().code != ErrorCode::kNotFound) return existing.take_error();
       const bool founder = !existing.ok();
       if (founder) {
-        TB_RETURN_IF_ERROR(tx.InsertEnterprise(
+        TB_RETURN_IF_ERROR(tx.accounts().InsertEnterprise(
             {req.enterprise, req.enterprise_name.empty() ? req.enterprise : req.enterprise_name, user.id}));
       }
       domain::AgentGrant grant;
@@ -80,7 +80,7 @@ Result<domain::User> CreateUser(const Context& ctx, const NewUser& req) {
       grant.user_id = user.id;
       grant.may_apply = founder;
       grant.may_withdraw = founder;
-      TB_RETURN_IF_ERROR(tx.PutAgentGrant(grant));
+      TB_RETURN_IF_ERROR(tx.accounts().PutAgentGrant(grant));
     }
     return Ok();
   }));
@@ -96,12 +96,12 @@ Result<SignedIn> Login(const Context& ctx, const std::string& username, const st
 
   std::optional<domain::User> user;
   TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
-    TB_ASSIGN_OR_RETURN(const int pair_failures, tx.CountLoginFailures(pair_key, since));
-    TB_ASSIGN_OR_RETURN(const int address_failures, tx.CountLoginFailures(address_key, since));
+    TB_ASSIGN_OR_RETURN(const int pair_failures, tx.sessions().CountLoginFailures(pair_key, since));
+    TB_ASSIGN_OR_RETURN(const int address_failures, tx.sessions().CountLoginFailures(address_key, since));
     if (pair_failures >= kMaxFailuresPerAccountAndAddress || address_failures >= kMaxFailuresPerAddress) {
       return MakeError(ErrorCode::kResourceExhausted, "error.login.throttled");
     }
-    auto found = tx.FindUserByUsername(username);
+    auto found = tx.accounts().FindUserByUsername(username);
     if (found.ok()) {
       user = std::move(found).value();
     } else if (found.error().code != ErrorCode::kNotFound) {
@@ -115,8 +115,8 @@ Result<SignedIn> Login(const Context& ctx, const std::string& username, const st
   const bool good = ctx.hasher->VerifyPassword(password, user ? user->password_hash : kDummyHash) && user;
   if (!good) {
     TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
-      TB_RETURN_IF_ERROR(tx.RecordLoginFailure(pair_key, now));
-      return tx.RecordLoginFailure(address_key, now);
+      TB_RETURN_IF_ERROR(tx.sessions().RecordLoginFailure(pair_key, now));
+      return tx.sessions().RecordLoginFailure(address_key, now);
     }));
     return MakeError(ErrorCode::kUnauthenticated, "error.login.failed");
   }
@@ -128,8 +128,8 @@ Result<SignedIn> Login(const Context& ctx, const std::string& username, const st
   out.expires_at = now + kSessionLifetime;
   domain::Session session{ctx.hasher->Sha256Hex(out.token), user->id, out.csrf_token, now, out.expires_at};
   TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
-    TB_RETURN_IF_ERROR(tx.ClearLoginFailures(pair_key));
-    return tx.InsertSession(session);
+    TB_RETURN_IF_ERROR(tx.sessions().ClearLoginFailures(pair_key));
+    return tx.sessions().InsertSession(session);
   }));
   return out;
 }
@@ -140,14 +140,14 @@ Result<Authenticated> Authenticate(const Context& ctx, const std::string& token)
   Authenticated out;
   const Timestamp now = ctx.clock->Now();
   TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
-    auto session = tx.GetSession(hash);
+    auto session = tx.sessions().GetSession(hash);
     if (!session.ok()) {
       return session.error().code == ErrorCode::kNotFound ? MakeError(ErrorCode::kUnauthenticated, "error.auth.expired")
                                                           : session.take_error();
     }
     if (session->expires_at <= now) return MakeError(ErrorCode::kUnauthenticated, "error.auth.expired");
     out.session = std::move(session).value();
-    TB_ASSIGN_OR_RETURN(out.user, tx.GetUser(out.session.user_id));
+    TB_ASSIGN_OR_RETURN(out.user, tx.accounts().GetUser(out.session.user_id));
     return Ok();
   }));
   return out;
@@ -163,7 +163,7 @@ Result<domain::AgentGrant> GrantAgentRights(const Context& ctx, const Actor& act
   }
   domain::AgentGrant grant;
   TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
-    auto enterprise = tx.GetEnterprise(rights.enterprise);
+    auto enterprise = tx.accounts().GetEnterprise(rights.enterprise);
     if (!enterprise.ok()) {
       return enterprise.error().code == ErrorCode::kNotFound ? MakeError(ErrorCode::kNotFound, "error.enterprise.not_found")
                                                              : enterprise.take_error();
@@ -171,7 +171,7 @@ Result<domain::AgentGrant> GrantAgentRights(const Context& ctx, const Actor& act
     if (enterprise->admin_user_id.empty() || enterprise->admin_user_id != actor.user.id) {
       return MakeError(ErrorCode::kPermissionDenied, "error.grant.not_admin");
     }
-    auto agent = tx.FindUserByUsername(rights.username);
+    auto agent = tx.accounts().FindUserByUsername(rights.username);
     if (!agent.ok()) {
       return agent.error().code == ErrorCode::kNotFound ? MakeError(ErrorCode::kNotFound, "error.user.not_found")
                                                         : agent.take_error();
@@ -185,7 +185,7 @@ Result<domain::AgentGrant> GrantAgentRights(const Context& ctx, const Actor& act
     grant.may_apply = rights.may_apply;
     grant.may_withdraw = rights.may_withdraw;
     grant.items = rights.items;
-    return tx.PutAgentGrant(grant);
+    return tx.accounts().PutAgentGrant(grant);
   }));
   return grant;
 }
@@ -193,7 +193,7 @@ Result<domain::AgentGrant> GrantAgentRights(const Context& ctx, const Actor& act
 Result<std::vector<domain::AgentGrant>> AgentGrantsOf(const Context& ctx, const std::string& user_id) {
   std::vector<domain::AgentGrant> out;
   TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
-    TB_ASSIGN_OR_RETURN(out, tx.ListAgentGrantsOfUser(user_id));
+    TB_ASSIGN_OR_RETURN(out, tx.accounts().ListAgentGrantsOfUser(user_id));
     return Ok();
   }));
   return out;
@@ -207,8 +207,8 @@ Result<int64_t> PruneExpired(const Context& ctx) {
     for (;;) {
       int64_t deleted = 0;
       TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
-        TB_ASSIGN_OR_RETURN(deleted, sessions ? tx.DeleteExpiredSessions(now, kBatch)
-                                              : tx.DeleteLoginFailuresBefore(now - kLoginWindow, kBatch));
+        TB_ASSIGN_OR_RETURN(deleted, sessions ? tx.sessions().DeleteExpiredSessions(now, kBatch)
+                                              : tx.sessions().DeleteLoginFailuresBefore(now - kLoginWindow, kBatch));
         return Ok();
       }));
       total += deleted;
@@ -221,7 +221,7 @@ Result<int64_t> PruneExpired(const Context& ctx) {
 Status Logout(const Context& ctx, const std::string& token) {
   const std::string hash = ctx.hasher->Sha256Hex(token);
   return ctx.store->Write([&](ports::Transaction& tx) -> Status {
-    auto deleted = tx.DeleteSession(hash);
+    auto deleted = tx.sessions().DeleteSession(hash);
     if (!deleted.ok() && deleted.error().code == ErrorCode::kNotFound) return Ok();
     return deleted;
   });

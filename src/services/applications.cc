@@ -31,7 +31,7 @@ Result<Standing> StandingOn(ports::Transaction& tx, const Actor& actor, const Ap
       s.may_withdraw = true;
     }
   } else if (u.HasRole(domain::Role::kEnterpriseAgent)) {
-    auto grant = tx.GetAgentGrant(app.enterprise, u.id);
+    auto grant = tx.accounts().GetAgentGrant(app.enterprise, u.id);
     if (!grant.ok() && grant.error().code != ErrorCode::kNotFound) return grant.take_error();
     if (grant.ok() && grant->may_apply &&
         (grant->items.empty() || std::find(grant->items.begin(), grant->items.end(), app.item) != grant->items.end())) {
@@ -62,7 +62,7 @@ const char* ActorRoleName(ActorRole role) {
 // nobody learns which ids exist.
 Result<std::pair<Application, Standing>> LoadVisible(ports::Transaction& tx, const Actor& actor,
                                                      const std::string& id) {
-  auto app = tx.GetApplication(id);
+  auto app = tx.applications().GetApplication(id);
   if (!app.ok()) {
     if (app.error().code == ErrorCode::kNotFound) return MakeError(ErrorCode::kNotFound, "error.application.not_found");
     return app.take_error();
@@ -188,7 +188,7 @@ Result<Application> CreateApplication(const Context& ctx, const Actor& actor, co
         return MakeError(ErrorCode::kPermissionDenied, "error.application.no_agent_rights");
       }
     } else if (!req.on_behalf_of.empty()) {
-      auto person = tx.GetPerson(req.on_behalf_of);
+      auto person = tx.accounts().GetPerson(req.on_behalf_of);
       if (!person.ok()) {
         return person.error().code == ErrorCode::kNotFound
                    ? MakeError(ErrorCode::kInvalidArgument, "error.application.person_unknown")
@@ -201,9 +201,9 @@ Result<Application> CreateApplication(const Context& ctx, const Actor& actor, co
       errors.insert(errors.end(), missing.begin(), missing.end());
     }
     if (!errors.empty()) return FieldErrors(std::move(errors));
-    TB_RETURN_IF_ERROR(tx.InsertApplication(app));
+    TB_RETURN_IF_ERROR(tx.applications().InsertApplication(app));
     const auto role = req.on_behalf_of.empty() ? ActorRole::kApplicant : ActorRole::kClerk;
-    return tx.InsertEvent(MakeEvent(ctx, actor, app, req.submit ? "submit" : "create", ApplicationState::kDraft, role, ""));
+    return tx.applications().InsertEvent(MakeEvent(ctx, actor, app, req.submit ? "submit" : "create", ApplicationState::kDraft, role, ""));
   }));
   return app;
 }
@@ -229,8 +229,8 @@ Result<Application> UpdateFields(const Context& ctx, const Actor& actor, const s
     app.fields = std::move(fields);
     app.version += 1;
     app.updated_at = ctx.clock->Now();
-    TB_RETURN_IF_ERROR(tx.UpdateApplication(app));
-    TB_RETURN_IF_ERROR(tx.InsertEvent(MakeEvent(ctx, actor, app, "update", app.state, ActorRole::kApplicant, "")));
+    TB_RETURN_IF_ERROR(tx.applications().UpdateApplication(app));
+    TB_RETURN_IF_ERROR(tx.applications().InsertEvent(MakeEvent(ctx, actor, app, "update", app.state, ActorRole::kApplicant, "")));
     out = app;
     return Ok();
   }));
@@ -299,10 +299,10 @@ Result<Application> Act(const Context& ctx, const Actor& actor, const std::strin
     app.state = decision->to;
     app.version += 1;
     app.updated_at = now;
-    TB_RETURN_IF_ERROR(tx.UpdateApplication(app));
+    TB_RETURN_IF_ERROR(tx.applications().UpdateApplication(app));
     std::string event_reason = reason;
     if (req.in_person) event_reason = "[in person] " + event_reason;
-    TB_RETURN_IF_ERROR(tx.InsertEvent(MakeEvent(ctx, actor, app, domain::ActionName(req.action), from, role, event_reason)));
+    TB_RETURN_IF_ERROR(tx.applications().InsertEvent(MakeEvent(ctx, actor, app, domain::ActionName(req.action), from, role, event_reason)));
     out = app;
     return Ok();
   }));
@@ -331,7 +331,7 @@ Result<Application> AttachUpload(const Context& ctx, const Actor& actor, const s
     const domain::Material* m = item ? item->FindMaterial(material) : nullptr;
     if (m == nullptr) return MakeError(ErrorCode::kNotFound, "error.material.not_found");
     if (m->source != MaterialSource::kUpload) return MakeError(ErrorCode::kInvalidArgument, "error.material.not_asked");
-    TB_RETURN_IF_ERROR(tx.PutBlob(blob));
+    TB_RETURN_IF_ERROR(tx.uploads().PutBlob(blob));
     for (auto& a : app.materials) {
       if (a.code != material) continue;
       a.status = MaterialStatus::kProvided;
@@ -342,8 +342,8 @@ Result<Application> AttachUpload(const Context& ctx, const Actor& actor, const s
     }
     app.version += 1;
     app.updated_at = ctx.clock->Now();
-    TB_RETURN_IF_ERROR(tx.UpdateApplication(app));
-    TB_RETURN_IF_ERROR(tx.InsertEvent(MakeEvent(ctx, actor, app, "upload", app.state, standing.roles.front(), material)));
+    TB_RETURN_IF_ERROR(tx.applications().UpdateApplication(app));
+    TB_RETURN_IF_ERROR(tx.applications().InsertEvent(MakeEvent(ctx, actor, app, "upload", app.state, standing.roles.front(), material)));
     out = app;
     return Ok();
   }));
@@ -368,7 +368,7 @@ Result<ports::Blob> GetUpload(const Context& ctx, const Actor& actor, const std:
     auto it = std::find_if(app.materials.begin(), app.materials.end(),
                            [&](const auto& a) { return a.code == material && a.status == MaterialStatus::kProvided; });
     if (it == app.materials.end()) return MakeError(ErrorCode::kNotFound, "error.material.not_found");
-    TB_ASSIGN_OR_RETURN(out, tx.GetBlob(it->blob_sha256));
+    TB_ASSIGN_OR_RETURN(out, tx.uploads().GetBlob(it->blob_sha256));
     return Ok();
   }));
   return out;
@@ -388,7 +388,7 @@ Result<std::vector<domain::Event>> ListEvents(const Context& ctx, const Actor& a
   std::vector<domain::Event> out;
   TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
     TB_RETURN_IF_ERROR(LoadVisible(tx, actor, id));
-    TB_ASSIGN_OR_RETURN(out, tx.ListEvents(id));
+    TB_ASSIGN_OR_RETURN(out, tx.applications().ListEvents(id));
     return Ok();
   }));
   return out;
@@ -404,7 +404,7 @@ Result<ports::ApplicationPage> ListApplications(const Context& ctx, const Actor&
   ports::ApplicationPage out;
   TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
     if (!req.enterprise.empty()) {
-      auto grant = tx.GetAgentGrant(req.enterprise, u.id);
+      auto grant = tx.accounts().GetAgentGrant(req.enterprise, u.id);
       if (!grant.ok()) return MakeError(ErrorCode::kPermissionDenied, "error.application.no_agent_rights");
       q.enterprise = req.enterprise;
     } else if (u.kind == domain::UserKind::kOfficial) {
@@ -420,7 +420,7 @@ Result<ports::ApplicationPage> ListApplications(const Context& ctx, const Actor&
     } else {
       q.applicant_user_id = u.id;
     }
-    TB_ASSIGN_OR_RETURN(out, tx.ListApplications(q));
+    TB_ASSIGN_OR_RETURN(out, tx.applications().ListApplications(q));
     return Ok();
   }));
   return out;

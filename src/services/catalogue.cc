@@ -8,9 +8,9 @@ Result<PublishedCatalogue> PublishCatalogue(const Context& ctx, const std::strin
   const std::string sha = ctx.hasher->Sha256Hex(files_json);
   PublishedCatalogue out;
   TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
-    TB_ASSIGN_OR_RETURN(const int64_t latest, tx.LatestCatalogueVersion());
+    TB_ASSIGN_OR_RETURN(const int64_t latest, tx.catalogue().LatestCatalogueVersion());
     if (latest > 0) {
-      TB_ASSIGN_OR_RETURN(ports::CatalogueVersion current, tx.GetCatalogueVersion(latest));
+      TB_ASSIGN_OR_RETURN(ports::CatalogueVersion current, tx.catalogue().GetCatalogueVersion(latest));
       if (current.sha256 == sha) {
         out = {latest, false};
         return Ok();
@@ -19,7 +19,7 @@ Result<PublishedCatalogue> PublishCatalogue(const Context& ctx, const std::strin
     // Two publishers at once: the version number is the primary key, so one of them gets
     // kConflict and nothing is written for it.
     ports::CatalogueVersion v{latest + 1, ctx.clock->Now(), published_by, reason, files_json, sha};
-    TB_RETURN_IF_ERROR(tx.InsertCatalogueVersion(v));
+    TB_RETURN_IF_ERROR(tx.catalogue().InsertCatalogueVersion(v));
     out = {v.version, true};
     return Ok();
   }));
@@ -29,7 +29,7 @@ Result<PublishedCatalogue> PublishCatalogue(const Context& ctx, const std::strin
 Result<int64_t> LatestCatalogueVersion(const Context& ctx) {
   int64_t latest = 0;
   TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
-    TB_ASSIGN_OR_RETURN(latest, tx.LatestCatalogueVersion());
+    TB_ASSIGN_OR_RETURN(latest, tx.catalogue().LatestCatalogueVersion());
     return Ok();
   }));
   return latest;
@@ -38,7 +38,7 @@ Result<int64_t> LatestCatalogueVersion(const Context& ctx) {
 Result<ports::CatalogueVersion> GetCatalogueVersion(const Context& ctx, int64_t version) {
   ports::CatalogueVersion out;
   TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
-    TB_ASSIGN_OR_RETURN(out, tx.GetCatalogueVersion(version));
+    TB_ASSIGN_OR_RETURN(out, tx.catalogue().GetCatalogueVersion(version));
     return Ok();
   }));
   return out;

@@ -1,0 +1,46 @@
+// Applications and their events (the case history).
+// Thread-safety: belongs to its Transaction (one thread).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "domain/application.h"
+
+namespace tongban::ports {
+
+struct ApplicationQuery {
+  // Exactly the applications visible to the caller: set one scope.
+  std::string applicant_user_id;  // an applicant's own (as filer) ...
+  std::string person_id;          // ... or for this person ...
+  std::string enterprise;         // ... or for this enterprise
+  std::string department;         // an official's department queue
+  std::string centre;             // a clerk's service centre
+  std::optional<domain::ApplicationState> state;
+  std::string item;
+  // Keyset pagination, newest first: answers rows strictly older than the cursor.
+  std::string page_token;
+  int limit = 50;
+};
+
+struct ApplicationPage {
+  std::vector<domain::Application> applications;
+  std::string next_page_token;  // empty on the last page
+};
+
+class ApplicationRepository {
+ public:
+  virtual ~ApplicationRepository() = default;
+  // UpdateApplication answers kConflict unless the stored version equals `app.version - 1`
+  // (optimistic concurrency: the caller bumps the version).
+  virtual Status InsertApplication(const domain::Application& app) = 0;
+  virtual Result<domain::Application> GetApplication(const std::string& id) = 0;
+  virtual Status UpdateApplication(const domain::Application& app) = 0;
+  virtual Result<ApplicationPage> ListApplications(const ApplicationQuery& query) = 0;
+  virtual Status InsertEvent(const domain::Event& event) = 0;
+  virtual Result<std::vector<domain::Event>> ListEvents(const std::string& application_id) = 0;
+};
+
+}  // namespace tongban::ports

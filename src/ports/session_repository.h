@@ -1,0 +1,33 @@
+// Sessions and sign-in throttling, with their housekeeping.
+// Thread-safety: belongs to its Transaction (one thread).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "common/result.h"
+#include "common/time.h"
+#include "domain/account.h"
+
+namespace tongban::ports {
+
+class SessionRepository {
+ public:
+  virtual ~SessionRepository() = default;
+  // Sessions, looked up by the SHA-256 of their token.
+  virtual Status InsertSession(const domain::Session& session) = 0;
+  virtual Result<domain::Session> GetSession(const std::string& token_hash) = 0;
+  virtual Status DeleteSession(const std::string& token_hash) = 0;
+
+  // Login throttling: failures per key ("user:<id>", "addr:<ip>") in a time window.
+  virtual Status RecordLoginFailure(const std::string& key, Timestamp at) = 0;
+  virtual Result<int> CountLoginFailures(const std::string& key, Timestamp since) = 0;
+  virtual Status ClearLoginFailures(const std::string& key) = 0;
+
+  // Housekeeping: delete at most `limit` sessions that expired before `before` (or login failures
+  // recorded before it); answer how many were deleted.
+  virtual Result<int64_t> DeleteExpiredSessions(Timestamp before, int limit) = 0;
+  virtual Result<int64_t> DeleteLoginFailuresBefore(Timestamp before, int limit) = 0;
+};
+
+}  // namespace tongban::ports

@@ -1,0 +1,45 @@
+#include "storage/sql_catalogue.h"
+
+#include <string_view>
+
+namespace tongban::storage {
+namespace {
+
+constexpr std::string_view kLatestCatalogueVersion = "SELECT MAX(version) FROM catalogue_versions";
+constexpr std::string_view kSelectCatalogueVersion =
+    "SELECT version, published_at, published_by, reason, files, sha256 FROM catalogue_versions WHERE version = $1";
+constexpr std::string_view kInsertCatalogueVersion =
+    "INSERT INTO catalogue_versions (version, published_at, published_by, reason, files, sha256) "
+    "VALUES ($1, $2, $3, $4, $5, $6)";
+
+Result<ports::CatalogueVersion> ReadVersion(Statement& statement) {
+  Columns c(statement);
+  ports::CatalogueVersion v;
+  v.version = c.Int();
+  v.published_at = FromSeconds(c.Int());
+  v.published_by = c.Text();
+  v.reason = c.Text();
+  v.files_json = c.Text();
+  v.sha256 = c.Text();
+  return v;
+}
+
+}  // namespace
+
+Result<int64_t> SqlCatalogue::LatestCatalogueVersion() {
+  return sql_.One<int64_t>(kLatestCatalogueVersion, kNoParameters, "a MAX answered no row",
+                           [](Statement& s) -> Result<int64_t> { return Columns(s).OptionalInt().value_or(0); });
+}
+
+Result<ports::CatalogueVersion> SqlCatalogue::GetCatalogueVersion(int64_t version) {
+  return sql_.One<ports::CatalogueVersion>(kSelectCatalogueVersion, [&](Binder& b) { b.Int(version); },
+                                           "error.catalogue.version_not_found", ReadVersion);
+}
+
+Status SqlCatalogue::InsertCatalogueVersion(const ports::CatalogueVersion& v) {
+  return sql_.Run(kInsertCatalogueVersion, [&](Binder& b) {
+    b.Int(v.version).Int(Seconds(v.published_at)).Text(v.published_by).Text(v.reason).Text(v.files_json).Text(v.sha256);
+  });
+}
+
+}  // namespace tongban::storage

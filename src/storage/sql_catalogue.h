@@ -1,0 +1,20 @@
+// Catalogue versions in SQL. Internal to storage.
+#pragma once
+
+#include "ports/catalogue_repository.h"
+#include "storage/sql_access.h"
+
+namespace tongban::storage {
+
+class SqlCatalogue final : public ports::CatalogueRepository {
+ public:
+  explicit SqlCatalogue(const SqlAccess& sql) : sql_(sql) {}
+  Result<int64_t> LatestCatalogueVersion() override;
+  Result<ports::CatalogueVersion> GetCatalogueVersion(int64_t version) override;
+  Status InsertCatalogueVersion(const ports::CatalogueVersion& version) override;
+
+ private:
+  const SqlAccess& sql_;
+};
+
+}  // namespace tongban::storage

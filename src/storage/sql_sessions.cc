@@ -1,0 +1,84 @@
+#include "storage/sql_sessions.h"
+
+#include <string>
+#include <string_view>
+
+namespace tongban::storage {
+namespace {
+
+using domain::Session;
+
+constexpr std::string_view kInsertSession =
+    "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)";
+constexpr std::string_view kSelectSession =
+    "SELECT token_hash, user_id, csrf_token, created_at, expires_at FROM sessions WHERE token_hash = $1";
+constexpr std::string_view kDeleteSession = "DELETE FROM sessions WHERE token_hash = $1";
+
+constexpr std::string_view kInsertLoginFailure = "INSERT INTO login_failures (key, at) VALUES ($1, $2)";
+constexpr std::string_view kCountLoginFailures =
+    "SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at >= $2";
+constexpr std::string_view kDeleteLoginFailures = "DELETE FROM login_failures WHERE key = $1";
+// Batched by a sub-select: DELETE ... LIMIT is not portable.
+constexpr std::string_view kDeleteExpiredSessions =
+    "DELETE FROM sessions WHERE token_hash IN (SELECT token_hash FROM sessions WHERE expires_at < $1 LIMIT $2)";
+constexpr std::string_view kDeleteOldLoginFailures =
+    "DELETE FROM login_failures WHERE at IN (SELECT at FROM login_failures WHERE at < $1 ORDER BY at LIMIT $2) "
+    "AND at < $1";
+
+Result<Session> ReadSession(Statement& statement) {
+  Columns c(statement);
+  Session session;
+  session.token_hash = c.Text();
+  session.user_id = c.Text();
+  session.csrf_token = c.Text();
+  session.created_at = FromSeconds(c.Int());
+  session.expires_at = FromSeconds(c.Int());
+  return session;
+}
+
+}  // namespace
+
+Status SqlSessions::InsertSession(const Session& session) {
+  return sql_.Run(kInsertSession, [&](Binder& b) {
+    b.Text(session.token_hash)
+        .Text(session.user_id)
+        .Text(session.csrf_token)
+        .Int(Seconds(session.created_at))
+        .Int(Seconds(session.expires_at));
+  });
+}
+
+Result<Session> SqlSessions::GetSession(const std::string& token_hash) {
+  return sql_.One<Session>(kSelectSession, [&](Binder& b) { b.Text(token_hash); }, "error.session.not_found",
+                           ReadSession);
+}
+
+// Deleting a session that is not there is not an error: logging out twice is fine.
+Status SqlSessions::DeleteSession(const std::string& token_hash) {
+  return sql_.Run(kDeleteSession, [&](Binder& b) { b.Text(token_hash); });
+}
+
+Status SqlSessions::RecordLoginFailure(const std::string& key, Timestamp at) {
+  return sql_.Run(kInsertLoginFailure, [&](Binder& b) { b.Text(key).Int(Seconds(at)); });
+}
+
+// Failures at or after `since`.
+Result<int> SqlSessions::CountLoginFailures(const std::string& key, Timestamp since) {
+  return sql_.One<int>(kCountLoginFailures, [&](Binder& b) { b.Text(key).Int(Seconds(since)); },
+                       "a COUNT answered no row",
+                       [](Statement& s) -> Result<int> { return static_cast<int>(s.ColumnInt64(0)); });
+}
+
+Status SqlSessions::ClearLoginFailures(const std::string& key) {
+  return sql_.Run(kDeleteLoginFailures, [&](Binder& b) { b.Text(key); });
+}
+
+Result<int64_t> SqlSessions::DeleteExpiredSessions(Timestamp before, int limit) {
+  return DeleteBatch(sql_, kDeleteExpiredSessions, before, limit);
+}
+
+Result<int64_t> SqlSessions::DeleteLoginFailuresBefore(Timestamp before, int limit) {
+  return DeleteBatch(sql_, kDeleteOldLoginFailures, before, limit);
+}
+
+}  // namespace tongban::storage

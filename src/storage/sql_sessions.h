@@ -1,0 +1,25 @@
+// Sessions and sign-in throttling in SQL. Internal to storage.
+#pragma once
+
+#include "ports/session_repository.h"
+#include "storage/sql_access.h"
+
+namespace tongban::storage {
+
+class SqlSessions final : public ports::SessionRepository {
+ public:
+  explicit SqlSessions(const SqlAccess& sql) : sql_(sql) {}
+  Status InsertSession(const domain::Session& session) override;
+  Result<domain::Session> GetSession(const std::string& token_hash) override;
+  Status DeleteSession(const std::string& token_hash) override;
+  Status RecordLoginFailure(const std::string& key, Timestamp at) override;
+  Result<int> CountLoginFailures(const std::string& key, Timestamp since) override;
+  Status ClearLoginFailures(const std::string& key) override;
+  Result<int64_t> DeleteExpiredSessions(Timestamp before, int limit) override;
+  Result<int64_t> DeleteLoginFailuresBefore(Timestamp before, int limit) override;
+
+ private:
+  const SqlAccess& sql_;
+};
+
+}  // namespace tongban::storage
