@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# Writes docs/openapi.json, the OpenAPI 3.1 description of the API (API.md). Edit this file, run it,
+# Writes docs/openapi.json, the OpenAPI 3.1 description of the API (docs/api.md). Edit this file, run it,
 # commit both; tests/api/openapi.test.mjs checks the document against the routes the server has.
 import json
 import os
@@ -79,7 +79,7 @@ schemas = {
  "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message", "request_id"], "properties": {"code": {"type": "string", "enum": ["invalid_argument", "unauthenticated", "permission_denied", "not_found", "conflict", "payload_too_large", "resource_exhausted", "unavailable", "internal"]}, "message": {"type": "string", "description": "in the request's language"}, "request_id": {"type": "string"}, "fields": {"type": "array", "items": {"type": "object", "properties": {"field": {"type": "string"}, "code": {"type": "string"}, "message": {"type": "string"}}}}}}}},
 }
 responses = {f"E{c}": {"description": d, "content": {"application/json": {"schema": ref("Error")}}} for c, d in [(400, "invalid_argument"), (401, "unauthenticated"), (403, "permission_denied"), (404, "not_found"), (409, "conflict"), (413, "payload_too_large"), (429, "resource_exhausted")]}
-doc = {"openapi": "3.1.0", "info": {"title": "Tongban (通办) public API", "version": "1.0.0", "description": "The public contract of Tongban; see API.md. JSON in and out, snake_case, RFC 3339 times with offset. Errors: {\"error\":{\"code\",\"message\",\"request_id\"}}. Cookie-authenticated writes need the X-CSRF-Token header."},
+doc = {"openapi": "3.1.0", "info": {"title": "Tongban (通办) public API", "version": "1.0.0", "description": "The public contract of Tongban; see docs/api.md. JSON in and out, snake_case, RFC 3339 times with offset. Errors: {\"error\":{\"code\",\"message\",\"request_id\"}}. Cookie-authenticated writes need the X-CSRF-Token header."},
  "servers": [{"url": "/"}], "paths": paths,
  "components": {"schemas": schemas, "responses": responses, "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}, "cookie": {"type": "apiKey", "in": "cookie", "name": "tongban_session"}}}}
 open(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'docs', 'openapi.json'), 'w').write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")

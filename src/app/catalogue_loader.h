@@ -1,4 +1,4 @@
-// Loads the service catalogue and the working-day calendar from YAML files (PRODUCT.md C1, C2, C4),
+// Loads the service catalogue and the working-day calendar from YAML files (docs/product.md C1, C2, C4),
 // the way a city's reform office writes them, and checks them thoroughly so that a typo in a
 // catalogue file is found by `tongban catalogue check DIR` rather than by a citizen.
 // Thread-safety: LoadCatalogue keeps no state; calls may run concurrently.

@@ -1,4 +1,4 @@
-// Reads one service item (PRODUCT.md C1) of an items/*.yaml file, with its materials and form
+// Reads one service item (docs/product.md C1) of an items/*.yaml file, with its materials and form
 // fields, checking each value and the rules between them (time limits, channels, sources).
 // Internal to src/app: the catalogue loader calls it for each entry of each item file.
 // Thread-safety: keeps no state; the objects passed in belong to one load.

@@ -1,4 +1,4 @@
-// tongban: the command line (API.md "Command line").
+// tongban: the command line (docs/api.md "Command line").
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>

@@ -1,4 +1,4 @@
-// The working-day calendar (PRODUCT.md C4): weekends, public holidays and the adjusted
+// The working-day calendar (docs/product.md C4): weekends, public holidays and the adjusted
 // working days (调休) that the State Council publishes each year, shipped as data in
 // catalogue/calendar.yaml. Thread-safety: immutable after construction; safe to share.
 #pragma once

@@ -1,4 +1,4 @@
-// Result<T> and Status: errors as values (STYLE.md "Errors").
+// Result<T> and Status: errors as values (docs/architecture.md, "common").
 // A Result holds either a value or an Error. Thread-safety: plain value type.
 #pragma once
 
@@ -23,7 +23,7 @@ enum class ErrorCode {
   kInternal,
 };
 
-// The snake_case name of the code as API.md spells it ("invalid_argument", ...).
+// The snake_case name of the code as docs/api.md spells it ("invalid_argument", ...).
 const char* ErrorCodeName(ErrorCode code);
 
 // One field that is wrong, for forms that show each error beside its field.

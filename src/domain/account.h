@@ -1,4 +1,4 @@
-// Accounts (PRODUCT.md "Who uses it"): persons, enterprises and their agents, officials with
+// Accounts (docs/product.md "Who uses it"): persons, enterprises and their agents, officials with
 // roles scoped to a department or a service centre. Thread-safety: plain value types.
 #pragma once
 

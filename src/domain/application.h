@@ -1,4 +1,4 @@
-// An application (PRODUCT.md C4) and the events of its history.
+// An application (docs/product.md C4) and the events of its history.
 // Thread-safety: plain value types.
 #pragma once
 

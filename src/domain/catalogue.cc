@@ -218,7 +218,7 @@ const ServiceCentre* Catalogue::FindCentre(std::string_view code) const {
   return Lookup(centre_index_, data_.centres, code);
 }
 
-// District filter (PRODUCT.md C3): an item is offered in a district when the district has a centre
+// District filter (docs/product.md C3): an item is offered in a district when the district has a centre
 // that takes the item's applicant kind. District centres take enterprise and personal items,
 // community centres personal items only. Items are not bound to particular centres in the data.
 std::pair<std::vector<const ServiceItem*>, size_t> Catalogue::Search(const ItemQuery& query) const {

@@ -1,4 +1,4 @@
-// The service catalogue (PRODUCT.md C1, C2): departments, districts, service centres, service
+// The service catalogue (docs/product.md C1, C2): departments, districts, service centres, service
 // items and bundles as standard data. Built once by the loader, then read-only.
 // Thread-safety: a Catalogue is immutable after Build(); share it through shared_ptr<const>.
 #pragma once
@@ -23,7 +23,7 @@ const char* MaterialSourceName(MaterialSource source);  // "shared_data", "licen
 std::optional<MaterialSource> ParseMaterialSource(std::string_view name);
 
 enum class FieldType { kText, kNumber, kDate, kSelect, kBoolean, kIdNumber, kCreditCode, kPhone, kEmail, kAddress };
-const char* FieldTypeName(FieldType type);  // as in API.md: "text", "number", "id_number", ...
+const char* FieldTypeName(FieldType type);  // as in docs/api.md: "text", "number", "id_number", ...
 std::optional<FieldType> ParseFieldType(std::string_view name);
 
 // Who may apply for an item.

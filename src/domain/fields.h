@@ -1,4 +1,4 @@
-// Validation of an application's form fields against its item (PRODUCT.md C1, C4).
+// Validation of an application's form fields against its item (docs/product.md C1, C4).
 // Thread-safety: pure functions.
 #pragma once
 

@@ -1,4 +1,4 @@
-// The application workflow (PRODUCT.md C4) as a table of (state, action) -> state with the
+// The application workflow (docs/product.md C4) as a table of (state, action) -> state with the
 // roles allowed to take each action. Pure data and lookups. Thread-safety: immutable.
 #pragma once
 

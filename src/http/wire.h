@@ -20,7 +20,7 @@ std::string_view HttpDate();
 void AppendNumber(std::string& out, uint64_t value);
 // Appends `text` escaped for a JSON string (quotes, backslashes, control characters).
 void AppendJsonEscaped(std::string& out, std::string_view text);
-// {"error":{"code","message","request_id"}} as API.md spells it.
+// {"error":{"code","message","request_id"}} as docs/api.md spells it.
 std::string ErrorBody(std::string_view code, std::string_view message, std::string_view request_id);
 // Appends the time now as "2026-03-01T08:30:15.123Z".
 void AppendUtcTimestamp(std::string& out);

@@ -1,4 +1,4 @@
-// Use cases for applications (PRODUCT.md C3, C4): create (draft or submit), edit a draft, attach
+// Use cases for applications (docs/product.md C3, C4): create (draft or submit), edit a draft, attach
 // uploads, act through the workflow, read and list. Each is one transaction; every write stores an
 // Event with actor, role, channel, time and reason.
 // Thread-safety: stateless functions over a Context; safe from every thread.

@@ -1,4 +1,4 @@
-// Use cases for the catalogue as versioned data in the database (PRODUCT.md C1, C14): publishing a
+// Use cases for the catalogue as versioned data in the database (docs/product.md C1, C14): publishing a
 // new version with who, when and why, and reading the latest, so that every server behind a load
 // balancer serves the same catalogue and picks up a new one without a restart.
 // Thread-safety: stateless functions over a Context; safe from every thread.

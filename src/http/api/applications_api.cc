@@ -1,4 +1,4 @@
-// The applications routes of API.md: create, read, list, events, actions, uploads.
+// The applications routes of docs/api.md: create, read, list, events, actions, uploads.
 #include <charconv>
 
 #include "http/api/handlers.h"

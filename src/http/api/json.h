@@ -1,4 +1,4 @@
-// JSON views of domain values for the API (snake_case, RFC 3339 times, API.md shapes), and
+// JSON views of domain values for the API (snake_case, RFC 3339 times, docs/api.md shapes), and
 // parsing helpers for request bodies. Thread-safety: pure functions.
 #pragma once
 

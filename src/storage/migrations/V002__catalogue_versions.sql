@@ -1,4 +1,4 @@
--- The service catalogue as versioned data (PRODUCT.md C1, C14): every published version with who,
+-- The service catalogue as versioned data (docs/product.md C1, C14): every published version with who,
 -- when and why. Servers serve the latest and poll its number to pick up a new one.
 CREATE TABLE catalogue_versions (
   version      BIGINT PRIMARY KEY,       -- 1, 2, ...; two publishers at once: one gets a conflict
