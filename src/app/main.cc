@@ -30,11 +30,22 @@ int Serve(tb::app::Config config, bool demo) {
   if (!sys.ok()) return Fail(sys.error().message);
   auto& system = **sys;
   system.catalogue_sync->RefreshEvery(std::chrono::seconds(config.catalogue_refresh_seconds));
-  // Expired sessions and old login failures: every server may do it; the deletes are idempotent.
+  // Expired sessions, old login failures and sent outbox messages: every server may do it; the deletes are idempotent.
   tb::app::Periodic housekeeping(std::chrono::minutes(10), [&system] {
     auto pruned = tb::services::PruneExpired(system.ctx);
     if (!pruned.ok()) spdlog::warn("housekeeping failed: {}", pruned.error().message);
+    auto outbox_pruned = tb::services::PruneSentOutbox(system.ctx);
+    if (!outbox_pruned.ok()) spdlog::warn("outbox housekeeping failed: {}", outbox_pruned.error().message);
   });
+  // The outbox: every server delivers what effects queued, under leases, at least once.
+  std::unique_ptr<tb::app::Periodic> outbox;
+  if (!system.outbox_senders.empty()) {
+    const std::string worker = fmt::format("{}-{}", system.ids.NewId(), getpid());
+    outbox = std::make_unique<tb::app::Periodic>(std::chrono::seconds(1), [&system, worker] {
+      auto run = tb::services::DeliverOutbox(system.ctx, system.outbox_senders, worker);
+      if (!run.ok()) spdlog::warn("outbox delivery failed: {}", run.error().message);
+    });
+  }
   if (demo) {
     auto accounts = tb::app::EnsureDemoAccounts(system.ctx);
     if (!accounts.ok()) return Fail(accounts.error().message);

@@ -11,6 +11,8 @@
 #include "http/i18n.h"
 #include "http/router.h"
 #include "services/context.h"
+#include "services/effects.h"
+#include "services/outbox.h"
 
 namespace tongban::app {
 
@@ -21,6 +23,10 @@ struct System {
   crypto::SodiumIdGenerator ids;
   crypto::SodiumHasher hasher;
   services::Context ctx;
+  // Each capability registers the effects of transitions it reacts to, and the outbox senders it
+  // delivers with, in BuildSystem: one line each.
+  services::Effects effects;
+  services::OutboxSenders outbox_senders;
   http::Translator i18n;
   http::HttpDeps deps;
   http::Router router;

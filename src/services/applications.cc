@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "domain/events.h"
 #include "domain/fields.h"
+#include "services/effects.h"
 
 namespace tongban::services {
 namespace {
@@ -99,12 +101,14 @@ Status CheckComplete(const Context& ctx, const domain::ServiceItem& item, Applic
   return Ok();
 }
 
-domain::Event MakeEvent(const Context& ctx, const Actor& actor, const Application& app, std::string action,
-                        ApplicationState from, ActorRole role, std::string reason) {
+// Stores the event of a write of `app` (its version numbers the history: one event per write) and
+// publishes it to the effects registered for it, in the same transaction.
+Status RecordEvent(const Context& ctx, ports::Transaction& tx, const Actor& actor, const Application& app,
+                   std::string action, ApplicationState from, ActorRole role, std::string reason) {
   domain::Event e;
   e.id = ctx.ids->NewId();
   e.application_id = app.id;
-  e.seq = app.version;  // one event per write, so the version numbers the history
+  e.seq = app.version;
   e.action = std::move(action);
   e.from = from;
   e.to = app.state;
@@ -113,7 +117,10 @@ domain::Event MakeEvent(const Context& ctx, const Actor& actor, const Applicatio
   e.channel = actor.channel;
   e.at = app.updated_at;
   e.reason = std::move(reason);
-  return e;
+  TB_RETURN_IF_ERROR(tx.applications().InsertEvent(e));
+  return PublishEvent(ctx, tx,
+                      domain::ApplicationChanged{app, e.from, e.action, e.actor_user_id, e.actor_role, e.channel,
+                                                 e.at, e.reason});
 }
 
 bool Editable(ApplicationState state) {
@@ -203,7 +210,7 @@ Result<Application> CreateApplication(const Context& ctx, const Actor& actor, co
     if (!errors.empty()) return FieldErrors(std::move(errors));
     TB_RETURN_IF_ERROR(tx.applications().InsertApplication(app));
     const auto role = req.on_behalf_of.empty() ? ActorRole::kApplicant : ActorRole::kClerk;
-    return tx.applications().InsertEvent(MakeEvent(ctx, actor, app, req.submit ? "submit" : "create", ApplicationState::kDraft, role, ""));
+    return RecordEvent(ctx, tx, actor, app, req.submit ? "submit" : "create", ApplicationState::kDraft, role, "");
   }));
   return app;
 }
@@ -230,7 +237,7 @@ Result<Application> UpdateFields(const Context& ctx, const Actor& actor, const s
     app.version += 1;
     app.updated_at = ctx.clock->Now();
     TB_RETURN_IF_ERROR(tx.applications().UpdateApplication(app));
-    TB_RETURN_IF_ERROR(tx.applications().InsertEvent(MakeEvent(ctx, actor, app, "update", app.state, ActorRole::kApplicant, "")));
+    TB_RETURN_IF_ERROR(RecordEvent(ctx, tx, actor, app, "update", app.state, ActorRole::kApplicant, ""));
     out = app;
     return Ok();
   }));
@@ -302,7 +309,7 @@ Result<Application> Act(const Context& ctx, const Actor& actor, const std::strin
     TB_RETURN_IF_ERROR(tx.applications().UpdateApplication(app));
     std::string event_reason = reason;
     if (req.in_person) event_reason = "[in person] " + event_reason;
-    TB_RETURN_IF_ERROR(tx.applications().InsertEvent(MakeEvent(ctx, actor, app, domain::ActionName(req.action), from, role, event_reason)));
+    TB_RETURN_IF_ERROR(RecordEvent(ctx, tx, actor, app, domain::ActionName(req.action), from, role, event_reason));
     out = app;
     return Ok();
   }));
@@ -343,7 +350,7 @@ Result<Application> AttachUpload(const Context& ctx, const Actor& actor, const s
     app.version += 1;
     app.updated_at = ctx.clock->Now();
     TB_RETURN_IF_ERROR(tx.applications().UpdateApplication(app));
-    TB_RETURN_IF_ERROR(tx.applications().InsertEvent(MakeEvent(ctx, actor, app, "upload", app.state, standing.roles.front(), material)));
+    TB_RETURN_IF_ERROR(RecordEvent(ctx, tx, actor, app, "upload", app.state, standing.roles.front(), material));
     out = app;
     return Ok();
   }));

@@ -14,6 +14,8 @@
 
 namespace tongban::services {
 
+class Effects;
+
 struct Context {
   ports::Store* store = nullptr;
   ports::Clock* clock = nullptr;
@@ -21,6 +23,7 @@ struct Context {
   ports::Hasher* hasher = nullptr;
   std::shared_ptr<const domain::Catalogue> catalogue;
   std::shared_ptr<const Calendar> calendar;
+  const Effects* effects = nullptr;  // effects of transitions (services/effects.h); none when null
 
   std::shared_ptr<const domain::Catalogue> Catalogue() const { return std::atomic_load(&catalogue); }
   std::shared_ptr<const Calendar> WorkingDays() const { return std::atomic_load(&calendar); }
