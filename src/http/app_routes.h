@@ -24,7 +24,6 @@ struct HttpDeps {
 
 // Maps an error to the API's status and body {"error":{"code","message","request_id","fields"}}.
 Response ErrorResponse(const HttpDeps& deps, const Request& req, const Error& error);
-int HttpStatus(ErrorCode code);
 
 void RegisterApiRoutes(Router& router, const HttpDeps& deps);
 // Returns an error when templates cannot be read.

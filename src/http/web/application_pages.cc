@@ -239,10 +239,7 @@ Response Detail(const Site& site, PageRequest& page, const std::string& id, cons
   if (!done.empty() && error == nullptr) {
     data.set("notice", TextOr(site, page, "notice.done." + done, page.T(site, "notice.done_generic")));
   }
-  const int status = error == nullptr                              ? 200
-                     : error->code == ErrorCode::kConflict         ? 409
-                     : error->code == ErrorCode::kPermissionDenied ? 403
-                                                                   : 400;
+  const int status = error == nullptr ? 200 : HttpStatus(error->code);
   return RenderPage(site, page, "application", data, status);
 }
 

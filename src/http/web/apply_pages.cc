@@ -326,7 +326,7 @@ Response MaterialsUpload(const Site& site, Request& req) {
   Data data = MaterialsData(site, page, *app);
   AddErrorSummary(site, page, error, data);
   MarkErrorTitle(site, page, data, page.T(site, "page.materials.title"));
-  return RenderPage(site, page, "materials", data, error.code == ErrorCode::kPayloadTooLarge ? 413 : 400);
+  return RenderPage(site, page, "materials", data, HttpStatus(error.code));
 }
 
 }  // namespace

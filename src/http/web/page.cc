@@ -170,16 +170,21 @@ Response SignInRedirect(const PageRequest& page) {
 }
 
 Response ErrorPageFor(const Site& site, const PageRequest& page, const Error& error) {
+  // The page says the error's own message when it has one to show a person; otherwise the
+  // general text for its kind. Not-found never says what was looked for.
+  const char* fallback = "error.internal";
   switch (error.code) {
     case ErrorCode::kUnauthenticated: return SignInRedirect(page);
     case ErrorCode::kNotFound: return ErrorPage(site, page, 404, "page.not_found.message");
-    case ErrorCode::kPermissionDenied: return ErrorPage(site, page, 403, site.i18n().Has(error.message) ? error.message : "page.forbidden.message");
-    case ErrorCode::kConflict: return ErrorPage(site, page, 409, site.i18n().Has(error.message) ? error.message : "page.conflict.message");
+    case ErrorCode::kPermissionDenied: fallback = "page.forbidden.message"; break;
+    case ErrorCode::kConflict: fallback = "page.conflict.message"; break;
     case ErrorCode::kInvalidArgument:
-    case ErrorCode::kPayloadTooLarge: return ErrorPage(site, page, 400, site.i18n().Has(error.message) ? error.message : "page.bad_request.message");
-    case ErrorCode::kResourceExhausted: return ErrorPage(site, page, 429, site.i18n().Has(error.message) ? error.message : "error.internal");
-    default: return ErrorPage(site, page, error.code == ErrorCode::kUnavailable ? 503 : 500, "error.internal");
+    case ErrorCode::kPayloadTooLarge: fallback = "page.bad_request.message"; break;
+    case ErrorCode::kResourceExhausted: break;
+    case ErrorCode::kUnavailable:
+    case ErrorCode::kInternal: return ErrorPage(site, page, HttpStatus(error.code), "error.internal");
   }
+  return ErrorPage(site, page, HttpStatus(error.code), site.i18n().Has(error.message) ? error.message : fallback);
 }
 
 }  // namespace tongban::http::web

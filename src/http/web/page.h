@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "http/app_routes.h"
+#include "http/status.h"
 #include "http/auth.h"
 #include "http/web/render.h"
 

@@ -143,10 +143,8 @@ Response LoginSubmit(const Site& site, Request& req) {
   auto signed_in = services::Login(site.ctx(), username, password, req.remote_address);
   if (!signed_in.ok()) {
     const Error& error = signed_in.error();
-    const int status = error.code == ErrorCode::kResourceExhausted ? 429
-                       : error.code == ErrorCode::kUnauthenticated ? 401
-                                                                    : 500;
-    const std::string key = status == 500 ? "error.internal" : error.message;
+    const int status = HttpStatus(error.code);
+    const std::string key = status >= 500 ? "error.internal" : error.message;
     return RenderPage(site, page, "login", LoginData(site, page, username, back, key), status);
   }
   Response res = Redirect(back.empty() ? HomeFor(page, signed_in->user) : back);
