@@ -1,20 +1,27 @@
 #include "common/result.h"
 
-namespace tongban {
+#include <array>
 
-const char* ErrorCodeName(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::kInvalidArgument: return "invalid_argument";
-    case ErrorCode::kUnauthenticated: return "unauthenticated";
-    case ErrorCode::kPermissionDenied: return "permission_denied";
-    case ErrorCode::kNotFound: return "not_found";
-    case ErrorCode::kConflict: return "conflict";
-    case ErrorCode::kPayloadTooLarge: return "payload_too_large";
-    case ErrorCode::kResourceExhausted: return "resource_exhausted";
-    case ErrorCode::kUnavailable: return "unavailable";
-    case ErrorCode::kInternal: return "internal";
-  }
-  return "internal";
-}
+#include "common/enum_names.h"
+
+namespace tongban {
+namespace {
+
+constexpr std::array kErrorCodeNames = {
+    EnumName<ErrorCode>{ErrorCode::kInvalidArgument, "invalid_argument"},
+    EnumName<ErrorCode>{ErrorCode::kUnauthenticated, "unauthenticated"},
+    EnumName<ErrorCode>{ErrorCode::kPermissionDenied, "permission_denied"},
+    EnumName<ErrorCode>{ErrorCode::kNotFound, "not_found"},
+    EnumName<ErrorCode>{ErrorCode::kConflict, "conflict"},
+    EnumName<ErrorCode>{ErrorCode::kPayloadTooLarge, "payload_too_large"},
+    EnumName<ErrorCode>{ErrorCode::kResourceExhausted, "resource_exhausted"},
+    EnumName<ErrorCode>{ErrorCode::kUnavailable, "unavailable"},
+    EnumName<ErrorCode>{ErrorCode::kInternal, "internal"},
+};
+
+}  // namespace
+
+const char* ErrorCodeName(ErrorCode code) { return NameOf(kErrorCodeNames, code); }
+std::optional<ErrorCode> ParseErrorCode(std::string_view name) { return ValueOf(kErrorCodeNames, name); }
 
 }  // namespace tongban

@@ -5,6 +5,7 @@
 #include <cassert>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -25,6 +26,7 @@ enum class ErrorCode {
 
 // The snake_case name of the code as docs/api.md spells it ("invalid_argument", ...).
 const char* ErrorCodeName(ErrorCode code);
+std::optional<ErrorCode> ParseErrorCode(std::string_view name);
 
 // One field that is wrong, for forms that show each error beside its field.
 struct FieldError {

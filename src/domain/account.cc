@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <array>
 
-#include "domain/enum_names.h"
+#include "common/enum_names.h"
 
 namespace tongban::domain {
 namespace {

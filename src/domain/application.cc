@@ -2,7 +2,7 @@
 
 #include <array>
 
-#include "domain/enum_names.h"
+#include "common/enum_names.h"
 
 namespace tongban::domain {
 

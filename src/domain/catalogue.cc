@@ -1,5 +1,9 @@
 #include "domain/catalogue.h"
 
+#include <array>
+
+#include "common/enum_names.h"
+
 #include <algorithm>
 #include <string_view>
 #include <utility>
@@ -78,67 +82,59 @@ const T* Lookup(const std::map<std::string, size_t, std::less<>>& index, const s
 
 }  // namespace
 
-const char* ChannelName(Channel channel) {
-  switch (channel) {
-    case Channel::kWeb: return "web";
-    case Channel::kMobile: return "mobile";
-    case Channel::kKiosk: return "kiosk";
-    case Channel::kWindow: return "window";
-  }
-  return "web";
-}
+namespace {
 
-std::optional<Channel> ParseChannel(std::string_view name) {
-  for (Channel c : {Channel::kWeb, Channel::kMobile, Channel::kKiosk, Channel::kWindow}) {
-    if (name == ChannelName(c)) return c;
-  }
-  return std::nullopt;
-}
+constexpr std::array kChannelNames = {
+    EnumName<Channel>{Channel::kWeb, "web"},
+    EnumName<Channel>{Channel::kMobile, "mobile"},
+    EnumName<Channel>{Channel::kKiosk, "kiosk"},
+    EnumName<Channel>{Channel::kWindow, "window"},
+};
+constexpr std::array kMaterialSourceNames = {
+    EnumName<MaterialSource>{MaterialSource::kSharedData, "shared_data"},
+    EnumName<MaterialSource>{MaterialSource::kLicence, "licence"},
+    EnumName<MaterialSource>{MaterialSource::kUpload, "upload"},
+};
+constexpr std::array kFieldTypeNames = {
+    EnumName<FieldType>{FieldType::kText, "text"},           EnumName<FieldType>{FieldType::kNumber, "number"},
+    EnumName<FieldType>{FieldType::kDate, "date"},           EnumName<FieldType>{FieldType::kSelect, "select"},
+    EnumName<FieldType>{FieldType::kBoolean, "boolean"},     EnumName<FieldType>{FieldType::kIdNumber, "id_number"},
+    EnumName<FieldType>{FieldType::kCreditCode, "credit_code"}, EnumName<FieldType>{FieldType::kPhone, "phone"},
+    EnumName<FieldType>{FieldType::kEmail, "email"},         EnumName<FieldType>{FieldType::kAddress, "address"},
+};
+constexpr std::array kApplicantKindNames = {
+    EnumName<ApplicantKind>{ApplicantKind::kPerson, "person"},
+    EnumName<ApplicantKind>{ApplicantKind::kEnterprise, "enterprise"},
+};
+constexpr std::array kCentreLevelNames = {
+    EnumName<CentreLevel>{CentreLevel::kDistrict, "district"},
+    EnumName<CentreLevel>{CentreLevel::kCommunity, "community"},
+};
+constexpr std::array kBundleRoutingNames = {
+    EnumName<BundleRouting>{BundleRouting::kParallel, "parallel"},
+    EnumName<BundleRouting>{BundleRouting::kSequential, "sequential"},
+};
+constexpr std::array kLanguageNames = {
+    EnumName<Language>{Language::kZh, "zh"},
+    EnumName<Language>{Language::kEn, "en"},
+};
 
-const char* MaterialSourceName(MaterialSource source) {
-  switch (source) {
-    case MaterialSource::kSharedData: return "shared_data";
-    case MaterialSource::kLicence: return "licence";
-    case MaterialSource::kUpload: return "upload";
-  }
-  return "upload";
-}
+}  // namespace
 
-std::optional<MaterialSource> ParseMaterialSource(std::string_view name) {
-  for (MaterialSource s : {MaterialSource::kSharedData, MaterialSource::kLicence, MaterialSource::kUpload}) {
-    if (name == MaterialSourceName(s)) return s;
-  }
-  return std::nullopt;
-}
-
-const char* FieldTypeName(FieldType type) {
-  switch (type) {
-    case FieldType::kText: return "text";
-    case FieldType::kNumber: return "number";
-    case FieldType::kDate: return "date";
-    case FieldType::kSelect: return "select";
-    case FieldType::kBoolean: return "boolean";
-    case FieldType::kIdNumber: return "id_number";
-    case FieldType::kCreditCode: return "credit_code";
-    case FieldType::kPhone: return "phone";
-    case FieldType::kEmail: return "email";
-    case FieldType::kAddress: return "address";
-  }
-  return "text";
-}
-
-std::optional<FieldType> ParseFieldType(std::string_view name) {
-  for (FieldType t : {FieldType::kText, FieldType::kNumber, FieldType::kDate, FieldType::kSelect,
-                      FieldType::kBoolean, FieldType::kIdNumber, FieldType::kCreditCode, FieldType::kPhone,
-                      FieldType::kEmail, FieldType::kAddress}) {
-    if (name == FieldTypeName(t)) return t;
-  }
-  return std::nullopt;
-}
-
-const char* ApplicantKindName(ApplicantKind kind) {
-  return kind == ApplicantKind::kEnterprise ? "enterprise" : "person";
-}
+const char* ChannelName(Channel channel) { return NameOf(kChannelNames, channel); }
+std::optional<Channel> ParseChannel(std::string_view name) { return ValueOf(kChannelNames, name); }
+const char* MaterialSourceName(MaterialSource source) { return NameOf(kMaterialSourceNames, source); }
+std::optional<MaterialSource> ParseMaterialSource(std::string_view name) { return ValueOf(kMaterialSourceNames, name); }
+const char* FieldTypeName(FieldType type) { return NameOf(kFieldTypeNames, type); }
+std::optional<FieldType> ParseFieldType(std::string_view name) { return ValueOf(kFieldTypeNames, name); }
+const char* ApplicantKindName(ApplicantKind kind) { return NameOf(kApplicantKindNames, kind); }
+std::optional<ApplicantKind> ParseApplicantKind(std::string_view name) { return ValueOf(kApplicantKindNames, name); }
+const char* CentreLevelName(CentreLevel level) { return NameOf(kCentreLevelNames, level); }
+std::optional<CentreLevel> ParseCentreLevel(std::string_view name) { return ValueOf(kCentreLevelNames, name); }
+const char* BundleRoutingName(BundleRouting routing) { return NameOf(kBundleRoutingNames, routing); }
+std::optional<BundleRouting> ParseBundleRouting(std::string_view name) { return ValueOf(kBundleRoutingNames, name); }
+const char* LanguageName(Language lang) { return NameOf(kLanguageNames, lang); }
+std::optional<Language> ParseLanguage(std::string_view name) { return ValueOf(kLanguageNames, name); }
 
 const Field* ServiceItem::FindField(std::string_view field_name) const {
   for (const Field& f : fields) {

@@ -29,8 +29,14 @@ std::optional<FieldType> ParseFieldType(std::string_view name);
 // Who may apply for an item.
 enum class ApplicantKind { kPerson, kEnterprise };
 const char* ApplicantKindName(ApplicantKind kind);  // "person", "enterprise"
+std::optional<ApplicantKind> ParseApplicantKind(std::string_view name);
 
 enum class CentreLevel { kDistrict, kCommunity };
+const char* CentreLevelName(CentreLevel level);  // "district", "community"
+std::optional<CentreLevel> ParseCentreLevel(std::string_view name);
+
+const char* LanguageName(Language lang);  // "zh", "en"
+std::optional<Language> ParseLanguage(std::string_view name);
 
 struct Department {
   std::string code;
@@ -103,6 +109,8 @@ struct ServiceItem {
 };
 
 enum class BundleRouting { kParallel, kSequential };
+const char* BundleRoutingName(BundleRouting routing);  // "parallel", "sequential"
+std::optional<BundleRouting> ParseBundleRouting(std::string_view name);
 
 struct Bundle {
   std::string code;  // e.g. "open-a-restaurant"

@@ -2,7 +2,7 @@
 
 #include <array>
 
-#include "domain/enum_names.h"
+#include "common/enum_names.h"
 
 namespace tongban::domain {
 namespace {
@@ -62,7 +62,16 @@ constexpr std::array kActionNames = {
     EnumName<A>{A::kWithdraw, "withdraw"},
 };
 
+constexpr std::array kActorRoleNames = {
+    EnumName<ActorRole>{ActorRole::kApplicant, "applicant"},
+    EnumName<ActorRole>{ActorRole::kClerk, "clerk"},
+    EnumName<ActorRole>{ActorRole::kReviewer, "reviewer"},
+};
+
 }  // namespace
+
+const char* ActorRoleName(ActorRole role) { return NameOf(kActorRoleNames, role); }
+std::optional<ActorRole> ParseActorRole(std::string_view name) { return ValueOf(kActorRoleNames, name); }
 
 const char* StateName(ApplicationState state) { return NameOf(kStateNames, state); }
 

@@ -44,6 +44,8 @@ std::optional<Action> ParseAction(std::string_view name);
 
 // The part an actor plays towards one application.
 enum class ActorRole { kApplicant, kClerk, kReviewer };
+const char* ActorRoleName(ActorRole role);  // "applicant", "clerk", "reviewer"
+std::optional<ActorRole> ParseActorRole(std::string_view name);
 
 struct Transition {
   ApplicationState from;

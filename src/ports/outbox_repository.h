@@ -13,7 +13,7 @@
 
 #include "common/result.h"
 #include "common/time.h"
-#include "domain/enum_names.h"
+#include "common/enum_names.h"
 
 namespace tongban::ports {
 
@@ -52,13 +52,13 @@ class OutboxRepository {
 };
 
 inline constexpr std::array kOutboxStateNames = {
-    domain::EnumName<OutboxState>{OutboxState::kPending, "pending"},
-    domain::EnumName<OutboxState>{OutboxState::kSent, "sent"},
-    domain::EnumName<OutboxState>{OutboxState::kDead, "dead"},
+    EnumName<OutboxState>{OutboxState::kPending, "pending"},
+    EnumName<OutboxState>{OutboxState::kSent, "sent"},
+    EnumName<OutboxState>{OutboxState::kDead, "dead"},
 };
-inline const char* OutboxStateName(OutboxState state) { return domain::NameOf(kOutboxStateNames, state); }
+inline const char* OutboxStateName(OutboxState state) { return NameOf(kOutboxStateNames, state); }
 inline std::optional<OutboxState> ParseOutboxState(std::string_view name) {
-  return domain::ValueOf(kOutboxStateNames, name);
+  return ValueOf(kOutboxStateNames, name);
 }
 
 }  // namespace tongban::ports

@@ -51,15 +51,6 @@ Result<Standing> StandingOn(ports::Transaction& tx, const Actor& actor, const Ap
   return s;
 }
 
-const char* ActorRoleName(ActorRole role) {
-  switch (role) {
-    case ActorRole::kApplicant: return "applicant";
-    case ActorRole::kClerk: return "clerk";
-    case ActorRole::kReviewer: return "reviewer";
-  }
-  return "applicant";
-}
-
 // Loads the application and the actor's standing; kNotFound when the actor has none, so that
 // nobody learns which ids exist.
 Result<std::pair<Application, Standing>> LoadVisible(ports::Transaction& tx, const Actor& actor,

@@ -1,4 +1,8 @@
-// Two-way tables between enumerators and their names in the API, the database and URLs.
+// Two-way tables between enumerators and their names in the API, the database and URLs: the one
+// idiom for naming enumerators. Each enum has a table in its .cc and a Name/Parse pair of
+// functions over it; tests/unit/domain/enum_names_test.cc checks that every enumerator of every
+// enum has a name that parses back to it (it finds the enumerators by reflection, so a new
+// enumerator without a name fails the test).
 // Thread-safety: constexpr data and pure functions.
 #pragma once
 
@@ -6,7 +10,7 @@
 #include <optional>
 #include <string_view>
 
-namespace tongban::domain {
+namespace tongban {
 
 template <typename E>
 struct EnumName {
@@ -31,4 +35,4 @@ constexpr std::optional<E> ValueOf(const std::array<EnumName<E>, N>& names, std:
   return std::nullopt;
 }
 
-}  // namespace tongban::domain
+}  // namespace tongban
