@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "domain/fields.h"
+#include "domain/limits.h"
 
 namespace tongban::services {
 namespace {
@@ -13,8 +14,6 @@ using domain::Application;
 using domain::ApplicationState;
 using domain::MaterialSource;
 using domain::MaterialStatus;
-
-constexpr size_t kMaxReasonBytes = 2000;
 
 // What the actor may do with one application, worked out inside the transaction that acts.
 struct Standing {
@@ -243,7 +242,16 @@ Result<Application> Act(const Context& ctx, const Actor& actor, const std::strin
   std::string reason = req.reason;
   reason.erase(0, reason.find_first_not_of(" \t\r\n"));
   reason.erase(reason.find_last_not_of(" \t\r\n") + 1);
-  if (reason.size() > kMaxReasonBytes) return MakeError(ErrorCode::kInvalidArgument, "error.action.reason_too_long");
+  if (!domain::IsUtf8(reason) || domain::HasControlCharacters(reason, /*line_breaks_allowed=*/true)) {
+    Error e = MakeError(ErrorCode::kInvalidArgument, "error.action.reason_encoding");
+    e.fields.push_back({"reason", "error.action.reason_encoding", ""});
+    return e;
+  }
+  if (domain::CodePoints(reason) > domain::kMaxReasonCodePoints) {
+    Error e = MakeError(ErrorCode::kInvalidArgument, "error.action.reason_too_long");
+    e.fields.push_back({"reason", "error.action.reason_too_long", std::to_string(domain::kMaxReasonCodePoints)});
+    return e;
+  }
 
   Application out;
   TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
@@ -314,6 +322,11 @@ Result<Application> AttachUpload(const Context& ctx, const Actor& actor, const s
                                  const std::string& content) {
   if (content.size() > kMaxUploadBytes) return MakeError(ErrorCode::kPayloadTooLarge, "error.upload.too_large");
   if (content.empty()) return MakeError(ErrorCode::kInvalidArgument, "error.upload.empty");
+  if (!domain::IsUtf8(file_name) || domain::HasControlCharacters(file_name, /*line_breaks_allowed=*/false)) {
+    Error e = MakeError(ErrorCode::kInvalidArgument, "error.upload.file_name");
+    e.fields.push_back({"file_name", "error.upload.file_name", ""});
+    return e;
+  }
   const std::string type = SniffContentType(content);
   if (type.empty()) return MakeError(ErrorCode::kInvalidArgument, "error.upload.type");
   const auto catalogue = ctx.Catalogue();
@@ -337,7 +350,7 @@ Result<Application> AttachUpload(const Context& ctx, const Actor& actor, const s
       a.status = MaterialStatus::kProvided;
       a.blob_sha256 = blob.sha256;
       a.content_type = type;
-      a.file_name = file_name.substr(0, 200);
+      a.file_name = std::string(domain::CutToCodePoints(file_name, domain::kMaxFileNameCodePoints));
       a.size = static_cast<int64_t>(content.size());
     }
     app.version += 1;

@@ -39,7 +39,7 @@ enum class FieldUpdate {
 
 // Replaces (or merges into) the fields of a draft or of an application waiting for correction, in
 // one write. kNotFound when invisible to the actor; kConflict when not editable; kInvalidArgument
-// per wrong field.
+// per wrong field, or one for "fields" when the form is over the bounds of domain/limits.h.
 Result<domain::Application> UpdateFields(const Context& ctx, const Actor& actor, const std::string& id,
                                          std::map<std::string, std::string> fields,
                                          FieldUpdate update = FieldUpdate::kReplace);
@@ -59,8 +59,10 @@ Result<domain::Application> Act(const Context& ctx, const Actor& actor, const st
                                 const ActRequest& request);
 
 // Attaches an upload to an `upload` material of a draft or an application waiting for correction.
+// The file name is kept for display only, cut to domain::kMaxFileNameCodePoints characters.
 // kInvalidArgument when the material is not an upload (shared data and licences are never asked
-// for), the content is not PDF/JPEG/PNG, or it is empty; kPayloadTooLarge over 10 MB.
+// for), the content is not PDF/JPEG/PNG, or it is empty, or the file name is not UTF-8 or holds
+// control characters (error.upload.file_name); kPayloadTooLarge over 10 MB.
 Result<domain::Application> AttachUpload(const Context& ctx, const Actor& actor, const std::string& id,
                                          const std::string& material, const std::string& file_name,
                                          const std::string& content);

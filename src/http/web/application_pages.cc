@@ -224,6 +224,7 @@ Response Detail(const Site& site, PageRequest& page, const std::string& id, cons
     if (!failed_action.empty()) row.set("href", "#reason-" + failed_action);
     errors.push_back(row);
     for (const FieldError& field_error : error->fields) {
+      if (field_error.field == "reason") continue;  // shown beside the reason, above
       Data field_row;
       field_row.set("text", FieldErrorText(site, page, field_error));
       if (field_error.field.rfind("materials.", 0) == 0 && has_uploads) {

@@ -1,0 +1,73 @@
+// Regression tests for the security review of the application workflow (issue 6): findings 1, 3,
+// 5, 6, 10 and 12, black box against the real binary (SQLite, or PostgreSQL with TONGBAN_TEST_DB).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, Client, fillFields, simplePersonItem, allItems } from './lib.mjs';
+
+let server;
+before(async () => { server = await startServer(); });
+after(async () => { await server.stop(); });
+
+async function submitSimple(citizen, item) {
+  const r = await citizen.post('/api/v1/applications', { item: item.code, channel: 'web', fields: fillFields(item) });
+  assert.equal(r.status, 201, r.text);
+  return r.data;
+}
+
+const act = (who, id, action, body) => who.post(`/api/v1/applications/${id}/actions/${action}`, body);
+const actions = async (who, id) => (await who.get(`/api/v1/applications/${id}/events`)).data.items.map((e) => e.action);
+
+// The web page's action form, as a browser posts it (a bearer token needs no CSRF token).
+const actForm = (who, id, fields) => who.request('POST', `/applications/${id}/act`, {
+  body: new URLSearchParams(fields).toString(),
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+});
+
+test('finding 5: over-long input is refused naming the field; a long file name is cut by characters', async () => {
+  const citizen = await Client.login(server.url, 'zhang.wei');
+  const item = await simplePersonItem(citizen);
+  const reviewer = await Client.login(server.url, `reviewer.${item.department}`);
+  const app = await submitSimple(citizen, item);
+  const tooLong = await act(reviewer, app.id, 'reject', { reason: '理'.repeat(2001) });
+  assert.equal(tooLong.status, 400, tooLong.text);
+  assert.deepEqual(tooLong.data.error.fields.map((f) => f.field), ['reason']);
+  const many = {};
+  for (let i = 0; i < 101; i++) many[`f${i}`] = 'x';
+  const form = await citizen.post('/api/v1/applications', { item: item.code, fields: many });
+  assert.equal(form.status, 400, form.text);
+  assert.deepEqual(form.data.error.fields.map((f) => f.field), ['fields'], 'one error for the form, not 101');
+  assert.equal((await citizen.get(`/api/v1/applications/${app.id}`)).data.version, app.version);
+  assert.equal((await act(reviewer, app.id, 'reject', { reason: '理'.repeat(2000) })).status, 200);
+
+  const admin = await Client.login(server.url, 'wang.fang');
+  const enterprise = (await admin.get('/api/v1/me')).data.enterprises[0].code;
+  const licence = (await admin.get('/api/v1/items/market.business-licence')).data;
+  const draft = await admin.post('/api/v1/applications', { item: licence.code, enterprise, draft: true, fields: fillFields(licence) });
+  const name = 'a' + '章'.repeat(300) + '.pdf';
+  const put = await admin.request('PUT', `/api/v1/applications/${draft.data.id}/materials/articles_of_association`,
+    { body: Buffer.from('%PDF-1.7\n'), headers: { 'x-file-name': encodeURIComponent(name) } });
+  assert.equal(put.status, 200, put.text);
+  const kept = put.data.materials.find((m) => m.code === 'articles_of_association').file_name;
+  assert.equal([...kept].length, 200);
+  assert.equal(kept, [...name].slice(0, 200).join(''));
+});
+
+test('finding 12: a non-UTF-8 upload file name is refused with a translated message', async () => {
+  const admin = await Client.login(server.url, 'wang.fang');
+  const enterprise = (await admin.get('/api/v1/me')).data.enterprises[0].code;
+  const licence = (await admin.get('/api/v1/items/market.business-licence')).data;
+  const draft = await admin.post('/api/v1/applications', { item: licence.code, enterprise, draft: true, fields: fillFields(licence) });
+  const messages = [];
+  for (const lang of ['zh', 'en']) {
+    const r = await admin.request('PUT', `/api/v1/applications/${draft.data.id}/materials/articles_of_association`,
+      { body: Buffer.from('%PDF-1.7\n'), headers: { 'x-file-name': 'lease%FF.pdf', 'accept-language': lang } });
+    assert.equal(r.status, 400, r.text);
+    assert.deepEqual(r.data.error.fields.map((f) => f.field), ['file_name']);
+    assert.doesNotMatch(r.data.error.message, /UTF-8|^error\./, r.text);
+    messages.push(r.data.error.message);
+  }
+  assert.match(messages[0], /[\u4e00-\u9fff]/);
+  assert.notEqual(messages[0], messages[1]);
+  const after = await admin.get(`/api/v1/applications/${draft.data.id}`);
+  assert.equal(after.data.version, draft.data.version);
+});

@@ -1,0 +1,283 @@
+// Regression tests for the security review of the application workflow (issue 6), findings 1, 3,
+// 5, 6, 10 and 12, on the real SQL store of every database the build can reach (SQLite; PostgreSQL
+// when TONGBAN_TEST_PG_URL is set). Each test is named after its finding.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "common/ids.h"
+#include "crypto/system.h"
+#include "domain/limits.h"
+#include "services/accounts.h"
+#include "services/applications.h"
+#include "storage/sql_store.h"
+#include "support/store_targets.h"
+
+namespace tongban::services {
+namespace {
+
+using domain::Action;
+using domain::ApplicationState;
+
+class FixedClock final : public ports::Clock {
+ public:
+  Timestamp Now() const override { return StartOfLocalDay(Date{2026, 9, 28}) + std::chrono::hours(10); }
+};
+
+domain::Field TextField(std::string name, bool required) {
+  domain::Field f;
+  f.name = std::move(name);
+  f.label = {"字段", "Field"};
+  f.required = required;
+  return f;
+}
+
+domain::ServiceItem Item(std::string code, domain::ApplicantKind applicant) {
+  domain::ServiceItem item;
+  item.code = std::move(code);
+  item.name = {"测试事项", "Test item"};
+  item.department = "market";
+  item.legal_limit_days = 20;
+  item.promised_limit_days = 5;
+  item.applicant = applicant;
+  item.channels = {domain::Channel::kWeb, domain::Channel::kWindow};
+  domain::Field phone = TextField("contact_phone", false);
+  phone.type = domain::FieldType::kPhone;
+  item.fields = {TextField("business_scope", true), phone, TextField("note", false)};
+  domain::Material upload;
+  upload.code = "lease";
+  upload.name = {"租赁合同", "Lease"};
+  upload.required = false;
+  item.materials = {upload};
+  return item;
+}
+
+std::string CreditCode(int n) {
+  const std::string first17 = "91310115MA" + std::string(7 - std::to_string(n).size(), '0') + std::to_string(n);
+  return first17 + CreditCodeCheckChar(first17);
+}
+
+std::string ResidentId(const std::string& first17) { return first17 + ResidentIdCheckChar(first17); }
+
+class ApplicationSecurityTest : public ::testing::TestWithParam<storage::testing::StoreTarget> {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(crypto::InitCrypto());
+    url_ = GetParam().new_url();
+    auto store = storage::OpenStore(url_);
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    store_ = std::move(store).value();
+    domain::CatalogueData data;
+    data.departments = {{"market", {"市场监管局", "Market regulation"}}};
+    data.districts = {{"310115", {"浦东新区", "Pudong"}}};
+    data.centres = {{"centre.310115", {"浦东中心", "Pudong centre"}, "310115", domain::CentreLevel::kDistrict, {}}};
+    data.items = {Item("market.person", domain::ApplicantKind::kPerson),
+                  Item("market.firm-a", domain::ApplicantKind::kEnterprise),
+                  Item("market.firm-b", domain::ApplicantKind::kEnterprise)};
+    auto catalogue = domain::Catalogue::Build(std::move(data));
+    ASSERT_TRUE(catalogue.ok()) << catalogue.error().message;
+    calendar_ = std::make_shared<const Calendar>(std::set<Date>{}, std::set<Date>{}, Date{2026, 1, 1}, Date{2026, 12, 31});
+    ctx_.store = store_.get();
+    ctx_.clock = &clock_;
+    ctx_.ids = &ids_;
+    ctx_.hasher = &hasher_;
+    ctx_.catalogue = *catalogue;
+    ctx_.calendar = calendar_;
+
+    citizen_ = User("zhang.wei", domain::Role::kCitizen, "", "", "11010519491231002X");
+    reviewer_ = User("reviewer.market", domain::Role::kReviewer, "market", "", "");
+    clerk_ = User("clerk.pudong", domain::Role::kClerk, "", "centre.310115", "");
+    other_clerk_ = User("clerk.pudong-2", domain::Role::kClerk, "", "centre.310115", "");
+    market_clerk_ = User("clerk.market", domain::Role::kClerk, "market", "", "");
+    enterprise_ = CreditCode(1);
+    admin_ = User("wang.fang", domain::Role::kEnterpriseAgent, "", "", ResidentId("31011519850404030"), enterprise_);
+    agent_ = User("zhao.lei", domain::Role::kEnterpriseAgent, "", "", ResidentId("31011519900505040"), enterprise_);
+  }
+
+  void TearDown() override {
+    store_.reset();
+    GetParam().cleanup(url_);
+  }
+
+  Actor User(const std::string& username, domain::Role role, const std::string& department, const std::string& centre,
+             const std::string& person, const std::string& enterprise = "") {
+    NewUser u;
+    u.username = username;
+    u.password = "a-long-password";
+    u.role = role;
+    u.department = department;
+    u.centre = centre;
+    u.person_id = person;
+    u.name = "测试";
+    u.enterprise = enterprise;
+    auto created = CreateUser(ctx_, u);
+    EXPECT_TRUE(created.ok()) << username << ": " << created.error().message;
+    return Actor{created.ok() ? *created : domain::User{}, domain::Channel::kWeb, "127.0.0.1"};
+  }
+
+  domain::Application Apply(const Actor& who, const std::string& item, bool submit = true,
+                            const std::string& enterprise = "") {
+    CreateApplicationRequest req;
+    req.item = item;
+    req.fields = {{"business_scope", "餐饮服务"}, {"contact_phone", "13800138000"}};
+    req.submit = submit;
+    req.enterprise = enterprise;
+    auto app = CreateApplication(ctx_, who, req);
+    EXPECT_TRUE(app.ok()) << app.error().message;
+    return app.ok() ? *app : domain::Application{};
+  }
+
+  Result<domain::Application> Do(const Actor& who, const std::string& id, Action action, std::string reason = "",
+                                 std::optional<std::map<std::string, std::string>> fields = std::nullopt) {
+    ActRequest req;
+    req.action = action;
+    req.reason = std::move(reason);
+    req.fields = std::move(fields);
+    return Act(ctx_, who, id, req);
+  }
+
+  std::vector<std::string> EventActions(const std::string& id) {
+    auto events = ListEvents(ctx_, citizen_, id);
+    EXPECT_TRUE(events.ok());
+    std::vector<std::string> out;
+    if (events.ok()) {
+      for (const auto& e : *events) out.push_back(e.action);
+    }
+    return out;
+  }
+
+  std::vector<std::string> ListedIds(const Actor& who, ListRequest req = {}) {
+    auto page = ListApplications(ctx_, who, req);
+    EXPECT_TRUE(page.ok()) << page.error().message;
+    std::vector<std::string> ids;
+    if (page.ok()) {
+      for (const auto& app : page->applications) ids.push_back(app.id);
+    }
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  }
+
+  Status Grant(bool may_apply, std::vector<std::string> items) {
+    AgentRights rights;
+    rights.enterprise = enterprise_;
+    rights.username = "zhao.lei";
+    rights.may_apply = may_apply;
+    rights.items = std::move(items);
+    auto granted = GrantAgentRights(ctx_, admin_, rights);
+    if (!granted.ok()) return granted.take_error();
+    return Ok();
+  }
+
+  std::string url_;
+  std::unique_ptr<ports::Store> store_;
+  FixedClock clock_;
+  crypto::SodiumIdGenerator ids_;
+  crypto::SodiumHasher hasher_;
+  std::shared_ptr<const Calendar> calendar_;
+  Context ctx_;
+  Actor citizen_, reviewer_, clerk_, other_clerk_, market_clerk_, admin_, agent_;
+  std::string enterprise_;
+};
+
+// ---- finding 5 (application half): unbounded fields ----
+
+TEST_P(ApplicationSecurityTest, UnboundedFieldsReasonIsBoundedInCharacters) {
+  const auto app = Apply(citizen_, "market.person");
+  std::string longest;
+  for (size_t i = 0; i < domain::kMaxReasonCodePoints; ++i) longest += "理";
+  auto over = Do(reviewer_, app.id, Action::kReject, longest + "由");
+  ASSERT_FALSE(over.ok());
+  EXPECT_EQ(over.error().message, "error.action.reason_too_long");
+  ASSERT_EQ(over.error().fields.size(), 1u);
+  EXPECT_EQ(over.error().fields[0].field, "reason");
+  for (const std::string& junk : {std::string("bad\xFF reason"), std::string("nul\0here", 8)}) {
+    auto r = Do(reviewer_, app.id, Action::kReject, junk);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().message, "error.action.reason_encoding");
+  }
+  EXPECT_EQ(GetApplication(ctx_, citizen_, app.id)->version, app.version);
+  EXPECT_TRUE(Do(reviewer_, app.id, Action::kReject, longest).ok()) << "2000 Han characters are within the limit";
+}
+
+TEST_P(ApplicationSecurityTest, UnboundedFieldsFormIsBounded) {
+  const auto draft = Apply(citizen_, "market.person", /*submit=*/false);
+  const auto update = [&](std::map<std::string, std::string> fields) {
+    return UpdateFields(ctx_, citizen_, draft.id, std::move(fields));
+  };
+  std::map<std::string, std::string> many;
+  for (size_t i = 0; i <= domain::kMaxFormFields; ++i) many["f" + std::to_string(i)] = "x";
+  auto too_many = update(many);
+  ASSERT_FALSE(too_many.ok());
+  ASSERT_EQ(too_many.error().fields.size(), 1u) << "one error for the form, not one per unknown name";
+  EXPECT_EQ(too_many.error().fields[0].field, "fields");
+  EXPECT_EQ(too_many.error().fields[0].message_key, "error.form.too_many_fields");
+
+  auto too_big = update({{"note", std::string(domain::kMaxFormBytes, 'x')}});
+  ASSERT_FALSE(too_big.ok());
+  ASSERT_EQ(too_big.error().fields.size(), 1u);
+  EXPECT_EQ(too_big.error().fields[0].message_key, "error.form.too_large");
+
+  auto long_name = update({{std::string(domain::kMaxFieldNameBytes + 1, 'n'), "x"}});
+  ASSERT_FALSE(long_name.ok());
+  ASSERT_EQ(long_name.error().fields.size(), 1u);
+  EXPECT_EQ(long_name.error().fields[0].message_key, "error.form.field_name");
+
+  // A text field without a catalogue maximum still has one.
+  std::string text;
+  for (size_t i = 0; i <= domain::kMaxFieldValueCodePoints; ++i) text += "字";
+  auto too_long = update({{"note", text}});
+  ASSERT_FALSE(too_long.ok());
+  ASSERT_EQ(too_long.error().fields.size(), 1u);
+  EXPECT_EQ(too_long.error().fields[0].field, "note");
+  EXPECT_EQ(too_long.error().fields[0].message_key, "error.field.too_long");
+
+  auto junk = update({{"note", "bad\xC3"}});
+  ASSERT_FALSE(junk.ok());
+  ASSERT_EQ(junk.error().fields.size(), 1u);
+  EXPECT_EQ(junk.error().fields[0].message_key, "error.field.encoding");
+  auto nul = update({{"note", std::string("a\0b", 3)}});
+  ASSERT_FALSE(nul.ok());
+  ASSERT_EQ(nul.error().fields.size(), 1u);
+  EXPECT_EQ(nul.error().fields[0].message_key, "error.field.encoding");
+
+  EXPECT_EQ(GetApplication(ctx_, citizen_, draft.id)->version, draft.version);
+  text.erase(text.size() - 3);  // exactly the limit
+  EXPECT_TRUE(update({{"note", text}}).ok());
+}
+
+TEST_P(ApplicationSecurityTest, UnboundedFieldsFileNameIsCutByCharacters) {
+  const auto draft = Apply(citizen_, "market.person", /*submit=*/false);
+  std::string name = "a";  // one ASCII byte first, so a cut by bytes would split a character
+  for (int i = 0; i < 300; ++i) name += "章";
+  name += ".pdf";
+  auto attached = AttachUpload(ctx_, citizen_, draft.id, "lease", name, "%PDF-1.7\n");
+  ASSERT_TRUE(attached.ok()) << attached.error().message;
+  const std::string& kept = attached->materials[0].file_name;
+  EXPECT_TRUE(domain::IsUtf8(kept));
+  EXPECT_EQ(domain::CodePoints(kept), domain::kMaxFileNameCodePoints);
+  EXPECT_EQ(kept, name.substr(0, 1 + 3 * (domain::kMaxFileNameCodePoints - 1)));
+}
+
+// ---- finding 12 (second half): a non-UTF-8 file name gets a message key ----
+
+TEST_P(ApplicationSecurityTest, NonUtf8FileNameIsRefusedWithAMessageKey) {
+  const auto draft = Apply(citizen_, "market.person", /*submit=*/false);
+  for (const std::string& name : {std::string("lease\xFF.pdf"), std::string("\xE7\xAB.pdf"), std::string("a\nb.pdf"),
+                                  std::string("nul\0.pdf", 8)}) {
+    auto r = AttachUpload(ctx_, citizen_, draft.id, "lease", name, "%PDF-1.7\n");
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_EQ(r.error().message, "error.upload.file_name");
+    ASSERT_EQ(r.error().fields.size(), 1u);
+    EXPECT_EQ(r.error().fields[0].field, "file_name");
+  }
+  EXPECT_EQ(GetApplication(ctx_, citizen_, draft.id)->version, draft.version);
+}
+
+INSTANTIATE_TEST_SUITE_P(Databases, ApplicationSecurityTest, ::testing::ValuesIn(storage::testing::StoreTargets()),
+                         [](const ::testing::TestParamInfo<storage::testing::StoreTarget>& info) {
+                           return info.param.name;
+                         });
+
+}  // namespace
+}  // namespace tongban::services
