@@ -119,6 +119,49 @@ bool Editable(ApplicationState state) {
   return state == ApplicationState::kDraft || state == ApplicationState::kCorrectionRequested;
 }
 
+// The names of the fields whose value `after` adds, changes or removes, "a, b, c" in name order.
+std::string ChangedFieldNames(const std::map<std::string, std::string>& before,
+                              const std::map<std::string, std::string>& after) {
+  std::string names;
+  const auto add = [&](const std::string& name) { names += (names.empty() ? "" : ", ") + name; };
+  auto b = before.begin();
+  auto a = after.begin();
+  while (b != before.end() || a != after.end()) {
+    if (a == after.end() || (b != before.end() && b->first < a->first)) {
+      add((b++)->first);
+    } else if (b == before.end() || a->first < b->first) {
+      add((a++)->first);
+    } else {
+      if (a->second != b->second) add(a->first);
+      ++a, ++b;
+    }
+  }
+  return names;
+}
+
+// Validates `fields` as an edit of the form, exactly as PATCH does (unknown names, sourced fields,
+// types, bounds; completeness is for submission), and writes them as the whole form in one write
+// with an "update" event whose reason names the fields that changed: names only, the values are
+// personal data and stay in the application. FieldErrors when a field is wrong.
+Status WriteFields(const Context& ctx, ports::Transaction& tx, const Actor& actor, const domain::ServiceItem& item,
+                   Application& app, std::map<std::string, std::string> fields, ActorRole role) {
+  auto errors = domain::ValidateFields(item, fields, /*complete=*/false, LocalDate(ctx.clock->Now()));
+  if (!errors.empty()) return FieldErrors(std::move(errors));
+  std::string changed = ChangedFieldNames(app.fields, fields);
+  app.fields = std::move(fields);
+  app.version += 1;
+  app.updated_at = ctx.clock->Now();
+  TB_RETURN_IF_ERROR(tx.UpdateApplication(app));
+  return tx.InsertEvent(MakeEvent(ctx, actor, app, "update", app.state, role, std::move(changed)));
+}
+
+// A request field that `action` does not take: 400 naming it.
+Error FieldNotTaken(const std::string& field) {
+  Error e = MakeError(ErrorCode::kInvalidArgument, "error.action.field_not_taken");
+  e.fields.push_back({field, "error.field.not_taken", field});
+  return e;
+}
+
 }  // namespace
 
 std::string SniffContentType(std::string_view c) {
@@ -221,22 +264,27 @@ Result<Application> UpdateFields(const Context& ctx, const Actor& actor, const s
     const domain::ServiceItem* item = catalogue->FindItem(app.item);
     if (item == nullptr) return MakeError(ErrorCode::kInternal, "item vanished from the catalogue");
     if (update == FieldUpdate::kMerge) {
-      for (auto& [name, value] : app.fields) fields.try_emplace(name, std::move(value));
+      for (const auto& [name, value] : app.fields) fields.try_emplace(name, value);
     }
-    auto errors = domain::ValidateFields(*item, fields, /*complete=*/false, LocalDate(ctx.clock->Now()));
-    if (!errors.empty()) return FieldErrors(std::move(errors));
-    app.fields = std::move(fields);
-    app.version += 1;
-    app.updated_at = ctx.clock->Now();
-    TB_RETURN_IF_ERROR(tx.UpdateApplication(app));
-    TB_RETURN_IF_ERROR(tx.InsertEvent(MakeEvent(ctx, actor, app, "update", app.state, ActorRole::kApplicant, "")));
+    TB_RETURN_IF_ERROR(WriteFields(ctx, tx, actor, *item, app, std::move(fields), ActorRole::kApplicant));
     out = app;
     return Ok();
   }));
   return out;
 }
 
+bool ActionTakes(Action action, std::string_view field) {
+  if (field == "channel" || field == "reason") return true;
+  if (field == "in_person") return action == Action::kRequestCorrection;
+  if (field == "fields") return action == Action::kResubmit;
+  return false;
+}
+
 Result<Application> Act(const Context& ctx, const Actor& actor, const std::string& id, const ActRequest& req) {
+  // What the action does not take is refused before anything is read: a reviewer's decision never
+  // carries the applicant's answers, and nothing but a correction asks for presence.
+  if (req.fields && !ActionTakes(req.action, "fields")) return FieldNotTaken("fields");
+  if (req.in_person && !ActionTakes(req.action, "in_person")) return FieldNotTaken("in_person");
   const auto catalogue = ctx.Catalogue();
   const auto calendar = ctx.WorkingDays();
   std::string reason = req.reason;
@@ -285,9 +333,13 @@ Result<Application> Act(const Context& ctx, const Actor& actor, const std::strin
     if (req.in_person && item->fully_online) {
       return MakeError(ErrorCode::kInvalidArgument, "error.action.fully_online_no_presence");
     }
+    // When the correction was asked: the last write before the applicant's own.
+    const Date asked = LocalDate(app.updated_at);
     if (req.fields) {
+      // Resubmit only (checked above), so the applicant answering a correction: their new answers
+      // are an edit of the form like any other, validated and recorded as such.
       if (!Editable(app.state)) return MakeError(ErrorCode::kConflict, "error.application.not_editable");
-      app.fields = *req.fields;
+      TB_RETURN_IF_ERROR(WriteFields(ctx, tx, actor, *item, app, *req.fields, role));
     }
 
     const Timestamp now = ctx.clock->Now();
@@ -300,7 +352,6 @@ Result<Application> Act(const Context& ctx, const Actor& actor, const std::strin
       app.deadline = calendar->AddWorkingDays(today, item->promised_limit_days);
     } else if (req.action == Action::kResubmit && app.deadline) {
       // The time spent waiting for the correction does not count against the department.
-      const Date asked = LocalDate(app.updated_at);
       app.deadline = calendar->AddWorkingDays(*app.deadline, calendar->WorkingDaysBetween(asked, today));
     }
     const ApplicationState from = app.state;

@@ -38,22 +38,31 @@ enum class FieldUpdate {
 };
 
 // Replaces (or merges into) the fields of a draft or of an application waiting for correction, in
-// one write. kNotFound when invisible to the actor; kConflict when not editable; kInvalidArgument
-// per wrong field, or one for "fields" when the form is over the bounds of domain/limits.h.
+// one write whose "update" event names the fields that changed. kNotFound when invisible to the
+// actor; kConflict when not editable; kInvalidArgument per wrong field, or one for "fields" when the
+// form is over the bounds of domain/limits.h.
 Result<domain::Application> UpdateFields(const Context& ctx, const Actor& actor, const std::string& id,
                                          std::map<std::string, std::string> fields,
                                          FieldUpdate update = FieldUpdate::kReplace);
 
-// Takes `action` with `reason`. Fields, when given, replace the form first (resubmit, submit).
-// kNotFound when the application is invisible to the actor; kPermissionDenied when the actor's role
-// may not take the action; kConflict when the state does not allow it (also when another actor
-// acted first); kInvalidArgument when a required reason is missing, or the action would ask for
-// presence on a fully online item.
+// Whether `action` takes the request field `field`: "channel" and "reason" (at most
+// domain::kMaxReasonCodePoints characters) every action; "in_person" only request-correction;
+// "fields" only resubmit. Handlers refuse every other field of a request with error.action.field_not_taken.
+bool ActionTakes(domain::Action action, std::string_view field);
+
+// Takes `action` with `reason`. Fields, when given (resubmit only), replace the form first,
+// validated as UpdateFields validates them and recorded by an "update" event before the
+// "resubmit" one, in the same transaction. kNotFound when the application is invisible to the
+// actor; kPermissionDenied when the actor's role may not take the
+// action; kConflict when the state does not allow it (also when another actor acted first);
+// kInvalidArgument when the request carries what the action does not take (fields, in_person),
+// when a required reason is missing, too long or not text, when a field is wrong, or when the action
+// would ask for presence on a fully online item.
 struct ActRequest {
   domain::Action action = domain::Action::kSubmit;
   std::string reason;
-  bool in_person = false;  // request-correction: ask the applicant to come in person
-  std::optional<std::map<std::string, std::string>> fields;
+  bool in_person = false;  // request-correction only: ask the applicant to come in person
+  std::optional<std::map<std::string, std::string>> fields;  // resubmit only
 };
 Result<domain::Application> Act(const Context& ctx, const Actor& actor, const std::string& id,
                                 const ActRequest& request);

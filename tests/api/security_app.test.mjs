@@ -23,6 +23,49 @@ const actForm = (who, id, fields) => who.request('POST', `/applications/${id}/ac
   headers: { 'content-type': 'application/x-www-form-urlencoded' },
 });
 
+test('finding 1: an action body cannot rewrite the form', async () => {
+  const citizen = await Client.login(server.url, 'zhang.wei');
+  const item = await simplePersonItem(citizen);
+  const reviewer = await Client.login(server.url, `reviewer.${item.department}`);
+  const app = await submitSimple(citizen, item);
+  const someField = Object.keys(fillFields(item))[0];
+
+  const reject = await act(reviewer, app.id, 'reject',
+    { reason: '材料不全', fields: { [someField]: 'OVERWRITTEN', injected_unknown_field: 'y'.repeat(1000) } });
+  assert.equal(reject.status, 400, reject.text);
+  assert.deepEqual(reject.data.error.fields.map((f) => f.field), ['fields']);
+  const withdraw = await act(citizen, app.id, 'withdraw',
+    { fields: { contact_phone: 'not-a-phone', bogus: 'z'.repeat(100000) } });
+  assert.equal(withdraw.status, 400, withdraw.text);
+  // Every action refuses a body field it does not take, by name.
+  const unknown = await act(reviewer, app.id, 'accept', { injected: 1 });
+  assert.equal(unknown.status, 400, unknown.text);
+  assert.deepEqual(unknown.data.error.fields.map((f) => f.field), ['injected']);
+  const presence = await act(reviewer, app.id, 'accept', { in_person: true });
+  assert.equal(presence.status, 400, presence.text);
+  assert.deepEqual(presence.data.error.fields.map((f) => f.field), ['in_person']);
+  // The web page's form handler applies the same rule.
+  const page = await actForm(reviewer, app.id, { action: 'reject', reason: '材料不全', [someField]: 'OVERWRITTEN' });
+  assert.equal(page.status, 400, page.text.slice(0, 500));
+
+  const after = await citizen.get(`/api/v1/applications/${app.id}`);
+  assert.deepEqual(after.data.fields, app.fields);
+  assert.equal(after.data.version, app.version);
+  assert.equal(after.data.state, 'submitted');
+  assert.deepEqual(await actions(citizen, app.id), ['submit']);
+
+  // Resubmission carries corrected answers: validated as PATCH validates them, and recorded.
+  assert.equal((await act(reviewer, app.id, 'request-correction', { reason: '请核对' })).status, 200);
+  const bad = await act(citizen, app.id, 'resubmit', { fields: { ...fillFields(item), bogus: 'z' } });
+  assert.equal(bad.status, 400, bad.text);
+  assert.ok(bad.data.error.fields.some((f) => f.field === 'bogus'));
+  assert.equal((await citizen.get(`/api/v1/applications/${app.id}`)).data.state, 'correction_requested');
+  const good = await act(citizen, app.id, 'resubmit', { fields: fillFields(item) });
+  assert.equal(good.status, 200, good.text);
+  assert.equal(good.data.state, 'under_review');
+  assert.deepEqual(await actions(citizen, app.id), ['submit', 'request-correction', 'update', 'resubmit']);
+});
+
 test('finding 5: over-long input is refused naming the field; a long file name is cut by characters', async () => {
   const citizen = await Client.login(server.url, 'zhang.wei');
   const item = await simplePersonItem(citizen);

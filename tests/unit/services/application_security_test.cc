@@ -179,6 +179,84 @@ class ApplicationSecurityTest : public ::testing::TestWithParam<storage::testing
   std::string enterprise_;
 };
 
+// ---- finding 1: an action body rewrites the form ----
+
+TEST_P(ApplicationSecurityTest, ActionBodyCannotRewriteForm) {
+  const auto app = Apply(citizen_, "market.person");
+  // A reviewer's rejection carrying the applicant's answers, and a withdrawal carrying junk.
+  auto reject = Do(reviewer_, app.id, Action::kReject, "材料不全",
+                   std::map<std::string, std::string>{{"business_scope", "OVERWRITTEN"}, {"injected_unknown_field", "y"}});
+  ASSERT_FALSE(reject.ok());
+  EXPECT_EQ(reject.error().code, ErrorCode::kInvalidArgument);
+  ASSERT_EQ(reject.error().fields.size(), 1u);
+  EXPECT_EQ(reject.error().fields[0].field, "fields");
+  auto withdraw = Do(citizen_, app.id, Action::kWithdraw, "",
+                     std::map<std::string, std::string>{{"contact_phone", "not-a-phone"}, {"bogus", std::string(100000, 'z')}});
+  ASSERT_FALSE(withdraw.ok());
+  EXPECT_EQ(withdraw.error().code, ErrorCode::kInvalidArgument);
+
+  auto now = GetApplication(ctx_, citizen_, app.id);
+  ASSERT_TRUE(now.ok());
+  EXPECT_EQ(now->fields, app.fields);
+  EXPECT_EQ(now->version, app.version);
+  EXPECT_EQ(now->state, ApplicationState::kSubmitted);
+  EXPECT_EQ(EventActions(app.id), (std::vector<std::string>{"submit"}));
+}
+
+TEST_P(ApplicationSecurityTest, ActionBodyCannotRewriteFormInPersonOnlyForCorrections) {
+  const auto app = Apply(citizen_, "market.person");
+  ActRequest accept{Action::kAccept, "", /*in_person=*/true, std::nullopt};
+  auto r = Act(ctx_, reviewer_, app.id, accept);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+  ASSERT_EQ(r.error().fields.size(), 1u);
+  EXPECT_EQ(r.error().fields[0].field, "in_person");
+  EXPECT_EQ(GetApplication(ctx_, citizen_, app.id)->state, ApplicationState::kSubmitted);
+  EXPECT_TRUE(ActionTakes(Action::kRequestCorrection, "in_person"));
+  EXPECT_TRUE(ActionTakes(Action::kResubmit, "fields"));
+  for (Action a : {Action::kSubmit, Action::kAccept, Action::kReject, Action::kRequestCorrection, Action::kApprove,
+                   Action::kRefuse, Action::kDeliver, Action::kComplete, Action::kWithdraw}) {
+    EXPECT_FALSE(ActionTakes(a, "fields")) << domain::ActionName(a);
+    EXPECT_TRUE(ActionTakes(a, "reason")) << domain::ActionName(a);
+    EXPECT_FALSE(ActionTakes(a, "injected_unknown_field")) << domain::ActionName(a);
+  }
+}
+
+// Resubmission may carry the corrected answers: validated as PATCH validates them, and recorded.
+TEST_P(ApplicationSecurityTest, ActionBodyCannotRewriteFormResubmitValidatesAndRecords) {
+  const auto app = Apply(citizen_, "market.person");
+  ASSERT_TRUE(Do(reviewer_, app.id, Action::kRequestCorrection, "请补充经营范围").ok());
+  const auto asked = GetApplication(ctx_, citizen_, app.id);
+  ASSERT_TRUE(asked.ok());
+
+  for (const auto& bad : std::vector<std::map<std::string, std::string>>{
+           {{"business_scope", "餐饮"}, {"contact_phone", "not-a-phone"}},
+           {{"business_scope", "餐饮"}, {"bogus", std::string(100000, 'z')}},
+           {{"contact_phone", "13800138000"}},  // the required business scope left out
+       }) {
+    auto r = Do(citizen_, app.id, Action::kResubmit, "", bad);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_FALSE(r.error().fields.empty());
+    auto unchanged = GetApplication(ctx_, citizen_, app.id);
+    EXPECT_EQ(unchanged->fields, asked->fields);
+    EXPECT_EQ(unchanged->version, asked->version);
+  }
+
+  auto ok = Do(citizen_, app.id, Action::kResubmit, "",
+               std::map<std::string, std::string>{{"business_scope", "餐饮服务；食品销售"}, {"contact_phone", "+86 138 0013 8000"}});
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_EQ(ok->state, ApplicationState::kUnderReview);
+  EXPECT_EQ(ok->fields.at("business_scope"), "餐饮服务；食品销售");
+  EXPECT_EQ(ok->fields.at("contact_phone"), "13800138000");  // canonicalised as PATCH does
+  EXPECT_EQ(ok->version, asked->version + 2);
+  EXPECT_EQ(EventActions(app.id), (std::vector<std::string>{"submit", "request-correction", "update", "resubmit"}));
+  auto events = ListEvents(ctx_, citizen_, app.id);
+  ASSERT_TRUE(events.ok());
+  EXPECT_EQ((*events)[2].reason, "business_scope") << "the event names the fields that changed, not their values";
+  EXPECT_EQ((*events)[2].actor_role, "applicant");
+}
+
 // ---- finding 5 (application half): unbounded fields ----
 
 TEST_P(ApplicationSecurityTest, UnboundedFieldsReasonIsBoundedInCharacters) {
