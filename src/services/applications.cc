@@ -21,23 +21,45 @@ struct Standing {
   bool may_withdraw = false;  // applicants; agents only with the enterprise's permission
 };
 
+// The grant through which `u` acts for `enterprise`, when it lets them act at all (they are an
+// agent and may apply); nullopt otherwise. The one rule for reading, acting on and listing an
+// enterprise's applications; which items it covers is GrantCovers.
+Result<std::optional<domain::AgentGrant>> ActingGrant(ports::Transaction& tx, const domain::User& u,
+                                                      const std::string& enterprise) {
+  if (!u.HasRole(domain::Role::kEnterpriseAgent)) return std::optional<domain::AgentGrant>();
+  auto grant = tx.GetAgentGrant(enterprise, u.id);
+  if (!grant.ok()) {
+    if (grant.error().code != ErrorCode::kNotFound) return grant.take_error();
+    return std::optional<domain::AgentGrant>();
+  }
+  if (!grant->may_apply) return std::optional<domain::AgentGrant>();
+  return std::optional<domain::AgentGrant>(std::move(grant).value());
+}
+
+// An empty item list is a grant for every item (the administrator's own, or an all-items grant).
+bool GrantCovers(const domain::AgentGrant& grant, const std::string& item) {
+  return grant.items.empty() || std::find(grant.items.begin(), grant.items.end(), item) != grant.items.end();
+}
+
 Result<Standing> StandingOn(ports::Transaction& tx, const Actor& actor, const Application& app) {
   const auto& u = actor.user;
   Standing s;
   if (app.enterprise.empty()) {
+    // The filer (the citizen, or the clerk who started it for them at a window) and the person.
     if (app.applicant_user_id == u.id || (!u.person_id.empty() && app.person_id == u.person_id)) {
       s.roles.push_back(ActorRole::kApplicant);
       s.may_withdraw = true;
     }
-  } else if (u.HasRole(domain::Role::kEnterpriseAgent)) {
-    auto grant = tx.GetAgentGrant(app.enterprise, u.id);
-    if (!grant.ok() && grant.error().code != ErrorCode::kNotFound) return grant.take_error();
-    if (grant.ok() && grant->may_apply &&
-        (grant->items.empty() || std::find(grant->items.begin(), grant->items.end(), app.item) != grant->items.end())) {
+  } else {
+    TB_ASSIGN_OR_RETURN(auto grant, ActingGrant(tx, u, app.enterprise));
+    if (grant && GrantCovers(*grant, app.item)) {
       s.roles.push_back(ActorRole::kApplicant);
       s.may_withdraw = grant->may_withdraw;
     }
   }
+  // A draft belongs to its applicant until it is submitted: officials have no standing on it, so
+  // to them it does not exist (lists, reads, events, uploads, actions).
+  if (app.state == ApplicationState::kDraft) return s;
   if (u.HasRole(domain::Role::kClerk) && ((!u.department.empty() && u.department == app.department) ||
                                            (!u.centre.empty() && u.centre == app.centre))) {
     s.roles.push_back(ActorRole::kClerk);
@@ -458,6 +480,10 @@ Result<std::vector<domain::Event>> ListEvents(const Context& ctx, const Actor& a
   return out;
 }
 
+// A list answers exactly what reading each application would (StandingOn), as one indexed,
+// paginated query per scope: an agent gets the enterprise's applications of the items their grant
+// covers; an official their department's (reviewers, clerks) or centre's (clerks) queue without
+// drafts; everyone else what they filed or what is filed for them as a person.
 Result<ports::ApplicationPage> ListApplications(const Context& ctx, const Actor& actor, const ListRequest& req) {
   const auto& u = actor.user;
   ports::ApplicationQuery q;
@@ -467,18 +493,34 @@ Result<ports::ApplicationPage> ListApplications(const Context& ctx, const Actor&
   q.limit = std::clamp(req.limit, 1, 100);
   ports::ApplicationPage out;
   TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
+    const bool clerk = u.HasRole(domain::Role::kClerk);
+    const bool reviewer = u.HasRole(domain::Role::kReviewer);
     if (!req.enterprise.empty()) {
-      auto grant = tx.GetAgentGrant(req.enterprise, u.id);
-      if (!grant.ok()) return MakeError(ErrorCode::kPermissionDenied, "error.application.no_agent_rights");
+      TB_ASSIGN_OR_RETURN(auto grant, ActingGrant(tx, u, req.enterprise));
+      if (!grant) return MakeError(ErrorCode::kPermissionDenied, "error.application.no_agent_rights");
       q.enterprise = req.enterprise;
+      if (!grant->items.empty()) {
+        if (!q.item.empty()) {
+          // An item the grant does not cover lists nothing, as reading one of them finds nothing.
+          if (!GrantCovers(*grant, q.item)) return Ok();
+        } else {
+          std::vector<std::string> items = grant->items;
+          std::sort(items.begin(), items.end());
+          items.erase(std::unique(items.begin(), items.end()), items.end());
+          q.items = std::move(items);
+        }
+      }
     } else if (u.kind == domain::UserKind::kOfficial) {
-      if (!u.department.empty()) {
+      if ((clerk || reviewer) && !u.department.empty()) {
         q.department = u.department;
-      } else if (!u.centre.empty()) {
+      } else if (clerk && !u.centre.empty()) {
         q.centre = u.centre;
       } else {
         return MakeError(ErrorCode::kPermissionDenied, "error.application.no_scope");
       }
+      // Drafts are their applicants' until submitted.
+      if (q.state == ApplicationState::kDraft) return Ok();
+      q.exclude_drafts = true;
     } else if (!u.person_id.empty()) {
       q.person_id = u.person_id;
     } else {

@@ -53,7 +53,7 @@ bool ActionTakes(domain::Action action, std::string_view field);
 // Takes `action` with `reason`. Fields, when given (resubmit only), replace the form first,
 // validated as UpdateFields validates them and recorded by an "update" event before the
 // "resubmit" one, in the same transaction. kNotFound when the application is invisible to the
-// actor; kPermissionDenied when the actor's role may not take the
+// actor (officials never see drafts); kPermissionDenied when the actor's role may not take the
 // action; kConflict when the state does not allow it (also when another actor acted first);
 // kInvalidArgument when the request carries what the action does not take (fields, in_person),
 // when a required reason is missing, too long or not text, when a field is wrong, or when the action
@@ -95,7 +95,11 @@ struct ListRequest {
   std::string page_token;
   int limit = 20;
 };
-// An applicant's own applications, or an official's queue (department and centre).
+// An applicant's own applications, an official's queue (department, or centre for clerks; never
+// drafts) or, with `enterprise`, the enterprise's applications of the items the agent's grant
+// covers: exactly what GetApplication would show, one by one. kPermissionDenied
+// (error.application.no_agent_rights) when the caller may not act for `enterprise` at all, or
+// (error.application.no_scope) for an official who is neither a reviewer nor a clerk with a scope.
 Result<ports::ApplicationPage> ListApplications(const Context& ctx, const Actor& actor, const ListRequest& request);
 
 // The actions the actor could take now on `app` (for buttons in pages).

@@ -66,6 +66,76 @@ test('finding 1: an action body cannot rewrite the form', async () => {
   assert.deepEqual(await actions(citizen, app.id), ['submit', 'request-correction', 'update', 'resubmit']);
 });
 
+test('finding 3: the enterprise application list applies the agent\'s rights', async () => {
+  const admin = await Client.login(server.url, 'wang.fang');
+  const agent = await Client.login(server.url, 'zhao.lei');
+  const enterprise = (await admin.get('/api/v1/me')).data.enterprises[0].code;
+  const create = async (code) => {
+    const item = (await admin.get(`/api/v1/items/${code}`)).data;
+    const r = await admin.post('/api/v1/applications', { item: code, enterprise, draft: true, fields: fillFields(item) });
+    assert.equal(r.status, 201, r.text);
+    return r.data.id;
+  };
+  const licence = await create('market.business-licence');
+  const items = (await admin.get('/api/v1/items?page_size=100')).data.items;
+  const other = items.find((i) => i.applicant === 'enterprise' && i.code !== 'market.business-licence');
+  const otherId = await create(other.code);
+  const list = (who) => who.get(`/api/v1/applications?enterprise=${enterprise}`);
+
+  const none = await list(agent);
+  assert.equal(none.status, 403, 'an agent with no rights lists nothing: ' + none.text);
+  const limited = await admin.request('PUT', `/api/v1/enterprises/${enterprise}/agents/zhao.lei`,
+    { json: { may_apply: true, items: ['market.business-licence'] } });
+  assert.equal(limited.status, 200, limited.text);
+  const some = await list(agent);
+  assert.equal(some.status, 200, some.text);
+  assert.deepEqual(some.data.items.map((a) => a.id), [licence], 'only the items granted');
+  const filtered = await agent.get(`/api/v1/applications?enterprise=${enterprise}&item=${other.code}`);
+  assert.deepEqual(filtered.data.items, []);
+  assert.equal((await agent.get(`/api/v1/applications/${otherId}`)).status, 404, 'the list agrees with reading one');
+
+  await admin.request('PUT', `/api/v1/enterprises/${enterprise}/agents/zhao.lei`, { json: { may_apply: true } });
+  const all = await list(agent);
+  assert.deepEqual(new Set(all.data.items.map((a) => a.id)), new Set([licence, otherId]));
+
+  await admin.request('PUT', `/api/v1/enterprises/${enterprise}/agents/zhao.lei`, { json: { may_apply: false } });
+  assert.equal((await list(agent)).status, 403, 'rights withdrawn: nothing listed');
+});
+
+test('finding 6: officials cannot list or open a draft', async () => {
+  const citizen = await Client.login(server.url, 'zhang.wei');
+  // A market item, so that the department's window clerk (clerk.market) is tried too.
+  const item = (await allItems(citizen)).find((i) => i.department === 'market' && i.applicant === 'person'
+    && !i.fields.some((f) => f.pattern));
+  assert.ok(item, 'the demo city has a market item for persons');
+  const draft = await citizen.post('/api/v1/applications', { item: item.code, draft: true, fields: fillFields(item) });
+  assert.equal(draft.status, 201, draft.text);
+  const id = draft.data.id;
+  for (const name of [`reviewer.${item.department}`, 'clerk.market']) {
+    const official = await Client.login(server.url, name);
+    for (const path of [`/api/v1/applications/${id}`, `/api/v1/applications/${id}/events`,
+      `/api/v1/applications/${id}/materials/any`]) {
+      const r = await official.get(path);
+      assert.equal(r.status, 404, `${name} ${path}: ${r.text}`);
+    }
+    assert.equal((await act(official, id, 'accept', {})).status, 404);
+    for (const query of ['', '?state=draft']) {
+      const r = await official.get(`/api/v1/applications${query}`);
+      assert.equal(r.status, 200, r.text);
+      assert.ok(!r.data.items.some((a) => a.id === id), `${name} lists the draft with "${query}"`);
+    }
+    assert.equal((await official.get(`/applications/${id}`)).status, 404, 'the page too');
+  }
+  for (const m of item.materials.filter((x) => x.source === 'upload' && x.required)) {
+    const put = await citizen.request('PUT', `/api/v1/applications/${id}/materials/${m.code}`, { body: Buffer.from('%PDF-1.7\n') });
+    assert.equal(put.status, 200, put.text);
+  }
+  const submitted = await act(citizen, id, 'submit', {});
+  assert.equal(submitted.status, 200, submitted.text);
+  const reviewer = await Client.login(server.url, `reviewer.${item.department}`);
+  assert.equal((await reviewer.get(`/api/v1/applications/${id}`)).status, 200, 'submitted: the department sees it');
+});
+
 test('finding 5: over-long input is refused naming the field; a long file name is cut by characters', async () => {
   const citizen = await Client.login(server.url, 'zhang.wei');
   const item = await simplePersonItem(citizen);

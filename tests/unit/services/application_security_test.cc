@@ -257,6 +257,87 @@ TEST_P(ApplicationSecurityTest, ActionBodyCannotRewriteFormResubmitValidatesAndR
   EXPECT_EQ((*events)[2].actor_role, "applicant");
 }
 
+// ---- finding 3: the enterprise list ignores agents' rights ----
+
+TEST_P(ApplicationSecurityTest, EnterpriseListAppliesAgentRights) {
+  const auto a = Apply(admin_, "market.firm-a", true, enterprise_);
+  const auto b = Apply(admin_, "market.firm-b", true, enterprise_);
+  const auto draft = Apply(admin_, "market.firm-b", false, enterprise_);
+  ListRequest req;
+  req.enterprise = enterprise_;
+
+  // No rights at all: refused, as applying is.
+  auto none = ListApplications(ctx_, agent_, req);
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.error().code, ErrorCode::kPermissionDenied);
+  EXPECT_EQ(GetApplication(ctx_, agent_, a.id).error().code, ErrorCode::kNotFound);
+
+  // Rights for item A only: exactly what reading one by one shows.
+  ASSERT_TRUE(Grant(true, {"market.firm-a"}).ok());
+  EXPECT_EQ(ListedIds(agent_, req), (std::vector<std::string>{a.id}));
+  EXPECT_TRUE(GetApplication(ctx_, agent_, a.id).ok());
+  EXPECT_EQ(GetApplication(ctx_, agent_, b.id).error().code, ErrorCode::kNotFound);
+  ListRequest only_b = req;
+  only_b.item = "market.firm-b";
+  EXPECT_TRUE(ListedIds(agent_, only_b).empty());
+
+  // Every item: all of them, drafts included (a draft is the enterprise's).
+  ASSERT_TRUE(Grant(true, {}).ok());
+  std::vector<std::string> all = {a.id, b.id, draft.id};
+  std::sort(all.begin(), all.end());
+  EXPECT_EQ(ListedIds(agent_, req), all);
+  EXPECT_EQ(ListedIds(admin_, req), all);
+
+  // Rights withdrawn: refused again.
+  ASSERT_TRUE(Grant(false, {}).ok());
+  EXPECT_EQ(ListApplications(ctx_, agent_, req).error().code, ErrorCode::kPermissionDenied);
+  // Someone who is not the enterprise's agent at all.
+  EXPECT_EQ(ListApplications(ctx_, citizen_, req).error().code, ErrorCode::kPermissionDenied);
+}
+
+// ---- finding 6: officials read drafts ----
+
+TEST_P(ApplicationSecurityTest, OfficialsCannotSeeDrafts) {
+  const auto draft = Apply(citizen_, "market.person", /*submit=*/false);
+  ASSERT_TRUE(AttachUpload(ctx_, citizen_, draft.id, "lease", "lease.pdf", "%PDF-1.7\n").ok());
+  // A draft a clerk started for the person at the window.
+  CreateApplicationRequest assisted;
+  assisted.item = "market.person";
+  assisted.on_behalf_of = citizen_.user.person_id;
+  assisted.submit = false;
+  assisted.fields = {{"business_scope", "餐饮服务"}};
+  Actor at_window = clerk_;
+  at_window.channel = domain::Channel::kWindow;
+  auto clerk_draft = CreateApplication(ctx_, at_window, assisted);
+  ASSERT_TRUE(clerk_draft.ok()) << clerk_draft.error().message;
+
+  // The department's reviewer and clerk, and another clerk of the centre where the draft began.
+  for (const Actor* official : {&reviewer_, &market_clerk_, &other_clerk_}) {
+    SCOPED_TRACE(official->user.username);
+    for (const std::string& id : {draft.id, clerk_draft->id}) {
+      EXPECT_EQ(GetApplication(ctx_, *official, id).error().code, ErrorCode::kNotFound);
+      EXPECT_EQ(ListEvents(ctx_, *official, id).error().code, ErrorCode::kNotFound);
+      EXPECT_EQ(AttachUpload(ctx_, *official, id, "lease", "x.pdf", "%PDF-1.7\n").error().code, ErrorCode::kNotFound);
+      EXPECT_EQ(Do(*official, id, Action::kAccept).error().code, ErrorCode::kNotFound);
+    }
+    EXPECT_EQ(GetUpload(ctx_, *official, draft.id, "lease").error().code, ErrorCode::kNotFound);
+    EXPECT_TRUE(ListedIds(*official).empty());
+    ListRequest drafts;
+    drafts.state = ApplicationState::kDraft;
+    EXPECT_TRUE(ListedIds(*official, drafts).empty());
+  }
+  // The clerk who started a draft at the window keeps it; the person sees both.
+  EXPECT_TRUE(GetApplication(ctx_, clerk_, clerk_draft->id).ok());
+  EXPECT_EQ(ListedIds(citizen_).size(), 2u);
+
+  // Once submitted, the department sees it.
+  ASSERT_TRUE(Do(citizen_, draft.id, Action::kSubmit).ok());
+  EXPECT_TRUE(GetApplication(ctx_, reviewer_, draft.id).ok());
+  EXPECT_TRUE(GetUpload(ctx_, reviewer_, draft.id, "lease").ok());
+  EXPECT_EQ(ListedIds(reviewer_), (std::vector<std::string>{draft.id}));
+  EXPECT_EQ(ListedIds(market_clerk_), (std::vector<std::string>{draft.id}));
+}
+
 // ---- finding 5 (application half): unbounded fields ----
 
 TEST_P(ApplicationSecurityTest, UnboundedFieldsReasonIsBoundedInCharacters) {
