@@ -136,6 +136,25 @@ test('finding 6: officials cannot list or open a draft', async () => {
   assert.equal((await reviewer.get(`/api/v1/applications/${id}`)).status, 200, 'submitted: the department sees it');
 });
 
+test('finding 10: granting rights does not tell which enterprises or usernames exist', async () => {
+  const admin = await Client.login(server.url, 'wang.fang');
+  const stranger = await Client.login(server.url, 'li.na');
+  const enterprise = (await admin.get('/api/v1/me')).data.enterprises[0].code;
+  const put = (who, code, username) => who.request('PUT', `/api/v1/enterprises/${code}/agents/${username}`, { json: { may_apply: true } });
+  const same = (a, b, what) => {
+    assert.equal(a.status, b.status, `${what}: ${a.text} vs ${b.text}`);
+    assert.equal(a.data.error.code, b.data.error.code, what);
+    assert.equal(a.data.error.message, b.data.error.message, what);
+  };
+  const existing = await put(stranger, enterprise, 'zhao.lei');
+  same(existing, await put(stranger, '91350100M000100Y43', 'zhao.lei'), 'unknown enterprise');
+  same(existing, await put(stranger, 'NOT-A-CODE', 'zhao.lei'), 'malformed enterprise code');
+  assert.equal(existing.status, 403);
+  const citizen = await put(admin, enterprise, 'li.na');
+  same(citizen, await put(admin, enterprise, 'no.such-user'), 'unknown username');
+  assert.equal(citizen.status, 400);
+});
+
 test('finding 5: over-long input is refused naming the field; a long file name is cut by characters', async () => {
   const citizen = await Client.login(server.url, 'zhang.wei');
   const item = await simplePersonItem(citizen);

@@ -433,6 +433,32 @@ TEST_P(ApplicationSecurityTest, NonUtf8FileNameIsRefusedWithAMessageKey) {
   EXPECT_EQ(GetApplication(ctx_, citizen_, draft.id)->version, draft.version);
 }
 
+// ---- finding 10: existence leaks ----
+
+TEST_P(ApplicationSecurityTest, ExistenceLeaksGrantAnswersAlikeForUnknownEnterpriseOrUsername) {
+  const auto grant = [&](const Actor& by, const std::string& enterprise, const std::string& username) {
+    AgentRights rights;
+    rights.enterprise = enterprise;
+    rights.username = username;
+    rights.may_apply = true;
+    auto r = GrantAgentRights(ctx_, by, rights);
+    EXPECT_FALSE(r.ok());
+    return r.ok() ? Error{} : r.error();
+  };
+  // Someone who administers neither: an existing and an unknown enterprise answer the same.
+  const Error existing = grant(citizen_, enterprise_, "zhao.lei");
+  const Error unknown = grant(citizen_, CreditCode(999), "zhao.lei");
+  EXPECT_EQ(existing.code, ErrorCode::kPermissionDenied);
+  EXPECT_EQ(unknown.code, existing.code);
+  EXPECT_EQ(unknown.message, existing.message);
+  // The administrator: an existing non-agent and an unknown username answer the same.
+  const Error citizen = grant(admin_, enterprise_, "zhang.wei");
+  const Error nobody = grant(admin_, enterprise_, "no.such-user");
+  EXPECT_EQ(citizen.code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(nobody.code, citizen.code);
+  EXPECT_EQ(nobody.message, citizen.message);
+}
+
 INSTANTIATE_TEST_SUITE_P(Databases, ApplicationSecurityTest, ::testing::ValuesIn(storage::testing::StoreTargets()),
                          [](const ::testing::TestParamInfo<storage::testing::StoreTarget>& info) {
                            return info.param.name;
