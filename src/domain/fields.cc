@@ -10,16 +10,14 @@
 #include <system_error>
 
 #include "common/ids.h"
+#include "domain/limits.h"
 
 namespace tongban::domain {
 namespace {
 
-// An address is free text, but a bounded one: it is printed on licences and notices.
-constexpr double kAddressMaxCodePoints = 200;
+constexpr auto kAddressMaxCodePoints = static_cast<double>(kMaxAddressCodePoints);
 constexpr size_t kEmailMaxLength = 254;  // RFC 5321 path limit
-// libstdc++'s std::regex matches recursively, so a long enough value overflows the stack; a
-// patterned field is a code or a name, never an essay, so longer values are refused unmatched.
-constexpr double kPatternMaxCodePoints = 1000;
+constexpr auto kPatternMaxCodePoints = static_cast<double>(kMaxPatternedCodePoints);
 
 bool IsAsciiSpace(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 
@@ -41,14 +39,6 @@ std::string_view Trim(std::string_view s) {
     else if (s.ends_with(kNoBreakSpace)) { s.remove_suffix(2); changed = true; }
   }
   return s;
-}
-
-// Code points, not bytes: a limit of 50 means 50 characters whether they are Latin or Han.
-// Counts every byte that does not continue a multi-byte sequence.
-size_t CodePoints(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
 }
 
 bool AllDigits(std::string_view s) {
@@ -232,7 +222,9 @@ class Checker {
   }
 
   std::optional<std::string> CheckText(const Field& field, const std::string& value) {
-    std::optional<double> max = field.max;
+    // Code points, not bytes: a limit of 50 means 50 characters whether they are Latin or Han.
+    constexpr auto kCap = static_cast<double>(kMaxFieldValueCodePoints);
+    std::optional<double> max = std::min(field.max.value_or(kCap), kCap);
     if (!field.pattern.empty()) max = std::min(max.value_or(kPatternMaxCodePoints), kPatternMaxCodePoints);
     auto checked = CheckLength(field, value, field.min, max);
     if (checked && !field.pattern.empty() && !PatternMatches(field.pattern, value)) {
@@ -260,15 +252,39 @@ const Field* FindField(const ServiceItem& item, std::string_view name) {
   return nullptr;
 }
 
+// The whole form against the bounds of domain/limits.h; one error naming "fields" when it is over
+// them, so that nothing of an abusive form (a million unknown names) is echoed back.
+std::optional<FieldError> FormOverBounds(const std::map<std::string, std::string>& values) {
+  if (values.size() > kMaxFormFields) {
+    return FieldError{"fields", "error.form.too_many_fields", std::to_string(kMaxFormFields)};
+  }
+  size_t bytes = 0;
+  for (const auto& [name, value] : values) {
+    if (name.size() > kMaxFieldNameBytes || !IsUtf8(name) || HasControlCharacters(name, false)) {
+      return FieldError{"fields", "error.form.field_name", {}};
+    }
+    bytes += name.size() + value.size();
+  }
+  if (bytes > kMaxFormBytes) return FieldError{"fields", "error.form.too_large", {}};
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::vector<FieldError> ValidateFields(const ServiceItem& item, std::map<std::string, std::string>& values,
                                        bool complete, Date today) {
+  if (auto over = FormOverBounds(values)) return {std::move(*over)};
   Checker checker(today);
   for (auto& [name, value] : values) {
     const Field* field = FindField(item, name);
     if (field == nullptr) {
       checker.errors().push_back(FieldError{name, "error.field.unknown", {}});
+      continue;
+    }
+    // Text that is not UTF-8, or holds control characters (NUL cannot even be stored), is junk
+    // from a broken client or an attack, never an answer.
+    if (!IsUtf8(value) || HasControlCharacters(value, /*line_breaks_allowed=*/true)) {
+      checker.Fail(*field, "error.field.encoding");
       continue;
     }
     // Sourced fields are filled by the platform (C4, C5); a value from the applicant would let

@@ -17,7 +17,10 @@ namespace tongban::domain {
 // `complete` (submission). Values are canonicalised in place (trimmed, ids upper-cased, numbers
 // normalised). Returns one FieldError per wrong field, empty when all is well. Message keys:
 // error.field.unknown, .not_asked, .required, .number, .min, .max, .date, .select, .boolean,
-// .id_number, .credit_code, .phone, .email, .too_short, .too_long, .pattern.
+// .id_number, .credit_code, .phone, .email, .too_short, .too_long, .pattern, .encoding (not
+// UTF-8, or control characters). A form over the bounds of domain/limits.h (too many fields, too
+// many bytes, a long or malformed name) gives one error for "fields" instead: error.form.*.
+// Text answers are at most kMaxFieldValueCodePoints long whatever the catalogue says.
 std::vector<FieldError> ValidateFields(const ServiceItem& item, std::map<std::string, std::string>& values,
                                        bool complete, Date today);
 

@@ -20,6 +20,10 @@ struct ApplicationQuery {
   std::string centre;             // a clerk's service centre
   std::optional<domain::ApplicationState> state;
   std::string item;
+  // Only these items, when not empty (an agent whose grant covers some items).
+  std::vector<std::string> items;
+  // Leaves drafts out (officials: a draft is its applicant's until submitted).
+  bool exclude_drafts = false;
   // Keyset pagination, newest first: answers rows strictly older than the cursor.
   std::string page_token;
   int limit = 50;

@@ -163,20 +163,16 @@ Result<domain::AgentGrant> GrantAgentRights(const Context& ctx, const Actor& act
   }
   domain::AgentGrant grant;
   TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
+    // An unknown enterprise answers as one the actor does not administer, and an unknown username
+    // as one that is not an agent: nobody learns which codes or usernames exist.
     auto enterprise = tx.accounts().GetEnterprise(rights.enterprise);
-    if (!enterprise.ok()) {
-      return enterprise.error().code == ErrorCode::kNotFound ? MakeError(ErrorCode::kNotFound, "error.enterprise.not_found")
-                                                             : enterprise.take_error();
-    }
-    if (enterprise->admin_user_id.empty() || enterprise->admin_user_id != actor.user.id) {
+    if (!enterprise.ok() && enterprise.error().code != ErrorCode::kNotFound) return enterprise.take_error();
+    if (!enterprise.ok() || enterprise->admin_user_id.empty() || enterprise->admin_user_id != actor.user.id) {
       return MakeError(ErrorCode::kPermissionDenied, "error.grant.not_admin");
     }
     auto agent = tx.accounts().FindUserByUsername(rights.username);
-    if (!agent.ok()) {
-      return agent.error().code == ErrorCode::kNotFound ? MakeError(ErrorCode::kNotFound, "error.user.not_found")
-                                                        : agent.take_error();
-    }
-    if (!agent->HasRole(domain::Role::kEnterpriseAgent)) {
+    if (!agent.ok() && agent.error().code != ErrorCode::kNotFound) return agent.take_error();
+    if (!agent.ok() || !agent->HasRole(domain::Role::kEnterpriseAgent)) {
       return MakeError(ErrorCode::kInvalidArgument, "error.grant.not_agent");
     }
     if (agent->id == actor.user.id) return MakeError(ErrorCode::kInvalidArgument, "error.grant.self");

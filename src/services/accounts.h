@@ -69,8 +69,9 @@ struct AgentRights {
 };
 
 // The enterprise's administrator gives, changes or (all false) takes away an agent's rights.
-// kPermissionDenied unless `actor` administers the enterprise; kNotFound for an unknown enterprise
-// or user; kInvalidArgument when the user is not an enterprise agent or an item is unknown.
+// kPermissionDenied unless `actor` administers the enterprise (an unknown enterprise alike);
+// kInvalidArgument when no enterprise agent has the username (an unknown username alike) or an
+// item is unknown.
 Result<domain::AgentGrant> GrantAgentRights(const Context& ctx, const Actor& actor, const AgentRights& rights);
 
 // The enterprises `user_id` may act for, with the rights given.

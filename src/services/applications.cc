@@ -4,6 +4,7 @@
 
 #include "domain/events.h"
 #include "domain/fields.h"
+#include "domain/limits.h"
 #include "services/effects.h"
 
 namespace tongban::services {
@@ -16,31 +17,51 @@ using domain::ApplicationState;
 using domain::MaterialSource;
 using domain::MaterialStatus;
 
-constexpr size_t kMaxReasonBytes = 2000;
-
 // What the actor may do with one application, worked out inside the transaction that acts.
 struct Standing {
   std::vector<ActorRole> roles;
   bool may_withdraw = false;  // applicants; agents only with the enterprise's permission
 };
 
+// The grant through which `u` acts for `enterprise`, when it lets them act at all (they are an
+// agent and may apply); nullopt otherwise. The one rule for reading, acting on and listing an
+// enterprise's applications; which items it covers is GrantCovers.
+Result<std::optional<domain::AgentGrant>> ActingGrant(ports::Transaction& tx, const domain::User& u,
+                                                      const std::string& enterprise) {
+  if (!u.HasRole(domain::Role::kEnterpriseAgent)) return std::optional<domain::AgentGrant>();
+  auto grant = tx.accounts().GetAgentGrant(enterprise, u.id);
+  if (!grant.ok()) {
+    if (grant.error().code != ErrorCode::kNotFound) return grant.take_error();
+    return std::optional<domain::AgentGrant>();
+  }
+  if (!grant->may_apply) return std::optional<domain::AgentGrant>();
+  return std::optional<domain::AgentGrant>(std::move(grant).value());
+}
+
+// An empty item list is a grant for every item (the administrator's own, or an all-items grant).
+bool GrantCovers(const domain::AgentGrant& grant, const std::string& item) {
+  return grant.items.empty() || std::find(grant.items.begin(), grant.items.end(), item) != grant.items.end();
+}
+
 Result<Standing> StandingOn(ports::Transaction& tx, const Actor& actor, const Application& app) {
   const auto& u = actor.user;
   Standing s;
   if (app.enterprise.empty()) {
+    // The filer (the citizen, or the clerk who started it for them at a window) and the person.
     if (app.applicant_user_id == u.id || (!u.person_id.empty() && app.person_id == u.person_id)) {
       s.roles.push_back(ActorRole::kApplicant);
       s.may_withdraw = true;
     }
-  } else if (u.HasRole(domain::Role::kEnterpriseAgent)) {
-    auto grant = tx.accounts().GetAgentGrant(app.enterprise, u.id);
-    if (!grant.ok() && grant.error().code != ErrorCode::kNotFound) return grant.take_error();
-    if (grant.ok() && grant->may_apply &&
-        (grant->items.empty() || std::find(grant->items.begin(), grant->items.end(), app.item) != grant->items.end())) {
+  } else {
+    TB_ASSIGN_OR_RETURN(auto grant, ActingGrant(tx, u, app.enterprise));
+    if (grant && GrantCovers(*grant, app.item)) {
       s.roles.push_back(ActorRole::kApplicant);
       s.may_withdraw = grant->may_withdraw;
     }
   }
+  // A draft belongs to its applicant until it is submitted: officials have no standing on it, so
+  // to them it does not exist (lists, reads, events, uploads, actions).
+  if (app.state == ApplicationState::kDraft) return s;
   if (u.HasRole(domain::Role::kClerk) && ((!u.department.empty() && u.department == app.department) ||
                                            (!u.centre.empty() && u.centre == app.centre))) {
     s.roles.push_back(ActorRole::kClerk);
@@ -116,6 +137,49 @@ Status RecordEvent(const Context& ctx, ports::Transaction& tx, const Actor& acto
 
 bool Editable(ApplicationState state) {
   return state == ApplicationState::kDraft || state == ApplicationState::kCorrectionRequested;
+}
+
+// The names of the fields whose value `after` adds, changes or removes, "a, b, c" in name order.
+std::string ChangedFieldNames(const std::map<std::string, std::string>& before,
+                              const std::map<std::string, std::string>& after) {
+  std::string names;
+  const auto add = [&](const std::string& name) { names += (names.empty() ? "" : ", ") + name; };
+  auto b = before.begin();
+  auto a = after.begin();
+  while (b != before.end() || a != after.end()) {
+    if (a == after.end() || (b != before.end() && b->first < a->first)) {
+      add((b++)->first);
+    } else if (b == before.end() || a->first < b->first) {
+      add((a++)->first);
+    } else {
+      if (a->second != b->second) add(a->first);
+      ++a, ++b;
+    }
+  }
+  return names;
+}
+
+// Validates `fields` as an edit of the form, exactly as PATCH does (unknown names, sourced fields,
+// types, bounds; completeness is for submission), and writes them as the whole form in one write
+// with an "update" event whose reason names the fields that changed: names only, the values are
+// personal data and stay in the application. FieldErrors when a field is wrong.
+Status WriteFields(const Context& ctx, ports::Transaction& tx, const Actor& actor, const domain::ServiceItem& item,
+                   Application& app, std::map<std::string, std::string> fields, ActorRole role) {
+  auto errors = domain::ValidateFields(item, fields, /*complete=*/false, LocalDate(ctx.clock->Now()));
+  if (!errors.empty()) return FieldErrors(std::move(errors));
+  std::string changed = ChangedFieldNames(app.fields, fields);
+  app.fields = std::move(fields);
+  app.version += 1;
+  app.updated_at = ctx.clock->Now();
+  TB_RETURN_IF_ERROR(tx.applications().UpdateApplication(app));
+  return RecordEvent(ctx, tx, actor, app, "update", app.state, role, std::move(changed));
+}
+
+// A request field that `action` does not take: 400 naming it.
+Error FieldNotTaken(const std::string& field) {
+  Error e = MakeError(ErrorCode::kInvalidArgument, "error.action.field_not_taken");
+  e.fields.push_back({field, "error.field.not_taken", field});
+  return e;
 }
 
 }  // namespace
@@ -220,28 +284,42 @@ Result<Application> UpdateFields(const Context& ctx, const Actor& actor, const s
     const domain::ServiceItem* item = catalogue->FindItem(app.item);
     if (item == nullptr) return MakeError(ErrorCode::kInternal, "item vanished from the catalogue");
     if (update == FieldUpdate::kMerge) {
-      for (auto& [name, value] : app.fields) fields.try_emplace(name, std::move(value));
+      for (const auto& [name, value] : app.fields) fields.try_emplace(name, value);
     }
-    auto errors = domain::ValidateFields(*item, fields, /*complete=*/false, LocalDate(ctx.clock->Now()));
-    if (!errors.empty()) return FieldErrors(std::move(errors));
-    app.fields = std::move(fields);
-    app.version += 1;
-    app.updated_at = ctx.clock->Now();
-    TB_RETURN_IF_ERROR(tx.applications().UpdateApplication(app));
-    TB_RETURN_IF_ERROR(RecordEvent(ctx, tx, actor, app, "update", app.state, ActorRole::kApplicant, ""));
+    TB_RETURN_IF_ERROR(WriteFields(ctx, tx, actor, *item, app, std::move(fields), ActorRole::kApplicant));
     out = app;
     return Ok();
   }));
   return out;
 }
 
+bool ActionTakes(Action action, std::string_view field) {
+  if (field == "channel" || field == "reason") return true;
+  if (field == "in_person") return action == Action::kRequestCorrection;
+  if (field == "fields") return action == Action::kResubmit;
+  return false;
+}
+
 Result<Application> Act(const Context& ctx, const Actor& actor, const std::string& id, const ActRequest& req) {
+  // What the action does not take is refused before anything is read: a reviewer's decision never
+  // carries the applicant's answers, and nothing but a correction asks for presence.
+  if (req.fields && !ActionTakes(req.action, "fields")) return FieldNotTaken("fields");
+  if (req.in_person && !ActionTakes(req.action, "in_person")) return FieldNotTaken("in_person");
   const auto catalogue = ctx.Catalogue();
   const auto calendar = ctx.WorkingDays();
   std::string reason = req.reason;
   reason.erase(0, reason.find_first_not_of(" \t\r\n"));
   reason.erase(reason.find_last_not_of(" \t\r\n") + 1);
-  if (reason.size() > kMaxReasonBytes) return MakeError(ErrorCode::kInvalidArgument, "error.action.reason_too_long");
+  if (!domain::IsUtf8(reason) || domain::HasControlCharacters(reason, /*line_breaks_allowed=*/true)) {
+    Error e = MakeError(ErrorCode::kInvalidArgument, "error.action.reason_encoding");
+    e.fields.push_back({"reason", "error.action.reason_encoding", ""});
+    return e;
+  }
+  if (domain::CodePoints(reason) > domain::kMaxReasonCodePoints) {
+    Error e = MakeError(ErrorCode::kInvalidArgument, "error.action.reason_too_long");
+    e.fields.push_back({"reason", "error.action.reason_too_long", std::to_string(domain::kMaxReasonCodePoints)});
+    return e;
+  }
 
   Application out;
   TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
@@ -275,9 +353,13 @@ Result<Application> Act(const Context& ctx, const Actor& actor, const std::strin
     if (req.in_person && item->fully_online) {
       return MakeError(ErrorCode::kInvalidArgument, "error.action.fully_online_no_presence");
     }
+    // When the correction was asked: the last write before the applicant's own.
+    const Date asked = LocalDate(app.updated_at);
     if (req.fields) {
+      // Resubmit only (checked above), so the applicant answering a correction: their new answers
+      // are an edit of the form like any other, validated and recorded as such.
       if (!Editable(app.state)) return MakeError(ErrorCode::kConflict, "error.application.not_editable");
-      app.fields = *req.fields;
+      TB_RETURN_IF_ERROR(WriteFields(ctx, tx, actor, *item, app, *req.fields, role));
     }
 
     const Timestamp now = ctx.clock->Now();
@@ -290,7 +372,6 @@ Result<Application> Act(const Context& ctx, const Actor& actor, const std::strin
       app.deadline = calendar->AddWorkingDays(today, item->promised_limit_days);
     } else if (req.action == Action::kResubmit && app.deadline) {
       // The time spent waiting for the correction does not count against the department.
-      const Date asked = LocalDate(app.updated_at);
       app.deadline = calendar->AddWorkingDays(*app.deadline, calendar->WorkingDaysBetween(asked, today));
     }
     const ApplicationState from = app.state;
@@ -312,6 +393,11 @@ Result<Application> AttachUpload(const Context& ctx, const Actor& actor, const s
                                  const std::string& content) {
   if (content.size() > kMaxUploadBytes) return MakeError(ErrorCode::kPayloadTooLarge, "error.upload.too_large");
   if (content.empty()) return MakeError(ErrorCode::kInvalidArgument, "error.upload.empty");
+  if (!domain::IsUtf8(file_name) || domain::HasControlCharacters(file_name, /*line_breaks_allowed=*/false)) {
+    Error e = MakeError(ErrorCode::kInvalidArgument, "error.upload.file_name");
+    e.fields.push_back({"file_name", "error.upload.file_name", ""});
+    return e;
+  }
   const std::string type = SniffContentType(content);
   if (type.empty()) return MakeError(ErrorCode::kInvalidArgument, "error.upload.type");
   const auto catalogue = ctx.Catalogue();
@@ -335,7 +421,7 @@ Result<Application> AttachUpload(const Context& ctx, const Actor& actor, const s
       a.status = MaterialStatus::kProvided;
       a.blob_sha256 = blob.sha256;
       a.content_type = type;
-      a.file_name = file_name.substr(0, 200);
+      a.file_name = std::string(domain::CutToCodePoints(file_name, domain::kMaxFileNameCodePoints));
       a.size = static_cast<int64_t>(content.size());
     }
     app.version += 1;
@@ -392,6 +478,10 @@ Result<std::vector<domain::Event>> ListEvents(const Context& ctx, const Actor& a
   return out;
 }
 
+// A list answers exactly what reading each application would (StandingOn), as one indexed,
+// paginated query per scope: an agent gets the enterprise's applications of the items their grant
+// covers; an official their department's (reviewers, clerks) or centre's (clerks) queue without
+// drafts; everyone else what they filed or what is filed for them as a person.
 Result<ports::ApplicationPage> ListApplications(const Context& ctx, const Actor& actor, const ListRequest& req) {
   const auto& u = actor.user;
   ports::ApplicationQuery q;
@@ -401,18 +491,34 @@ Result<ports::ApplicationPage> ListApplications(const Context& ctx, const Actor&
   q.limit = std::clamp(req.limit, 1, 100);
   ports::ApplicationPage out;
   TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
+    const bool clerk = u.HasRole(domain::Role::kClerk);
+    const bool reviewer = u.HasRole(domain::Role::kReviewer);
     if (!req.enterprise.empty()) {
-      auto grant = tx.accounts().GetAgentGrant(req.enterprise, u.id);
-      if (!grant.ok()) return MakeError(ErrorCode::kPermissionDenied, "error.application.no_agent_rights");
+      TB_ASSIGN_OR_RETURN(auto grant, ActingGrant(tx, u, req.enterprise));
+      if (!grant) return MakeError(ErrorCode::kPermissionDenied, "error.application.no_agent_rights");
       q.enterprise = req.enterprise;
+      if (!grant->items.empty()) {
+        if (!q.item.empty()) {
+          // An item the grant does not cover lists nothing, as reading one of them finds nothing.
+          if (!GrantCovers(*grant, q.item)) return Ok();
+        } else {
+          std::vector<std::string> items = grant->items;
+          std::sort(items.begin(), items.end());
+          items.erase(std::unique(items.begin(), items.end()), items.end());
+          q.items = std::move(items);
+        }
+      }
     } else if (u.kind == domain::UserKind::kOfficial) {
-      if (!u.department.empty()) {
+      if ((clerk || reviewer) && !u.department.empty()) {
         q.department = u.department;
-      } else if (!u.centre.empty()) {
+      } else if (clerk && !u.centre.empty()) {
         q.centre = u.centre;
       } else {
         return MakeError(ErrorCode::kPermissionDenied, "error.application.no_scope");
       }
+      // Drafts are their applicants' until submitted.
+      if (q.state == ApplicationState::kDraft) return Ok();
+      q.exclude_drafts = true;
     } else if (!u.person_id.empty()) {
       q.person_id = u.person_id;
     } else {

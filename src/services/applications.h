@@ -38,29 +38,40 @@ enum class FieldUpdate {
 };
 
 // Replaces (or merges into) the fields of a draft or of an application waiting for correction, in
-// one write. kNotFound when invisible to the actor; kConflict when not editable; kInvalidArgument
-// per wrong field.
+// one write whose "update" event names the fields that changed. kNotFound when invisible to the
+// actor; kConflict when not editable; kInvalidArgument per wrong field, or one for "fields" when the
+// form is over the bounds of domain/limits.h.
 Result<domain::Application> UpdateFields(const Context& ctx, const Actor& actor, const std::string& id,
                                          std::map<std::string, std::string> fields,
                                          FieldUpdate update = FieldUpdate::kReplace);
 
-// Takes `action` with `reason`. Fields, when given, replace the form first (resubmit, submit).
-// kNotFound when the application is invisible to the actor; kPermissionDenied when the actor's role
-// may not take the action; kConflict when the state does not allow it (also when another actor
-// acted first); kInvalidArgument when a required reason is missing, or the action would ask for
-// presence on a fully online item.
+// Whether `action` takes the request field `field`: "channel" and "reason" (at most
+// domain::kMaxReasonCodePoints characters) every action; "in_person" only request-correction;
+// "fields" only resubmit. Handlers refuse every other field of a request with error.action.field_not_taken.
+bool ActionTakes(domain::Action action, std::string_view field);
+
+// Takes `action` with `reason`. Fields, when given (resubmit only), replace the form first,
+// validated as UpdateFields validates them and recorded by an "update" event before the
+// "resubmit" one, in the same transaction. kNotFound when the application is invisible to the
+// actor (officials never see drafts); kPermissionDenied when the actor's role may not take the
+// action; kConflict when the state does not allow it (also when another actor acted first);
+// kInvalidArgument when the request carries what the action does not take (fields, in_person),
+// when a required reason is missing, too long or not text, when a field is wrong, or when the action
+// would ask for presence on a fully online item.
 struct ActRequest {
   domain::Action action = domain::Action::kSubmit;
   std::string reason;
-  bool in_person = false;  // request-correction: ask the applicant to come in person
-  std::optional<std::map<std::string, std::string>> fields;
+  bool in_person = false;  // request-correction only: ask the applicant to come in person
+  std::optional<std::map<std::string, std::string>> fields;  // resubmit only
 };
 Result<domain::Application> Act(const Context& ctx, const Actor& actor, const std::string& id,
                                 const ActRequest& request);
 
 // Attaches an upload to an `upload` material of a draft or an application waiting for correction.
+// The file name is kept for display only, cut to domain::kMaxFileNameCodePoints characters.
 // kInvalidArgument when the material is not an upload (shared data and licences are never asked
-// for), the content is not PDF/JPEG/PNG, or it is empty; kPayloadTooLarge over 10 MB.
+// for), the content is not PDF/JPEG/PNG, or it is empty, or the file name is not UTF-8 or holds
+// control characters (error.upload.file_name); kPayloadTooLarge over 10 MB.
 Result<domain::Application> AttachUpload(const Context& ctx, const Actor& actor, const std::string& id,
                                          const std::string& material, const std::string& file_name,
                                          const std::string& content);
@@ -84,7 +95,11 @@ struct ListRequest {
   std::string page_token;
   int limit = 20;
 };
-// An applicant's own applications, or an official's queue (department and centre).
+// An applicant's own applications, an official's queue (department, or centre for clerks; never
+// drafts) or, with `enterprise`, the enterprise's applications of the items the agent's grant
+// covers: exactly what GetApplication would show, one by one. kPermissionDenied
+// (error.application.no_agent_rights) when the caller may not act for `enterprise` at all, or
+// (error.application.no_scope) for an official who is neither a reviewer nor a clerk with a scope.
 Result<ports::ApplicationPage> ListApplications(const Context& ctx, const Actor& actor, const ListRequest& request);
 
 // The actions the actor could take now on `app` (for buttons in pages).

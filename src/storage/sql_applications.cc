@@ -207,7 +207,10 @@ Result<ports::ApplicationPage> SqlApplications::ListApplications(const ports::Ap
   }
   const int limit = std::clamp(query.limit, 1, kMaxPageSize);
 
-  // One SQL text per combination of filters, each prepared once and cached.
+  // One SQL text per combination of filters, each prepared once and cached. An item list gives
+  // one text per length, at most the number of enterprise items in the catalogue (the service
+  // dedupes a grant's items). The scope's index (scope, id) serves every filter, walking newest
+  // first and skipping the rows a filter leaves out (department, state, id serves a state filter).
   std::string sql = "SELECT ";
   sql += kApplicationColumns;
   sql += " FROM applications WHERE ";
@@ -217,6 +220,12 @@ Result<ports::ApplicationPage> SqlApplications::ListApplications(const ports::Ap
   const auto next = [&] { return " = $" + std::to_string(++parameter); };
   if (query.state) sql += " AND state" + next();
   if (!query.item.empty()) sql += " AND item" + next();
+  if (!query.items.empty()) {
+    sql += " AND item IN (";
+    for (size_t i = 0; i < query.items.size(); ++i) sql += (i == 0 ? "$" : ", $") + std::to_string(++parameter);
+    sql += ")";
+  }
+  if (query.exclude_drafts) sql += " AND state <> $" + std::to_string(++parameter);
   if (cursor) sql += " AND id < $" + std::to_string(++parameter);
   sql += " ORDER BY id DESC LIMIT $" + std::to_string(++parameter);
 
@@ -225,6 +234,8 @@ Result<ports::ApplicationPage> SqlApplications::ListApplications(const ports::Ap
   binder.Text(*scope->value);
   if (query.state) binder.Text(domain::StateName(*query.state));
   if (!query.item.empty()) binder.Text(query.item);
+  for (const std::string& item : query.items) binder.Text(item);
+  if (query.exclude_drafts) binder.Text(domain::StateName(domain::ApplicationState::kDraft));
   if (cursor) binder.Text(*cursor);
   binder.Int(limit + 1);  // one more tells whether there is a next page
   TB_RETURN_IF_ERROR(binder.status());

@@ -247,6 +247,52 @@ TEST_P(StoreContractTest, PaginationFiltersByStateAndItem) {
   EXPECT_EQ(list(query), (std::vector<int>{9, 6, 3, 0}));
 }
 
+// Security review findings 3 and 6: an agent's list covers only the items of their grant, and
+// an official's queue never shows drafts; both stay one paginated query.
+TEST_P(StoreContractTest, PaginationFiltersByItemListAndLeavesDraftsOut) {
+  const std::vector<std::string> items = {"market.a", "market.b", "market.c"};
+  ASSERT_OK(Write([&](ports::Transaction& tx) -> Status {
+    for (int i = 0; i < 12; ++i) {
+      domain::Application app = SampleApplication(AppId(i));
+      app.enterprise = "91310115MA0000001X";
+      app.item = items[i % 3];
+      app.state = i % 4 == 0 ? domain::ApplicationState::kDraft : domain::ApplicationState::kSubmitted;
+      TB_RETURN_IF_ERROR(tx.applications().InsertApplication(app));
+    }
+    return Ok();
+  }));
+  const auto list = [&](ports::ApplicationQuery query) {
+    std::vector<int> ids;
+    while (true) {
+      const Result<ports::ApplicationPage> page = ReadValue<ports::ApplicationPage>(
+          [&](ports::Transaction& tx) { return tx.applications().ListApplications(query); });
+      EXPECT_TRUE(page.ok()) << (page.ok() ? "" : page.error().message);
+      if (!page.ok()) break;
+      for (const auto& app : page->applications) ids.push_back(std::stoi(app.id.substr(3)));
+      if (page->next_page_token.empty()) break;
+      query.page_token = page->next_page_token;
+    }
+    return ids;
+  };
+  ports::ApplicationQuery by_enterprise;
+  by_enterprise.enterprise = "91310115MA0000001X";
+  by_enterprise.limit = 2;
+  by_enterprise.items = {"market.a", "market.c"};
+  EXPECT_EQ(list(by_enterprise), (std::vector<int>{11, 9, 8, 6, 5, 3, 2, 0}));
+  by_enterprise.items = {"market.b"};
+  EXPECT_EQ(list(by_enterprise), (std::vector<int>{10, 7, 4, 1}));
+  by_enterprise.exclude_drafts = true;
+  EXPECT_EQ(list(by_enterprise), (std::vector<int>{10, 7, 1}));
+
+  ports::ApplicationQuery queue;
+  queue.department = "market";
+  queue.limit = 3;
+  queue.exclude_drafts = true;
+  EXPECT_EQ(list(queue), (std::vector<int>{11, 10, 9, 7, 6, 5, 3, 2, 1}));
+  queue.state = domain::ApplicationState::kDraft;
+  EXPECT_TRUE(list(queue).empty());
+}
+
 TEST_P(StoreContractTest, PaginationLimitIsClampedTo1Through200) {
   ASSERT_OK(Write([&](ports::Transaction& tx) -> Status {
     for (int i = 0; i < 205; ++i) TB_RETURN_IF_ERROR(tx.applications().InsertApplication(SampleApplication(AppId(i))));

@@ -1,6 +1,7 @@
 // The applications routes of docs/api.md: create, read, list, events, actions, uploads.
 #include <charconv>
 
+#include "domain/limits.h"
 #include "http/api/handlers.h"
 #include "services/applications.h"
 
@@ -118,6 +119,14 @@ Response Act(const HttpDeps& deps, Request& req) {
     auto body = ParseObject(req.body);
     if (!body.ok()) return ErrorResponse(deps, req, body.error());
     auto status = [&]() -> Status {
+      // Every action refuses a field it does not take: a decision never carries the form.
+      for (const auto& [key, value] : body->items()) {
+        if (services::ActionTakes(*action, key)) continue;
+        const std::string name(domain::CutToCodePoints(key, domain::kMaxFieldNameBytes));
+        Error e = MakeError(ErrorCode::kInvalidArgument, "error.action.field_not_taken");
+        e.fields.push_back({name, "error.field.not_taken", name});
+        return e;
+      }
       TB_RETURN_IF_ERROR(ApplyChannel(*body, caller->actor));
       TB_ASSIGN_OR_RETURN(act.reason, OptionalString(*body, "reason"));
       TB_ASSIGN_OR_RETURN(act.in_person, OptionalBool(*body, "in_person"));

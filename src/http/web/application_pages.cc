@@ -2,6 +2,7 @@
 // caller's actions), acting on it, and the officials' department queue.
 #include <algorithm>
 
+#include "domain/limits.h"
 #include "http/web/forms.h"
 #include "services/applications.h"
 
@@ -224,6 +225,7 @@ Response Detail(const Site& site, PageRequest& page, const std::string& id, cons
     if (!failed_action.empty()) row.set("href", "#reason-" + failed_action);
     errors.push_back(row);
     for (const FieldError& field_error : error->fields) {
+      if (field_error.field == "reason") continue;  // shown beside the reason, above
       Data field_row;
       field_row.set("text", FieldErrorText(site, page, field_error));
       if (field_error.field.rfind("materials.", 0) == 0 && has_uploads) {
@@ -264,7 +266,25 @@ Response ActSubmit(const Site& site, Request& req) {
   request.action = *action;
   request.reason = FormValue(form, "reason");
   request.in_person = FormValue(form, "in_person") == "1";
-  auto result = services::Act(site.ctx(), page.caller->actor, id, request);
+  // The same rule as the API: a form field the action does not take is refused, not ignored. The
+  // page's form sends the token, the action and a reason; "in_person" only a correction takes.
+  Result<Application> result = MakeError(ErrorCode::kInternal, "unset");
+  const auto not_taken = std::find_if(form.begin(), form.end(), [&](const auto& entry) {
+    const std::string& name = entry.first;
+    const bool taken = name == "csrf_token" || name == "action" || name == "reason" ||
+                       (name == "in_person" && services::ActionTakes(*action, name));
+    return !taken;
+  });
+  if (not_taken != form.end()) {
+    const std::string name = domain::IsUtf8(not_taken->first)
+                                 ? std::string(domain::CutToCodePoints(not_taken->first, domain::kMaxFieldNameBytes))
+                                 : "?";
+    Error error = MakeError(ErrorCode::kInvalidArgument, "error.action.field_not_taken");
+    error.fields.push_back({name, "error.field.not_taken", name});
+    result = std::move(error);
+  } else {
+    result = services::Act(site.ctx(), page.caller->actor, id, request);
+  }
   if (!result.ok()) {
     const Error& error = result.error();
     if (error.code == ErrorCode::kNotFound || error.code == ErrorCode::kUnauthenticated ||

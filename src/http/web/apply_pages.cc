@@ -175,10 +175,16 @@ Response ApplySubmit(const Site& site, Request& req) {
   // "Continue to uploads" saves a draft once every answer is complete; the uploads follow.
   const bool to_uploads = intent == "uploads";
   const bool submit = intent == "submit";
-  // Submits (or resubmits) the draft; `fields`, when given, replace its form first.
-  const auto submit_draft = [&](std::optional<std::map<std::string, std::string>> fields) {
+  // Submits (or resubmits) the draft; `fields`, when given, replace its form first. Only a
+  // resubmission carries them (one transaction); a draft's answers are saved, then it is submitted.
+  const auto submit_draft = [&](std::optional<std::map<std::string, std::string>> fields) -> Result<domain::Application> {
     services::ActRequest request;
     request.action = state.correcting ? domain::Action::kResubmit : domain::Action::kSubmit;
+    if (fields && !state.correcting) {
+      auto saved = services::UpdateFields(site.ctx(), actor, state.application_id, std::move(*fields));
+      if (!saved.ok()) return saved;
+      fields.reset();
+    }
     request.fields = std::move(fields);
     return services::Act(site.ctx(), actor, state.application_id, request);
   };

@@ -80,6 +80,8 @@ std::map<std::string, std::string> AddErrorSummary(const Site& site, const PageR
     row.set("text", text);
     if (field_error.field.rfind("materials.", 0) == 0) {
       if (!materials_href.empty()) row.set("href", materials_href);
+    } else if (field_error.field == "fields" || field_error.field == "file_name") {
+      // The form as a whole (over its bounds) or the uploaded file: no one field to link to.
     } else {
       row.set("href", "#field-" + field_error.field);
       by_field.emplace(field_error.field, text);
