@@ -2,23 +2,43 @@
 
 #include <openssl/crypto.h>
 
+#include <cctype>
+
 namespace tongban::http {
+namespace {
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+std::string BearerToken(const Request& req) {
+  const std::string_view auth = req.Header("authorization");
+  constexpr std::string_view kBearer = "bearer ";
+  if (auth.size() <= kBearer.size() || Lower(auth.substr(0, kBearer.size())) != kBearer) return {};
+  std::string_view token = auth.substr(kBearer.size());
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+  return std::string(token);
+}
 
 std::string SessionToken(const Request& req) {
-  const std::string_view auth = req.Header("authorization");
-  constexpr std::string_view kBearer = "Bearer ";
-  if (auth.size() > kBearer.size() && auth.substr(0, kBearer.size()) == kBearer) {
-    return std::string(auth.substr(kBearer.size()));
-  }
-  return req.Cookie(kSessionCookie);
+  std::string bearer = BearerToken(req);
+  return bearer.empty() ? req.Cookie(kSessionCookie) : bearer;
 }
 
 Result<Caller> Identify(const services::Context& ctx, const Request& req) {
-  const std::string token = SessionToken(req);
+  const std::string bearer = BearerToken(req);
+  const std::string token = bearer.empty() ? req.Cookie(kSessionCookie) : bearer;
   if (token.empty()) return MakeError(ErrorCode::kUnauthenticated, "error.auth.required");
   TB_ASSIGN_OR_RETURN(services::Authenticated auth, services::Authenticate(ctx, token));
   Caller caller;
-  caller.via_cookie = req.Header("authorization").empty();
+  // The exemption from CSRF follows the credential that was used, never the mere presence of an
+  // Authorization header: a browser adds Basic, NTLM or Negotiate headers on its own.
+  caller.via_cookie = bearer.empty();
   caller.actor.user = std::move(auth.user);
   caller.session = std::move(auth.session);
   caller.actor.address = req.remote_address;

@@ -16,6 +16,8 @@ inline constexpr char kSessionCookie[] = "tongban_session";
 struct Caller {
   services::Actor actor;
   domain::Session session;
+  // True when the session came from the cookie, which browsers attach on their own: such writes
+  // need the CSRF token. False only for a valid bearer token.
   bool via_cookie = false;
 };
 
@@ -23,7 +25,10 @@ struct Caller {
 // or the `channel` cookie (kiosk mode), defaulting to web; services refuse the window channel
 // to anyone but a clerk.
 Result<Caller> Identify(const services::Context& ctx, const Request& req);
-// The session token of `req` (bearer or cookie), or "".
+// The token of an `Authorization: Bearer <token>` header (scheme case-insensitive), or "". Any
+// other scheme (Basic, NTLM, Negotiate: a browser may add those by itself) answers "".
+std::string BearerToken(const Request& req);
+// The session token of `req` (bearer, else the cookie), or "".
 std::string SessionToken(const Request& req);
 // kPermissionDenied unless a cookie-authenticated unsafe request carries the session's CSRF token
 // (in `form_token` or the X-CSRF-Token header). Bearer requests need none.
