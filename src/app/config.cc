@@ -92,7 +92,7 @@ Status LoadConfigFile(const std::string& path, Config& config) {
   if (root.IsNull()) return Ok();
   if (!root.IsMap()) return MakeError(ErrorCode::kInvalidArgument, fmt::format("{}:1: must be a map of settings", path));
   Reader r{path, {}};
-  r.Known(root, {"listen", "database", "catalogue", "web", "openapi", "threads", "limits", "languages", "trust_forwarded_for", "secure_cookies", "access_log", "keys", "catalogue_refresh_seconds"});
+  r.Known(root, {"listen", "database", "catalogue", "web", "openapi", "threads", "limits", "languages", "trust_forwarded_for", "secure_cookies", "public_url", "access_log", "keys", "catalogue_refresh_seconds"});
   r.String(root, "listen", config.listen);
   if (root["listen"] && root["listen"].IsScalar()) {
     auto s = ApplyListen(config.listen, config.server);
@@ -109,6 +109,11 @@ Status LoadConfigFile(const std::string& path, Config& config) {
   r.Number(root, "catalogue_refresh_seconds", config.catalogue_refresh_seconds, 1, 3600);
   r.Bool(root, "trust_forwarded_for", config.server.trust_forwarded_for);
   r.Bool(root, "secure_cookies", config.secure_cookies);
+  r.String(root, "public_url", config.public_url);
+  if (root["public_url"] && !config.public_url.empty() && config.public_url.rfind("https://", 0) != 0 &&
+      config.public_url.rfind("http://", 0) != 0) {
+    r.errors.push_back(fmt::format("{}: public_url must be like https://tongban.example.gov.cn", r.At(root["public_url"])));
+  }
   r.Bool(root, "access_log", config.server.access_log);
   if (const YAML::Node langs = root["languages"]) {
     if (!langs.IsSequence()) r.errors.push_back(fmt::format("{}: languages must be a list like [zh, en]", r.At(langs)));

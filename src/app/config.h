@@ -18,6 +18,9 @@ struct Config {
   std::string openapi_path = "docs/openapi.json";
   std::string keys_dir = "var/keys";
   bool secure_cookies = false;
+  // The origin people reach the server at ("https://host[:port]"); sign-in refuses browsers whose
+  // Origin differs. Empty: the Host header names it (the proxy must forward Host).
+  std::string public_url;
   // Publish the catalogue folder at start when it differs from the latest version in the database
   // (development and the demo); in production `tongban catalogue publish` does it, with a reason.
   bool publish_catalogue = false;

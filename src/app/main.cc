@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
   tb::app::Config config;
   // Serve's options: each, when given, wins over the configuration file.
   std::string config_file, db, listen;
-  std::optional<std::string> catalogue_dir, web_dir, openapi_path, keys_dir;
+  std::optional<std::string> catalogue_dir, web_dir, openapi_path, keys_dir, public_url;
   std::optional<size_t> max_body_bytes;
   std::optional<int> threads, refresh_seconds, read_timeout, write_timeout, idle_timeout, shutdown_grace;
   std::optional<bool> access_log, secure_cookies;
@@ -92,6 +92,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 600));
   serve->add_option("--access-log", access_log, "One JSON line per request on standard output (true/false)");
   serve->add_option("--secure-cookies", secure_cookies, "Mark session cookies Secure (true/false)");
+  serve->add_option("--public-url", public_url, "The https://host[:port] people use; sign-in refuses other origins");
   serve->add_option("--languages", languages, "Languages offered: zh and en")
       ->check(CLI::IsMember({"zh", "en"}))
       ->delimiter(',');
@@ -178,6 +179,7 @@ int main(int argc, char** argv) {
   if (shutdown_grace) config.server.shutdown_grace_seconds = *shutdown_grace;
   if (access_log) config.server.access_log = *access_log;
   if (secure_cookies) config.secure_cookies = *secure_cookies;
+  if (public_url) config.public_url = *public_url;
   config.server.trust_forwarded_for = config.server.trust_forwarded_for || trust_forwarded_for;
   config.publish_catalogue = publish_catalogue || demo;
 

@@ -14,6 +14,9 @@ struct WebOptions {
   std::string web_dir = "web";       // templates/, static/, i18n/
   std::string openapi_path = "docs/openapi.json";
   bool secure_cookies = false;       // set when served over TLS (behind a TLS proxy)
+  // "https://host[:port]" people use to reach the server; sign-in refuses a browser Origin other
+  // than this one. Empty: the origin must match the Host header (a proxy must forward Host).
+  std::string public_url;
 };
 
 struct HttpDeps {

@@ -1,10 +1,13 @@
 // Who is calling: a bearer token (API clients) or the session cookie (browsers). Cookie-
 // authenticated writes must carry the session's CSRF token (header X-CSRF-Token or form field
-// csrf_token). Thread-safety: stateless; safe from every thread.
+// csrf_token). Sign-in itself is guarded against cross-site forms by CheckOrigin and, on the
+// sign-in page, by a pre-session token (a double-submit cookie). Thread-safety: stateless; safe
+// from every thread.
 #pragma once
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "http/message.h"
 #include "services/accounts.h"
@@ -12,6 +15,9 @@
 namespace tongban::http {
 
 inline constexpr char kSessionCookie[] = "tongban_session";
+// The sign-in page's pre-session token: the same random value in this cookie and in the form's
+// `login_token` field (a cross-site form can neither read nor send the cookie).
+inline constexpr char kLoginCookie[] = "tongban_login";
 
 struct Caller {
   services::Actor actor;
@@ -35,5 +41,22 @@ std::string SessionToken(const Request& req);
 Status CheckCsrf(const Caller& caller, const Request& req, std::string_view form_token);
 // Set-Cookie value for a new session (HttpOnly, SameSite=Lax, Path=/, Secure when `secure`).
 std::string SessionCookie(const std::string& token, int max_age_seconds, bool secure);
+
+// kPermissionDenied ("error.auth.origin") when a browser says the request comes from another
+// site: the Origin header (or, when a browser sent none, the Referer's origin) must be this
+// server's origin. That is `public_url`'s origin when configured ("https://host[:port]"), else the
+// origin whose host and port are the request's Host header (a proxy in front must forward Host).
+// A request with neither header (API clients, old browsers) passes: the callers add what else
+// they need (the sign-in page's pre-session token).
+Status CheckOrigin(const Request& req, std::string_view public_url);
+// The scheme://host[:port] of an absolute URL, lower-cased, default port dropped; "" when `url`
+// is not an absolute http(s) URL.
+std::string OriginOf(std::string_view url);
+
+// The pre-session token of the sign-in form: true when `form_token` is the kLoginCookie value.
+bool LoginTokenMatches(const Request& req, std::string_view form_token);
+// Set-Cookie value for the pre-session token (HttpOnly, SameSite=Lax so that a cross-site POST
+// never carries it, Path=/login, Secure when `secure`); an empty token clears it.
+std::string LoginCookie(const std::string& token, bool secure);
 
 }  // namespace tongban::http

@@ -88,7 +88,7 @@ Result<domain::User> CreateUser(const Context& ctx, const NewUser& req) {
 }
 
 Result<SignedIn> Login(const Context& ctx, const std::string& username, const std::string& password,
-                       const std::string& address) {
+                       const std::string& address, const std::string& previous_token) {
   const Timestamp now = ctx.clock->Now();
   const Timestamp since = now - kLoginWindow;
   const std::string pair_key = PairKey(username, address);
@@ -127,8 +127,11 @@ Result<SignedIn> Login(const Context& ctx, const std::string& username, const st
   out.user = *user;
   out.expires_at = now + kSessionLifetime;
   domain::Session session{ctx.hasher->Sha256Hex(out.token), user->id, out.csrf_token, now, out.expires_at};
+  const bool rotate = !previous_token.empty() && previous_token.size() <= 128;
+  const std::string previous_hash = rotate ? ctx.hasher->Sha256Hex(previous_token) : "";
   TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
     TB_RETURN_IF_ERROR(tx.ClearLoginFailures(pair_key));
+    if (rotate) TB_RETURN_IF_ERROR(tx.DeleteSession(previous_hash));
     return tx.InsertSession(session);
   }));
   return out;

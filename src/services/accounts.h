@@ -47,10 +47,12 @@ struct SignedIn {
   Timestamp expires_at;
 };
 
-// Checks the password and opens a session. kUnauthenticated for a wrong username or password
-// (the same answer for both); kResourceExhausted when throttled (the password is not checked).
+// Checks the password and opens a session. When `previous_token` names a session (the cookie a
+// browser sent with its sign-in), that session is ended in the same transaction: signing in never
+// keeps an older session alive. kUnauthenticated for a wrong username or password (the same answer
+// for both); kResourceExhausted when throttled (the password is not checked).
 Result<SignedIn> Login(const Context& ctx, const std::string& username, const std::string& password,
-                       const std::string& address);
+                       const std::string& address, const std::string& previous_token = "");
 
 struct Authenticated {
   domain::User user;

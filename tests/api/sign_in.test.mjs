@@ -1,5 +1,5 @@
 // Sign-in and sessions against the security review (issue 6): CSRF follows the credential used
-// (finding 2).
+// (finding 2), login CSRF and session rotation (finding 7).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -44,6 +44,17 @@ function raw(base, method, path, { headers = {}, json, body } = {}) {
 const form = (fields) => new URLSearchParams(fields).toString();
 const FORM = 'application/x-www-form-urlencoded';
 
+// The sign-in page's pre-session cookie and the token of its form.
+async function loginPage(base) {
+  const page = await raw(base, 'GET', '/login');
+  assert.equal(page.status, 200);
+  const cookie = page.cookies.tongban_login;
+  assert.ok(cookie && cookie.value, 'the sign-in page sets its pre-session cookie');
+  const token = page.text.match(/name="login_token" value="([^"]+)"/)?.[1];
+  assert.equal(token, cookie.value, 'the form carries the same token');
+  return { cookie: `tongban_login=${cookie.value}`, token };
+}
+
 function signedInCookie(res) {
   const c = res.cookies.tongban_session;
   return c && c.value ? c.value : '';
@@ -76,4 +87,76 @@ test('finding 2: an Authorization header that is not a valid Bearer token does n
     { headers: { cookie, authorization: 'Basic dXNlcjpwYXNzd29yZA==', 'x-csrf-token': session.json.csrf_token }, json: {} });
   assert.equal(withToken.status, 200, withToken.text);
   assert.equal(withToken.json.state, 'withdrawn');
+});
+
+test('finding 7: a sign-in from another site is refused and sets no session', async () => {
+  // What the review saw: a cross-site form posted to /login was answered 303 with a session cookie.
+  const crossSite = await raw(server.url, 'POST', '/login', {
+    headers: { origin: 'https://evil.example', 'content-type': FORM },
+    body: form({ username: 'zhang.wei', password: DEMO_PASSWORD }),
+  });
+  assert.equal(crossSite.status, 403);
+  assert.equal(signedInCookie(crossSite), '');
+  const { cookie, token } = await loginPage(server.url);
+  const body = form({ username: 'zhang.wei', password: DEMO_PASSWORD, login_token: token });
+  const refusals = [
+    ['a foreign Origin', { origin: 'https://evil.example', cookie }],
+    ['a null Origin', { origin: 'null', cookie }],
+    ['a foreign Referer and no Origin', { referer: 'https://evil.example/win-a-prize', cookie }],
+    ['the right port on another host', { origin: `http://evil.example:${new URL(server.url).port}`, cookie }],
+  ];
+  for (const [what, headers] of refusals) {
+    const r = await raw(server.url, 'POST', '/login', { headers: { ...headers, 'content-type': FORM }, body });
+    assert.equal(r.status, 403, what);
+    assert.equal(signedInCookie(r), '', `${what}: no session cookie`);
+  }
+  // A cross-site form cannot send the SameSite pre-session cookie, nor know its value.
+  for (const [what, headers, fields] of [
+    ['no pre-session cookie', {}, { username: 'zhang.wei', password: DEMO_PASSWORD, login_token: token }],
+    ['no token in the form', { cookie }, { username: 'zhang.wei', password: DEMO_PASSWORD }],
+    ['another token', { cookie }, { username: 'zhang.wei', password: DEMO_PASSWORD, login_token: `x${token.slice(1)}` }],
+  ]) {
+    const r = await raw(server.url, 'POST', '/login', { headers: { ...headers, 'content-type': FORM }, body: form(fields) });
+    assert.equal(r.status, 400, what);
+    assert.equal(signedInCookie(r), '', `${what}: no session cookie`);
+    assert.match(r.text, /name="login_token" value="[^"]+"/, `${what}: the form is shown again, ready to send`);
+  }
+  // The JSON sign-in: a text/plain cross-site form needs no preflight, so Origin decides.
+  const api = await raw(server.url, 'POST', '/api/v1/session', {
+    headers: { origin: 'https://evil.example', 'content-type': 'text/plain' },
+    body: JSON.stringify({ username: 'zhang.wei', password: DEMO_PASSWORD }),
+  });
+  assert.equal(api.status, 403);
+  assert.equal(api.json.error.code, 'permission_denied');
+  assert.equal(signedInCookie(api), '');
+  // The site's own pages and scripts still sign in, with or without Origin (no JavaScript needed).
+  for (const headers of [{ origin: server.url }, { referer: `${server.url}/login` }, {}]) {
+    const r = await raw(server.url, 'POST', '/login', { headers: { ...headers, cookie, 'content-type': FORM }, body });
+    assert.equal(r.status, 303, JSON.stringify(headers));
+    assert.notEqual(signedInCookie(r), '');
+    assert.equal(r.cookies.tongban_login?.value, '', 'the pre-session cookie is cleared');
+  }
+  const own = await raw(server.url, 'POST', '/api/v1/session',
+    { headers: { origin: server.url }, json: { username: 'zhang.wei', password: DEMO_PASSWORD } });
+  assert.equal(own.status, 200);
+});
+
+test('finding 7: signing in ends the session whose cookie came with it', async () => {
+  const first = await raw(server.url, 'POST', '/api/v1/session', { json: { username: 'li.na', password: DEMO_PASSWORD } });
+  assert.equal(first.status, 200);
+  const old = first.json.token;
+  const again = await raw(server.url, 'POST', '/api/v1/session',
+    { headers: { cookie: `tongban_session=${old}` }, json: { username: 'zhang.wei', password: DEMO_PASSWORD } });
+  assert.equal(again.status, 200);
+  assert.equal((await new Client(server.url, { token: old }).get('/api/v1/me')).status, 401, 'the API sign-in ended it');
+  const current = again.json.token;
+  const { cookie, token } = await loginPage(server.url);
+  const web = await raw(server.url, 'POST', '/login', {
+    headers: { cookie: `${cookie}; tongban_session=${current}`, 'content-type': FORM },
+    body: form({ username: 'li.na', password: DEMO_PASSWORD, login_token: token }),
+  });
+  assert.equal(web.status, 303);
+  assert.equal((await new Client(server.url, { token: current }).get('/api/v1/me')).status, 401, 'the page sign-in ended it');
+  const fresh = new Client(server.url, { token: signedInCookie(web) });
+  assert.equal((await fresh.get('/api/v1/me')).data.username, 'li.na');
 });
