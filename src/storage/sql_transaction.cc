@@ -59,7 +59,7 @@ constexpr std::string_view kDeleteSession = "DELETE FROM sessions WHERE token_ha
 
 constexpr std::string_view kInsertLoginFailure = "INSERT INTO login_failures (key, at) VALUES ($1, $2)";
 constexpr std::string_view kCountLoginFailures =
-    "SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at >= $2";
+    "SELECT COUNT(*), MAX(at) FROM login_failures WHERE key = $1 AND at >= $2";
 constexpr std::string_view kDeleteLoginFailures = "DELETE FROM login_failures WHERE key = $1";
 // Batched by a sub-select: DELETE ... LIMIT is not portable.
 constexpr std::string_view kDeleteExpiredSessions =
@@ -361,18 +361,23 @@ Result<int64_t> SqlTransaction::DeleteLoginFailuresBefore(Timestamp before, int 
 
 Status SqlTransaction::RecordLoginFailure(const std::string& key, Timestamp at) {
   TB_RETURN_IF_ERROR(RequireWritable());
+  // The table also refuses it (V005's CHECK); refusing here keeps the text out of the driver's error.
+  if (key.size() > ports::kMaxLoginFailureKey) return MakeError(ErrorCode::kInvalidArgument, "error.login.too_long");
   TB_ASSIGN_OR_RETURN(StatementRef statement, connection_.Prepare(kInsertLoginFailure));
   TB_RETURN_IF_ERROR(Binder(*statement).Text(key).Int(Seconds(at)).status());
   return RunToEnd(*statement);
 }
 
-// Failures at or after `since`.
-Result<int> SqlTransaction::CountLoginFailures(const std::string& key, Timestamp since) {
+// Failures at or after `since`, and the newest of them.
+Result<ports::LoginFailureCount> SqlTransaction::CountLoginFailures(const std::string& key, Timestamp since) {
   TB_ASSIGN_OR_RETURN(StatementRef statement, connection_.Prepare(kCountLoginFailures));
   TB_RETURN_IF_ERROR(Binder(*statement).Text(key).Int(Seconds(since)).status());
   TB_ASSIGN_OR_RETURN(const bool row, statement->Step());
-  if (!row) return 0;
-  return static_cast<int>(statement->ColumnInt64(0));
+  ports::LoginFailureCount out;
+  if (!row) return out;
+  out.count = static_cast<int>(statement->ColumnInt64(0));
+  if (!statement->ColumnIsNull(1)) out.latest = FromSeconds(statement->ColumnInt64(1));
+  return out;
 }
 
 Status SqlTransaction::ClearLoginFailures(const std::string& key) {

@@ -45,7 +45,7 @@ class SqlTransaction final : public ports::Transaction {
   Result<int64_t> DeleteExpiredSessions(Timestamp before, int limit) override;
   Result<int64_t> DeleteLoginFailuresBefore(Timestamp before, int limit) override;
   Status RecordLoginFailure(const std::string& key, Timestamp at) override;
-  Result<int> CountLoginFailures(const std::string& key, Timestamp since) override;
+  Result<ports::LoginFailureCount> CountLoginFailures(const std::string& key, Timestamp since) override;
   Status ClearLoginFailures(const std::string& key) override;
 
   Status InsertApplication(const domain::Application& app) override;

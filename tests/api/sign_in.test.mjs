@@ -1,9 +1,12 @@
 // Sign-in and sessions against the security review (issue 6): CSRF follows the credential used
-// (finding 2), login CSRF and session rotation (finding 7).
+// (finding 2), bounded login fields (finding 5), login CSRF and session rotation (finding 7).
+// Throttling (finding 8) is in throttle.test.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { DEMO_PASSWORD, Client, fillFields, simplePersonItem, startServer } from './lib.mjs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { DB_KIND, DEMO_PASSWORD, Client, fillFields, simplePersonItem, startServer } from './lib.mjs';
 
 let server;
 before(async () => { server = await startServer(); });
@@ -87,6 +90,40 @@ test('finding 2: an Authorization header that is not a valid Bearer token does n
     { headers: { cookie, authorization: 'Basic dXNlcjpwYXNzd29yZA==', 'x-csrf-token': session.json.csrf_token }, json: {} });
   assert.equal(withToken.status, 200, withToken.text);
   assert.equal(withToken.json.state, 'withdrawn');
+});
+
+async function failureBytes(srv) {
+  if (DB_KIND === 'postgres') {
+    const out = execFileSync('psql', [srv.dbUrl, '-X', '-q', '-t', '-A', '-c',
+      "SELECT pg_total_relation_size('login_failures') + coalesce(sum(length(key)), 0) FROM login_failures"], { encoding: 'utf8' });
+    return Number(out.trim());
+  }
+  const path = srv.dbUrl.slice('sqlite:'.length);
+  return [path, `${path}-wal`].reduce((n, p) => n + (existsSync(p) ? statSync(p).size : 0), 0);
+}
+
+test('finding 5: a 10 MB username is refused on sign-in and stores nothing', async () => {
+  const huge = 'a'.repeat(10 * 1024 * 1024);
+  const before = await failureBytes(server);
+  for (let i = 0; i < 3; i++) {
+    const r = await raw(server.url, 'POST', '/api/v1/session', { json: { username: huge, password: 'a-wrong-password' } });
+    assert.equal(r.status, 400, r.text.slice(0, 200));
+    assert.equal(r.json.error.code, 'invalid_argument');
+  }
+  const longPassword = await raw(server.url, 'POST', '/api/v1/session',
+    { json: { username: 'zhang.wei', password: 'p'.repeat(1025) } });
+  assert.equal(longPassword.status, 400);
+  const { cookie, token } = await loginPage(server.url);
+  const page = await raw(server.url, 'POST', '/login', {
+    headers: { cookie, 'content-type': FORM }, body: form({ username: huge, password: 'a-wrong-password', login_token: token }),
+  });
+  assert.equal(page.status, 400);
+  assert.ok(page.text.length < 100000, 'the page does not echo the username back');
+  const grown = (await failureBytes(server)) - before;
+  assert.ok(grown < 1024 * 1024, `the database grew by ${grown} bytes`);
+  // At the limit, usernames still work (and are compared case-insensitively).
+  const ok = await raw(server.url, 'POST', '/api/v1/session', { json: { username: ' Zhang.Wei ', password: DEMO_PASSWORD } });
+  assert.equal(ok.status, 200, ok.text);
 });
 
 test('finding 7: a sign-in from another site is refused and sets no session', async () => {

@@ -99,9 +99,12 @@ Response Static(const Site& site, Request& req) {
 Data LoginData(const Site& site, const PageRequest& page, const std::string& username, const std::string& back,
                const std::string& error_key, const std::string& login_token) {
   Data data = BaseData(site, page, "page.login.title");
-  SetText(data, "username", username);
+  // What was typed is shown again, unless it cannot be a username at all.
+  if (username.size() <= services::kMaxUsernameBytes) SetText(data, "username", username);
   SetText(data, "return", back);
   data.set("login_token", login_token);
+  data.set("username_max", std::to_string(services::kMaxUsernameBytes));
+  data.set("password_max", std::to_string(services::kMaxPasswordBytes));
   if (!error_key.empty()) {
     Data errors{Data::type::list};
     Data error;
@@ -175,6 +178,7 @@ Response LoginSubmit(const Site& site, Request& req) {
     const Error& error = signed_in.error();
     const int status = error.code == ErrorCode::kResourceExhausted ? 429
                        : error.code == ErrorCode::kUnauthenticated ? 401
+                       : error.code == ErrorCode::kInvalidArgument ? 400
                                                                     : 500;
     const std::string key = status == 500 ? "error.internal" : error.message;
     return LoginPage(site, page, username, back, key, status);
