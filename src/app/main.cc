@@ -43,6 +43,10 @@ int Serve(tb::app::Config config, bool demo) {
       std::cout << fmt::format("  {:<18} {:<17} {:<22} {}\n", a.username, a.role, a.scope, a.name);
     }
   }
+  if (demo && config.secure_cookies.value_or(true)) {
+    std::cout << "Session cookies are marked Secure: browsers keep them over HTTPS only. To sign in over plain\n"
+                 "HTTP from another machine, add --secure-cookies false (never in production).\n";
+  }
   const std::string url = config.server.host + ":";
   return tb::http::RunServer(
       config.server, [&system](tb::http::Request& req) { return system.router.Dispatch(req); },
@@ -91,7 +95,8 @@ int main(int argc, char** argv) {
   serve->add_option("--shutdown-grace-seconds", shutdown_grace, "How long SIGTERM waits for requests in flight")
       ->check(CLI::Range(0, 600));
   serve->add_option("--access-log", access_log, "One JSON line per request on standard output (true/false)");
-  serve->add_option("--secure-cookies", secure_cookies, "Mark session cookies Secure (true/false)");
+  serve->add_option("--secure-cookies", secure_cookies,
+                    "Mark session cookies Secure (true/false; default true, except --demo on a loopback address)");
   serve->add_option("--public-url", public_url, "The https://host[:port] people use; sign-in refuses other origins");
   serve->add_option("--languages", languages, "Languages offered: zh and en")
       ->check(CLI::IsMember({"zh", "en"}))
@@ -180,6 +185,7 @@ int main(int argc, char** argv) {
   if (access_log) config.server.access_log = *access_log;
   if (secure_cookies) config.secure_cookies = *secure_cookies;
   if (public_url) config.public_url = *public_url;
+  config.secure_cookies = tb::app::ResolveSecureCookies(config, demo);
   config.server.trust_forwarded_for = config.server.trust_forwarded_for || trust_forwarded_for;
   config.publish_catalogue = publish_catalogue || demo;
 

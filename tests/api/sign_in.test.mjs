@@ -1,12 +1,16 @@
 // Sign-in and sessions against the security review (issue 6): CSRF follows the credential used
-// (finding 2), bounded login fields (finding 5), login CSRF and session rotation (finding 7).
-// Throttling (finding 8) is in throttle.test.mjs.
+// (finding 2), bounded login fields (finding 5), login CSRF and session rotation (finding 7),
+// Secure cookies by default (finding 11). Throttling (finding 8) is in throttle.test.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { execFileSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
-import { DB_KIND, DEMO_PASSWORD, Client, fillFields, simplePersonItem, startServer } from './lib.mjs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  BIN, DB_KIND, DEMO_PASSWORD, ROOT, Client, createPgDatabase, dropPgDatabase, fillFields, simplePersonItem, startServer,
+} from './lib.mjs';
 
 let server;
 before(async () => { server = await startServer(); });
@@ -196,4 +200,33 @@ test('finding 7: signing in ends the session whose cookie came with it', async (
   assert.equal((await new Client(server.url, { token: current }).get('/api/v1/me')).status, 401, 'the page sign-in ended it');
   const fresh = new Client(server.url, { token: signedInCookie(web) });
   assert.equal((await fresh.get('/api/v1/me')).data.username, 'li.na');
+});
+
+test('finding 11: session cookies are Secure unless a demo runs on loopback', async () => {
+  const isSecure = (line) => /;\s*Secure(;|$)/i.test(line);
+  const demo = await raw(server.url, 'POST', '/api/v1/session', { json: { username: 'li.na', password: DEMO_PASSWORD } });
+  assert.equal(isSecure(demo.cookies.tongban_session.line), false, 'the demo on 127.0.0.1 over plain HTTP still signs in');
+
+  const dir = mkdtempSync(join(tmpdir(), 'tongban-secure-'));
+  const db = DB_KIND === 'postgres' ? createPgDatabase() : `sqlite:${join(dir, 'p.db')}`;
+  try {
+    const add = spawnSync(BIN, ['user', 'add', '--db', db, '--username', 'wu.lei', '--password-stdin', '--role', 'citizen',
+      '--person', '310115199001010010', '--name', '吴磊'], { cwd: ROOT, input: 'a-very-long-secret\n', encoding: 'utf8' });
+    assert.equal(add.status, 0, add.stderr);
+    for (const [extraArgs, secure] of [[[], true], [['--secure-cookies', 'false'], false], [['--demo', '--secure-cookies', 'true'], true]]) {
+      const srv = await startServer({ dir, db, demo: false, extraArgs });
+      try {
+        const r = await raw(srv.url, 'POST', '/api/v1/session', { json: { username: 'wu.lei', password: 'a-very-long-secret' } });
+        assert.equal(r.status, 200, r.text);
+        assert.equal(isSecure(r.cookies.tongban_session.line), secure, `session cookie with ${extraArgs.join(' ') || 'defaults'}`);
+        const page = await raw(srv.url, 'GET', '/login');
+        assert.equal(isSecure(page.cookies.tongban_login.line), secure, `pre-session cookie with ${extraArgs.join(' ') || 'defaults'}`);
+      } finally {
+        await srv.stop();
+      }
+    }
+  } finally {
+    if (DB_KIND === 'postgres') dropPgDatabase(db);
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
