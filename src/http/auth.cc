@@ -93,17 +93,20 @@ std::string OriginOf(std::string_view url) {
   return scheme + "://" + host + (port.empty() ? "" : ":" + port);
 }
 
-Status CheckOrigin(const Request& req, std::string_view public_url) {
+Status CheckOrigin(const Request& req, std::string_view public_url, bool null_origin_ok) {
+  const auto refused = [] { return MakeError(ErrorCode::kPermissionDenied, "error.auth.origin"); };
+  const std::string fetch_site = Lower(req.Header("sec-fetch-site"));
+  if (!fetch_site.empty() && fetch_site != "same-origin" && fetch_site != "none") return refused();
   std::string_view claimed = req.Header("origin");
   std::string origin;
   if (!claimed.empty()) {
-    origin = OriginOf(claimed);  // "null" (a sandboxed or privacy-stripped context) gives ""
+    if (claimed == "null" && null_origin_ok) return Ok();
+    origin = OriginOf(claimed);  // "null" and anything malformed give ""
   } else {
     const std::string_view referer = req.Header("referer");
     if (referer.empty()) return Ok();
     origin = OriginOf(referer);
   }
-  const auto refused = [] { return MakeError(ErrorCode::kPermissionDenied, "error.auth.origin"); };
   if (origin.empty()) return refused();
   if (!public_url.empty()) return origin == OriginOf(public_url) ? Ok() : refused();
   // No public_url: the browser's origin must name the host the request was sent to. The scheme

@@ -43,12 +43,15 @@ Status CheckCsrf(const Caller& caller, const Request& req, std::string_view form
 std::string SessionCookie(const std::string& token, int max_age_seconds, bool secure);
 
 // kPermissionDenied ("error.auth.origin") when a browser says the request comes from another
-// site: the Origin header (or, when a browser sent none, the Referer's origin) must be this
-// server's origin. That is `public_url`'s origin when configured ("https://host[:port]"), else the
-// origin whose host and port are the request's Host header (a proxy in front must forward Host).
-// A request with neither header (API clients, old browsers) passes: the callers add what else
-// they need (the sign-in page's pre-session token).
-Status CheckOrigin(const Request& req, std::string_view public_url);
+// site. Sec-Fetch-Site (sent by current browsers whatever the referrer policy) must be same-origin
+// (or none: the person typed it). The Origin header (or, without one, the Referer's origin) must be
+// this server's origin: `public_url`'s when configured ("https://host[:port]"), else the one whose
+// host and port are the request's Host header (a proxy in front must forward Host). Origin "null"
+// is refused unless `null_origin_ok`: browsers send it for a form posted from a page under
+// Referrer-Policy no-referrer (Tongban's own pages) and from sandboxed frames of any site, so it
+// is acceptable only where another check decides (the sign-in form's pre-session token). A
+// request with none of these headers (API clients, old browsers) passes.
+Status CheckOrigin(const Request& req, std::string_view public_url, bool null_origin_ok = false);
 // The scheme://host[:port] of an absolute URL, lower-cased, default port dropped; "" when `url`
 // is not an absolute http(s) URL.
 std::string OriginOf(std::string_view url);

@@ -155,14 +155,17 @@ Response LoginForm(const Site& site, Request& req) {
   return LoginPage(site, page, "", back, "", 200);
 }
 
-// Sign-in from the form. Login CSRF is refused twice over: a browser's Origin (or Referer) must be
-// this site, and the form must carry the pre-session token of this browser's kLoginCookie, which a
-// cross-site form can neither read nor send (SameSite=Lax). The token alone works without
-// JavaScript and without Origin; the Origin check also stops a sibling subdomain that could plant
-// its own kLoginCookie.
+// Sign-in from the form. Login CSRF is refused twice over: the form must carry the pre-session
+// token of this browser's kLoginCookie, which a cross-site form can neither read nor send
+// (SameSite=Lax), and a browser that names the request's site (Sec-Fetch-Site, Origin, Referer)
+// must name this one. The token works without JavaScript and without those headers (our pages'
+// Referrer-Policy no-referrer makes a browser send Origin "null" for this very form); the site
+// check also stops a sibling subdomain that could plant its own kLoginCookie.
 Response LoginSubmit(const Site& site, Request& req) {
   PageRequest page = StartPage(site, req);
-  if (!CheckOrigin(req, site.deps.web.public_url).ok()) return ErrorPage(site, page, 403, "error.auth.origin");
+  if (!CheckOrigin(req, site.deps.web.public_url, /*null_origin_ok=*/true).ok()) {
+    return ErrorPage(site, page, 403, "error.auth.origin");
+  }
   const auto form = FormOf(req);
   const std::string username = FormValue(form, "username");
   const std::string password = FormValue(form, "password");
