@@ -60,6 +60,13 @@ struct Reader {
 
 }  // namespace
 
+bool ResolveSecureCookies(const Config& config, bool demo) {
+  if (config.secure_cookies) return *config.secure_cookies;
+  const std::string& host = config.server.host;
+  const bool loopback = host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+  return !(demo && loopback);
+}
+
 Status ApplyListen(const std::string& listen, http::ServerOptions& server) {
   const auto colon = listen.rfind(':');
   int port = -1;
@@ -92,7 +99,7 @@ Status LoadConfigFile(const std::string& path, Config& config) {
   if (root.IsNull()) return Ok();
   if (!root.IsMap()) return MakeError(ErrorCode::kInvalidArgument, fmt::format("{}:1: must be a map of settings", path));
   Reader r{path, {}};
-  r.Known(root, {"listen", "database", "catalogue", "web", "openapi", "threads", "limits", "languages", "trust_forwarded_for", "secure_cookies", "access_log", "keys", "catalogue_refresh_seconds"});
+  r.Known(root, {"listen", "database", "catalogue", "web", "openapi", "threads", "limits", "languages", "trust_forwarded_for", "secure_cookies", "public_url", "access_log", "keys", "catalogue_refresh_seconds"});
   r.String(root, "listen", config.listen);
   if (root["listen"] && root["listen"].IsScalar()) {
     auto s = ApplyListen(config.listen, config.server);
@@ -108,7 +115,16 @@ Status LoadConfigFile(const std::string& path, Config& config) {
   r.Number(root, "threads", config.server.threads, 1, 256);
   r.Number(root, "catalogue_refresh_seconds", config.catalogue_refresh_seconds, 1, 3600);
   r.Bool(root, "trust_forwarded_for", config.server.trust_forwarded_for);
-  r.Bool(root, "secure_cookies", config.secure_cookies);
+  if (root["secure_cookies"]) {
+    bool secure = true;
+    r.Bool(root, "secure_cookies", secure);
+    config.secure_cookies = secure;
+  }
+  r.String(root, "public_url", config.public_url);
+  if (root["public_url"] && !config.public_url.empty() && config.public_url.rfind("https://", 0) != 0 &&
+      config.public_url.rfind("http://", 0) != 0) {
+    r.errors.push_back(fmt::format("{}: public_url must be like https://tongban.example.gov.cn", r.At(root["public_url"])));
+  }
   r.Bool(root, "access_log", config.server.access_log);
   if (const YAML::Node langs = root["languages"]) {
     if (!langs.IsSequence()) r.errors.push_back(fmt::format("{}: languages must be a list like [zh, en]", r.At(langs)));

@@ -3,6 +3,7 @@
 // Thread-safety: plain value type.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "common/result.h"
@@ -17,7 +18,12 @@ struct Config {
   std::string web_dir = "web";
   std::string openapi_path = "docs/openapi.json";
   std::string keys_dir = "var/keys";
-  bool secure_cookies = false;
+  // Session cookies marked Secure. Unset: Secure, except `serve --demo` on a loopback address
+  // (plain http://127.0.0.1, where some browsers drop Secure cookies). See ResolveSecureCookies.
+  std::optional<bool> secure_cookies;
+  // The origin people reach the server at ("https://host[:port]"); sign-in refuses browsers whose
+  // Origin differs. Empty: the Host header names it (the proxy must forward Host).
+  std::string public_url;
   // Publish the catalogue folder at start when it differs from the latest version in the database
   // (development and the demo); in production `tongban catalogue publish` does it, with a reason.
   bool publish_catalogue = false;
@@ -29,6 +35,9 @@ struct Config {
 // Reads `path` over the defaults in `config`. kInvalidArgument as "path:line: reason" for an
 // unreadable file, bad YAML, an unknown key or a value of the wrong type or range.
 Status LoadConfigFile(const std::string& path, Config& config);
+// Whether session cookies are Secure: the setting when given, else true unless `demo` listens on
+// a loopback address (127.0.0.0/8, ::1, localhost).
+bool ResolveSecureCookies(const Config& config, bool demo);
 // Splits "HOST:PORT" into the server options. kInvalidArgument when malformed.
 Status ApplyListen(const std::string& listen, http::ServerOptions& server);
 

@@ -54,6 +54,10 @@ int Serve(tb::app::Config config, bool demo) {
       std::cout << fmt::format("  {:<18} {:<17} {:<22} {}\n", a.username, a.role, a.scope, a.name);
     }
   }
+  if (demo && config.secure_cookies.value_or(true)) {
+    std::cout << "Session cookies are marked Secure: browsers keep them over HTTPS only. To sign in over plain\n"
+                 "HTTP from another machine, add --secure-cookies false (never in production).\n";
+  }
   const std::string url = config.server.host + ":";
   return tb::http::RunServer(
       config.server, [&system](tb::http::Request& req) { return system.router.Dispatch(req); },
@@ -71,7 +75,7 @@ int main(int argc, char** argv) {
   tb::app::Config config;
   // Serve's options: each, when given, wins over the configuration file.
   std::string config_file, db, listen;
-  std::optional<std::string> catalogue_dir, web_dir, openapi_path, keys_dir;
+  std::optional<std::string> catalogue_dir, web_dir, openapi_path, keys_dir, public_url;
   std::optional<size_t> max_body_bytes;
   std::optional<int> threads, refresh_seconds, read_timeout, write_timeout, idle_timeout, shutdown_grace;
   std::optional<bool> access_log, secure_cookies;
@@ -102,7 +106,9 @@ int main(int argc, char** argv) {
   serve->add_option("--shutdown-grace-seconds", shutdown_grace, "How long SIGTERM waits for requests in flight")
       ->check(CLI::Range(0, 600));
   serve->add_option("--access-log", access_log, "One JSON line per request on standard output (true/false)");
-  serve->add_option("--secure-cookies", secure_cookies, "Mark session cookies Secure (true/false)");
+  serve->add_option("--secure-cookies", secure_cookies,
+                    "Mark session cookies Secure (true/false; default true, except --demo on a loopback address)");
+  serve->add_option("--public-url", public_url, "The https://host[:port] people use; sign-in refuses other origins");
   serve->add_option("--languages", languages, "Languages offered: zh and en")
       ->check(CLI::IsMember({"zh", "en"}))
       ->delimiter(',');
@@ -189,6 +195,8 @@ int main(int argc, char** argv) {
   if (shutdown_grace) config.server.shutdown_grace_seconds = *shutdown_grace;
   if (access_log) config.server.access_log = *access_log;
   if (secure_cookies) config.secure_cookies = *secure_cookies;
+  if (public_url) config.public_url = *public_url;
+  config.secure_cookies = tb::app::ResolveSecureCookies(config, demo);
   config.server.trust_forwarded_for = config.server.trust_forwarded_for || trust_forwarded_for;
   config.publish_catalogue = publish_catalogue || demo;
 

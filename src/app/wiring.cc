@@ -39,7 +39,8 @@ Result<std::unique_ptr<System>> BuildSystem(const Config& config, bool with_rout
   sys->deps.i18n = &sys->i18n;
   sys->deps.web.web_dir = web_dir;
   sys->deps.web.openapi_path = ResolveDataPath(config.openapi_path);
-  sys->deps.web.secure_cookies = config.secure_cookies;
+  sys->deps.web.secure_cookies = config.secure_cookies.value_or(true);
+  sys->deps.web.public_url = config.public_url;
   http::RegisterApiRoutes(sys->router, sys->deps);
   TB_RETURN_IF_ERROR(http::RegisterWebRoutes(sys->router, sys->deps));
   return sys;

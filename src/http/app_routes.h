@@ -13,7 +13,10 @@ namespace tongban::http {
 struct WebOptions {
   std::string web_dir = "web";       // templates/, static/, i18n/
   std::string openapi_path = "docs/openapi.json";
-  bool secure_cookies = false;       // set when served over TLS (behind a TLS proxy)
+  bool secure_cookies = true;        // Secure cookies: off only for plain-HTTP demos on loopback
+  // "https://host[:port]" people use to reach the server; sign-in refuses a browser Origin other
+  // than this one. Empty: the origin must match the Host header (a proxy must forward Host).
+  std::string public_url;
 };
 
 struct HttpDeps {

@@ -2,6 +2,7 @@
 // Thread-safety: belongs to its Transaction (one thread).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -11,6 +12,14 @@
 
 namespace tongban::ports {
 
+inline constexpr size_t kMaxLoginFailureKey = 80;
+
+// The failures recorded for one key at or after a time.
+struct LoginFailureCount {
+  int count = 0;
+  Timestamp latest{};  // the newest of them; meaningless when count is 0
+};
+
 class SessionRepository {
  public:
   virtual ~SessionRepository() = default;
@@ -19,9 +28,11 @@ class SessionRepository {
   virtual Result<domain::Session> GetSession(const std::string& token_hash) = 0;
   virtual Status DeleteSession(const std::string& token_hash) = 0;
 
-  // Login throttling: failures per key ("user:<id>", "addr:<ip>") in a time window.
+  // Login throttling: failures per key in a time window. Keys are short fixed-size names the
+  // services derive by hashing (an account, an address); a key longer than kMaxLoginFailureKey is
+  // refused (kInvalidArgument) and stores nothing.
   virtual Status RecordLoginFailure(const std::string& key, Timestamp at) = 0;
-  virtual Result<int> CountLoginFailures(const std::string& key, Timestamp since) = 0;
+  virtual Result<LoginFailureCount> CountLoginFailures(const std::string& key, Timestamp since) = 0;
   virtual Status ClearLoginFailures(const std::string& key) = 0;
 
   // Housekeeping: delete at most `limit` sessions that expired before `before` (or login failures

@@ -1,14 +1,16 @@
 #include "services/accounts.h"
 
+#include <algorithm>
 #include <cctype>
+#include <set>
 
 #include "common/ids.h"
 
 namespace tongban::services {
 namespace {
 
-bool ValidUsername(const std::string& name) {
-  if (name.size() < 3 || name.size() > 64) return false;
+bool ValidUsername(std::string_view name) {
+  if (name.size() < 3 || name.size() > kMaxUsernameBytes) return false;
   for (char c : name) {
     const auto u = static_cast<unsigned char>(c);
     if (!(std::islower(u) || std::isdigit(u) || c == '.' || c == '_' || c == '-')) return false;
@@ -16,17 +18,22 @@ bool ValidUsername(const std::string& name) {
   return true;
 }
 
-std::string PairKey(const std::string& username, const std::string& address) {
-  return "user:" + username + "|addr:" + address;
+// Throttling keys: fixed-size hashes, so that neither what was typed nor the client's address is
+// stored, and nothing a client sends can make a row larger. The prefixes keep the two kinds apart.
+std::string AccountKey(const Context& ctx, const std::string& normalised_username) {
+  return "acct:" + ctx.hasher->Sha256Hex("tongban login account\n" + normalised_username);
 }
 
-std::string AddressKey(const std::string& address) { return "addr:" + address; }
+std::string AddressKey(const Context& ctx, const std::string& address) {
+  return "addr:" + ctx.hasher->Sha256Hex("tongban login address\n" + address);
+}
 
 }  // namespace
 
 Result<domain::User> CreateUser(const Context& ctx, const NewUser& req) {
   if (!ValidUsername(req.username)) return MakeError(ErrorCode::kInvalidArgument, "error.user.username");
-  if (req.password.size() < 8) return MakeError(ErrorCode::kInvalidArgument, "error.user.password_short");
+  if (req.password.size() < kMinPasswordBytes) return MakeError(ErrorCode::kInvalidArgument, "error.user.password_short");
+  if (req.password.size() > kMaxPasswordBytes) return MakeError(ErrorCode::kInvalidArgument, "error.user.password_long");
   const Date today = LocalDate(ctx.clock->Now());
   const bool person_role = req.role == domain::Role::kCitizen || req.role == domain::Role::kEnterpriseAgent;
   if (person_role) {
@@ -87,20 +94,45 @@ Result<domain::User> CreateUser(const Context& ctx, const NewUser& req) {
   return user;
 }
 
-Result<SignedIn> Login(const Context& ctx, const std::string& username, const std::string& password,
-                       const std::string& address) {
+std::chrono::seconds AccountDelay(int failures) {
+  if (failures < kFreeAccountFailures) return std::chrono::seconds{0};
+  const int doublings = std::min(failures - kFreeAccountFailures, 20);
+  return std::min<std::chrono::seconds>(kFirstAccountDelay * (int64_t{1} << doublings), kMaxAccountDelay);
+}
+
+std::string NormaliseUsername(std::string_view username) {
+  constexpr std::string_view kSpace = " \t\r\n";
+  const size_t first = username.find_first_not_of(kSpace);
+  if (first == std::string_view::npos) return {};
+  username = username.substr(first, username.find_last_not_of(kSpace) - first + 1);
+  std::string out(username);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+Result<SignedIn> Login(const Context& ctx, const std::string& typed_username, const std::string& password,
+                       const std::string& address, const std::string& previous_token) {
+  const std::string username = NormaliseUsername(typed_username);
+  if (username.size() > kMaxUsernameBytes || password.size() > kMaxPasswordBytes) {
+    return MakeError(ErrorCode::kInvalidArgument, "error.login.too_long");
+  }
   const Timestamp now = ctx.clock->Now();
-  const Timestamp since = now - kLoginWindow;
-  const std::string pair_key = PairKey(username, address);
-  const std::string address_key = AddressKey(address);
+  const std::string account_key = AccountKey(ctx, username);
+  const std::string address_key = AddressKey(ctx, address);
 
   std::optional<domain::User> user;
   TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
-    TB_ASSIGN_OR_RETURN(const int pair_failures, tx.sessions().CountLoginFailures(pair_key, since));
-    TB_ASSIGN_OR_RETURN(const int address_failures, tx.sessions().CountLoginFailures(address_key, since));
-    if (pair_failures >= kMaxFailuresPerAccountAndAddress || address_failures >= kMaxFailuresPerAddress) {
-      return MakeError(ErrorCode::kResourceExhausted, "error.login.throttled");
-    }
+    TB_ASSIGN_OR_RETURN(const ports::LoginFailureCount account,
+                        tx.sessions().CountLoginFailures(account_key, now - kAccountFailureWindow));
+    TB_ASSIGN_OR_RETURN(const ports::LoginFailureCount from_address,
+                        tx.sessions().CountLoginFailures(address_key, now - kAddressWindow));
+    const bool account_waits = account.count >= kMaxAccountFailures ||
+                               (account.count > 0 && now < account.latest + AccountDelay(account.count));
+    // A guessing address is refused only for accounts it may be guessing: those with failures.
+    const bool address_guessing = from_address.count >= kMaxFailuresPerAddress && account.count > 0;
+    if (account_waits || address_guessing) return MakeError(ErrorCode::kResourceExhausted, "error.login.throttled");
     auto found = tx.accounts().FindUserByUsername(username);
     if (found.ok()) {
       user = std::move(found).value();
@@ -115,7 +147,7 @@ Result<SignedIn> Login(const Context& ctx, const std::string& username, const st
   const bool good = ctx.hasher->VerifyPassword(password, user ? user->password_hash : kDummyHash) && user;
   if (!good) {
     TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
-      TB_RETURN_IF_ERROR(tx.sessions().RecordLoginFailure(pair_key, now));
+      TB_RETURN_IF_ERROR(tx.sessions().RecordLoginFailure(account_key, now));
       return tx.sessions().RecordLoginFailure(address_key, now);
     }));
     return MakeError(ErrorCode::kUnauthenticated, "error.login.failed");
@@ -127,8 +159,12 @@ Result<SignedIn> Login(const Context& ctx, const std::string& username, const st
   out.user = *user;
   out.expires_at = now + kSessionLifetime;
   domain::Session session{ctx.hasher->Sha256Hex(out.token), user->id, out.csrf_token, now, out.expires_at};
+  const bool rotate = !previous_token.empty() && previous_token.size() <= 128;
+  const std::string previous_hash = rotate ? ctx.hasher->Sha256Hex(previous_token) : "";
   TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
-    TB_RETURN_IF_ERROR(tx.sessions().ClearLoginFailures(pair_key));
+    // Consecutive failures end with a success; the address's count stays (it is about others too).
+    TB_RETURN_IF_ERROR(tx.sessions().ClearLoginFailures(account_key));
+    if (rotate) TB_RETURN_IF_ERROR(tx.sessions().DeleteSession(previous_hash));
     return tx.sessions().InsertSession(session);
   }));
   return out;
@@ -154,8 +190,15 @@ Result<Authenticated> Authenticate(const Context& ctx, const std::string& token)
 }
 
 Result<domain::AgentGrant> GrantAgentRights(const Context& ctx, const Actor& actor, const AgentRights& rights) {
-  const auto catalogue = ctx.Catalogue();
+  if (!ValidUsername(rights.username)) return MakeError(ErrorCode::kInvalidArgument, "error.user.username");
+  // Each code once, in the order given: a request repeating one code a million times stores one.
+  std::vector<std::string> items;
+  std::set<std::string> seen;
   for (const auto& code : rights.items) {
+    if (seen.insert(code).second) items.push_back(code);
+  }
+  const auto catalogue = ctx.Catalogue();
+  for (const auto& code : items) {
     const domain::ServiceItem* item = catalogue->FindItem(code);
     if (item == nullptr || item->applicant != domain::ApplicantKind::kEnterprise) {
       return MakeError(ErrorCode::kInvalidArgument, "error.grant.unknown_item");
@@ -180,7 +223,7 @@ Result<domain::AgentGrant> GrantAgentRights(const Context& ctx, const Actor& act
     grant.user_id = agent->id;
     grant.may_apply = rights.may_apply;
     grant.may_withdraw = rights.may_withdraw;
-    grant.items = rights.items;
+    grant.items = items;
     return tx.accounts().PutAgentGrant(grant);
   }));
   return grant;
@@ -204,7 +247,7 @@ Result<int64_t> PruneExpired(const Context& ctx) {
       int64_t deleted = 0;
       TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
         TB_ASSIGN_OR_RETURN(deleted, sessions ? tx.sessions().DeleteExpiredSessions(now, kBatch)
-                                              : tx.sessions().DeleteLoginFailuresBefore(now - kLoginWindow, kBatch));
+                                              : tx.sessions().DeleteLoginFailuresBefore(now - kAccountFailureWindow, kBatch));
         return Ok();
       }));
       total += deleted;

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "services/context.h"
 
@@ -11,13 +12,40 @@ namespace tongban::services {
 
 // Sessions last this long; the server keeps nothing in memory about them.
 inline constexpr std::chrono::hours kSessionLifetime{12};
-// Login throttling: failures counted over this window ...
-inline constexpr std::chrono::minutes kLoginWindow{15};
-// ... per (username, client address): the victim's own address is never locked by an attacker's
-// failures elsewhere ...
-inline constexpr int kMaxFailuresPerAccountAndAddress = 5;
-// ... and per client address across all usernames (password spraying).
-inline constexpr int kMaxFailuresPerAddress = 30;
+// Bounds on what a person types: longer input is refused before anything is hashed or stored.
+inline constexpr size_t kMaxUsernameBytes = 64;
+inline constexpr size_t kMinPasswordBytes = 8;
+inline constexpr size_t kMaxPasswordBytes = 1024;
+
+// Login throttling (NIST SP 800-63B 5.2.2). The state is rows in the database (login_failures,
+// keyed by SHA-256 hashes, never by what was typed), so every server behind a load balancer sees it.
+//
+// Per account, across every address: the failures since its last successful sign-in, counted over
+// kAccountFailureWindow. The first kFreeAccountFailures cost nothing (typing mistakes); after that
+// each attempt waits kFirstAccountDelay after the latest failure, doubled for each further failure
+// up to kMaxAccountDelay; at kMaxAccountFailures the account takes no attempt until failures age out.
+// An attacker with many addresses gets at most 100 guesses a day; the owner waits at most
+// kMaxAccountDelay between attempts until then.
+inline constexpr std::chrono::hours kAccountFailureWindow{24};
+inline constexpr int kFreeAccountFailures = 5;
+inline constexpr std::chrono::seconds kFirstAccountDelay{30};
+inline constexpr std::chrono::minutes kMaxAccountDelay{15};
+inline constexpr int kMaxAccountFailures = 100;
+// Per client address, across usernames: kMaxFailuresPerAddress failures in kAddressWindow mark the
+// address as guessing (password spraying). From such an address an account that has failures of
+// its own (in kAccountFailureWindow) is refused without checking its password, so a sprayer gets
+// one guess per account a day; an account without failures is still checked, so a person behind
+// the same shared address (a service centre's NAT) signs in with a correct password.
+inline constexpr std::chrono::minutes kAddressWindow{15};
+inline constexpr int kMaxFailuresPerAddress = 100;
+
+// How long an account with `failures` consecutive failures waits after the latest one (zero while
+// failures < kFreeAccountFailures).
+std::chrono::seconds AccountDelay(int failures);
+
+// The form of a username that sign-in looks up and throttles by: surrounding spaces removed,
+// ASCII letters lower-cased (usernames are lower-case; phones capitalise the first letter).
+std::string NormaliseUsername(std::string_view username);
 
 struct NewUser {
   std::string username;
@@ -35,8 +63,9 @@ struct NewUser {
   std::string enterprise_name;
 };
 
-// Creates a user (and its person record when missing). kInvalidArgument for a bad username,
-// weak password, bad resident id or credit code, unknown department/centre; kConflict when the
+// Creates a user (and its person record when missing). kInvalidArgument for a bad username
+// (3 to 64 of a-z 0-9 . _ -), a password shorter than kMinPasswordBytes or longer than
+// kMaxPasswordBytes, bad resident id or credit code, unknown department/centre; kConflict when the
 // username exists.
 Result<domain::User> CreateUser(const Context& ctx, const NewUser& request);
 
@@ -47,10 +76,14 @@ struct SignedIn {
   Timestamp expires_at;
 };
 
-// Checks the password and opens a session. kUnauthenticated for a wrong username or password
-// (the same answer for both); kResourceExhausted when throttled (the password is not checked).
+// Checks the password and opens a session. When `previous_token` names a session (the cookie a
+// browser sent with its sign-in), that session is ended in the same transaction: signing in never
+// keeps an older session alive. kInvalidArgument ("error.login.too_long") for a username longer than
+// kMaxUsernameBytes or a password longer than kMaxPasswordBytes (nothing is stored);
+// kUnauthenticated for a wrong username or password (the same answer for both);
+// kResourceExhausted when throttled (the password is not checked).
 Result<SignedIn> Login(const Context& ctx, const std::string& username, const std::string& password,
-                       const std::string& address);
+                       const std::string& address, const std::string& previous_token = "");
 
 struct Authenticated {
   domain::User user;
@@ -70,14 +103,14 @@ struct AgentRights {
 
 // The enterprise's administrator gives, changes or (all false) takes away an agent's rights.
 // kPermissionDenied unless `actor` administers the enterprise (an unknown enterprise alike);
-// kInvalidArgument when no enterprise agent has the username (an unknown username alike) or an
-// item is unknown.
+// kInvalidArgument for a malformed username, when no enterprise agent has the username (an unknown
+// username alike) or an item is unknown. Repeated item codes are kept once.
 Result<domain::AgentGrant> GrantAgentRights(const Context& ctx, const Actor& actor, const AgentRights& rights);
 
 // The enterprises `user_id` may act for, with the rights given.
 Result<std::vector<domain::AgentGrant>> AgentGrantsOf(const Context& ctx, const std::string& user_id);
 
-// Housekeeping: deletes expired sessions and login failures older than the throttling window, in
+// Housekeeping: deletes expired sessions and login failures older than kAccountFailureWindow, in
 // batches of one short transaction each. Returns how many rows went. Safe to run on every server.
 Result<int64_t> PruneExpired(const Context& ctx);
 

@@ -16,7 +16,7 @@ constexpr std::string_view kDeleteSession = "DELETE FROM sessions WHERE token_ha
 
 constexpr std::string_view kInsertLoginFailure = "INSERT INTO login_failures (key, at) VALUES ($1, $2)";
 constexpr std::string_view kCountLoginFailures =
-    "SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at >= $2";
+    "SELECT COUNT(*), MAX(at) FROM login_failures WHERE key = $1 AND at >= $2";
 constexpr std::string_view kDeleteLoginFailures = "DELETE FROM login_failures WHERE key = $1";
 // Batched by a sub-select: DELETE ... LIMIT is not portable.
 constexpr std::string_view kDeleteExpiredSessions =
@@ -59,14 +59,21 @@ Status SqlSessions::DeleteSession(const std::string& token_hash) {
 }
 
 Status SqlSessions::RecordLoginFailure(const std::string& key, Timestamp at) {
+  // The table also refuses it (V005's CHECK); refusing here keeps the text out of the driver's error.
+  if (key.size() > ports::kMaxLoginFailureKey) return MakeError(ErrorCode::kInvalidArgument, "error.login.too_long");
   return sql_.Run(kInsertLoginFailure, [&](Binder& b) { b.Text(key).Int(Seconds(at)); });
 }
 
-// Failures at or after `since`.
-Result<int> SqlSessions::CountLoginFailures(const std::string& key, Timestamp since) {
-  return sql_.One<int>(kCountLoginFailures, [&](Binder& b) { b.Text(key).Int(Seconds(since)); },
-                       "a COUNT answered no row",
-                       [](Statement& s) -> Result<int> { return static_cast<int>(s.ColumnInt64(0)); });
+// Failures at or after `since`, and the newest of them.
+Result<ports::LoginFailureCount> SqlSessions::CountLoginFailures(const std::string& key, Timestamp since) {
+  return sql_.One<ports::LoginFailureCount>(
+      kCountLoginFailures, [&](Binder& b) { b.Text(key).Int(Seconds(since)); }, "a COUNT answered no row",
+      [](Statement& s) -> Result<ports::LoginFailureCount> {
+        ports::LoginFailureCount out;
+        out.count = static_cast<int>(s.ColumnInt64(0));
+        if (!s.ColumnIsNull(1)) out.latest = FromSeconds(s.ColumnInt64(1));
+        return out;
+      });
 }
 
 Status SqlSessions::ClearLoginFailures(const std::string& key) {

@@ -13,7 +13,7 @@ class SqlSessions final : public ports::SessionRepository {
   Result<domain::Session> GetSession(const std::string& token_hash) override;
   Status DeleteSession(const std::string& token_hash) override;
   Status RecordLoginFailure(const std::string& key, Timestamp at) override;
-  Result<int> CountLoginFailures(const std::string& key, Timestamp since) override;
+  Result<ports::LoginFailureCount> CountLoginFailures(const std::string& key, Timestamp since) override;
   Status ClearLoginFailures(const std::string& key) override;
   Result<int64_t> DeleteExpiredSessions(Timestamp before, int limit) override;
   Result<int64_t> DeleteLoginFailuresBefore(Timestamp before, int limit) override;

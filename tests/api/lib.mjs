@@ -33,12 +33,13 @@ export function dropPgDatabase(dbUrl) {
 
 // Starts `tongban serve --demo` on a fresh database (or `db`, to restart on the same one);
 // resolves to {url, proc, dir, dbUrl, stop(), kill9()}. stop() drops a database it created.
-export async function startServer({ dir, extraArgs = [], db } = {}) {
+// `demo: false` starts it as in production (no demo accounts, production defaults).
+export async function startServer({ dir, extraArgs = [], db, demo = true } = {}) {
   const ownDir = !dir;
   dir = dir ?? mkdtempSync(join(tmpdir(), 'tongban-api-'));
   const ownDb = !db && DB_KIND === 'postgres';
   const dbUrl = db ?? (DB_KIND === 'postgres' ? createPgDatabase() : `sqlite:${join(dir, 'tongban.db')}`);
-  const proc = spawn(BIN, ['serve', '--db', dbUrl, '--listen', '127.0.0.1:0', '--demo', ...extraArgs], {
+  const proc = spawn(BIN, ['serve', '--db', dbUrl, '--listen', '127.0.0.1:0', ...(demo ? ['--demo'] : []), ...extraArgs], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

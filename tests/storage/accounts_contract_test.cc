@@ -4,7 +4,6 @@
 namespace tongban::storage {
 namespace {
 
-// ---- accounts ----
 
 TEST_P(StoreContractTest, UserRoundTripsAndLooksUpByIdAndUsername) {
   const domain::User user = SampleUser("u1", "zhangsan");
@@ -148,17 +147,71 @@ TEST_P(StoreContractTest, LoginFailuresAreCountedInTheWindowPerKey) {
     return tx.sessions().RecordLoginFailure("addr:10.0.0.1", At(1200));
   }));
   const auto count = [&](const std::string& key, int64_t since) {
-    return ReadValue<int>([&](ports::Transaction& tx) { return tx.sessions().CountLoginFailures(key, At(since)); });
+    return ReadValue<ports::LoginFailureCount>([&](ports::Transaction& tx) { return tx.sessions().CountLoginFailures(key, At(since)); })
+        ->count;
   };
-  EXPECT_EQ(*count("user:u1", 0), 5);
-  EXPECT_EQ(*count("user:u1", 1120), 3);  // at 1120, 1180, 1240: the window includes its start
-  EXPECT_EQ(*count("user:u1", 1121), 2);
-  EXPECT_EQ(*count("user:u1", 5000), 0);
-  EXPECT_EQ(*count("addr:10.0.0.1", 0), 1);
+  EXPECT_EQ(count("user:u1", 0), 5);
+  EXPECT_EQ(count("user:u1", 1120), 3);  // at 1120, 1180, 1240: the window includes its start
+  EXPECT_EQ(count("user:u1", 1121), 2);
+  EXPECT_EQ(count("user:u1", 5000), 0);
+  EXPECT_EQ(count("addr:10.0.0.1", 0), 1);
+  const auto latest = ReadValue<ports::LoginFailureCount>(
+      [&](ports::Transaction& tx) { return tx.sessions().CountLoginFailures("user:u1", At(0)); });
+  ASSERT_OK(latest);
+  EXPECT_EQ(latest->latest, At(1240));
 
   ASSERT_OK(Write([](ports::Transaction& tx) { return tx.sessions().ClearLoginFailures("user:u1"); }));
-  EXPECT_EQ(*count("user:u1", 0), 0);
-  EXPECT_EQ(*count("addr:10.0.0.1", 0), 1);
+  EXPECT_EQ(count("user:u1", 0), 0);
+  EXPECT_EQ(count("addr:10.0.0.1", 0), 1);
+}
+
+// Finding 5 of the security review: three sign-ins with a 10 MB username grew the database by
+// 60 MB, the username being the key of its failure rows.
+TEST_P(StoreContractTest, Finding5LoginFailureKeysAreBounded) {
+  const std::string longest(ports::kMaxLoginFailureKey, 'k');
+  EXPECT_OK(Write([&](ports::Transaction& tx) { return tx.sessions().RecordLoginFailure(longest, At(1)); }));
+  EXPECT_CODE(Write([](ports::Transaction& tx) { return tx.sessions().RecordLoginFailure(std::string(10 << 20, 'k'), At(1)); }),
+              ErrorCode::kInvalidArgument);
+  EXPECT_CODE(Write([&](ports::Transaction& tx) { return tx.sessions().RecordLoginFailure(longest + "k", At(1)); }),
+              ErrorCode::kInvalidArgument);
+  EXPECT_EQ(ReadValue<ports::LoginFailureCount>([&](ports::Transaction& tx) { return tx.sessions().CountLoginFailures(longest, At(0)); })
+                ->count,
+            1);
+  // The table itself refuses a longer key, whoever writes it.
+  Result<std::unique_ptr<Driver>> driver = MakeDriver(url_, DriverOptions{});
+  ASSERT_OK(driver);
+  Result<std::unique_ptr<Connection>> connection = (*driver)->OpenWriter();
+  ASSERT_OK(connection);
+  EXPECT_FALSE(
+      (*connection)->Exec("INSERT INTO login_failures (key, at) VALUES ('" + std::string(81, 'k') + "', 1)").ok());
+  EXPECT_OK((*connection)->Exec("INSERT INTO login_failures (key, at) VALUES ('" + std::string(80, 'k') + "', 1)"));
+}
+
+// V005 replaces the plain-text keyed table: rows keyed by what people typed do not survive it.
+TEST_P(StoreContractTest, Finding5MigrationDropsLoginFailuresKeyedByPlainText) {
+  const std::string url = GetParam().new_url();
+  {
+    Result<std::unique_ptr<Driver>> driver = MakeDriver(url, DriverOptions{});
+    ASSERT_OK(driver);
+    Result<std::unique_ptr<Connection>> connection = (*driver)->OpenWriter();
+    ASSERT_OK(connection);
+    Result<std::vector<Migration>> migrations = BuiltinMigrations();
+    ASSERT_OK(migrations);
+    std::vector<Migration> before_v005;
+    for (const Migration& m : *migrations) {
+      if (m.version < 5) before_v005.push_back(m);
+    }
+    ASSERT_OK(ApplyMigrations(**connection, **driver, before_v005));
+    ASSERT_OK((*connection)->Exec("INSERT INTO login_failures (key, at) VALUES ('user:" + std::string(100000, 'a') +
+                                  "|addr:10.0.0.1', 1)"));
+    ASSERT_OK(ApplyMigrations(**connection, **driver, *migrations));
+    Result<StatementRef> rows = (*connection)->Prepare("SELECT COUNT(*) FROM login_failures");
+    ASSERT_OK(rows);
+    ASSERT_TRUE(*(*rows)->Step());
+    EXPECT_EQ((*rows)->ColumnInt64(0), 0);
+  }
+  ExpectEveryMigrationAppliedOnce(url);
+  GetParam().cleanup(url);
 }
 
 TEST_P(StoreContractTest, HousekeepingDeletesOnlyWhatIsOldInBatches) {
@@ -187,7 +240,9 @@ TEST_P(StoreContractTest, HousekeepingDeletesOnlyWhatIsOldInBatches) {
   EXPECT_OK(ReadValue<domain::Session>([](ports::Transaction& tx) { return tx.sessions().GetSession("live"); }));
   EXPECT_CODE(ReadValue<domain::Session>([](ports::Transaction& tx) { return tx.sessions().GetSession("old0"); }),
               ErrorCode::kNotFound);
-  EXPECT_EQ(*ReadValue<int>([](ports::Transaction& tx) { return tx.sessions().CountLoginFailures("user:u1", At(0)); }), 1);
+  EXPECT_EQ(ReadValue<ports::LoginFailureCount>([](ports::Transaction& tx) { return tx.sessions().CountLoginFailures("user:u1", At(0)); })
+                ->count,
+            1);
 }
 
 }  // namespace

@@ -165,4 +165,20 @@ inline std::string AppId(int n) {
   return id;
 }
 
+// The database at `url` lists every built-in migration as applied, once each, in order from 1.
+inline void ExpectEveryMigrationAppliedOnce(const std::string& url) {
+  Result<std::unique_ptr<Driver>> driver = MakeDriver(url, DriverOptions{});
+  ASSERT_OK(driver);
+  Result<std::unique_ptr<Connection>> connection = (*driver)->OpenWriter();
+  ASSERT_OK(connection);
+  const Result<std::vector<Migration>> builtin = BuiltinMigrations();
+  ASSERT_OK(builtin);
+  std::vector<int> expected;
+  for (const Migration& m : *builtin) expected.push_back(m.version);
+  const Result<std::vector<int>> applied = AppliedVersions(**connection);
+  ASSERT_OK(applied);
+  EXPECT_EQ(*applied, expected);
+  EXPECT_EQ(expected.front(), 1);
+}
+
 }  // namespace tongban::storage

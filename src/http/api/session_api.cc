@@ -6,6 +6,11 @@ namespace tongban::http::api {
 
 void RegisterSessionRoutes(Router& router, const HttpDeps& deps) {
   router.Add("POST", "/api/v1/session", [&deps](Request& req) {
+    // Login CSRF: a cross-site form (enctype text/plain needs no preflight) must not sign a
+    // browser into someone else's account.
+    if (auto origin = CheckOrigin(req, deps.web.public_url); !origin.ok()) {
+      return ErrorResponse(deps, req, origin.error());
+    }
     auto body = ParseObject(req.body);
     if (!body.ok()) return ErrorResponse(deps, req, body.error());
     auto username = OptionalString(*body, "username");
@@ -15,7 +20,8 @@ void RegisterSessionRoutes(Router& router, const HttpDeps& deps) {
     if (username->empty() || password->empty()) {
       return ErrorResponse(deps, req, MakeError(ErrorCode::kInvalidArgument, "error.login.missing"));
     }
-    auto signed_in = services::Login(*deps.ctx, *username, *password, req.remote_address);
+    // A session cookie sent with the sign-in is ended: signing in rotates the browser's session.
+    auto signed_in = services::Login(*deps.ctx, *username, *password, req.remote_address, req.Cookie(kSessionCookie));
     if (!signed_in.ok()) return ErrorResponse(deps, req, signed_in.error());
     Response res = JsonResponse(200, Json{{"token", signed_in->token},
                                           {"csrf_token", signed_in->csrf_token},

@@ -97,10 +97,14 @@ Response Static(const Site& site, Request& req) {
 }
 
 Data LoginData(const Site& site, const PageRequest& page, const std::string& username, const std::string& back,
-               const std::string& error_key) {
+               const std::string& error_key, const std::string& login_token) {
   Data data = BaseData(site, page, "page.login.title");
-  SetText(data, "username", username);
+  // What was typed is shown again, unless it cannot be a username at all.
+  if (username.size() <= services::kMaxUsernameBytes) SetText(data, "username", username);
   SetText(data, "return", back);
+  data.set("login_token", login_token);
+  data.set("username_max", std::to_string(services::kMaxUsernameBytes));
+  data.set("password_max", std::to_string(services::kMaxPasswordBytes));
   if (!error_key.empty()) {
     Data errors{Data::type::list};
     Data error;
@@ -115,6 +119,27 @@ Data LoginData(const Site& site, const PageRequest& page, const std::string& use
   return data;
 }
 
+// The sign-in form's pre-session token: the browser's own while it has one (several open sign-in
+// tabs stay valid), else a new one.
+std::string LoginTokenOf(const Site& site, const Request& req) {
+  std::string token = req.Cookie(kLoginCookie);
+  bool plausible = token.size() >= 32 && token.size() <= 128;
+  for (const char c : token) {
+    plausible = plausible && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                              c == '-' || c == '_');
+  }
+  return plausible ? token : site.ctx().ids->NewToken();
+}
+
+// The sign-in page, with the pre-session cookie (re)set beside it.
+Response LoginPage(const Site& site, const PageRequest& page, const std::string& username, const std::string& back,
+                   const std::string& error_key, int status) {
+  const std::string token = LoginTokenOf(site, *page.req);
+  Response res = RenderPage(site, page, "login", LoginData(site, page, username, back, error_key, token), status);
+  res.AddHeader("Set-Cookie", LoginCookie(token, site.deps.web.secure_cookies));
+  return res;
+}
+
 std::string HomeFor(const PageRequest& page, const domain::User& user) {
   for (const auto role : user.roles) {
     if (domain::IsOfficialRole(role)) return "/office";
@@ -127,29 +152,41 @@ Response LoginForm(const Site& site, Request& req) {
   std::string back = req.Query("return");
   if (!IsLocalPath(back)) back.clear();
   if (page.caller && !back.empty()) return Redirect(back);
-  return RenderPage(site, page, "login", LoginData(site, page, "", back, ""));
+  return LoginPage(site, page, "", back, "", 200);
 }
 
+// Sign-in from the form. Login CSRF is refused twice over: the form must carry the pre-session
+// token of this browser's kLoginCookie, which a cross-site form can neither read nor send
+// (SameSite=Lax), and a browser that names the request's site (Sec-Fetch-Site, Origin, Referer)
+// must name this one. The token works without JavaScript and without those headers (our pages'
+// Referrer-Policy no-referrer makes a browser send Origin "null" for this very form); the site
+// check also stops a sibling subdomain that could plant its own kLoginCookie.
 Response LoginSubmit(const Site& site, Request& req) {
   PageRequest page = StartPage(site, req);
+  if (!CheckOrigin(req, site.deps.web.public_url, /*null_origin_ok=*/true).ok()) {
+    return ErrorPage(site, page, 403, "error.auth.origin");
+  }
   const auto form = FormOf(req);
   const std::string username = FormValue(form, "username");
   const std::string password = FormValue(form, "password");
   std::string back = FormValue(form, "return");
   if (!IsLocalPath(back)) back.clear();
-  if (username.empty() || password.empty()) {
-    return RenderPage(site, page, "login", LoginData(site, page, username, back, "error.login.missing"), 400);
+  if (!LoginTokenMatches(req, FormValue(form, "login_token"))) {
+    return LoginPage(site, page, username, back, "error.login.form_expired", 400);
   }
-  auto signed_in = services::Login(site.ctx(), username, password, req.remote_address);
+  if (username.empty() || password.empty()) return LoginPage(site, page, username, back, "error.login.missing", 400);
+  // The session cookie sent with the sign-in (another person's, on a shared computer) is ended.
+  auto signed_in = services::Login(site.ctx(), username, password, req.remote_address, req.Cookie(kSessionCookie));
   if (!signed_in.ok()) {
     const Error& error = signed_in.error();
     const int status = HttpStatus(error.code);
     const std::string key = status >= 500 ? "error.internal" : error.message;
-    return RenderPage(site, page, "login", LoginData(site, page, username, back, key), status);
+    return LoginPage(site, page, username, back, key, status);
   }
   Response res = Redirect(back.empty() ? HomeFor(page, signed_in->user) : back);
   const auto lifetime = std::chrono::duration_cast<std::chrono::seconds>(services::kSessionLifetime).count();
   res.AddHeader("Set-Cookie", SessionCookie(signed_in->token, static_cast<int>(lifetime), site.deps.web.secure_cookies));
+  res.AddHeader("Set-Cookie", LoginCookie("", site.deps.web.secure_cookies));
   return res;
 }
 

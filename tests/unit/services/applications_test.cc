@@ -1,6 +1,7 @@
 // Use cases on the real SQL store and a fake clock, on every database the build can reach:
 // deadlines in working days, correction pauses the clock, one transition when many reviewers act
-// at once, shared data is never asked for, refusals change nothing, login throttling.
+// at once, shared data is never asked for, refusals change nothing. Sign-in and its throttling
+// are in accounts_test.cc.
 #include "services_fixture.h"
 
 namespace tongban::services {
@@ -156,28 +157,6 @@ TEST_P(ApplicationsTest, ListsShowOnlyWhatTheCallerMaySee) {
   auto elsewhere = ListApplications(ctx_, stranger_, {});
   ASSERT_TRUE(elsewhere.ok());
   EXPECT_TRUE(elsewhere->applications.empty());
-}
-
-TEST_P(ApplicationsTest, LoginThrottlesPerAccountAndAddressWithoutLockingTheVictimOut) {
-  for (int i = 0; i < kMaxFailuresPerAccountAndAddress; ++i) {
-    EXPECT_EQ(Login(ctx_, "zhang.wei", "wrong", "10.0.0.66").error().code, ErrorCode::kUnauthenticated);
-  }
-  EXPECT_EQ(Login(ctx_, "zhang.wei", "a-long-password", "10.0.0.66").error().code, ErrorCode::kResourceExhausted);
-  EXPECT_TRUE(Login(ctx_, "zhang.wei", "a-long-password", "10.0.0.7").ok());
-  clock_.Set({2026, 9, 28}, 11);  // the window has passed
-  EXPECT_TRUE(Login(ctx_, "zhang.wei", "a-long-password", "10.0.0.66").ok());
-}
-
-TEST_P(ApplicationsTest, HousekeepingRemovesExpiredSessionsAndOldFailuresOnly) {
-  ASSERT_TRUE(Login(ctx_, "zhang.wei", "a-long-password", "10.0.0.1").ok());
-  EXPECT_FALSE(Login(ctx_, "zhang.wei", "wrong", "10.0.0.2").ok());
-  auto none = PruneExpired(ctx_);
-  ASSERT_TRUE(none.ok());
-  EXPECT_EQ(*none, 0);
-  clock_.Set({2026, 9, 29});  // a day later: the session (12 h) and the failure (15 min) are old
-  auto pruned = PruneExpired(ctx_);
-  ASSERT_TRUE(pruned.ok()) << pruned.error().message;
-  EXPECT_EQ(*pruned, 3);  // one session, two failure rows (per account+address and per address)
 }
 
 INSTANTIATE_TEST_SUITE_P(Databases, ApplicationsTest, ::testing::ValuesIn(storage::testing::StoreTargets()),

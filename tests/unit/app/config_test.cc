@@ -1,0 +1,54 @@
+// Configuration defaults that matter for security (finding 11 of the security review).
+#include "app/config.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace tongban::app {
+namespace {
+
+TEST(ConfigTest, Finding11SessionCookiesAreSecureUnlessADemoRunsOnLoopback) {
+  struct Case {
+    std::string host;
+    bool demo;
+    std::optional<bool> setting;
+    bool secure;
+  };
+  const Case cases[] = {
+      {"127.0.0.1", true, std::nullopt, false},  // make run: http://127.0.0.1:8080
+      {"127.0.0.2", true, std::nullopt, false},
+      {"::1", true, std::nullopt, false},
+      {"localhost", true, std::nullopt, false},
+      {"0.0.0.0", true, std::nullopt, true},     // a demo others reach over the network
+      {"127.0.0.1", false, std::nullopt, true},  // production behind a TLS proxy on the same host
+      {"10.0.0.5", false, std::nullopt, true},
+      {"10.0.0.5", false, false, false},         // an explicit setting wins
+      {"127.0.0.1", true, true, true},
+  };
+  for (const Case& c : cases) {
+    Config config;
+    config.server.host = c.host;
+    config.secure_cookies = c.setting;
+    EXPECT_EQ(ResolveSecureCookies(config, c.demo), c.secure) << c.host << " demo=" << c.demo;
+  }
+}
+
+TEST(ConfigTest, Finding11TheExampleFileReadsAndKeepsCookiesSecure) {
+  Config config;
+  ASSERT_TRUE(LoadConfigFile(std::string(TONGBAN_SOURCE_DIR) + "/config/tongban.example.yaml", config).ok());
+  ASSERT_TRUE(config.secure_cookies.has_value());
+  EXPECT_TRUE(*config.secure_cookies);
+  EXPECT_TRUE(config.public_url.empty());
+
+  const auto path = std::filesystem::temp_directory_path() / "tongban-config-test.yaml";
+  std::ofstream(path) << "public_url: tongban.example\n";
+  const Status bad = LoadConfigFile(path.string(), config);
+  std::filesystem::remove(path);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("public_url"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tongban::app
