@@ -6,12 +6,14 @@
 
 #include <iostream>
 #include <optional>
+#include <string_view>
 
 #include "app/catalogue_loader.h"
 #include "app/config.h"
 #include "app/demo.h"
 #include "app/periodic.h"
 #include "app/wiring.h"
+#include "http/i18n.h"
 #include "http/server.h"
 #include "services/accounts.h"
 #include "storage/sql_store.h"
@@ -44,11 +46,15 @@ int Serve(tb::app::Config config, bool demo) {
     }
   }
   const std::string url = config.server.host + ":";
-  return tb::http::RunServer(
-      config.server, [&system](tb::http::Request& req) { return system.router.Dispatch(req); },
-      [url](uint16_t port) {
-        std::cout << "Tongban is serving on http://" << url << port << "/" << std::endl;
-      });
+  tb::http::ServerHooks hooks;
+  hooks.handler = [&system](tb::http::Request& req) { return system.router.Dispatch(req); };
+  hooks.error_text = [&system](const tb::http::Request& req, std::string_view key) {
+    return system.i18n.T(tb::http::RequestLanguage(req), key);
+  };
+  hooks.on_ready = [url](uint16_t port) {
+    std::cout << "Tongban is serving on http://" << url << port << "/" << std::endl;
+  };
+  return tb::http::RunServer(config.server, std::move(hooks));
 }
 
 }  // namespace

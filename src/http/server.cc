@@ -7,6 +7,12 @@
 // handler's body), which avoids Beast's per-field allocations for the dozen headers every response
 // carries.
 //
+// Request framing is strict (RFC 9112), so that no proxy in front can read a request's length
+// differently from us (request smuggling): the header block is collected and checked for obs-fold
+// and bare line feeds before Beast parses it; then exactly one Host in HTTP/1.1, Content-Length
+// at most once and never with Transfer-Encoding, and no transfer coding but a lone `chunked`
+// (501 otherwise). Every such error answers and closes the connection.
+//
 // Connection phases and timeouts (beast::tcp_stream expiry):
 //   idle     waiting for the first byte of the next request   idle_timeout_seconds
 //   reading  header and body of one request                   read_timeout_seconds, whole request
@@ -103,12 +109,39 @@ using wire::HttpDate;
 using wire::IsAcceptableRequestId;
 using wire::NewRequestId;
 
+// An error the server answers by itself: status, API error code, message key and the English
+// text used when no translation hook is set.
+struct ServerError {
+  int status;
+  std::string_view code;
+  std::string_view key;
+  std::string_view english;
+};
+
+constexpr ServerError kMalformed{400, "invalid_argument", "error.http.malformed", "The request is not valid HTTP/1.1."};
+constexpr ServerError kBodyTooLarge{
+    413, "payload_too_large", "error.http.body_too_large",
+    "The request body is too large. Send a smaller body or upload the files one by one."};
+constexpr ServerError kHeadersTooLarge{431, "invalid_argument", "error.http.headers_too_large",
+                                       "The request headers are too large."};
+constexpr ServerError kHostRequired{400, "invalid_argument", "error.http.host",
+                                    "Send exactly one Host header; HTTP/1.1 requires it."};
+constexpr ServerError kFoldedHeader{400, "invalid_argument", "error.http.folded_header",
+                                    "A header is folded over several lines. Send each header on one line."};
+constexpr ServerError kAmbiguousLength{
+    400, "invalid_argument", "error.http.framing",
+    "The request's length is ambiguous. Send one Content-Length, or Transfer-Encoding: chunked, not both."};
+constexpr ServerError kTransferCoding{
+    501, "invalid_argument", "error.http.transfer_coding",
+    "This transfer coding is not supported. Send the body with Content-Length or Transfer-Encoding: chunked."};
+
 class Session;
 
 // Everything the sessions share. Outlives the io_context (declared before it in RunServer).
 struct ServerState {
   ServerOptions options;
   std::function<Response(Request&)> handler;
+  std::function<std::string(const Request&, std::string_view key)> error_text;
   std::shared_ptr<spdlog::logger> access_log;  // null when access logging is off
   net::io_context* ioc = nullptr;
 
@@ -186,12 +219,79 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(state_.options.max_body_bytes);
     parser_->header_limit(kMaxHeaderBytes);
     stream_.expires_after(std::chrono::seconds(state_.options.read_timeout_seconds));
-    bhttp::async_read_header(stream_, buffer_, *parser_,
-                             [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+    header_scanned_ = 0;
+    CollectHeader();
+  }
+
+  std::string_view Buffered() const {
+    return {static_cast<const char*>(buffer_.data().data()), buffer_.size()};
+  }
+
+  // Reads until the buffer holds the whole header block, checks its raw lines, then parses it.
+  void CollectHeader() {
+    const std::string_view data = Buffered();
+    const size_t end = data.find("\r\n\r\n", header_scanned_ > 3 ? header_scanned_ - 3 : 0);
+    if (end == std::string_view::npos) {
+      if (wire::HasBareLineFeed(data.substr(header_scanned_ > 0 ? header_scanned_ - 1 : 0))) {
+        return RespondWithError(kMalformed);
+      }
+      if (data.size() >= kMaxHeaderBytes) return RespondWithError(kHeadersTooLarge);
+      header_scanned_ = data.size();
+      stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, size_t n) {
+        self->buffer_.commit(n);
+        if (ec) return self->Close();  // timeout, EOF, reset or shutdown in the middle of a header
+        self->CollectHeader();
+      });
+      return;
+    }
+    const std::string_view block = data.substr(0, end + 4);
+    if (block.size() > kMaxHeaderBytes) return RespondWithError(kHeadersTooLarge);
+    if (wire::HasBareLineFeed(block)) return RespondWithError(kMalformed);
+    // Beast reads obs-fold as spaces; parse anyway so that the answer is in the request's language.
+    folded_ = wire::HasObsFold(block);
+    beast::error_code ec;
+    const size_t used = parser_->put(net::buffer(block.data(), block.size()), ec);
+    buffer_.consume(used);
+    if (!ec && !parser_->is_header_done()) ec = bhttp::error::partial_message;
+    OnHeader(ec);
+  }
+
+  // The framing rules Beast does not enforce; nullptr when the header is acceptable.
+  const ServerError* CheckFraming() const {
+    if (folded_) return &kFoldedHeader;
+    const auto& msg = parser_->get();
+    size_t hosts = 0, lengths = 0, codings = 0;
+    bool length_list = false;
+    std::string transfer_encoding;
+    for (const auto& field : msg) {
+      switch (field.name()) {
+        case bhttp::field::host:
+          ++hosts;
+          break;
+        case bhttp::field::content_length:
+          ++lengths;
+          length_list = length_list || field.value().find(',') != beast::string_view::npos;
+          break;
+        case bhttp::field::transfer_encoding:
+          if (codings++ > 0) transfer_encoding += ',';
+          transfer_encoding.append(field.value().data(), field.value().size());
+          break;
+        default:
+          break;
+      }
+    }
+    if (lengths > 1 || length_list || (lengths > 0 && codings > 0)) return &kAmbiguousLength;
+    if (hosts > 1 || (hosts == 0 && msg.version() >= 11)) return &kHostRequired;
+    if (codings > 0) {
+      if (msg.version() < 11) return &kAmbiguousLength;  // HTTP/1.0 has no transfer codings
+      if (!wire::IsChunkedOnly(transfer_encoding)) return &kTransferCoding;
+    }
+    return nullptr;
   }
 
   void OnHeader(beast::error_code ec) {
     if (ec) return OnReadError(ec);
+    if (const ServerError* error = CheckFraming()) return RespondWithError(*error);
     if (parser_->is_done()) return Handle();
     const auto expect = parser_->get()[bhttp::field::expect];
     if (EqualsIgnoreCase(std::string_view(expect.data(), expect.size()), "100-continue")) {
@@ -215,42 +315,36 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnReadError(beast::error_code ec) {
-    if (ec == bhttp::error::body_limit) {
-      return RespondWithError(413, "payload_too_large",
-                              "The request body is too large. Send a smaller body or upload the files one by one.");
-    }
-    if (ec == bhttp::error::header_limit) {
-      return RespondWithError(431, "invalid_argument", "The request headers are too large.");
-    }
+    if (ec == bhttp::error::body_limit) return RespondWithError(kBodyTooLarge);
+    if (ec == bhttp::error::header_limit) return RespondWithError(kHeadersTooLarge);
     if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
         ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
-      return RespondWithError(400, "invalid_argument", "The request is not valid HTTP/1.1.");
+      return RespondWithError(kMalformed);
     }
     Close();  // timeout, the peer went away, or shutdown
   }
 
-  // Answers an error found by the parser and closes the connection afterwards.
-  void RespondWithError(int status, std::string_view code, std::string_view message) {
-    request_.method.clear();
-    request_.path.clear();
-    std::string_view incoming_id;
+  // The message text of `error` in the request's language (when the header was read).
+  std::string ErrorText(const ServerError& error) const {
+    if (state_.error_text) return state_.error_text(request_, error.key);
+    return std::string(error.english);
+  }
+
+  // Answers an error found while reading a request and closes the connection afterwards.
+  void RespondWithError(const ServerError& error) {
+    phase_ = Phase::kHandling;
+    http_10_ = false;
     if (parser_ && parser_->is_header_done()) {
-      const auto& msg = parser_->get();
-      request_.method.assign(msg.method_string().data(), msg.method_string().size());
-      const std::string_view target(msg.target().data(), msg.target().size());
-      request_.path = PercentDecode(target.substr(0, target.find('?')), false);
-      const auto id = msg["X-Request-Id"];
-      incoming_id = std::string_view(id.data(), id.size());
-    }
-    if (IsAcceptableRequestId(incoming_id)) {
-      request_.request_id.assign(incoming_id);
+      FillRequest();
+      http_10_ = parser_->get().version() == 10;
     } else {
+      request_ = Request{};
       NewRequestId(request_.request_id);
+      request_.remote_address = peer_address_;
     }
-    request_.remote_address = peer_address_;
     response_ = Response{};
-    response_.status = status;
-    response_.body = ErrorBody(code, message, request_.request_id);
+    response_.status = error.status;
+    response_.body = ErrorBody(error.code, ErrorText(error), request_.request_id);
     WriteResponse(/*keep_alive=*/false, /*head_only=*/false);
   }
 
@@ -471,10 +565,12 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string peer_address_;
   std::array<char, 4096> drain_{};
   Clock::time_point started_{};
+  size_t header_scanned_ = 0;  // bytes of the buffer already searched for the end of the header
   size_t body_bytes_ = 0;
   Phase phase_ = Phase::kIdle;
   bool keep_alive_ = false;
   bool http_10_ = false;
+  bool folded_ = false;  // the header block being parsed has obs-fold
   bool registered_ = false;
 };
 
@@ -518,10 +614,19 @@ std::optional<tcp::endpoint> ResolveListenAddress(net::io_context& ioc, const Se
 
 int RunServer(const ServerOptions& options, std::function<Response(Request&)> handler,
               std::function<void(uint16_t port)> on_ready) {
+  ServerHooks hooks;
+  hooks.handler = std::move(handler);
+  hooks.on_ready = std::move(on_ready);
+  return RunServer(options, std::move(hooks));
+}
+
+int RunServer(const ServerOptions& options, ServerHooks hooks) {
   ServerState state;  // declared before the io_context: sessions reference it while it is destroyed
   state.options = options;
   state.options.threads = std::max(1, options.threads);
-  state.handler = std::move(handler);
+  state.handler = std::move(hooks.handler);
+  state.error_text = std::move(hooks.error_text);
+  auto on_ready = std::move(hooks.on_ready);
   if (options.access_log) {
     auto sink = std::make_shared<BufferedStdoutSink>();
     state.access_log = std::make_shared<spdlog::logger>("access", std::move(sink));

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "http/message.h"
 
@@ -27,9 +28,21 @@ struct ServerOptions {
   bool access_log = true;
 };
 
-// Serves until SIGTERM or SIGINT. `handler` answers every request; the server adds the
-// security headers, Date, Server and X-Request-Id. `on_ready` is called with the bound port.
-// Returns 0 after a clean shutdown, non-zero when the address cannot be bound.
+// What the server calls. Each may be empty except `handler`.
+struct ServerHooks {
+  // Answers every request; the server adds the security headers, Date, Server and X-Request-Id.
+  std::function<Response(Request&)> handler;
+  // The text of a message key the server answers with by itself ("error.http.*": malformed
+  // requests, too large, busy) in the request's language. Empty: English texts built in.
+  std::function<std::string(const Request&, std::string_view key)> error_text;
+  // Called with the bound port once the server listens.
+  std::function<void(uint16_t port)> on_ready;
+};
+
+// Serves until SIGTERM or SIGINT. Returns 0 after a clean shutdown, non-zero when the address
+// cannot be bound.
+int RunServer(const ServerOptions& options, ServerHooks hooks);
+// The same with only a handler and a ready callback.
 int RunServer(const ServerOptions& options, std::function<Response(Request&)> handler,
               std::function<void(uint16_t port)> on_ready);
 

@@ -25,4 +25,14 @@ std::string ErrorBody(std::string_view code, std::string_view message, std::stri
 // Appends the time now as "2026-03-01T08:30:15.123Z".
 void AppendUtcTimestamp(std::string& out);
 
+// RFC 9112 checks Beast's parser is lenient about, on the raw header block (request line to the
+// empty line that ends it, CRLFs included).
+// True when a field line is continued on the next one (obs-fold: CRLF then SP or HTAB).
+bool HasObsFold(std::string_view header_block);
+// True when `data` has a line feed not preceded by a carriage return.
+bool HasBareLineFeed(std::string_view data);
+// True when a Transfer-Encoding value (every field's value, joined with ",") names exactly one
+// coding, chunked (any case, no parameters): the only one the server decodes.
+bool IsChunkedOnly(std::string_view transfer_encoding);
+
 }  // namespace tongban::http::wire

@@ -603,5 +603,141 @@ TEST(ServerTest, BindFailureReturnsNonZero) {
   EXPECT_FALSE(ready_called);
 }
 
+
+// Sends `request` on a new connection and expects one error answer `status`, then the server
+// closing the connection (nothing after the error is read as another request).
+void ExpectRejectedAndClosed(uint16_t port, const std::string& request, int status) {
+  Client client(port);
+  ASSERT_TRUE(client.connected());
+  ASSERT_TRUE(client.Send(request));
+  const auto res = client.Read();
+  ASSERT_TRUE(res) << request;
+  EXPECT_EQ(res->status, status) << request;
+  EXPECT_EQ(res->Header("connection"), "close") << request;
+  EXPECT_NE(res->body.find(R"("code":"invalid_argument")"), std::string::npos) << res->body;
+  EXPECT_FALSE(client.Read()) << "a second answer to: " << request;
+  EXPECT_TRUE(client.ClosedByServer());
+}
+
+// Finding 9 (security review): `Transfer-Encoding: gzip`, `xchunked` or `chunked, identity` made
+// the body read as empty and the body's bytes were served as a second request (smuggling behind
+// a proxy that reads the coding differently).
+TEST(ServerTest, UnsupportedTransferCodingGets501AndIsNotSmuggled) {
+  std::atomic<int> calls{0};
+  TestServer server(QuietOptions(), [&calls](Request& req) {
+    ++calls;
+    return Hello(req);
+  });
+  ASSERT_NE(server.port(), 0);
+  for (const std::string coding : {"gzip", "xchunked", "chunked, identity", "gzip, chunked", "identity", "chunked;x=1"}) {
+    const std::string smuggled = Get("/smuggled");
+    ExpectRejectedAndClosed(server.port(),
+                            "POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: " + coding + "\r\n\r\n" + smuggled, 501);
+  }
+  // Two fields make one list: "gzip" then "chunked" is not chunked alone either.
+  ExpectRejectedAndClosed(server.port(),
+                          "POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n"
+                          "0\r\n\r\n" + Get("/smuggled"),
+                          501);
+  EXPECT_EQ(calls.load(), 0);
+}
+
+TEST(ServerTest, ChunkedTransferEncodingIsStillAccepted) {
+  TestServer server(QuietOptions(), [](Request& req) {
+    Response res;
+    res.body = req.body;
+    return res;
+  });
+  ASSERT_NE(server.port(), 0);
+  Client client(server.port());
+  ASSERT_TRUE(client.Send("POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: Chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"));
+  const auto res = client.Read();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->body, "hello");
+}
+
+// Finding 9: a request with both Content-Length and Transfer-Encoding has two lengths.
+TEST(ServerTest, ContentLengthWithTransferEncodingGets400AndClose) {
+  std::atomic<int> calls{0};
+  TestServer server(QuietOptions(), [&calls](Request& req) {
+    ++calls;
+    return Hello(req);
+  });
+  ASSERT_NE(server.port(), 0);
+  ExpectRejectedAndClosed(server.port(),
+                          "POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\nContent-Length: 5\r\n\r\nhello", 400);
+  ExpectRejectedAndClosed(server.port(),
+                          "POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\nhello", 400);
+  ExpectRejectedAndClosed(server.port(),
+                          "POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n"
+                          "5\r\nhello\r\n0\r\n\r\n",
+                          400);
+  EXPECT_EQ(calls.load(), 0);
+}
+
+// Finding 9: Content-Length given twice (or as a list) is refused, equal or not.
+TEST(ServerTest, RepeatedContentLengthGets400AndClose) {
+  std::atomic<int> calls{0};
+  TestServer server(QuietOptions(), [&calls](Request& req) {
+    ++calls;
+    return Hello(req);
+  });
+  ASSERT_NE(server.port(), 0);
+  for (const std::string lengths : {"Content-Length: 5\r\nContent-Length: 6\r\n", "Content-Length: 5\r\nContent-Length: 5\r\n",
+                                    "Content-Length: 5, 5\r\n"}) {
+    ExpectRejectedAndClosed(server.port(), "POST /x HTTP/1.1\r\nHost: h\r\n" + lengths + "\r\nhello", 400);
+  }
+  EXPECT_EQ(calls.load(), 0);
+}
+
+// Finding 9: RFC 9112 section 3.2, exactly one Host in HTTP/1.1.
+TEST(ServerTest, Http11WithoutHostGets400) {
+  std::atomic<int> calls{0};
+  TestServer server(QuietOptions(), [&calls](Request& req) {
+    ++calls;
+    return Hello(req);
+  });
+  ASSERT_NE(server.port(), 0);
+  ExpectRejectedAndClosed(server.port(), "GET / HTTP/1.1\r\n\r\n", 400);
+  ExpectRejectedAndClosed(server.port(), "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400);
+  EXPECT_EQ(calls.load(), 0);
+  // HTTP/1.0 has no Host requirement.
+  Client client(server.port());
+  ASSERT_TRUE(client.Send("GET / HTTP/1.0\r\n\r\n"));
+  const auto res = client.Read();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+}
+
+// Finding 9: obs-fold (a header continued on the next line) must be refused (RFC 9112 5.2).
+TEST(ServerTest, FoldedHeaderGets400) {
+  std::atomic<int> calls{0};
+  TestServer server(QuietOptions(), [&calls](Request& req) {
+    ++calls;
+    return Hello(req);
+  });
+  ASSERT_NE(server.port(), 0);
+  ExpectRejectedAndClosed(server.port(), "GET / HTTP/1.1\r\nHost: h\r\nX-Long: one\r\n two\r\n\r\n", 400);
+  ExpectRejectedAndClosed(server.port(), "GET / HTTP/1.1\r\nHost: h\r\nX-Long: one\r\n\ttwo\r\n\r\n", 400);
+  ExpectRejectedAndClosed(server.port(), "GET / HTTP/1.1\r\n Host: h\r\n\r\n", 400);
+  // Bare line feeds are not line ends either.
+  ExpectRejectedAndClosed(server.port(), "GET / HTTP/1.1\nHost: h\n\n", 400);
+  EXPECT_EQ(calls.load(), 0);
+}
+
+// Finding 9: HTTP/1.0 has no chunked coding; its framing with Transfer-Encoding is faulty (RFC 9112 6.1).
+TEST(ServerTest, TransferEncodingInHttp10Gets400) {
+  std::atomic<int> calls{0};
+  TestServer server(QuietOptions(), [&calls](Request& req) {
+    ++calls;
+    return Hello(req);
+  });
+  ASSERT_NE(server.port(), 0);
+  ExpectRejectedAndClosed(server.port(),
+                          "POST /x HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 400);
+  EXPECT_EQ(calls.load(), 0);
+}
+
 }  // namespace
 }  // namespace tongban::http
