@@ -131,12 +131,14 @@ Status LoadConfigFile(const std::string& path, Config& config) {
       r.errors.push_back(fmt::format("{}: limits must be a map", r.At(limits)));
     } else {
       r.Known(limits, {"max_body_bytes", "read_timeout_seconds", "write_timeout_seconds", "idle_timeout_seconds",
-                       "shutdown_grace_seconds"});
+                       "shutdown_grace_seconds", "max_connections", "max_connections_per_address"});
       r.Number(limits, "max_body_bytes", config.server.max_body_bytes, 1024, 1LL << 30);
       r.Number(limits, "read_timeout_seconds", config.server.read_timeout_seconds, 1, 3600);
       r.Number(limits, "write_timeout_seconds", config.server.write_timeout_seconds, 1, 3600);
       r.Number(limits, "idle_timeout_seconds", config.server.idle_timeout_seconds, 1, 3600);
       r.Number(limits, "shutdown_grace_seconds", config.server.shutdown_grace_seconds, 0, 600);
+      r.Number(limits, "max_connections", config.server.max_connections, 1, 1000000);
+      r.Number(limits, "max_connections_per_address", config.server.max_connections_per_address, 0, 1000000);
     }
   }
   if (r.errors.empty()) return Ok();

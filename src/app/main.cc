@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
   // Serve's options: each, when given, wins over the configuration file.
   std::string config_file, db, listen;
   std::optional<std::string> catalogue_dir, web_dir, openapi_path, keys_dir;
-  std::optional<size_t> max_body_bytes;
+  std::optional<size_t> max_body_bytes, max_connections, max_connections_per_address;
   std::optional<int> threads, refresh_seconds, read_timeout, write_timeout, idle_timeout, shutdown_grace;
   std::optional<bool> access_log, secure_cookies;
   std::vector<std::string> languages;
@@ -96,6 +96,13 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 3600));
   serve->add_option("--shutdown-grace-seconds", shutdown_grace, "How long SIGTERM waits for requests in flight")
       ->check(CLI::Range(0, 600));
+  serve->add_option("--max-connections", max_connections,
+                    "Open connections at most; at the limit a new one closes the longest-idle one")
+      ->check(CLI::Range(1, 1000000));
+  serve->add_option("--max-connections-per-address", max_connections_per_address,
+                    "Open connections from one client address at most (0: no limit; not applied with "
+                    "--trust-forwarded-for)")
+      ->check(CLI::Range(0, 1000000));
   serve->add_option("--access-log", access_log, "One JSON line per request on standard output (true/false)");
   serve->add_option("--secure-cookies", secure_cookies, "Mark session cookies Secure (true/false)");
   serve->add_option("--languages", languages, "Languages offered: zh and en")
@@ -182,6 +189,8 @@ int main(int argc, char** argv) {
   if (write_timeout) config.server.write_timeout_seconds = *write_timeout;
   if (idle_timeout) config.server.idle_timeout_seconds = *idle_timeout;
   if (shutdown_grace) config.server.shutdown_grace_seconds = *shutdown_grace;
+  if (max_connections) config.server.max_connections = *max_connections;
+  if (max_connections_per_address) config.server.max_connections_per_address = *max_connections_per_address;
   if (access_log) config.server.access_log = *access_log;
   if (secure_cookies) config.secure_cookies = *secure_cookies;
   config.server.trust_forwarded_for = config.server.trust_forwarded_for || trust_forwarded_for;

@@ -13,6 +13,14 @@
 // at most once and never with Transfer-Encoding, and no transfer coding but a lone `chunked`
 // (501 otherwise). Every such error answers and closes the connection.
 //
+// Connections are limited in total (max_connections) and per client address
+// (max_connections_per_address; not applied behind a trusted proxy, whose address every
+// connection has). At a limit, a new connection makes room by closing the longest-idle connection
+// of the address with the most connections (of its own address, for the per-address limit); with
+// nothing idle it is closed at once. When accept fails for want of descriptors (EMFILE), idle
+// connections are closed and accepting resumes after a short, growing pause instead of spinning.
+// Repeated warnings (refusals, accept failures) are rate-limited to a line per 10 s.
+//
 // Connection phases and timeouts (beast::tcp_stream expiry):
 //   idle     waiting for the first byte of the next request   idle_timeout_seconds
 //   reading  header and body of one request                   read_timeout_seconds, whole request
@@ -45,6 +53,10 @@
 #include <utility>
 #include <vector>
 
+#include <sys/resource.h>
+
+#include <cerrno>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -55,6 +67,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <fmt/format.h>
 #include <spdlog/details/null_mutex.h>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
@@ -71,6 +84,10 @@ using Clock = std::chrono::steady_clock;
 constexpr uint32_t kMaxHeaderBytes = 32 * 1024;  // bearer tokens and cookies fit comfortably
 constexpr auto kLingerTime = std::chrono::seconds(2);
 constexpr std::string_view kServerName = "Tongban";
+constexpr auto kWarningInterval = std::chrono::seconds(10);  // one line per repeated warning
+constexpr auto kFirstAcceptPause = std::chrono::milliseconds(10);
+constexpr auto kLongestAcceptPause = std::chrono::seconds(1);
+constexpr size_t kReservedDescriptors = 256;  // files, database connections, the process itself
 
 // Sent on every response unless the handler set the same header itself.
 constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kSecurityHeaders = {{
@@ -135,7 +152,25 @@ constexpr ServerError kTransferCoding{
     501, "invalid_argument", "error.http.transfer_coding",
     "This transfer coding is not supported. Send the body with Content-Length or Transfer-Encoding: chunked."};
 
+// Writes `message` as a warning unless `limiter` held it back; says how many were held back.
+void WarnLimited(wire::LogLimiter& limiter, std::string_view message) {
+  uint64_t suppressed = 0;
+  if (!limiter.Allow(Clock::now(), suppressed)) return;
+  if (suppressed == 0) {
+    spdlog::warn("{}", message);
+  } else {
+    spdlog::warn("{} (and {} more like this since the previous line)", message, suppressed);
+  }
+}
+
 class Session;
+
+// The open connections of one client address.
+struct AddressConnections {
+  size_t open = 0;
+  size_t claimed = 0;  // of which picked to be closed to make room
+  std::vector<Session*> sessions;
+};
 
 // Everything the sessions share. Outlives the io_context (declared before it in RunServer).
 struct ServerState {
@@ -146,22 +181,29 @@ struct ServerState {
   net::io_context* ioc = nullptr;
 
   std::atomic<bool> stopping{false};
-  std::mutex sessions_mutex;  // taken when a connection opens or closes, never per request
+  // Taken when a connection opens or closes (and to make room), never per request.
+  std::mutex sessions_mutex;
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+  std::unordered_map<std::string, AddressConnections> addresses;
+  size_t claimed = 0;  // sessions picked to be closed to make room that are not gone yet
   bool io_running = true;  // false once RunServer is tearing the io_context down
 
-  // Registers a new session; false when the server is already shutting down.
-  bool Register(Session* session, std::weak_ptr<Session> weak) {
-    std::lock_guard lock(sessions_mutex);
-    if (stopping.load()) return false;
-    sessions.emplace(session, std::move(weak));
-    return true;
-  }
-  void Unregister(Session* session) {
-    std::lock_guard lock(sessions_mutex);
-    sessions.erase(session);
-    if (stopping.load() && sessions.empty() && io_running) ioc->stop();
-  }
+  wire::LogLimiter refused_log{kWarningInterval};
+  wire::LogLimiter accept_log{kWarningInterval};
+  Clock::duration accept_pause{};  // the accept loop's current pause after running out of descriptors
+
+  enum class Admission { kAdmitted, kShuttingDown, kAddressFull, kServerFull };
+  // Registers a new session, first picking idle sessions to close when a limit is reached (added
+  // to `to_close`; the caller closes them once the lock is released).
+  Admission Register(Session* session, std::vector<std::shared_ptr<Session>>& to_close);
+  void Unregister(Session* session);
+  // Picks up to `count` idle sessions to close, of the addresses with the most connections and
+  // the longest idle first (when descriptors run out). Returns how many.
+  size_t ClaimIdle(size_t count, std::vector<std::shared_ptr<Session>>& to_close);
+
+ private:
+  bool Claim(Session* session, std::vector<std::shared_ptr<Session>>& to_close);  // needs sessions_mutex
+  size_t ClaimIdleLocked(size_t count, std::vector<std::shared_ptr<Session>>& to_close);
 };
 
 class Session : public std::enable_shared_from_this<Session> {
@@ -178,17 +220,46 @@ class Session : public std::enable_shared_from_this<Session> {
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
+  // Admits the connection (closing idle ones to make room) or closes it.
   void Start() {
-    if (!state_.Register(this, weak_from_this())) {
+    std::vector<std::shared_ptr<Session>> to_close;
+    const auto admission = state_.Register(this, to_close);
+    CloseToMakeRoom(to_close);
+    if (admission != ServerState::Admission::kAdmitted) {
       beast::error_code ec;
       stream_.socket().close(ec);
+      if (admission == ServerState::Admission::kAddressFull) {
+        WarnLimited(state_.refused_log,
+                    fmt::format("refused a connection: {} connections from its address are open, none idle "
+                                "(max_connections_per_address)",
+                                state_.options.max_connections_per_address));
+      } else if (admission == ServerState::Admission::kServerFull) {
+        WarnLimited(state_.refused_log,
+                    fmt::format("refused a connection: {} connections are open, none idle (max_connections)",
+                                state_.options.max_connections));
+      }
       return;
     }
     registered_ = true;
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->WaitForRequest(); });
   }
 
+  // Asks each session, on its strand, to close (outside sessions_mutex: the last reference to a
+  // session may go here, and its destructor takes the mutex).
+  static void CloseToMakeRoom(std::vector<std::shared_ptr<Session>>& sessions) {
+    for (auto& session : sessions) net::post(session->Executor(), [session] { session->OnClaimed(); });
+    sessions.clear();
+  }
+
   net::any_io_executor Executor() { return stream_.get_executor(); }
+  const std::string& PeerAddress() const { return peer_address_; }
+
+  // Read by the connection table under sessions_mutex; written on the strand.
+  Clock::rep IdleSince() const { return idle_since_.load(std::memory_order_relaxed); }
+  bool Claimed() const { return claimed_.load(std::memory_order_relaxed); }
+  // Written under sessions_mutex only.
+  void SetClaimed() { claimed_.store(true, std::memory_order_relaxed); }
+  AddressConnections* address_connections = nullptr;
 
   // Called on the session's strand when shutdown begins: an idle connection is closed now; one
   // in the middle of a request finishes it (the response says `Connection: close`).
@@ -199,13 +270,26 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   enum class Phase { kIdle, kReading, kHandling, kWriting, kClosing };
 
+  // Called on the strand once the connection table picked this session to make room: an idle
+  // (or lingering) connection closes now; a busy one after its response (Connection: close).
+  void OnClaimed() {
+    if (phase_ == Phase::kIdle || phase_ == Phase::kClosing) Close();
+  }
+
+  void MarkIdle() {
+    idle_since_.store(std::max<Clock::rep>(1, Clock::now().time_since_epoch().count()), std::memory_order_relaxed);
+  }
+  void MarkBusy() { idle_since_.store(0, std::memory_order_relaxed); }
+
   void WaitForRequest() {
-    if (state_.stopping.load()) return Close();
+    if (state_.stopping.load() || Claimed()) return Close();
     if (buffer_.size() > 0) return ReadHeader();  // a pipelined request is already buffered
     phase_ = Phase::kIdle;
+    MarkIdle();
     stream_.expires_after(std::chrono::seconds(state_.options.idle_timeout_seconds));
     stream_.async_read_some(buffer_.prepare(4096),
                             [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              self->MarkBusy();
                               self->buffer_.commit(n);
                               if (ec) return self->Close();  // timeout, EOF, reset or shutdown
                               self->ReadHeader();
@@ -424,7 +508,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void WriteResponse(bool keep_alive, bool head_only) {
     phase_ = Phase::kWriting;
     // Read after the handler returned: a request that was in flight when shutdown began closes.
-    keep_alive_ = keep_alive && !state_.stopping.load();
+    keep_alive_ = keep_alive && !state_.stopping.load() && !Claimed();
     const Response& res = response_;
     const int status = res.status;
     const bool no_body_allowed = status < 200 || status == 204 || status == 304;
@@ -536,6 +620,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // has read the response.
   void CloseGracefully() {
     phase_ = Phase::kClosing;
+    MarkIdle();  // lingering only: the first to go when room is needed
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     if (ec) return Close();
@@ -552,6 +637,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Close() {
     phase_ = Phase::kClosing;
+    MarkBusy();
     stream_.close();
   }
 
@@ -572,19 +658,155 @@ class Session : public std::enable_shared_from_this<Session> {
   bool http_10_ = false;
   bool folded_ = false;  // the header block being parsed has obs-fold
   bool registered_ = false;
+  std::atomic<Clock::rep> idle_since_{0};  // when it began waiting for a request; 0 while busy
+  std::atomic<bool> claimed_{false};       // picked to be closed to make room
 };
 
-void Accept(tcp::acceptor& acceptor, ServerState& state) {
-  acceptor.async_accept(net::make_strand(*state.ioc), [&acceptor, &state](beast::error_code ec, tcp::socket socket) {
+ServerState::Admission ServerState::Register(Session* session, std::vector<std::shared_ptr<Session>>& to_close) {
+  std::lock_guard lock(sessions_mutex);
+  if (stopping.load()) return Admission::kShuttingDown;
+  const std::string& address = session->PeerAddress();
+  const size_t per_address = options.max_connections_per_address;
+  auto existing = addresses.find(address);
+  if (per_address > 0 && existing != addresses.end() && existing->second.open - existing->second.claimed >= per_address) {
+    // Make room among the address's own connections: the one idle the longest.
+    Session* oldest = nullptr;
+    for (Session* candidate : existing->second.sessions) {
+      const auto since = candidate->IdleSince();
+      if (since == 0 || candidate->Claimed()) continue;
+      if (oldest == nullptr || since < oldest->IdleSince()) oldest = candidate;
+    }
+    if (oldest == nullptr || !Claim(oldest, to_close)) return Admission::kAddressFull;
+  }
+  if (sessions.size() - claimed >= options.max_connections) {
+    // A batch, so that a burst of new connections does not scan every session each time.
+    const size_t batch = std::max<size_t>(1, options.max_connections / 64);
+    if (ClaimIdleLocked(batch, to_close) == 0) return Admission::kServerFull;
+  }
+  sessions.emplace(session, session->weak_from_this());
+  AddressConnections& entry = existing != addresses.end() ? existing->second : addresses[address];
+  ++entry.open;
+  entry.sessions.push_back(session);
+  session->address_connections = &entry;  // unordered_map nodes do not move
+  return Admission::kAdmitted;
+}
+
+void ServerState::Unregister(Session* session) {
+  std::lock_guard lock(sessions_mutex);
+  sessions.erase(session);
+  if (session->Claimed()) --claimed;
+  if (AddressConnections* entry = session->address_connections) {
+    if (session->Claimed()) --entry->claimed;
+    --entry->open;
+    auto& list = entry->sessions;
+    list.erase(std::find(list.begin(), list.end(), session));
+    if (entry->open == 0) addresses.erase(session->PeerAddress());
+  }
+  if (stopping.load() && sessions.empty() && io_running) ioc->stop();
+}
+
+bool ServerState::Claim(Session* session, std::vector<std::shared_ptr<Session>>& to_close) {
+  auto it = sessions.find(session);
+  if (it == sessions.end()) return false;
+  auto strong = it->second.lock();
+  if (!strong) return false;  // being destroyed; it is about to leave anyway
+  session->SetClaimed();
+  ++claimed;
+  if (session->address_connections != nullptr) ++session->address_connections->claimed;
+  to_close.push_back(std::move(strong));
+  return true;
+}
+
+size_t ServerState::ClaimIdle(size_t count, std::vector<std::shared_ptr<Session>>& to_close) {
+  std::lock_guard lock(sessions_mutex);
+  return ClaimIdleLocked(count, to_close);
+}
+
+size_t ServerState::ClaimIdleLocked(size_t count, std::vector<std::shared_ptr<Session>>& to_close) {
+  struct Candidate {
+    size_t address_open;
+    Clock::rep idle_since;
+    Session* session;
+  };
+  std::vector<Candidate> candidates;
+  for (const auto& [session, weak] : sessions) {
+    const auto since = session->IdleSince();
+    if (since == 0 || session->Claimed()) continue;
+    const AddressConnections* entry = session->address_connections;
+    candidates.push_back({entry != nullptr ? entry->open - entry->claimed : 0, since, session});
+  }
+  const auto first = [](const Candidate& a, const Candidate& b) {
+    return a.address_open != b.address_open ? a.address_open > b.address_open : a.idle_since < b.idle_since;
+  };
+  const size_t n = std::min(count, candidates.size());
+  std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(n), candidates.end(), first);
+  size_t claimed_now = 0;
+  for (size_t i = 0; i < n; ++i) claimed_now += Claim(candidates[i].session, to_close) ? 1 : 0;
+  return claimed_now;
+}
+
+bool OutOfDescriptors(const beast::error_code& ec) {
+  if (ec.category() != boost::system::system_category()) return false;
+  const int value = ec.value();
+  return value == EMFILE || value == ENFILE || value == ENOBUFS || value == ENOMEM;
+}
+
+void Accept(tcp::acceptor& acceptor, net::steady_timer& pause, ServerState& state) {
+  acceptor.async_accept(net::make_strand(*state.ioc), [&acceptor, &pause, &state](beast::error_code ec,
+                                                                                   tcp::socket socket) {
     if (ec == net::error::operation_aborted || !acceptor.is_open()) return;  // shutdown
     if (!ec) {
+      state.accept_pause = {};
       std::make_shared<Session>(std::move(socket), state)->Start();
-    } else {
-      // Usually EMFILE; keep accepting rather than going deaf.
-      spdlog::warn("accept failed: {}", ec.message());
+      return Accept(acceptor, pause, state);
     }
-    Accept(acceptor, state);
+    if (!OutOfDescriptors(ec)) {
+      // The connection failed (reset while queued, ...): the next one may be fine.
+      WarnLimited(state.accept_log, fmt::format("accept failed: {}", ec.message()));
+      return Accept(acceptor, pause, state);
+    }
+    // The connection stays queued in the kernel, so accepting again now would fail at once: free
+    // descriptors by closing idle connections, then pause, longer each time nothing changes.
+    std::vector<std::shared_ptr<Session>> to_close;
+    size_t open = 0;
+    {
+      std::lock_guard lock(state.sessions_mutex);
+      open = state.sessions.size();
+    }
+    const size_t closing = state.ClaimIdle(std::max<size_t>(8, open / 8), to_close);
+    Session::CloseToMakeRoom(to_close);
+    state.accept_pause = state.accept_pause == Clock::duration{}
+                             ? Clock::duration(kFirstAcceptPause)
+                             : std::min<Clock::duration>(state.accept_pause * 2, kLongestAcceptPause);
+    WarnLimited(state.accept_log,
+                fmt::format("accept failed: {} ({} connections open); closing {} idle connection(s), accepting again "
+                            "in {} ms",
+                            ec.message(), open, closing,
+                            std::chrono::duration_cast<std::chrono::milliseconds>(state.accept_pause).count()));
+    pause.expires_after(state.accept_pause);
+    pause.async_wait([&acceptor, &pause, &state](beast::error_code ec) {
+      if (ec || !acceptor.is_open()) return;
+      Accept(acceptor, pause, state);
+    });
   });
+}
+
+// Raises the soft open-file limit towards the hard one so that max_connections fit; warns when
+// they cannot (running out is survivable: idle connections are closed to make room).
+void FitOpenFileLimit(size_t max_connections) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return;
+  const rlim_t wanted = static_cast<rlim_t>(max_connections) + kReservedDescriptors;
+  if (limit.rlim_cur < wanted) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  if (limit.rlim_cur < wanted) {
+    spdlog::warn("the open-file limit ({}) is below max_connections + {} ({}); when descriptors run out, idle "
+                 "connections are closed to make room (raise LimitNOFILE, or lower max_connections)",
+                 limit.rlim_cur, kReservedDescriptors, wanted);
+  }
 }
 
 void FlushAccessLogPeriodically(net::steady_timer& timer, ServerState& state) {
@@ -624,6 +846,13 @@ int RunServer(const ServerOptions& options, ServerHooks hooks) {
   ServerState state;  // declared before the io_context: sessions reference it while it is destroyed
   state.options = options;
   state.options.threads = std::max(1, options.threads);
+  state.options.max_connections = std::max<size_t>(1, options.max_connections);
+  if (state.options.trust_forwarded_for && state.options.max_connections_per_address > 0) {
+    // Every connection comes from the proxy; it limits its clients (nginx: limit_conn).
+    spdlog::info("max_connections_per_address is not applied behind a proxy (trust_forwarded_for)");
+    state.options.max_connections_per_address = 0;
+  }
+  FitOpenFileLimit(state.options.max_connections);
   state.handler = std::move(hooks.handler);
   state.error_text = std::move(hooks.error_text);
   auto on_ready = std::move(hooks.on_ready);
@@ -654,6 +883,7 @@ int RunServer(const ServerOptions& options, ServerHooks hooks) {
   net::signal_set signals(ioc, SIGTERM, SIGINT);
   net::steady_timer grace_timer(ioc);
   net::steady_timer flush_timer(ioc);
+  net::steady_timer accept_pause(ioc);
 
   signals.async_wait([&](beast::error_code ec, int signal_number) {
     if (ec) return;
@@ -670,6 +900,7 @@ int RunServer(const ServerOptions& options, ServerHooks hooks) {
     beast::error_code ignored;
     acceptor.close(ignored);
     flush_timer.cancel();
+    accept_pause.cancel();
     grace_timer.expires_after(std::chrono::seconds(state.options.shutdown_grace_seconds));
     grace_timer.async_wait([&](beast::error_code ec) {
       if (ec) return;
@@ -685,7 +916,7 @@ int RunServer(const ServerOptions& options, ServerHooks hooks) {
     if (state.sessions.empty()) ioc.stop();
   });
 
-  Accept(acceptor, state);
+  Accept(acceptor, accept_pause, state);
   if (state.access_log) FlushAccessLogPeriodically(flush_timer, state);
   spdlog::info("listening on http://{}:{} with {} thread(s)", endpoint->address().to_string(), port,
                state.options.threads);

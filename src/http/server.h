@@ -24,6 +24,11 @@ struct ServerOptions {
   int write_timeout_seconds = 30;
   int idle_timeout_seconds = 60;      // keep-alive connections without a request
   int shutdown_grace_seconds = 20;    // how long SIGTERM waits for requests in flight
+  // Open connections at most, in total and from one client address (0: no per-address limit).
+  // At a limit, a new connection closes the longest-idle one (of the address with the most
+  // connections first); with none idle, the new connection is closed.
+  size_t max_connections = 10000;
+  size_t max_connections_per_address = 256;
   bool trust_forwarded_for = false;   // take the client address from X-Forwarded-For (behind nginx)
   bool access_log = true;
 };

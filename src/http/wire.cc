@@ -151,6 +151,19 @@ bool IsChunkedOnly(std::string_view transfer_encoding) {
   return codings == 1 && chunked;
 }
 
+bool LogLimiter::Allow(Clock::time_point now, uint64_t& suppressed) {
+  std::lock_guard lock(mutex_);
+  if (logged_ && now - last_ < interval_) {
+    ++suppressed_;
+    return false;
+  }
+  logged_ = true;
+  last_ = now;
+  suppressed = suppressed_;
+  suppressed_ = 0;
+  return true;
+}
+
 // "2026-03-01T08:30:15.123Z"; the part up to the second is formatted once per second per thread.
 void AppendUtcTimestamp(std::string& out) {
   thread_local std::time_t cached_second = -1;

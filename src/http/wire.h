@@ -1,9 +1,11 @@
 // Helpers of the HTTP wire format used by the server: request ids, the Date header, JSON error
 // bodies and access-log pieces, kept apart from server.cc so they compile without Beast.
-// Thread-safety: every function is safe from any thread (caches are thread_local).
+// Thread-safety: every function is safe from any thread (caches are thread_local); so is LogLimiter.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -34,5 +36,23 @@ bool HasBareLineFeed(std::string_view data);
 // True when a Transfer-Encoding value (every field's value, joined with ",") names exactly one
 // coding, chunked (any case, no parameters): the only one the server decodes.
 bool IsChunkedOnly(std::string_view transfer_encoding);
+
+// Lets one line about a repeated event through per `interval` and counts the rest, so that a
+// flood of one event (a failing accept, refused connections) writes a few lines, not gigabytes.
+class LogLimiter {
+ public:
+  using Clock = std::chrono::steady_clock;
+  explicit LogLimiter(Clock::duration interval) : interval_(interval) {}
+  // True when a line may be written at `now`; `suppressed` then holds how many events were held
+  // back since the last line.
+  bool Allow(Clock::time_point now, uint64_t& suppressed);
+
+ private:
+  std::mutex mutex_;
+  const Clock::duration interval_;
+  Clock::time_point last_{};
+  bool logged_ = false;
+  uint64_t suppressed_ = 0;
+};
 
 }  // namespace tongban::http::wire

@@ -23,6 +23,7 @@
 #include <chrono>
 #include <future>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
@@ -49,12 +50,19 @@ struct ClientResponse {
 // A blocking HTTP/1.1 client over one TCP connection.
 class Client {
  public:
-  explicit Client(uint16_t port) {
+  // `local_address`: the client's own address, any of 127.0.0.0/8 (all of it is loopback on Linux).
+  explicit Client(uint16_t port, const char* local_address = nullptr) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     timeval timeout{};
     timeout.tv_sec = 20;
     ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
     ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+    if (local_address != nullptr) {
+      sockaddr_in local{};
+      local.sin_family = AF_INET;
+      ::inet_pton(AF_INET, local_address, &local.sin_addr);
+      ::bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local);
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
@@ -739,5 +747,110 @@ TEST(ServerTest, TransferEncodingInHttp10Gets400) {
   EXPECT_EQ(calls.load(), 0);
 }
 
+
+// Waits until `count` of `clients` have been closed by the server (or `timeout` passed); returns
+// how many were closed. `closed[i]` says which.
+size_t WaitForServerCloses(std::vector<std::unique_ptr<Client>>& clients, std::vector<bool>& closed, size_t count,
+                           std::chrono::milliseconds timeout = 10s) {
+  closed.resize(clients.size(), false);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  size_t n = 0;
+  while (true) {
+    n = 0;
+    for (size_t i = 0; i < clients.size(); ++i) {
+      if (!closed[i]) closed[i] = clients[i]->ClosedByServer(5ms);
+      if (closed[i]) ++n;
+    }
+    if (n >= count || std::chrono::steady_clock::now() > deadline) return n;
+  }
+}
+
+// Finding 4 (security review): ~20,000 idle connections from one client made a normal request
+// time out. One address now holds at most max_connections_per_address; more from it close its
+// oldest idle ones, and another address is served at once.
+TEST(ServerTest, ConnectionFloodFromOneAddressDoesNotStarveOthers) {
+  ServerOptions options = QuietOptions();
+  options.max_connections = 16;
+  options.max_connections_per_address = 4;
+  TestServer server(options, Hello);
+  ASSERT_NE(server.port(), 0);
+  std::vector<std::unique_ptr<Client>> flood;
+  for (int i = 0; i < 12; ++i) {
+    flood.push_back(std::make_unique<Client>(server.port(), "127.0.0.1"));
+    ASSERT_TRUE(flood.back()->connected());
+  }
+  std::vector<bool> closed;
+  EXPECT_EQ(WaitForServerCloses(flood, closed, 8), 8u) << "one address keeps at most 4 connections";
+  EXPECT_EQ(WaitForServerCloses(flood, closed, 9, 300ms), 8u) << "the last 4 stay open";
+
+  const auto started = std::chrono::steady_clock::now();
+  Client other(server.port(), "127.0.0.2");
+  ASSERT_TRUE(other.Send(Get("/other")));
+  const auto res = other.Read();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
+}
+
+// Finding 4: at max_connections, a new connection closes the idle keep-alive ones (of the
+// address with the most connections first) instead of waiting for them to time out.
+TEST(ServerTest, IdleKeepAliveConnectionsAreClosedWhenTheTotalLimitIsReached) {
+  ServerOptions options = QuietOptions();
+  options.max_connections = 6;
+  options.max_connections_per_address = 100;
+  TestServer server(options, Hello);
+  ASSERT_NE(server.port(), 0);
+  std::vector<std::unique_ptr<Client>> idle;
+  for (int i = 0; i < 6; ++i) {
+    idle.push_back(std::make_unique<Client>(server.port(), "127.0.0.1"));
+    ASSERT_TRUE(idle.back()->Send(Get("/first")));
+    ASSERT_TRUE(idle.back()->Read());
+  }
+  std::vector<std::unique_ptr<Client>> fresh;
+  for (int i = 0; i < 6; ++i) {
+    const auto started = std::chrono::steady_clock::now();
+    const std::string address = "127.0.0." + std::to_string(2 + i);
+    fresh.push_back(std::make_unique<Client>(server.port(), address.c_str()));
+    ASSERT_TRUE(fresh.back()->Send(Get("/fresh")));
+    const auto res = fresh.back()->Read();
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
+  }
+  std::vector<bool> closed;
+  EXPECT_EQ(WaitForServerCloses(idle, closed, 6), 6u) << "every older idle connection made room";
+  std::vector<bool> fresh_closed;
+  EXPECT_EQ(WaitForServerCloses(fresh, fresh_closed, 1, 300ms), 0u);
+}
+
+// Finding 4: when a connection cannot be admitted (the limit is reached and no connection is
+// idle), it is closed at once and the server goes on serving the others.
+TEST(ServerTest, ConnectionOverTheLimitWithNothingIdleIsClosed) {
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<int> waiting{0};
+  ServerOptions options = QuietOptions();
+  options.threads = 3;  // an I/O thread stays free even when handlers run inline
+  options.max_connections = 2;
+  TestServer server(options, [&](Request& req) {
+    if (req.path == "/wait") {
+      ++waiting;
+      released.wait();
+    }
+    return Hello(req);
+  });
+  ASSERT_NE(server.port(), 0);
+  Client busy1(server.port()), busy2(server.port());
+  ASSERT_TRUE(busy1.Send(Get("/wait")));
+  ASSERT_TRUE(busy2.Send(Get("/wait")));
+  const auto deadline = std::chrono::steady_clock::now() + kWait;
+  while (waiting.load() < 2 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
+  ASSERT_EQ(waiting.load(), 2);
+  Client third(server.port(), "127.0.0.2");
+  EXPECT_TRUE(third.ClosedByServer(5s));
+  release.set_value();
+  ASSERT_TRUE(busy1.Read());
+  ASSERT_TRUE(busy2.Read());
+}
 }  // namespace
 }  // namespace tongban::http

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
 #include <utility>
 #include <vector>
@@ -39,6 +40,24 @@ TEST(WireTest, HasBareLineFeed) {
   EXPECT_TRUE(HasBareLineFeed("GET / HTTP/1.1\nHost: h\r\n\r\n"));
   EXPECT_TRUE(HasBareLineFeed("\n"));
   EXPECT_FALSE(HasBareLineFeed(""));
+}
+
+// Finding 4: `accept failed: Too many open files` was logged in a tight loop (388 MB in 15 s).
+TEST(WireTest, RepeatedLogLinesAreRateLimited) {
+  using namespace std::chrono_literals;
+  LogLimiter limiter(10s);
+  const auto t0 = LogLimiter::Clock::time_point{} + 1h;
+  uint64_t suppressed = 99;
+  ASSERT_TRUE(limiter.Allow(t0, suppressed));
+  EXPECT_EQ(suppressed, 0u);
+  int allowed = 0;
+  for (int i = 1; i <= 100000; ++i) allowed += limiter.Allow(t0 + i * 50us, suppressed) ? 1 : 0;  // 5 s of a flood
+  EXPECT_EQ(allowed, 0);
+  ASSERT_TRUE(limiter.Allow(t0 + 10s, suppressed));
+  EXPECT_EQ(suppressed, 100000u) << "the next line says how many were held back";
+  EXPECT_FALSE(limiter.Allow(t0 + 19s, suppressed));
+  ASSERT_TRUE(limiter.Allow(t0 + 20s, suppressed));
+  EXPECT_EQ(suppressed, 1u);
 }
 
 }  // namespace
