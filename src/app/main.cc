@@ -48,6 +48,7 @@ int Serve(tb::app::Config config, bool demo) {
   const std::string url = config.server.host + ":";
   tb::http::ServerHooks hooks;
   hooks.handler = [&system](tb::http::Request& req) { return system.router.Dispatch(req); };
+  hooks.inline_handler = [&system](tb::http::Request& req) { return system.router.DispatchInline(req); };
   hooks.error_text = [&system](const tb::http::Request& req, std::string_view key) {
     return system.i18n.T(tb::http::RequestLanguage(req), key);
   };
@@ -67,8 +68,8 @@ int main(int argc, char** argv) {
   // Serve's options: each, when given, wins over the configuration file.
   std::string config_file, db, listen;
   std::optional<std::string> catalogue_dir, web_dir, openapi_path, keys_dir;
-  std::optional<size_t> max_body_bytes, max_connections, max_connections_per_address;
-  std::optional<int> threads, refresh_seconds, read_timeout, write_timeout, idle_timeout, shutdown_grace;
+  std::optional<size_t> max_body_bytes, max_connections, max_connections_per_address, worker_queue;
+  std::optional<int> threads, worker_threads, refresh_seconds, read_timeout, write_timeout, idle_timeout, shutdown_grace;
   std::optional<bool> access_log, secure_cookies;
   std::vector<std::string> languages;
   bool demo = false, trust_forwarded_for = false, publish_catalogue = false;
@@ -78,7 +79,10 @@ int main(int argc, char** argv) {
   serve->add_option("--listen", listen, "HOST:PORT to listen on");
   serve->add_option("--catalogue", catalogue_dir, "Catalogue folder");
   serve->add_option("--web", web_dir, "Templates, static files and texts");
-  serve->add_option("--threads", threads, "Worker threads")->check(CLI::Range(1, 256));
+  serve->add_option("--threads", threads, "I/O threads (read and write connections)")->check(CLI::Range(1, 256));
+  serve->add_option("--worker-threads", worker_threads, "Threads that handle requests")->check(CLI::Range(1, 1024));
+  serve->add_option("--worker-queue", worker_queue, "Requests waiting for a worker thread at most; more get 503")
+      ->check(CLI::Range(1, 1000000));
   serve->add_option("--max-body-bytes", max_body_bytes, "Largest request body");
   serve->add_flag("--trust-forwarded-for", trust_forwarded_for, "Client address from X-Forwarded-For");
   serve->add_flag("--demo", demo,
@@ -181,6 +185,8 @@ int main(int argc, char** argv) {
   if (catalogue_dir) config.catalogue_dir = *catalogue_dir;
   if (web_dir) config.web_dir = *web_dir;
   if (threads) config.server.threads = *threads;
+  if (worker_threads) config.server.worker_threads = *worker_threads;
+  if (worker_queue) config.server.worker_queue = *worker_queue;
   if (max_body_bytes) config.server.max_body_bytes = *max_body_bytes;
   if (refresh_seconds) config.catalogue_refresh_seconds = *refresh_seconds;
   if (openapi_path) config.openapi_path = *openapi_path;

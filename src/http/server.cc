@@ -1,8 +1,12 @@
 // The HTTP/1.1 server. This is the only translation unit that includes Beast and Asio.
 //
-// One io_context runs on `threads` threads; every connection is a Session on its own strand, so a
-// session's state is touched by one thread at a time and the hot path takes no locks (the access
-// log sink's mutex aside). Requests are parsed with Beast's request_parser; responses are written
+// One io_context runs on `threads` I/O threads; every connection is a Session on its own strand, so
+// a session's state is touched by one thread at a time and the hot path takes no locks (the access
+// log sink's mutex aside). A parsed request goes to the WorkerPool (worker_threads, at most
+// worker_queue waiting: 503 with Retry-After beyond), whose thread runs the handler and posts the
+// response back to the session's strand; while it runs, nothing on the strand touches the request
+// or the response. The inline handler (cached reads that never block) answers on the I/O thread
+// and skips the two thread hand-offs. Requests are parsed with Beast's request_parser; responses are written
 // as two buffers (a header block built in a per-session string whose capacity is reused, and the
 // handler's body), which avoids Beast's per-field allocations for the dozen headers every response
 // carries.
@@ -32,6 +36,7 @@
 #include "http/server.h"
 
 #include "http/wire.h"
+#include "http/worker_pool.h"
 
 #include <algorithm>
 #include <array>
@@ -148,6 +153,7 @@ constexpr ServerError kFoldedHeader{400, "invalid_argument", "error.http.folded_
 constexpr ServerError kAmbiguousLength{
     400, "invalid_argument", "error.http.framing",
     "The request's length is ambiguous. Send one Content-Length, or Transfer-Encoding: chunked, not both."};
+constexpr ServerError kBusy{503, "unavailable", "error.http.busy", "The server is busy. Try again in a moment."};
 constexpr ServerError kTransferCoding{
     501, "invalid_argument", "error.http.transfer_coding",
     "This transfer coding is not supported. Send the body with Content-Length or Transfer-Encoding: chunked."};
@@ -176,9 +182,11 @@ struct AddressConnections {
 struct ServerState {
   ServerOptions options;
   std::function<Response(Request&)> handler;
+  std::function<std::optional<Response>(Request&)> inline_handler;
   std::function<std::string(const Request&, std::string_view key)> error_text;
   std::shared_ptr<spdlog::logger> access_log;  // null when access logging is off
   net::io_context* ioc = nullptr;
+  WorkerPool* pool = nullptr;
 
   std::atomic<bool> stopping{false};
   // Taken when a connection opens or closes (and to make room), never per request.
@@ -190,6 +198,7 @@ struct ServerState {
 
   wire::LogLimiter refused_log{kWarningInterval};
   wire::LogLimiter accept_log{kWarningInterval};
+  wire::LogLimiter busy_log{kWarningInterval};
   Clock::duration accept_pause{};  // the accept loop's current pause after running out of descriptors
 
   enum class Admission { kAdmitted, kShuttingDown, kAddressFull, kServerFull };
@@ -479,11 +488,31 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Handle() {
     phase_ = Phase::kHandling;
-    const bool keep_alive = parser_->get().keep_alive();
+    request_keep_alive_ = parser_->get().keep_alive();
     http_10_ = parser_->get().version() == 10;
     FillRequest();
+    head_only_ = request_.method == "HEAD";
+    if (state_.inline_handler && RunHandler(state_.inline_handler)) {
+      return WriteResponse(request_keep_alive_, head_only_);
+    }
+    auto self = shared_from_this();
+    const bool queued = state_.pool->TrySubmit([self] {
+      // On a worker thread: the strand leaves request_ and response_ alone until the post.
+      self->RunHandler([&self](Request& req) { return std::optional<Response>(self->state_.handler(req)); });
+      net::post(self->stream_.get_executor(),
+                [self] { self->WriteResponse(self->request_keep_alive_, self->head_only_); });
+    });
+    if (!queued) RespondBusy();
+  }
+
+  // Runs `handler` on request_ into response_ (500 when it throws or answers a status that is not
+  // one). False when the handler declined (returned nullopt).
+  template <typename Handler>
+  bool RunHandler(const Handler& handler) {
     try {
-      response_ = state_.handler(request_);
+      std::optional<Response> answer = handler(request_);
+      if (!answer) return false;
+      response_ = std::move(*answer);
       if (response_.status < 100 || response_.status > 599) {
         throw std::runtime_error("handler answered status " + std::to_string(response_.status));
       }
@@ -495,7 +524,19 @@ class Session : public std::enable_shared_from_this<Session> {
                     request_.path);
       response_ = InternalError();
     }
-    WriteResponse(keep_alive, request_.method == "HEAD");
+    return true;
+  }
+
+  // Every worker is busy and worker_queue requests wait already: answer now, on the I/O thread.
+  void RespondBusy() {
+    WarnLimited(state_.busy_log,
+                fmt::format("answered 503: {} requests are waiting for a worker thread (worker_queue)",
+                            state_.options.worker_queue));
+    response_ = Response{};
+    response_.status = kBusy.status;
+    response_.AddHeader("Retry-After", "1");
+    response_.body = ErrorBody(kBusy.code, ErrorText(kBusy), request_.request_id);
+    WriteResponse(request_keep_alive_, head_only_);
   }
 
   Response InternalError() const {
@@ -655,6 +696,8 @@ class Session : public std::enable_shared_from_this<Session> {
   size_t body_bytes_ = 0;
   Phase phase_ = Phase::kIdle;
   bool keep_alive_ = false;
+  bool request_keep_alive_ = false;  // the request asked to keep the connection
+  bool head_only_ = false;
   bool http_10_ = false;
   bool folded_ = false;  // the header block being parsed has obs-fold
   bool registered_ = false;
@@ -853,7 +896,10 @@ int RunServer(const ServerOptions& options, ServerHooks hooks) {
     state.options.max_connections_per_address = 0;
   }
   FitOpenFileLimit(state.options.max_connections);
+  state.options.worker_threads = std::max(1, options.worker_threads);
+  state.options.worker_queue = std::max<size_t>(1, options.worker_queue);
   state.handler = std::move(hooks.handler);
+  state.inline_handler = std::move(hooks.inline_handler);
   state.error_text = std::move(hooks.error_text);
   auto on_ready = std::move(hooks.on_ready);
   if (options.access_log) {
@@ -865,6 +911,9 @@ int RunServer(const ServerOptions& options, ServerHooks hooks) {
 
   net::io_context ioc(state.options.threads);
   state.ioc = &ioc;
+  // After the io_context: stopped (its queued requests dropped) while the io_context still exists.
+  WorkerPool pool(state.options.worker_threads, state.options.worker_queue);
+  state.pool = &pool;
 
   const auto endpoint = ResolveListenAddress(ioc, options);
   if (!endpoint) return 1;
@@ -918,20 +967,21 @@ int RunServer(const ServerOptions& options, ServerHooks hooks) {
 
   Accept(acceptor, accept_pause, state);
   if (state.access_log) FlushAccessLogPeriodically(flush_timer, state);
-  spdlog::info("listening on http://{}:{} with {} thread(s)", endpoint->address().to_string(), port,
-               state.options.threads);
+  spdlog::info("listening on http://{}:{} with {} I/O thread(s) and {} worker thread(s)",
+               endpoint->address().to_string(), port, state.options.threads, state.options.worker_threads);
   if (on_ready) on_ready(port);
 
-  std::vector<std::thread> workers;
-  workers.reserve(static_cast<size_t>(state.options.threads - 1));
-  for (int i = 1; i < state.options.threads; ++i) workers.emplace_back([&ioc] { ioc.run(); });
+  std::vector<std::thread> io_threads;
+  io_threads.reserve(static_cast<size_t>(state.options.threads - 1));
+  for (int i = 1; i < state.options.threads; ++i) io_threads.emplace_back([&ioc] { ioc.run(); });
   ioc.run();
-  for (auto& worker : workers) worker.join();
+  for (auto& thread : io_threads) thread.join();
 
   {
     std::lock_guard lock(state.sessions_mutex);
     state.io_running = false;
   }
+  pool.Stop();  // requests still queued after the grace period are dropped; running ones finish
   if (state.access_log) state.access_log->flush();
   spdlog::info("server stopped");
   return 0;

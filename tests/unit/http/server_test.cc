@@ -157,17 +157,20 @@ class Client {
 // Runs RunServer in a thread; Stop() raises SIGTERM and returns RunServer's result.
 class TestServer {
  public:
-  TestServer(ServerOptions options, std::function<Response(Request&)> handler) {
+  TestServer(ServerOptions options, std::function<Response(Request&)> handler)
+      : TestServer(std::move(options), ServerHooks{.handler = std::move(handler)}) {}
+  TestServer(ServerOptions options, ServerHooks hooks) {
     options.host = "127.0.0.1";
     options.port = 0;
     auto ready = std::make_shared<std::promise<uint16_t>>();
     std::future<uint16_t> port = ready->get_future();
-    thread_ = std::thread([this, options, handler = std::move(handler), ready] {
+    thread_ = std::thread([this, options, hooks = std::move(hooks), ready]() mutable {
       auto announced = std::make_shared<std::atomic<bool>>(false);
-      result_ = RunServer(options, handler, [ready, announced](uint16_t p) {
+      hooks.on_ready = [ready, announced](uint16_t p) {
         announced->store(true);
         ready->set_value(p);
-      });
+      };
+      result_ = RunServer(options, std::move(hooks));
       done_.store(true);
       if (!announced->load()) ready->set_value(0);  // bind failed: do not leave the test waiting
     });
@@ -851,6 +854,123 @@ TEST(ServerTest, ConnectionOverTheLimitWithNothingIdleIsClosed) {
   release.set_value();
   ASSERT_TRUE(busy1.Read());
   ASSERT_TRUE(busy2.Read());
+}
+
+// A handler whose "/slow" requests wait until Release(); Entered() counts those that started.
+class SlowGate {
+ public:
+  Response Handle(Request& req) {
+    if (req.path == "/slow") {
+      ++entered_;
+      released_.wait();
+    }
+    return Hello(req);
+  }
+  bool WaitEntered(int count) const {
+    const auto deadline = std::chrono::steady_clock::now() + kWait;
+    while (entered_.load() < count && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(2ms);
+    return entered_.load() >= count;
+  }
+  void Release() { release_.set_value(); }
+
+ private:
+  std::promise<void> release_;
+  std::shared_future<void> released_ = release_.get_future().share();
+  std::atomic<int> entered_{0};
+};
+
+// Issue 7 item 4: handlers ran on the I/O threads, so two slow requests (argon2 logins, commits
+// waited for) stalled every other request. They run on worker threads now.
+TEST(ServerTest, SlowHandlersDoNotStallOtherRequests) {
+  SlowGate gate;
+  ServerOptions options = QuietOptions();
+  options.threads = 2;
+  options.worker_threads = 4;
+  TestServer server(options, [&gate](Request& req) { return gate.Handle(req); });
+  ASSERT_NE(server.port(), 0);
+  Client slow1(server.port()), slow2(server.port());
+  ASSERT_TRUE(slow1.Send(Get("/slow")));
+  ASSERT_TRUE(slow2.Send(Get("/slow")));
+  ASSERT_TRUE(gate.WaitEntered(2));
+  for (int i = 0; i < 5; ++i) {
+    const auto started = std::chrono::steady_clock::now();
+    Client cheap(server.port());
+    ASSERT_TRUE(cheap.Send(Get("/cheap")));
+    const auto res = cheap.Read();
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 1s);
+  }
+  gate.Release();
+  ASSERT_TRUE(slow1.Read());
+  ASSERT_TRUE(slow2.Read());
+}
+
+// Issue 7 item 4: the inline handler answers on the I/O thread even when every worker is busy.
+TEST(ServerTest, InlineRequestsAreServedWhileEveryWorkerIsBusy) {
+  SlowGate gate;
+  ServerOptions options = QuietOptions();
+  options.threads = 1;
+  options.worker_threads = 1;
+  ServerHooks hooks;
+  hooks.handler = [&gate](Request& req) { return gate.Handle(req); };
+  hooks.inline_handler = [](Request& req) -> std::optional<Response> {
+    if (req.path != "/cached") return std::nullopt;
+    return Hello(req);
+  };
+  TestServer server(options, std::move(hooks));
+  ASSERT_NE(server.port(), 0);
+  Client slow(server.port()), queued(server.port());
+  ASSERT_TRUE(slow.Send(Get("/slow")));
+  ASSERT_TRUE(gate.WaitEntered(1));
+  ASSERT_TRUE(queued.Send(Get("/slow")));
+  const auto started = std::chrono::steady_clock::now();
+  Client cached(server.port());
+  ASSERT_TRUE(cached.Send(Get("/cached") + Get("/cached")));
+  for (int i = 0; i < 2; ++i) {
+    const auto res = cached.Read();
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->body, R"({"hello":"world","path":"/cached"})");
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 1s);
+  gate.Release();
+  ASSERT_TRUE(slow.Read());
+  ASSERT_TRUE(queued.Read());
+}
+
+// Issue 7 item 4: when worker_queue requests wait already, the next one is answered at once with
+// 503 and Retry-After instead of waiting without bound; the connection stays usable.
+TEST(ServerTest, FullWorkerQueueAnswers503WithRetryAfter) {
+  SlowGate gate;
+  ServerOptions options = QuietOptions();
+  options.worker_threads = 1;
+  options.worker_queue = 2;
+  TestServer server(options, [&gate](Request& req) { return gate.Handle(req); });
+  ASSERT_NE(server.port(), 0);
+  Client running(server.port()), waiting1(server.port()), waiting2(server.port());
+  ASSERT_TRUE(running.Send(Get("/slow")));
+  ASSERT_TRUE(gate.WaitEntered(1));
+  ASSERT_TRUE(waiting1.Send(Get("/slow")));
+  ASSERT_TRUE(waiting2.Send(Get("/slow")));
+  std::this_thread::sleep_for(200ms);  // both are queued
+  Client refused(server.port());
+  ASSERT_TRUE(refused.Send(Get("/slow")));
+  const auto res = refused.Read();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 503);
+  EXPECT_EQ(res->Header("retry-after"), "1");
+  EXPECT_NE(res->body.find(R"("code":"unavailable")"), std::string::npos) << res->body;
+  EXPECT_EQ(res->Header("connection"), "");
+  gate.Release();
+  for (Client* client : {&running, &waiting1, &waiting2}) {
+    const auto answer = client->Read();
+    ASSERT_TRUE(answer);
+    EXPECT_EQ(answer->status, 200);
+  }
+  ASSERT_TRUE(refused.Send(Get("/again")));  // kept alive, and served once there is room
+  const auto again = refused.Read();
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 200);
 }
 }  // namespace
 }  // namespace tongban::http
