@@ -99,7 +99,7 @@ Status LoadConfigFile(const std::string& path, Config& config) {
   if (root.IsNull()) return Ok();
   if (!root.IsMap()) return MakeError(ErrorCode::kInvalidArgument, fmt::format("{}:1: must be a map of settings", path));
   Reader r{path, {}};
-  r.Known(root, {"listen", "database", "catalogue", "web", "openapi", "threads", "limits", "languages", "trust_forwarded_for", "secure_cookies", "public_url", "access_log", "keys", "catalogue_refresh_seconds"});
+  r.Known(root, {"listen", "database", "catalogue", "web", "openapi", "threads", "worker_threads", "limits", "languages", "trust_forwarded_for", "secure_cookies", "public_url", "access_log", "keys", "catalogue_refresh_seconds"});
   r.String(root, "listen", config.listen);
   if (root["listen"] && root["listen"].IsScalar()) {
     auto s = ApplyListen(config.listen, config.server);
@@ -113,6 +113,7 @@ Status LoadConfigFile(const std::string& path, Config& config) {
   r.String(root, "web", config.web_dir);
   r.String(root, "openapi", config.openapi_path);
   r.Number(root, "threads", config.server.threads, 1, 256);
+  r.Number(root, "worker_threads", config.server.worker_threads, 1, 1024);
   r.Number(root, "catalogue_refresh_seconds", config.catalogue_refresh_seconds, 1, 3600);
   r.Bool(root, "trust_forwarded_for", config.server.trust_forwarded_for);
   if (root["secure_cookies"]) {
@@ -147,12 +148,15 @@ Status LoadConfigFile(const std::string& path, Config& config) {
       r.errors.push_back(fmt::format("{}: limits must be a map", r.At(limits)));
     } else {
       r.Known(limits, {"max_body_bytes", "read_timeout_seconds", "write_timeout_seconds", "idle_timeout_seconds",
-                       "shutdown_grace_seconds"});
+                       "shutdown_grace_seconds", "max_connections", "max_connections_per_address", "worker_queue"});
       r.Number(limits, "max_body_bytes", config.server.max_body_bytes, 1024, 1LL << 30);
       r.Number(limits, "read_timeout_seconds", config.server.read_timeout_seconds, 1, 3600);
       r.Number(limits, "write_timeout_seconds", config.server.write_timeout_seconds, 1, 3600);
       r.Number(limits, "idle_timeout_seconds", config.server.idle_timeout_seconds, 1, 3600);
       r.Number(limits, "shutdown_grace_seconds", config.server.shutdown_grace_seconds, 0, 600);
+      r.Number(limits, "max_connections", config.server.max_connections, 1, 1000000);
+      r.Number(limits, "max_connections_per_address", config.server.max_connections_per_address, 0, 1000000);
+      r.Number(limits, "worker_queue", config.server.worker_queue, 1, 1000000);
     }
   }
   if (r.errors.empty()) return Ok();

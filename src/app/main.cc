@@ -6,12 +6,14 @@
 
 #include <iostream>
 #include <optional>
+#include <string_view>
 
 #include "app/catalogue_loader.h"
 #include "app/config.h"
 #include "app/demo.h"
 #include "app/periodic.h"
 #include "app/wiring.h"
+#include "http/i18n.h"
 #include "http/server.h"
 #include "services/accounts.h"
 #include "storage/sql_store.h"
@@ -59,11 +61,16 @@ int Serve(tb::app::Config config, bool demo) {
                  "HTTP from another machine, add --secure-cookies false (never in production).\n";
   }
   const std::string url = config.server.host + ":";
-  return tb::http::RunServer(
-      config.server, [&system](tb::http::Request& req) { return system.router.Dispatch(req); },
-      [url](uint16_t port) {
-        std::cout << "Tongban is serving on http://" << url << port << "/" << std::endl;
-      });
+  tb::http::ServerHooks hooks;
+  hooks.handler = [&system](tb::http::Request& req) { return system.router.Dispatch(req); };
+  hooks.inline_handler = [&system](tb::http::Request& req) { return system.router.DispatchInline(req); };
+  hooks.error_text = [&system](const tb::http::Request& req, std::string_view key) {
+    return system.i18n.T(tb::http::RequestLanguage(req), key);
+  };
+  hooks.on_ready = [url](uint16_t port) {
+    std::cout << "Tongban is serving on http://" << url << port << "/" << std::endl;
+  };
+  return tb::http::RunServer(config.server, std::move(hooks));
 }
 
 }  // namespace
@@ -76,8 +83,8 @@ int main(int argc, char** argv) {
   // Serve's options: each, when given, wins over the configuration file.
   std::string config_file, db, listen;
   std::optional<std::string> catalogue_dir, web_dir, openapi_path, keys_dir, public_url;
-  std::optional<size_t> max_body_bytes;
-  std::optional<int> threads, refresh_seconds, read_timeout, write_timeout, idle_timeout, shutdown_grace;
+  std::optional<size_t> max_body_bytes, max_connections, max_connections_per_address, worker_queue;
+  std::optional<int> threads, worker_threads, refresh_seconds, read_timeout, write_timeout, idle_timeout, shutdown_grace;
   std::optional<bool> access_log, secure_cookies;
   std::vector<std::string> languages;
   bool demo = false, trust_forwarded_for = false, publish_catalogue = false;
@@ -87,7 +94,10 @@ int main(int argc, char** argv) {
   serve->add_option("--listen", listen, "HOST:PORT to listen on");
   serve->add_option("--catalogue", catalogue_dir, "Catalogue folder");
   serve->add_option("--web", web_dir, "Templates, static files and texts");
-  serve->add_option("--threads", threads, "Worker threads")->check(CLI::Range(1, 256));
+  serve->add_option("--threads", threads, "I/O threads (read and write connections)")->check(CLI::Range(1, 256));
+  serve->add_option("--worker-threads", worker_threads, "Threads that handle requests")->check(CLI::Range(1, 1024));
+  serve->add_option("--worker-queue", worker_queue, "Requests waiting for a worker thread at most; more get 503")
+      ->check(CLI::Range(1, 1000000));
   serve->add_option("--max-body-bytes", max_body_bytes, "Largest request body");
   serve->add_flag("--trust-forwarded-for", trust_forwarded_for, "Client address from X-Forwarded-For");
   serve->add_flag("--demo", demo,
@@ -105,6 +115,13 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 3600));
   serve->add_option("--shutdown-grace-seconds", shutdown_grace, "How long SIGTERM waits for requests in flight")
       ->check(CLI::Range(0, 600));
+  serve->add_option("--max-connections", max_connections,
+                    "Open connections at most; at the limit a new one closes the longest-idle one")
+      ->check(CLI::Range(1, 1000000));
+  serve->add_option("--max-connections-per-address", max_connections_per_address,
+                    "Open connections from one client address at most (0: no limit; not applied with "
+                    "--trust-forwarded-for)")
+      ->check(CLI::Range(0, 1000000));
   serve->add_option("--access-log", access_log, "One JSON line per request on standard output (true/false)");
   serve->add_option("--secure-cookies", secure_cookies,
                     "Mark session cookies Secure (true/false; default true, except --demo on a loopback address)");
@@ -185,6 +202,8 @@ int main(int argc, char** argv) {
   if (catalogue_dir) config.catalogue_dir = *catalogue_dir;
   if (web_dir) config.web_dir = *web_dir;
   if (threads) config.server.threads = *threads;
+  if (worker_threads) config.server.worker_threads = *worker_threads;
+  if (worker_queue) config.server.worker_queue = *worker_queue;
   if (max_body_bytes) config.server.max_body_bytes = *max_body_bytes;
   if (refresh_seconds) config.catalogue_refresh_seconds = *refresh_seconds;
   if (openapi_path) config.openapi_path = *openapi_path;
@@ -193,6 +212,8 @@ int main(int argc, char** argv) {
   if (write_timeout) config.server.write_timeout_seconds = *write_timeout;
   if (idle_timeout) config.server.idle_timeout_seconds = *idle_timeout;
   if (shutdown_grace) config.server.shutdown_grace_seconds = *shutdown_grace;
+  if (max_connections) config.server.max_connections = *max_connections;
+  if (max_connections_per_address) config.server.max_connections_per_address = *max_connections_per_address;
   if (access_log) config.server.access_log = *access_log;
   if (secure_cookies) config.secure_cookies = *secure_cookies;
   if (public_url) config.public_url = *public_url;

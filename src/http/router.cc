@@ -77,12 +77,12 @@ Response DefaultFallback(Request& req, int status) {
 
 }  // namespace
 
-void Router::Add(std::string method, std::string pattern, Handler handler) {
+void Router::Add(std::string method, std::string pattern, Handler handler, RouteOptions options) {
   std::vector<std::string> segments = SplitPattern(pattern);
-  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(segments), std::move(handler)});
+  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(segments), std::move(handler), options});
 }
 
-Response Router::Dispatch(Request& req) const {
+const Router::Route* Router::Match(Request& req, bool& path_matched, std::string* allow) const {
   std::array<std::string_view, kMaxSegments> path;
   size_t count = 0;
   const std::string_view target(req.target);
@@ -92,17 +92,16 @@ Response Router::Dispatch(Request& req) const {
 
   const Route* best = nullptr;
   uint64_t best_specificity = 0;
-  bool path_matched = false;
-  std::string allow;
+  path_matched = false;
   if (fits) {
     for (const Route& route : routes_) {
       uint64_t specificity = 0;
       if (!Matches(route.segments, path, count, specificity)) continue;
       path_matched = true;
       if (route.method != method) {
-        if (allow.find(route.method) == std::string::npos) {
-          if (!allow.empty()) allow += ", ";
-          allow += route.method;
+        if (allow != nullptr && allow->find(route.method) == std::string::npos) {
+          if (!allow->empty()) *allow += ", ";
+          *allow += route.method;
         }
         continue;
       }
@@ -113,18 +112,33 @@ Response Router::Dispatch(Request& req) const {
     }
   }
 
-  if (best == nullptr) {
-    const int status = path_matched ? 405 : 404;
-    Response res = fallback_ ? fallback_(req, status) : DefaultFallback(req, status);
-    if (status == 405) res.AddHeader("Allow", allow);
-    return res;
-  }
+  if (best == nullptr) return nullptr;
   req.params.clear();
   for (size_t i = 0; i < count; ++i) {
     const std::string& segment = best->segments[i];
     if (IsParam(segment)) req.params.emplace(segment.substr(1, segment.size() - 2), PercentDecode(path[i], false));
   }
-  return best->handler(req);
+  return best;
+}
+
+Response Router::Dispatch(Request& req) const {
+  bool path_matched = false;
+  std::string allow;
+  const Route* route = Match(req, path_matched, &allow);
+  if (route == nullptr) {
+    const int status = path_matched ? 405 : 404;
+    Response res = fallback_ ? fallback_(req, status) : DefaultFallback(req, status);
+    if (status == 405) res.AddHeader("Allow", allow);
+    return res;
+  }
+  return route->handler(req);
+}
+
+std::optional<Response> Router::DispatchInline(Request& req) const {
+  bool path_matched = false;
+  const Route* route = Match(req, path_matched, nullptr);
+  if (route == nullptr || !route->options.run_inline) return std::nullopt;
+  return route->handler(req);
 }
 
 std::vector<RouteInfo> Router::Routes() const {

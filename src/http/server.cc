@@ -1,11 +1,29 @@
 // The HTTP/1.1 server. This is the only translation unit that includes Beast and Asio.
 //
-// One io_context runs on `threads` threads; every connection is a Session on its own strand, so a
-// session's state is touched by one thread at a time and the hot path takes no locks (the access
-// log sink's mutex aside). Requests are parsed with Beast's request_parser; responses are written
+// One io_context runs on `threads` I/O threads; every connection is a Session on its own strand, so
+// a session's state is touched by one thread at a time and the hot path takes no locks (the access
+// log sink's mutex aside). A parsed request goes to the WorkerPool (worker_threads, at most
+// worker_queue waiting: 503 with Retry-After beyond), whose thread runs the handler and posts the
+// response back to the session's strand; while it runs, nothing on the strand touches the request
+// or the response. The inline handler (cached reads that never block) answers on the I/O thread
+// and skips the two thread hand-offs. Requests are parsed with Beast's request_parser; responses are written
 // as two buffers (a header block built in a per-session string whose capacity is reused, and the
 // handler's body), which avoids Beast's per-field allocations for the dozen headers every response
 // carries.
+//
+// Request framing is strict (RFC 9112), so that no proxy in front can read a request's length
+// differently from us (request smuggling): the header block is collected and checked for obs-fold
+// and bare line feeds before Beast parses it; then exactly one Host in HTTP/1.1, Content-Length
+// at most once and never with Transfer-Encoding, and no transfer coding but a lone `chunked`
+// (501 otherwise). Every such error answers and closes the connection.
+//
+// Connections are limited in total (max_connections) and per client address
+// (max_connections_per_address; not applied behind a trusted proxy, whose address every
+// connection has). At a limit, a new connection makes room by closing the longest-idle connection
+// of the address with the most connections (of its own address, for the per-address limit); with
+// nothing idle it is closed at once. When accept fails for want of descriptors (EMFILE), idle
+// connections are closed and accepting resumes after a short, growing pause instead of spinning.
+// Repeated warnings (refusals, accept failures) are rate-limited to a line per 10 s.
 //
 // Connection phases and timeouts (beast::tcp_stream expiry):
 //   idle     waiting for the first byte of the next request   idle_timeout_seconds
@@ -18,6 +36,7 @@
 #include "http/server.h"
 
 #include "http/wire.h"
+#include "http/worker_pool.h"
 
 #include <algorithm>
 #include <array>
@@ -39,6 +58,10 @@
 #include <utility>
 #include <vector>
 
+#include <sys/resource.h>
+
+#include <cerrno>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -49,6 +72,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <fmt/format.h>
 #include <spdlog/details/null_mutex.h>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
@@ -65,6 +89,10 @@ using Clock = std::chrono::steady_clock;
 constexpr uint32_t kMaxHeaderBytes = 32 * 1024;  // bearer tokens and cookies fit comfortably
 constexpr auto kLingerTime = std::chrono::seconds(2);
 constexpr std::string_view kServerName = "Tongban";
+constexpr auto kWarningInterval = std::chrono::seconds(10);  // one line per repeated warning
+constexpr auto kFirstAcceptPause = std::chrono::milliseconds(10);
+constexpr auto kLongestAcceptPause = std::chrono::seconds(1);
+constexpr size_t kReservedDescriptors = 256;  // files, database connections, the process itself
 
 // Sent on every response unless the handler set the same header itself.
 constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kSecurityHeaders = {{
@@ -103,32 +131,88 @@ using wire::HttpDate;
 using wire::IsAcceptableRequestId;
 using wire::NewRequestId;
 
+// An error the server answers by itself: status, API error code, message key and the English
+// text used when no translation hook is set.
+struct ServerError {
+  int status;
+  std::string_view code;
+  std::string_view key;
+  std::string_view english;
+};
+
+constexpr ServerError kMalformed{400, "invalid_argument", "error.http.malformed", "The request is not valid HTTP/1.1."};
+constexpr ServerError kBodyTooLarge{
+    413, "payload_too_large", "error.http.body_too_large",
+    "The request body is too large. Send a smaller body or upload the files one by one."};
+constexpr ServerError kHeadersTooLarge{431, "invalid_argument", "error.http.headers_too_large",
+                                       "The request headers are too large."};
+constexpr ServerError kHostRequired{400, "invalid_argument", "error.http.host",
+                                    "Send exactly one Host header; HTTP/1.1 requires it."};
+constexpr ServerError kFoldedHeader{400, "invalid_argument", "error.http.folded_header",
+                                    "A header is folded over several lines. Send each header on one line."};
+constexpr ServerError kAmbiguousLength{
+    400, "invalid_argument", "error.http.framing",
+    "The request's length is ambiguous. Send one Content-Length, or Transfer-Encoding: chunked, not both."};
+constexpr ServerError kBusy{503, "unavailable", "error.http.busy", "The server is busy. Try again in a moment."};
+constexpr ServerError kTransferCoding{
+    501, "invalid_argument", "error.http.transfer_coding",
+    "This transfer coding is not supported. Send the body with Content-Length or Transfer-Encoding: chunked."};
+
+// Writes `message` as a warning unless `limiter` held it back; says how many were held back.
+void WarnLimited(wire::LogLimiter& limiter, std::string_view message) {
+  uint64_t suppressed = 0;
+  if (!limiter.Allow(Clock::now(), suppressed)) return;
+  if (suppressed == 0) {
+    spdlog::warn("{}", message);
+  } else {
+    spdlog::warn("{} (and {} more like this since the previous line)", message, suppressed);
+  }
+}
+
 class Session;
+
+// The open connections of one client address.
+struct AddressConnections {
+  size_t open = 0;
+  size_t claimed = 0;  // of which picked to be closed to make room
+  std::vector<Session*> sessions;
+};
 
 // Everything the sessions share. Outlives the io_context (declared before it in RunServer).
 struct ServerState {
   ServerOptions options;
   std::function<Response(Request&)> handler;
+  std::function<std::optional<Response>(Request&)> inline_handler;
+  std::function<std::string(const Request&, std::string_view key)> error_text;
   std::shared_ptr<spdlog::logger> access_log;  // null when access logging is off
   net::io_context* ioc = nullptr;
+  WorkerPool* pool = nullptr;
 
   std::atomic<bool> stopping{false};
-  std::mutex sessions_mutex;  // taken when a connection opens or closes, never per request
+  // Taken when a connection opens or closes (and to make room), never per request.
+  std::mutex sessions_mutex;
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+  std::unordered_map<std::string, AddressConnections> addresses;
+  size_t claimed = 0;  // sessions picked to be closed to make room that are not gone yet
   bool io_running = true;  // false once RunServer is tearing the io_context down
 
-  // Registers a new session; false when the server is already shutting down.
-  bool Register(Session* session, std::weak_ptr<Session> weak) {
-    std::lock_guard lock(sessions_mutex);
-    if (stopping.load()) return false;
-    sessions.emplace(session, std::move(weak));
-    return true;
-  }
-  void Unregister(Session* session) {
-    std::lock_guard lock(sessions_mutex);
-    sessions.erase(session);
-    if (stopping.load() && sessions.empty() && io_running) ioc->stop();
-  }
+  wire::LogLimiter refused_log{kWarningInterval};
+  wire::LogLimiter accept_log{kWarningInterval};
+  wire::LogLimiter busy_log{kWarningInterval};
+  Clock::duration accept_pause{};  // the accept loop's current pause after running out of descriptors
+
+  enum class Admission { kAdmitted, kShuttingDown, kAddressFull, kServerFull };
+  // Registers a new session, first picking idle sessions to close when a limit is reached (added
+  // to `to_close`; the caller closes them once the lock is released).
+  Admission Register(Session* session, std::vector<std::shared_ptr<Session>>& to_close);
+  void Unregister(Session* session);
+  // Picks up to `count` idle sessions to close, of the addresses with the most connections and
+  // the longest idle first (when descriptors run out). Returns how many.
+  size_t ClaimIdle(size_t count, std::vector<std::shared_ptr<Session>>& to_close);
+
+ private:
+  bool Claim(Session* session, std::vector<std::shared_ptr<Session>>& to_close);  // needs sessions_mutex
+  size_t ClaimIdleLocked(size_t count, std::vector<std::shared_ptr<Session>>& to_close);
 };
 
 class Session : public std::enable_shared_from_this<Session> {
@@ -145,17 +229,46 @@ class Session : public std::enable_shared_from_this<Session> {
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
+  // Admits the connection (closing idle ones to make room) or closes it.
   void Start() {
-    if (!state_.Register(this, weak_from_this())) {
+    std::vector<std::shared_ptr<Session>> to_close;
+    const auto admission = state_.Register(this, to_close);
+    CloseToMakeRoom(to_close);
+    if (admission != ServerState::Admission::kAdmitted) {
       beast::error_code ec;
       stream_.socket().close(ec);
+      if (admission == ServerState::Admission::kAddressFull) {
+        WarnLimited(state_.refused_log,
+                    fmt::format("refused a connection: {} connections from its address are open, none idle "
+                                "(max_connections_per_address)",
+                                state_.options.max_connections_per_address));
+      } else if (admission == ServerState::Admission::kServerFull) {
+        WarnLimited(state_.refused_log,
+                    fmt::format("refused a connection: {} connections are open, none idle (max_connections)",
+                                state_.options.max_connections));
+      }
       return;
     }
     registered_ = true;
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->WaitForRequest(); });
   }
 
+  // Asks each session, on its strand, to close (outside sessions_mutex: the last reference to a
+  // session may go here, and its destructor takes the mutex).
+  static void CloseToMakeRoom(std::vector<std::shared_ptr<Session>>& sessions) {
+    for (auto& session : sessions) net::post(session->Executor(), [session] { session->OnClaimed(); });
+    sessions.clear();
+  }
+
   net::any_io_executor Executor() { return stream_.get_executor(); }
+  const std::string& PeerAddress() const { return peer_address_; }
+
+  // Read by the connection table under sessions_mutex; written on the strand.
+  Clock::rep IdleSince() const { return idle_since_.load(std::memory_order_relaxed); }
+  bool Claimed() const { return claimed_.load(std::memory_order_relaxed); }
+  // Written under sessions_mutex only.
+  void SetClaimed() { claimed_.store(true, std::memory_order_relaxed); }
+  AddressConnections* address_connections = nullptr;
 
   // Called on the session's strand when shutdown begins: an idle connection is closed now; one
   // in the middle of a request finishes it (the response says `Connection: close`).
@@ -166,13 +279,26 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   enum class Phase { kIdle, kReading, kHandling, kWriting, kClosing };
 
+  // Called on the strand once the connection table picked this session to make room: an idle
+  // (or lingering) connection closes now; a busy one after its response (Connection: close).
+  void OnClaimed() {
+    if (phase_ == Phase::kIdle || phase_ == Phase::kClosing) Close();
+  }
+
+  void MarkIdle() {
+    idle_since_.store(std::max<Clock::rep>(1, Clock::now().time_since_epoch().count()), std::memory_order_relaxed);
+  }
+  void MarkBusy() { idle_since_.store(0, std::memory_order_relaxed); }
+
   void WaitForRequest() {
-    if (state_.stopping.load()) return Close();
+    if (state_.stopping.load() || Claimed()) return Close();
     if (buffer_.size() > 0) return ReadHeader();  // a pipelined request is already buffered
     phase_ = Phase::kIdle;
+    MarkIdle();
     stream_.expires_after(std::chrono::seconds(state_.options.idle_timeout_seconds));
     stream_.async_read_some(buffer_.prepare(4096),
                             [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              self->MarkBusy();
                               self->buffer_.commit(n);
                               if (ec) return self->Close();  // timeout, EOF, reset or shutdown
                               self->ReadHeader();
@@ -186,12 +312,79 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(state_.options.max_body_bytes);
     parser_->header_limit(kMaxHeaderBytes);
     stream_.expires_after(std::chrono::seconds(state_.options.read_timeout_seconds));
-    bhttp::async_read_header(stream_, buffer_, *parser_,
-                             [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+    header_scanned_ = 0;
+    CollectHeader();
+  }
+
+  std::string_view Buffered() const {
+    return {static_cast<const char*>(buffer_.data().data()), buffer_.size()};
+  }
+
+  // Reads until the buffer holds the whole header block, checks its raw lines, then parses it.
+  void CollectHeader() {
+    const std::string_view data = Buffered();
+    const size_t end = data.find("\r\n\r\n", header_scanned_ > 3 ? header_scanned_ - 3 : 0);
+    if (end == std::string_view::npos) {
+      if (wire::HasBareLineFeed(data.substr(header_scanned_ > 0 ? header_scanned_ - 1 : 0))) {
+        return RespondWithError(kMalformed);
+      }
+      if (data.size() >= kMaxHeaderBytes) return RespondWithError(kHeadersTooLarge);
+      header_scanned_ = data.size();
+      stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, size_t n) {
+        self->buffer_.commit(n);
+        if (ec) return self->Close();  // timeout, EOF, reset or shutdown in the middle of a header
+        self->CollectHeader();
+      });
+      return;
+    }
+    const std::string_view block = data.substr(0, end + 4);
+    if (block.size() > kMaxHeaderBytes) return RespondWithError(kHeadersTooLarge);
+    if (wire::HasBareLineFeed(block)) return RespondWithError(kMalformed);
+    // Beast reads obs-fold as spaces; parse anyway so that the answer is in the request's language.
+    folded_ = wire::HasObsFold(block);
+    beast::error_code ec;
+    const size_t used = parser_->put(net::buffer(block.data(), block.size()), ec);
+    buffer_.consume(used);
+    if (!ec && !parser_->is_header_done()) ec = bhttp::error::partial_message;
+    OnHeader(ec);
+  }
+
+  // The framing rules Beast does not enforce; nullptr when the header is acceptable.
+  const ServerError* CheckFraming() const {
+    if (folded_) return &kFoldedHeader;
+    const auto& msg = parser_->get();
+    size_t hosts = 0, lengths = 0, codings = 0;
+    bool length_list = false;
+    std::string transfer_encoding;
+    for (const auto& field : msg) {
+      switch (field.name()) {
+        case bhttp::field::host:
+          ++hosts;
+          break;
+        case bhttp::field::content_length:
+          ++lengths;
+          length_list = length_list || field.value().find(',') != beast::string_view::npos;
+          break;
+        case bhttp::field::transfer_encoding:
+          if (codings++ > 0) transfer_encoding += ',';
+          transfer_encoding.append(field.value().data(), field.value().size());
+          break;
+        default:
+          break;
+      }
+    }
+    if (lengths > 1 || length_list || (lengths > 0 && codings > 0)) return &kAmbiguousLength;
+    if (hosts > 1 || (hosts == 0 && msg.version() >= 11)) return &kHostRequired;
+    if (codings > 0) {
+      if (msg.version() < 11) return &kAmbiguousLength;  // HTTP/1.0 has no transfer codings
+      if (!wire::IsChunkedOnly(transfer_encoding)) return &kTransferCoding;
+    }
+    return nullptr;
   }
 
   void OnHeader(beast::error_code ec) {
     if (ec) return OnReadError(ec);
+    if (const ServerError* error = CheckFraming()) return RespondWithError(*error);
     if (parser_->is_done()) return Handle();
     const auto expect = parser_->get()[bhttp::field::expect];
     if (EqualsIgnoreCase(std::string_view(expect.data(), expect.size()), "100-continue")) {
@@ -215,42 +408,36 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnReadError(beast::error_code ec) {
-    if (ec == bhttp::error::body_limit) {
-      return RespondWithError(413, "payload_too_large",
-                              "The request body is too large. Send a smaller body or upload the files one by one.");
-    }
-    if (ec == bhttp::error::header_limit) {
-      return RespondWithError(431, "invalid_argument", "The request headers are too large.");
-    }
+    if (ec == bhttp::error::body_limit) return RespondWithError(kBodyTooLarge);
+    if (ec == bhttp::error::header_limit) return RespondWithError(kHeadersTooLarge);
     if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
         ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
-      return RespondWithError(400, "invalid_argument", "The request is not valid HTTP/1.1.");
+      return RespondWithError(kMalformed);
     }
     Close();  // timeout, the peer went away, or shutdown
   }
 
-  // Answers an error found by the parser and closes the connection afterwards.
-  void RespondWithError(int status, std::string_view code, std::string_view message) {
-    request_.method.clear();
-    request_.path.clear();
-    std::string_view incoming_id;
+  // The message text of `error` in the request's language (when the header was read).
+  std::string ErrorText(const ServerError& error) const {
+    if (state_.error_text) return state_.error_text(request_, error.key);
+    return std::string(error.english);
+  }
+
+  // Answers an error found while reading a request and closes the connection afterwards.
+  void RespondWithError(const ServerError& error) {
+    phase_ = Phase::kHandling;
+    http_10_ = false;
     if (parser_ && parser_->is_header_done()) {
-      const auto& msg = parser_->get();
-      request_.method.assign(msg.method_string().data(), msg.method_string().size());
-      const std::string_view target(msg.target().data(), msg.target().size());
-      request_.path = PercentDecode(target.substr(0, target.find('?')), false);
-      const auto id = msg["X-Request-Id"];
-      incoming_id = std::string_view(id.data(), id.size());
-    }
-    if (IsAcceptableRequestId(incoming_id)) {
-      request_.request_id.assign(incoming_id);
+      FillRequest();
+      http_10_ = parser_->get().version() == 10;
     } else {
+      request_ = Request{};
       NewRequestId(request_.request_id);
+      request_.remote_address = peer_address_;
     }
-    request_.remote_address = peer_address_;
     response_ = Response{};
-    response_.status = status;
-    response_.body = ErrorBody(code, message, request_.request_id);
+    response_.status = error.status;
+    response_.body = ErrorBody(error.code, ErrorText(error), request_.request_id);
     WriteResponse(/*keep_alive=*/false, /*head_only=*/false);
   }
 
@@ -301,11 +488,31 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Handle() {
     phase_ = Phase::kHandling;
-    const bool keep_alive = parser_->get().keep_alive();
+    request_keep_alive_ = parser_->get().keep_alive();
     http_10_ = parser_->get().version() == 10;
     FillRequest();
+    head_only_ = request_.method == "HEAD";
+    if (state_.inline_handler && RunHandler(state_.inline_handler)) {
+      return WriteResponse(request_keep_alive_, head_only_);
+    }
+    auto self = shared_from_this();
+    const bool queued = state_.pool->TrySubmit([self] {
+      // On a worker thread: the strand leaves request_ and response_ alone until the post.
+      self->RunHandler([&self](Request& req) { return std::optional<Response>(self->state_.handler(req)); });
+      net::post(self->stream_.get_executor(),
+                [self] { self->WriteResponse(self->request_keep_alive_, self->head_only_); });
+    });
+    if (!queued) RespondBusy();
+  }
+
+  // Runs `handler` on request_ into response_ (500 when it throws or answers a status that is not
+  // one). False when the handler declined (returned nullopt).
+  template <typename Handler>
+  bool RunHandler(const Handler& handler) {
     try {
-      response_ = state_.handler(request_);
+      std::optional<Response> answer = handler(request_);
+      if (!answer) return false;
+      response_ = std::move(*answer);
       if (response_.status < 100 || response_.status > 599) {
         throw std::runtime_error("handler answered status " + std::to_string(response_.status));
       }
@@ -317,7 +524,19 @@ class Session : public std::enable_shared_from_this<Session> {
                     request_.path);
       response_ = InternalError();
     }
-    WriteResponse(keep_alive, request_.method == "HEAD");
+    return true;
+  }
+
+  // Every worker is busy and worker_queue requests wait already: answer now, on the I/O thread.
+  void RespondBusy() {
+    WarnLimited(state_.busy_log,
+                fmt::format("answered 503: {} requests are waiting for a worker thread (worker_queue)",
+                            state_.options.worker_queue));
+    response_ = Response{};
+    response_.status = kBusy.status;
+    response_.AddHeader("Retry-After", "1");
+    response_.body = ErrorBody(kBusy.code, ErrorText(kBusy), request_.request_id);
+    WriteResponse(request_keep_alive_, head_only_);
   }
 
   Response InternalError() const {
@@ -330,7 +549,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void WriteResponse(bool keep_alive, bool head_only) {
     phase_ = Phase::kWriting;
     // Read after the handler returned: a request that was in flight when shutdown began closes.
-    keep_alive_ = keep_alive && !state_.stopping.load();
+    keep_alive_ = keep_alive && !state_.stopping.load() && !Claimed();
     const Response& res = response_;
     const int status = res.status;
     const bool no_body_allowed = status < 200 || status == 204 || status == 304;
@@ -442,6 +661,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // has read the response.
   void CloseGracefully() {
     phase_ = Phase::kClosing;
+    MarkIdle();  // lingering only: the first to go when room is needed
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     if (ec) return Close();
@@ -458,6 +678,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Close() {
     phase_ = Phase::kClosing;
+    MarkBusy();
     stream_.close();
   }
 
@@ -471,24 +692,164 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string peer_address_;
   std::array<char, 4096> drain_{};
   Clock::time_point started_{};
+  size_t header_scanned_ = 0;  // bytes of the buffer already searched for the end of the header
   size_t body_bytes_ = 0;
   Phase phase_ = Phase::kIdle;
   bool keep_alive_ = false;
+  bool request_keep_alive_ = false;  // the request asked to keep the connection
+  bool head_only_ = false;
   bool http_10_ = false;
+  bool folded_ = false;  // the header block being parsed has obs-fold
   bool registered_ = false;
+  std::atomic<Clock::rep> idle_since_{0};  // when it began waiting for a request; 0 while busy
+  std::atomic<bool> claimed_{false};       // picked to be closed to make room
 };
 
-void Accept(tcp::acceptor& acceptor, ServerState& state) {
-  acceptor.async_accept(net::make_strand(*state.ioc), [&acceptor, &state](beast::error_code ec, tcp::socket socket) {
+ServerState::Admission ServerState::Register(Session* session, std::vector<std::shared_ptr<Session>>& to_close) {
+  std::lock_guard lock(sessions_mutex);
+  if (stopping.load()) return Admission::kShuttingDown;
+  const std::string& address = session->PeerAddress();
+  const size_t per_address = options.max_connections_per_address;
+  auto existing = addresses.find(address);
+  if (per_address > 0 && existing != addresses.end() && existing->second.open - existing->second.claimed >= per_address) {
+    // Make room among the address's own connections: the one idle the longest.
+    Session* oldest = nullptr;
+    for (Session* candidate : existing->second.sessions) {
+      const auto since = candidate->IdleSince();
+      if (since == 0 || candidate->Claimed()) continue;
+      if (oldest == nullptr || since < oldest->IdleSince()) oldest = candidate;
+    }
+    if (oldest == nullptr || !Claim(oldest, to_close)) return Admission::kAddressFull;
+  }
+  if (sessions.size() - claimed >= options.max_connections) {
+    // A batch, so that a burst of new connections does not scan every session each time.
+    const size_t batch = std::max<size_t>(1, options.max_connections / 64);
+    if (ClaimIdleLocked(batch, to_close) == 0) return Admission::kServerFull;
+  }
+  sessions.emplace(session, session->weak_from_this());
+  AddressConnections& entry = existing != addresses.end() ? existing->second : addresses[address];
+  ++entry.open;
+  entry.sessions.push_back(session);
+  session->address_connections = &entry;  // unordered_map nodes do not move
+  return Admission::kAdmitted;
+}
+
+void ServerState::Unregister(Session* session) {
+  std::lock_guard lock(sessions_mutex);
+  sessions.erase(session);
+  if (session->Claimed()) --claimed;
+  if (AddressConnections* entry = session->address_connections) {
+    if (session->Claimed()) --entry->claimed;
+    --entry->open;
+    auto& list = entry->sessions;
+    list.erase(std::find(list.begin(), list.end(), session));
+    if (entry->open == 0) addresses.erase(session->PeerAddress());
+  }
+  if (stopping.load() && sessions.empty() && io_running) ioc->stop();
+}
+
+bool ServerState::Claim(Session* session, std::vector<std::shared_ptr<Session>>& to_close) {
+  auto it = sessions.find(session);
+  if (it == sessions.end()) return false;
+  auto strong = it->second.lock();
+  if (!strong) return false;  // being destroyed; it is about to leave anyway
+  session->SetClaimed();
+  ++claimed;
+  if (session->address_connections != nullptr) ++session->address_connections->claimed;
+  to_close.push_back(std::move(strong));
+  return true;
+}
+
+size_t ServerState::ClaimIdle(size_t count, std::vector<std::shared_ptr<Session>>& to_close) {
+  std::lock_guard lock(sessions_mutex);
+  return ClaimIdleLocked(count, to_close);
+}
+
+size_t ServerState::ClaimIdleLocked(size_t count, std::vector<std::shared_ptr<Session>>& to_close) {
+  struct Candidate {
+    size_t address_open;
+    Clock::rep idle_since;
+    Session* session;
+  };
+  std::vector<Candidate> candidates;
+  for (const auto& [session, weak] : sessions) {
+    const auto since = session->IdleSince();
+    if (since == 0 || session->Claimed()) continue;
+    const AddressConnections* entry = session->address_connections;
+    candidates.push_back({entry != nullptr ? entry->open - entry->claimed : 0, since, session});
+  }
+  const auto first = [](const Candidate& a, const Candidate& b) {
+    return a.address_open != b.address_open ? a.address_open > b.address_open : a.idle_since < b.idle_since;
+  };
+  const size_t n = std::min(count, candidates.size());
+  std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(n), candidates.end(), first);
+  size_t claimed_now = 0;
+  for (size_t i = 0; i < n; ++i) claimed_now += Claim(candidates[i].session, to_close) ? 1 : 0;
+  return claimed_now;
+}
+
+bool OutOfDescriptors(const beast::error_code& ec) {
+  if (ec.category() != boost::system::system_category()) return false;
+  const int value = ec.value();
+  return value == EMFILE || value == ENFILE || value == ENOBUFS || value == ENOMEM;
+}
+
+void Accept(tcp::acceptor& acceptor, net::steady_timer& pause, ServerState& state) {
+  acceptor.async_accept(net::make_strand(*state.ioc), [&acceptor, &pause, &state](beast::error_code ec,
+                                                                                   tcp::socket socket) {
     if (ec == net::error::operation_aborted || !acceptor.is_open()) return;  // shutdown
     if (!ec) {
+      state.accept_pause = {};
       std::make_shared<Session>(std::move(socket), state)->Start();
-    } else {
-      // Usually EMFILE; keep accepting rather than going deaf.
-      spdlog::warn("accept failed: {}", ec.message());
+      return Accept(acceptor, pause, state);
     }
-    Accept(acceptor, state);
+    if (!OutOfDescriptors(ec)) {
+      // The connection failed (reset while queued, ...): the next one may be fine.
+      WarnLimited(state.accept_log, fmt::format("accept failed: {}", ec.message()));
+      return Accept(acceptor, pause, state);
+    }
+    // The connection stays queued in the kernel, so accepting again now would fail at once: free
+    // descriptors by closing idle connections, then pause, longer each time nothing changes.
+    std::vector<std::shared_ptr<Session>> to_close;
+    size_t open = 0;
+    {
+      std::lock_guard lock(state.sessions_mutex);
+      open = state.sessions.size();
+    }
+    const size_t closing = state.ClaimIdle(std::max<size_t>(8, open / 8), to_close);
+    Session::CloseToMakeRoom(to_close);
+    state.accept_pause = state.accept_pause == Clock::duration{}
+                             ? Clock::duration(kFirstAcceptPause)
+                             : std::min<Clock::duration>(state.accept_pause * 2, kLongestAcceptPause);
+    WarnLimited(state.accept_log,
+                fmt::format("accept failed: {} ({} connections open); closing {} idle connection(s), accepting again "
+                            "in {} ms",
+                            ec.message(), open, closing,
+                            std::chrono::duration_cast<std::chrono::milliseconds>(state.accept_pause).count()));
+    pause.expires_after(state.accept_pause);
+    pause.async_wait([&acceptor, &pause, &state](beast::error_code ec) {
+      if (ec || !acceptor.is_open()) return;
+      Accept(acceptor, pause, state);
+    });
   });
+}
+
+// Raises the soft open-file limit towards the hard one so that max_connections fit; warns when
+// they cannot (running out is survivable: idle connections are closed to make room).
+void FitOpenFileLimit(size_t max_connections) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return;
+  const rlim_t wanted = static_cast<rlim_t>(max_connections) + kReservedDescriptors;
+  if (limit.rlim_cur < wanted) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  if (limit.rlim_cur < wanted) {
+    spdlog::warn("the open-file limit ({}) is below max_connections + {} ({}); when descriptors run out, idle "
+                 "connections are closed to make room (raise LimitNOFILE, or lower max_connections)",
+                 limit.rlim_cur, kReservedDescriptors, wanted);
+  }
 }
 
 void FlushAccessLogPeriodically(net::steady_timer& timer, ServerState& state) {
@@ -518,10 +879,29 @@ std::optional<tcp::endpoint> ResolveListenAddress(net::io_context& ioc, const Se
 
 int RunServer(const ServerOptions& options, std::function<Response(Request&)> handler,
               std::function<void(uint16_t port)> on_ready) {
+  ServerHooks hooks;
+  hooks.handler = std::move(handler);
+  hooks.on_ready = std::move(on_ready);
+  return RunServer(options, std::move(hooks));
+}
+
+int RunServer(const ServerOptions& options, ServerHooks hooks) {
   ServerState state;  // declared before the io_context: sessions reference it while it is destroyed
   state.options = options;
   state.options.threads = std::max(1, options.threads);
-  state.handler = std::move(handler);
+  state.options.max_connections = std::max<size_t>(1, options.max_connections);
+  if (state.options.trust_forwarded_for && state.options.max_connections_per_address > 0) {
+    // Every connection comes from the proxy; it limits its clients (nginx: limit_conn).
+    spdlog::info("max_connections_per_address is not applied behind a proxy (trust_forwarded_for)");
+    state.options.max_connections_per_address = 0;
+  }
+  FitOpenFileLimit(state.options.max_connections);
+  state.options.worker_threads = std::max(1, options.worker_threads);
+  state.options.worker_queue = std::max<size_t>(1, options.worker_queue);
+  state.handler = std::move(hooks.handler);
+  state.inline_handler = std::move(hooks.inline_handler);
+  state.error_text = std::move(hooks.error_text);
+  auto on_ready = std::move(hooks.on_ready);
   if (options.access_log) {
     auto sink = std::make_shared<BufferedStdoutSink>();
     state.access_log = std::make_shared<spdlog::logger>("access", std::move(sink));
@@ -531,6 +911,9 @@ int RunServer(const ServerOptions& options, std::function<Response(Request&)> ha
 
   net::io_context ioc(state.options.threads);
   state.ioc = &ioc;
+  // After the io_context: stopped (its queued requests dropped) while the io_context still exists.
+  WorkerPool pool(state.options.worker_threads, state.options.worker_queue);
+  state.pool = &pool;
 
   const auto endpoint = ResolveListenAddress(ioc, options);
   if (!endpoint) return 1;
@@ -549,6 +932,7 @@ int RunServer(const ServerOptions& options, std::function<Response(Request&)> ha
   net::signal_set signals(ioc, SIGTERM, SIGINT);
   net::steady_timer grace_timer(ioc);
   net::steady_timer flush_timer(ioc);
+  net::steady_timer accept_pause(ioc);
 
   signals.async_wait([&](beast::error_code ec, int signal_number) {
     if (ec) return;
@@ -565,6 +949,7 @@ int RunServer(const ServerOptions& options, std::function<Response(Request&)> ha
     beast::error_code ignored;
     acceptor.close(ignored);
     flush_timer.cancel();
+    accept_pause.cancel();
     grace_timer.expires_after(std::chrono::seconds(state.options.shutdown_grace_seconds));
     grace_timer.async_wait([&](beast::error_code ec) {
       if (ec) return;
@@ -580,22 +965,23 @@ int RunServer(const ServerOptions& options, std::function<Response(Request&)> ha
     if (state.sessions.empty()) ioc.stop();
   });
 
-  Accept(acceptor, state);
+  Accept(acceptor, accept_pause, state);
   if (state.access_log) FlushAccessLogPeriodically(flush_timer, state);
-  spdlog::info("listening on http://{}:{} with {} thread(s)", endpoint->address().to_string(), port,
-               state.options.threads);
+  spdlog::info("listening on http://{}:{} with {} I/O thread(s) and {} worker thread(s)",
+               endpoint->address().to_string(), port, state.options.threads, state.options.worker_threads);
   if (on_ready) on_ready(port);
 
-  std::vector<std::thread> workers;
-  workers.reserve(static_cast<size_t>(state.options.threads - 1));
-  for (int i = 1; i < state.options.threads; ++i) workers.emplace_back([&ioc] { ioc.run(); });
+  std::vector<std::thread> io_threads;
+  io_threads.reserve(static_cast<size_t>(state.options.threads - 1));
+  for (int i = 1; i < state.options.threads; ++i) io_threads.emplace_back([&ioc] { ioc.run(); });
   ioc.run();
-  for (auto& worker : workers) worker.join();
+  for (auto& thread : io_threads) thread.join();
 
   {
     std::lock_guard lock(state.sessions_mutex);
     state.io_running = false;
   }
+  pool.Stop();  // requests still queued after the grace period are dropped; running ones finish
   if (state.access_log) state.access_log->flush();
   spdlog::info("server stopped");
   return 0;

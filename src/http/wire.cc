@@ -118,6 +118,52 @@ std::string ErrorBody(std::string_view code, std::string_view message, std::stri
   return body;
 }
 
+bool HasObsFold(std::string_view header_block) {
+  // The block ends with CRLF CRLF; a CRLF followed by SP or HTAB anywhere before that folds a line.
+  for (size_t i = header_block.find("\r\n"); i != std::string_view::npos; i = header_block.find("\r\n", i + 2)) {
+    if (i + 2 < header_block.size() && (header_block[i + 2] == ' ' || header_block[i + 2] == '\t')) return true;
+  }
+  return false;
+}
+
+bool HasBareLineFeed(std::string_view data) {
+  for (size_t i = data.find('\n'); i != std::string_view::npos; i = data.find('\n', i + 1)) {
+    if (i == 0 || data[i - 1] != '\r') return true;
+  }
+  return false;
+}
+
+bool IsChunkedOnly(std::string_view transfer_encoding) {
+  size_t codings = 0;
+  bool chunked = false;
+  while (true) {
+    const size_t comma = transfer_encoding.find(',');
+    std::string_view coding = transfer_encoding.substr(0, comma);
+    while (!coding.empty() && (coding.front() == ' ' || coding.front() == '\t')) coding.remove_prefix(1);
+    while (!coding.empty() && (coding.back() == ' ' || coding.back() == '\t')) coding.remove_suffix(1);
+    if (!coding.empty()) {  // a list may have empty elements (RFC 9110 5.6.1)
+      ++codings;
+      chunked = EqualsIgnoreCase(coding, "chunked");
+    }
+    if (comma == std::string_view::npos) break;
+    transfer_encoding.remove_prefix(comma + 1);
+  }
+  return codings == 1 && chunked;
+}
+
+bool LogLimiter::Allow(Clock::time_point now, uint64_t& suppressed) {
+  std::lock_guard lock(mutex_);
+  if (logged_ && now - last_ < interval_) {
+    ++suppressed_;
+    return false;
+  }
+  logged_ = true;
+  last_ = now;
+  suppressed = suppressed_;
+  suppressed_ = 0;
+  return true;
+}
+
 // "2026-03-01T08:30:15.123Z"; the part up to the second is formatted once per second per thread.
 void AppendUtcTimestamp(std::string& out) {
   thread_local std::time_t cached_second = -1;

@@ -103,7 +103,8 @@ test('every setting of the file can be given on the command line, which wins', a
   const help = run(['serve', '--help']).out;
   for (const option of ['--listen', '--db', '--catalogue', '--web', '--openapi', '--threads', '--max-body-bytes',
     '--read-timeout-seconds', '--write-timeout-seconds', '--idle-timeout-seconds', '--shutdown-grace-seconds',
-    '--languages', '--trust-forwarded-for', '--secure-cookies', '--public-url', '--access-log', '--keys-dir', '--catalogue-refresh-seconds']) {
+    '--languages', '--trust-forwarded-for', '--secure-cookies', '--public-url', '--access-log', '--keys-dir', '--catalogue-refresh-seconds',
+    '--max-connections', '--max-connections-per-address', '--worker-threads', '--worker-queue']) {
     assert.ok(help.includes(option), option);
   }
 }));

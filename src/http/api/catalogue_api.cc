@@ -83,7 +83,8 @@ void RegisterCatalogueRoutes(Router& router, const HttpDeps& deps) {
                                   {"next_page_token", next < total ? Json(std::to_string(next)) : Json(nullptr)}});
   });
 
-  // Items are read far more than anything else: their JSON is rendered once per catalogue.
+  // Items are read far more than anything else: their JSON is rendered once per catalogue, and
+  // served from memory on the I/O thread (no hand-off to a worker thread).
   auto cache = std::make_shared<std::shared_ptr<const ItemJsonCache>>(BuildItemCache(ctx->Catalogue()));
   router.Add("GET", "/api/v1/items/{code}", [&deps, ctx, cache](Request& req) {
     auto current = std::atomic_load(cache.get());
@@ -99,7 +100,7 @@ void RegisterCatalogueRoutes(Router& router, const HttpDeps& deps) {
     res.content_type = "application/json; charset=utf-8";
     res.body = it->second;
     return res;
-  });
+  }, RouteOptions{.run_inline = true});
 }
 
 }  // namespace tongban::http::api

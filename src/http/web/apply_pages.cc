@@ -312,8 +312,11 @@ Response MaterialsUpload(const Site& site, Request& req) {
   if (!page.caller) return SignInRedirect(page);
   const std::string id = req.Param("id");
   auto parts = ParseMultipart(req.Header("content-type"), req.body);
-  const std::string form_token = parts.ok() ? MultipartField(*parts, "csrf_token") : "";
-  if (!CheckCsrf(*page.caller, req, form_token).ok()) return ErrorPage(site, page, 403, "error.auth.csrf");
+  // The CSRF token travels inside the form: a body that is not a well-formed form answers 400
+  // about the form below (and changes nothing), rather than 403 for a token it could not carry.
+  if (parts.ok() && !CheckCsrf(*page.caller, req, MultipartField(*parts, "csrf_token")).ok()) {
+    return ErrorPage(site, page, 403, "error.auth.csrf");
+  }
   Error error = parts.ok() ? MakeError(ErrorCode::kInvalidArgument, "error.upload.empty") : parts.error();
   if (parts.ok()) {
     const std::string material = MultipartField(*parts, "material");

@@ -23,6 +23,7 @@
 #include <chrono>
 #include <future>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
@@ -49,12 +50,19 @@ struct ClientResponse {
 // A blocking HTTP/1.1 client over one TCP connection.
 class Client {
  public:
-  explicit Client(uint16_t port) {
+  // `local_address`: the client's own address, any of 127.0.0.0/8 (all of it is loopback on Linux).
+  explicit Client(uint16_t port, const char* local_address = nullptr) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     timeval timeout{};
     timeout.tv_sec = 20;
     ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
     ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+    if (local_address != nullptr) {
+      sockaddr_in local{};
+      local.sin_family = AF_INET;
+      ::inet_pton(AF_INET, local_address, &local.sin_addr);
+      ::bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local);
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
@@ -149,17 +157,20 @@ class Client {
 // Runs RunServer in a thread; Stop() raises SIGTERM and returns RunServer's result.
 class TestServer {
  public:
-  TestServer(ServerOptions options, std::function<Response(Request&)> handler) {
+  TestServer(ServerOptions options, std::function<Response(Request&)> handler)
+      : TestServer(std::move(options), ServerHooks{.handler = std::move(handler)}) {}
+  TestServer(ServerOptions options, ServerHooks hooks) {
     options.host = "127.0.0.1";
     options.port = 0;
     auto ready = std::make_shared<std::promise<uint16_t>>();
     std::future<uint16_t> port = ready->get_future();
-    thread_ = std::thread([this, options, handler = std::move(handler), ready] {
+    thread_ = std::thread([this, options, hooks = std::move(hooks), ready]() mutable {
       auto announced = std::make_shared<std::atomic<bool>>(false);
-      result_ = RunServer(options, handler, [ready, announced](uint16_t p) {
+      hooks.on_ready = [ready, announced](uint16_t p) {
         announced->store(true);
         ready->set_value(p);
-      });
+      };
+      result_ = RunServer(options, std::move(hooks));
       done_.store(true);
       if (!announced->load()) ready->set_value(0);  // bind failed: do not leave the test waiting
     });
@@ -603,5 +614,363 @@ TEST(ServerTest, BindFailureReturnsNonZero) {
   EXPECT_FALSE(ready_called);
 }
 
+
+// Sends `request` on a new connection and expects one error answer `status`, then the server
+// closing the connection (nothing after the error is read as another request).
+void ExpectRejectedAndClosed(uint16_t port, const std::string& request, int status) {
+  Client client(port);
+  ASSERT_TRUE(client.connected());
+  ASSERT_TRUE(client.Send(request));
+  const auto res = client.Read();
+  ASSERT_TRUE(res) << request;
+  EXPECT_EQ(res->status, status) << request;
+  EXPECT_EQ(res->Header("connection"), "close") << request;
+  EXPECT_NE(res->body.find(R"("code":"invalid_argument")"), std::string::npos) << res->body;
+  EXPECT_FALSE(client.Read()) << "a second answer to: " << request;
+  EXPECT_TRUE(client.ClosedByServer());
+}
+
+// Finding 9 (security review): `Transfer-Encoding: gzip`, `xchunked` or `chunked, identity` made
+// the body read as empty and the body's bytes were served as a second request (smuggling behind
+// a proxy that reads the coding differently).
+TEST(ServerTest, UnsupportedTransferCodingGets501AndIsNotSmuggled) {
+  std::atomic<int> calls{0};
+  TestServer server(QuietOptions(), [&calls](Request& req) {
+    ++calls;
+    return Hello(req);
+  });
+  ASSERT_NE(server.port(), 0);
+  for (const std::string coding : {"gzip", "xchunked", "chunked, identity", "gzip, chunked", "identity", "chunked;x=1"}) {
+    const std::string smuggled = Get("/smuggled");
+    ExpectRejectedAndClosed(server.port(),
+                            "POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: " + coding + "\r\n\r\n" + smuggled, 501);
+  }
+  // Two fields make one list: "gzip" then "chunked" is not chunked alone either.
+  ExpectRejectedAndClosed(server.port(),
+                          "POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n"
+                          "0\r\n\r\n" + Get("/smuggled"),
+                          501);
+  EXPECT_EQ(calls.load(), 0);
+}
+
+TEST(ServerTest, ChunkedTransferEncodingIsStillAccepted) {
+  TestServer server(QuietOptions(), [](Request& req) {
+    Response res;
+    res.body = req.body;
+    return res;
+  });
+  ASSERT_NE(server.port(), 0);
+  Client client(server.port());
+  ASSERT_TRUE(client.Send("POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: Chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"));
+  const auto res = client.Read();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->body, "hello");
+}
+
+// Finding 9: a request with both Content-Length and Transfer-Encoding has two lengths.
+TEST(ServerTest, ContentLengthWithTransferEncodingGets400AndClose) {
+  std::atomic<int> calls{0};
+  TestServer server(QuietOptions(), [&calls](Request& req) {
+    ++calls;
+    return Hello(req);
+  });
+  ASSERT_NE(server.port(), 0);
+  ExpectRejectedAndClosed(server.port(),
+                          "POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\nContent-Length: 5\r\n\r\nhello", 400);
+  ExpectRejectedAndClosed(server.port(),
+                          "POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\nhello", 400);
+  ExpectRejectedAndClosed(server.port(),
+                          "POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n"
+                          "5\r\nhello\r\n0\r\n\r\n",
+                          400);
+  EXPECT_EQ(calls.load(), 0);
+}
+
+// Finding 9: Content-Length given twice (or as a list) is refused, equal or not.
+TEST(ServerTest, RepeatedContentLengthGets400AndClose) {
+  std::atomic<int> calls{0};
+  TestServer server(QuietOptions(), [&calls](Request& req) {
+    ++calls;
+    return Hello(req);
+  });
+  ASSERT_NE(server.port(), 0);
+  for (const std::string lengths : {"Content-Length: 5\r\nContent-Length: 6\r\n", "Content-Length: 5\r\nContent-Length: 5\r\n",
+                                    "Content-Length: 5, 5\r\n"}) {
+    ExpectRejectedAndClosed(server.port(), "POST /x HTTP/1.1\r\nHost: h\r\n" + lengths + "\r\nhello", 400);
+  }
+  EXPECT_EQ(calls.load(), 0);
+}
+
+// Finding 9: RFC 9112 section 3.2, exactly one Host in HTTP/1.1.
+TEST(ServerTest, Http11WithoutHostGets400) {
+  std::atomic<int> calls{0};
+  TestServer server(QuietOptions(), [&calls](Request& req) {
+    ++calls;
+    return Hello(req);
+  });
+  ASSERT_NE(server.port(), 0);
+  ExpectRejectedAndClosed(server.port(), "GET / HTTP/1.1\r\n\r\n", 400);
+  ExpectRejectedAndClosed(server.port(), "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400);
+  EXPECT_EQ(calls.load(), 0);
+  // HTTP/1.0 has no Host requirement.
+  Client client(server.port());
+  ASSERT_TRUE(client.Send("GET / HTTP/1.0\r\n\r\n"));
+  const auto res = client.Read();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+}
+
+// Finding 9: obs-fold (a header continued on the next line) must be refused (RFC 9112 5.2).
+TEST(ServerTest, FoldedHeaderGets400) {
+  std::atomic<int> calls{0};
+  TestServer server(QuietOptions(), [&calls](Request& req) {
+    ++calls;
+    return Hello(req);
+  });
+  ASSERT_NE(server.port(), 0);
+  ExpectRejectedAndClosed(server.port(), "GET / HTTP/1.1\r\nHost: h\r\nX-Long: one\r\n two\r\n\r\n", 400);
+  ExpectRejectedAndClosed(server.port(), "GET / HTTP/1.1\r\nHost: h\r\nX-Long: one\r\n\ttwo\r\n\r\n", 400);
+  ExpectRejectedAndClosed(server.port(), "GET / HTTP/1.1\r\n Host: h\r\n\r\n", 400);
+  // Bare line feeds are not line ends either.
+  ExpectRejectedAndClosed(server.port(), "GET / HTTP/1.1\nHost: h\n\n", 400);
+  EXPECT_EQ(calls.load(), 0);
+}
+
+// Finding 9: HTTP/1.0 has no chunked coding; its framing with Transfer-Encoding is faulty (RFC 9112 6.1).
+TEST(ServerTest, TransferEncodingInHttp10Gets400) {
+  std::atomic<int> calls{0};
+  TestServer server(QuietOptions(), [&calls](Request& req) {
+    ++calls;
+    return Hello(req);
+  });
+  ASSERT_NE(server.port(), 0);
+  ExpectRejectedAndClosed(server.port(),
+                          "POST /x HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 400);
+  EXPECT_EQ(calls.load(), 0);
+}
+
+
+// Waits until `count` of `clients` have been closed by the server (or `timeout` passed); returns
+// how many were closed. `closed[i]` says which.
+size_t WaitForServerCloses(std::vector<std::unique_ptr<Client>>& clients, std::vector<bool>& closed, size_t count,
+                           std::chrono::milliseconds timeout = 10s) {
+  closed.resize(clients.size(), false);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  size_t n = 0;
+  while (true) {
+    n = 0;
+    for (size_t i = 0; i < clients.size(); ++i) {
+      if (!closed[i]) closed[i] = clients[i]->ClosedByServer(5ms);
+      if (closed[i]) ++n;
+    }
+    if (n >= count || std::chrono::steady_clock::now() > deadline) return n;
+  }
+}
+
+// Finding 4 (security review): ~20,000 idle connections from one client made a normal request
+// time out. One address now holds at most max_connections_per_address; more from it close its
+// oldest idle ones, and another address is served at once.
+TEST(ServerTest, ConnectionFloodFromOneAddressDoesNotStarveOthers) {
+  ServerOptions options = QuietOptions();
+  options.max_connections = 16;
+  options.max_connections_per_address = 4;
+  TestServer server(options, Hello);
+  ASSERT_NE(server.port(), 0);
+  std::vector<std::unique_ptr<Client>> flood;
+  for (int i = 0; i < 12; ++i) {
+    flood.push_back(std::make_unique<Client>(server.port(), "127.0.0.1"));
+    ASSERT_TRUE(flood.back()->connected());
+  }
+  std::vector<bool> closed;
+  EXPECT_EQ(WaitForServerCloses(flood, closed, 8), 8u) << "one address keeps at most 4 connections";
+  EXPECT_EQ(WaitForServerCloses(flood, closed, 9, 300ms), 8u) << "the last 4 stay open";
+
+  const auto started = std::chrono::steady_clock::now();
+  Client other(server.port(), "127.0.0.2");
+  ASSERT_TRUE(other.Send(Get("/other")));
+  const auto res = other.Read();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
+}
+
+// Finding 4: at max_connections, a new connection closes the idle keep-alive ones (of the
+// address with the most connections first) instead of waiting for them to time out.
+TEST(ServerTest, IdleKeepAliveConnectionsAreClosedWhenTheTotalLimitIsReached) {
+  ServerOptions options = QuietOptions();
+  options.max_connections = 6;
+  options.max_connections_per_address = 100;
+  TestServer server(options, Hello);
+  ASSERT_NE(server.port(), 0);
+  std::vector<std::unique_ptr<Client>> idle;
+  for (int i = 0; i < 6; ++i) {
+    idle.push_back(std::make_unique<Client>(server.port(), "127.0.0.1"));
+    ASSERT_TRUE(idle.back()->Send(Get("/first")));
+    ASSERT_TRUE(idle.back()->Read());
+  }
+  std::vector<std::unique_ptr<Client>> fresh;
+  for (int i = 0; i < 6; ++i) {
+    const auto started = std::chrono::steady_clock::now();
+    const std::string address = "127.0.0." + std::to_string(2 + i);
+    fresh.push_back(std::make_unique<Client>(server.port(), address.c_str()));
+    ASSERT_TRUE(fresh.back()->Send(Get("/fresh")));
+    const auto res = fresh.back()->Read();
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
+  }
+  std::vector<bool> closed;
+  EXPECT_EQ(WaitForServerCloses(idle, closed, 6), 6u) << "every older idle connection made room";
+  std::vector<bool> fresh_closed;
+  EXPECT_EQ(WaitForServerCloses(fresh, fresh_closed, 1, 300ms), 0u);
+}
+
+// Finding 4: when a connection cannot be admitted (the limit is reached and no connection is
+// idle), it is closed at once and the server goes on serving the others.
+TEST(ServerTest, ConnectionOverTheLimitWithNothingIdleIsClosed) {
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<int> waiting{0};
+  ServerOptions options = QuietOptions();
+  options.threads = 3;  // an I/O thread stays free even when handlers run inline
+  options.max_connections = 2;
+  TestServer server(options, [&](Request& req) {
+    if (req.path == "/wait") {
+      ++waiting;
+      released.wait();
+    }
+    return Hello(req);
+  });
+  ASSERT_NE(server.port(), 0);
+  Client busy1(server.port()), busy2(server.port());
+  ASSERT_TRUE(busy1.Send(Get("/wait")));
+  ASSERT_TRUE(busy2.Send(Get("/wait")));
+  const auto deadline = std::chrono::steady_clock::now() + kWait;
+  while (waiting.load() < 2 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
+  ASSERT_EQ(waiting.load(), 2);
+  Client third(server.port(), "127.0.0.2");
+  EXPECT_TRUE(third.ClosedByServer(5s));
+  release.set_value();
+  ASSERT_TRUE(busy1.Read());
+  ASSERT_TRUE(busy2.Read());
+}
+
+// A handler whose "/slow" requests wait until Release(); Entered() counts those that started.
+class SlowGate {
+ public:
+  Response Handle(Request& req) {
+    if (req.path == "/slow") {
+      ++entered_;
+      released_.wait();
+    }
+    return Hello(req);
+  }
+  bool WaitEntered(int count) const {
+    const auto deadline = std::chrono::steady_clock::now() + kWait;
+    while (entered_.load() < count && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(2ms);
+    return entered_.load() >= count;
+  }
+  void Release() { release_.set_value(); }
+
+ private:
+  std::promise<void> release_;
+  std::shared_future<void> released_ = release_.get_future().share();
+  std::atomic<int> entered_{0};
+};
+
+// Issue 7 item 4: handlers ran on the I/O threads, so two slow requests (argon2 logins, commits
+// waited for) stalled every other request. They run on worker threads now.
+TEST(ServerTest, SlowHandlersDoNotStallOtherRequests) {
+  SlowGate gate;
+  ServerOptions options = QuietOptions();
+  options.threads = 2;
+  options.worker_threads = 4;
+  TestServer server(options, [&gate](Request& req) { return gate.Handle(req); });
+  ASSERT_NE(server.port(), 0);
+  Client slow1(server.port()), slow2(server.port());
+  ASSERT_TRUE(slow1.Send(Get("/slow")));
+  ASSERT_TRUE(slow2.Send(Get("/slow")));
+  ASSERT_TRUE(gate.WaitEntered(2));
+  for (int i = 0; i < 5; ++i) {
+    const auto started = std::chrono::steady_clock::now();
+    Client cheap(server.port());
+    ASSERT_TRUE(cheap.Send(Get("/cheap")));
+    const auto res = cheap.Read();
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 1s);
+  }
+  gate.Release();
+  ASSERT_TRUE(slow1.Read());
+  ASSERT_TRUE(slow2.Read());
+}
+
+// Issue 7 item 4: the inline handler answers on the I/O thread even when every worker is busy.
+TEST(ServerTest, InlineRequestsAreServedWhileEveryWorkerIsBusy) {
+  SlowGate gate;
+  ServerOptions options = QuietOptions();
+  options.threads = 1;
+  options.worker_threads = 1;
+  ServerHooks hooks;
+  hooks.handler = [&gate](Request& req) { return gate.Handle(req); };
+  hooks.inline_handler = [](Request& req) -> std::optional<Response> {
+    if (req.path != "/cached") return std::nullopt;
+    return Hello(req);
+  };
+  TestServer server(options, std::move(hooks));
+  ASSERT_NE(server.port(), 0);
+  Client slow(server.port()), queued(server.port());
+  ASSERT_TRUE(slow.Send(Get("/slow")));
+  ASSERT_TRUE(gate.WaitEntered(1));
+  ASSERT_TRUE(queued.Send(Get("/slow")));
+  const auto started = std::chrono::steady_clock::now();
+  Client cached(server.port());
+  ASSERT_TRUE(cached.Send(Get("/cached") + Get("/cached")));
+  for (int i = 0; i < 2; ++i) {
+    const auto res = cached.Read();
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->body, R"({"hello":"world","path":"/cached"})");
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 1s);
+  gate.Release();
+  ASSERT_TRUE(slow.Read());
+  ASSERT_TRUE(queued.Read());
+}
+
+// Issue 7 item 4: when worker_queue requests wait already, the next one is answered at once with
+// 503 and Retry-After instead of waiting without bound; the connection stays usable.
+TEST(ServerTest, FullWorkerQueueAnswers503WithRetryAfter) {
+  SlowGate gate;
+  ServerOptions options = QuietOptions();
+  options.worker_threads = 1;
+  options.worker_queue = 2;
+  TestServer server(options, [&gate](Request& req) { return gate.Handle(req); });
+  ASSERT_NE(server.port(), 0);
+  Client running(server.port()), waiting1(server.port()), waiting2(server.port());
+  ASSERT_TRUE(running.Send(Get("/slow")));
+  ASSERT_TRUE(gate.WaitEntered(1));
+  ASSERT_TRUE(waiting1.Send(Get("/slow")));
+  ASSERT_TRUE(waiting2.Send(Get("/slow")));
+  std::this_thread::sleep_for(200ms);  // both are queued
+  Client refused(server.port());
+  ASSERT_TRUE(refused.Send(Get("/slow")));
+  const auto res = refused.Read();
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 503);
+  EXPECT_EQ(res->Header("retry-after"), "1");
+  EXPECT_NE(res->body.find(R"("code":"unavailable")"), std::string::npos) << res->body;
+  EXPECT_EQ(res->Header("connection"), "");
+  gate.Release();
+  for (Client* client : {&running, &waiting1, &waiting2}) {
+    const auto answer = client->Read();
+    ASSERT_TRUE(answer);
+    EXPECT_EQ(answer->status, 200);
+  }
+  ASSERT_TRUE(refused.Send(Get("/again")));  // kept alive, and served once there is room
+  const auto again = refused.Read();
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 200);
+}
 }  // namespace
 }  // namespace tongban::http
