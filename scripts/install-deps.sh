@@ -9,7 +9,7 @@ packages=(
   libboost-dev libboost-system-dev          # Beast/Asio HTTP server
   nlohmann-json3-dev libkainjow-mustache-dev
   libsqlite3-dev libpq-dev
-  libsodium-dev libssl-dev libqrencode-dev
+  libsodium-dev libssl-dev libqrencode-dev   # libqrencode: the e-licence QR codes (next release); not linked yet
   libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   chromium wrk sqlite3
