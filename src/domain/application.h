@@ -44,6 +44,7 @@ struct Application {
   std::optional<Timestamp> submitted_at;
   std::optional<Date> deadline;  // promised deadline in working days from submission
   int64_t version = 0;           // optimistic concurrency: bumped by every write
+  int64_t catalogue_version = 0;  // the published catalogue it was made under (its item, legal basis)
 };
 
 struct Event {

@@ -154,6 +154,12 @@ bool ServiceItem::HasChannel(Channel channel) const {
   return std::find(channels.begin(), channels.end(), channel) != channels.end();
 }
 
+std::shared_ptr<const Catalogue> Catalogue::WithPublishedVersion(int64_t version) const {
+  auto copy = std::make_shared<Catalogue>(*this);
+  copy->published_version_ = version;
+  return copy;
+}
+
 Result<std::shared_ptr<const Catalogue>> Catalogue::Build(CatalogueData data) {
   auto catalogue = std::make_shared<Catalogue>();
   catalogue->data_ = std::move(data);

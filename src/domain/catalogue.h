@@ -3,6 +3,7 @@
 // Thread-safety: a Catalogue is immutable after Build(); share it through shared_ptr<const>.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -159,7 +160,13 @@ class Catalogue {
   // in either language, best matches (name hits) first. Returns the page and the total count.
   std::pair<std::vector<const ServiceItem*>, size_t> Search(const ItemQuery& query) const;
 
+  // The published version this catalogue was loaded from (0 when it was built from a folder).
+  int64_t published_version() const { return published_version_; }
+  // A copy of this catalogue that says it is published version `version`.
+  std::shared_ptr<const Catalogue> WithPublishedVersion(int64_t version) const;
+
  private:
+  int64_t published_version_ = 0;
   CatalogueData data_;
   std::map<std::string, size_t, std::less<>> item_index_;
   std::map<std::string, size_t, std::less<>> bundle_index_;

@@ -216,6 +216,7 @@ Result<Application> CreateApplication(const Context& ctx, const Actor& actor, co
   app.created_at = now;
   app.updated_at = now;
   app.version = 1;
+  app.catalogue_version = catalogue->published_version();
   for (const auto& m : item->materials) {
     domain::AttachedMaterial a;
     a.code = m.code;

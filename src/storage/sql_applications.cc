@@ -16,7 +16,7 @@ using domain::Event;
 
 #define TB_APPLICATION_COLUMNS                                                                             \
   "id, item, department, applicant_user_id, person_id, enterprise, channel, centre, state, fields, materials," \
-  " created_at, updated_at, submitted_at, deadline, version"
+  " created_at, updated_at, submitted_at, deadline, version, catalogue_version"
 constexpr std::string_view kApplicationColumns = TB_APPLICATION_COLUMNS;
 #define TB_SELECT_APPLICATION "SELECT " TB_APPLICATION_COLUMNS " FROM applications WHERE id = $1"
 constexpr std::string_view kSelectApplication = TB_SELECT_APPLICATION;
@@ -24,11 +24,12 @@ constexpr std::string_view kSelectApplicationForUpdate = TB_SELECT_APPLICATION "
 #undef TB_SELECT_APPLICATION
 #undef TB_APPLICATION_COLUMNS
 // The insert and the update list the columns both write first and in the same order ($1 to $14),
-// so one binder serves both (BindApplicationColumns); the insert then adds id and created_at.
+// so one binder serves both (BindApplicationColumns); the insert then adds what never changes: id,
+// created_at and the catalogue version it was made under.
 constexpr std::string_view kInsertApplication =
     "INSERT INTO applications (item, department, applicant_user_id, person_id, enterprise, channel, centre, state,"
-    " fields, materials, updated_at, submitted_at, deadline, version, id, created_at)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)";
+    " fields, materials, updated_at, submitted_at, deadline, version, id, created_at, catalogue_version)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)";
 // The version check is in the WHERE clause, so a concurrent writer cannot slip in between.
 constexpr std::string_view kUpdateApplication =
     "UPDATE applications SET item = $1, department = $2, applicant_user_id = $3, person_id = $4, enterprise = $5,"
@@ -108,6 +109,7 @@ Result<Application> ReadApplication(Statement& statement) {
     if (!app.deadline) return Corrupt("applications.deadline '" + deadline + "' is not a date");
   }
   app.version = c.Int();
+  app.catalogue_version = c.Int();
   return app;
 }
 
@@ -157,7 +159,7 @@ Status SqlApplications::InsertApplication(const Application& app) {
   TB_ASSIGN_OR_RETURN(const std::string fields, FieldsJson(app.fields));
   TB_ASSIGN_OR_RETURN(const std::string materials, MaterialsJson(app.materials));
   return sql_.Run(kInsertApplication, [&](Binder& b) {
-    BindApplicationColumns(b, app, fields, materials).Text(app.id).Int(Seconds(app.created_at));
+    BindApplicationColumns(b, app, fields, materials).Text(app.id).Int(Seconds(app.created_at)).Int(app.catalogue_version);
   });
 }
 

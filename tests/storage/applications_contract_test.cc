@@ -33,6 +33,7 @@ TEST_P(StoreContractTest, ApplicationRoundTripsEveryField) {
   EXPECT_EQ(got->submitted_at, app.submitted_at);
   EXPECT_EQ(got->deadline, app.deadline);
   EXPECT_EQ(got->version, 1);
+  EXPECT_EQ(got->catalogue_version, 7);
 }
 
 TEST_P(StoreContractTest, DraftWithoutSubmissionOrDeadlineRoundTrips) {

@@ -75,6 +75,7 @@ inline domain::Application SampleApplication(const std::string& id) {
   app.submitted_at = At(1760000100);
   app.deadline = Date{2025, 10, 31};
   app.version = 1;
+  app.catalogue_version = 7;
   return app;
 }
 

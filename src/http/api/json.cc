@@ -98,7 +98,8 @@ Json ToJson(const domain::Application& app, Date today) {
          {"submitted_at", app.submitted_at ? Json(FormatRfc3339(*app.submitted_at)) : Json(nullptr)},
          {"deadline", app.deadline ? Json(FormatIsoDate(*app.deadline)) : Json(nullptr)},
          {"overdue", domain::IsOverdue(app, today)},
-         {"version", app.version}};
+         {"version", app.version},
+         {"catalogue_version", app.catalogue_version}};
   Json applicant{{"user_id", app.applicant_user_id}};
   if (!app.person_id.empty()) applicant["person_id"] = app.person_id;
   if (!app.enterprise.empty()) applicant["enterprise"] = app.enterprise;
