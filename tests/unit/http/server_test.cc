@@ -908,7 +908,7 @@ TEST(ServerTest, SlowHandlersDoNotStallOtherRequests) {
 
 // Issue 7 item 8, group commit that groups: the SQLite writer commits together the writes waiting
 // when it starts a batch, so a batch is at most as large as the number of requests being handled
-// at once. With 8 worker threads submissions reached 9-28 % of the 64-per-transaction ceiling in
+// at once. With 8 worker threads submissions reached 9-18 % of the 64-per-transaction ceiling in
 // bench/run.sh; the default lets 64 requests (wrk's 32 connections, twice over) wait on a commit.
 TEST(ServerTest, GroupCommitThatGroupsDefaultWorkersHoldSixtyFourWrites) {
   constexpr int kInFlight = 64;
