@@ -23,7 +23,8 @@ set -euo pipefail
 USERNAME=zhang.wei
 PASSWORD=demo-password-1
 
-THREADS=${THREADS:-2}                  # wrk threads, and server worker threads
+THREADS=${THREADS:-2}                  # wrk threads, and the servers' I/O threads
+WORKER_THREADS=${WORKER_THREADS:-}      # tongban's worker_threads; empty: the server's default
 CONNECTIONS=${CONNECTIONS:-32}
 DURATION=${DURATION:-10s}
 CEILING_SECONDS=${CEILING_SECONDS:-10}  # each sqlite_ceiling shape
@@ -145,6 +146,7 @@ start_tongban() {
 threads: $THREADS
 access_log: true
 EOF
+  [[ -z $WORKER_THREADS ]] || echo "worker_threads: $WORKER_THREADS" >> "$WORK_DIR/tongban.yaml"
   (cd "$REPO_DIR" && exec "$TONGBAN" serve --config "$WORK_DIR/tongban.yaml" --db "$db" \
       --listen "127.0.0.1:$port" --demo) > "$WORK_DIR/tongban-$label.log" 2>&1 &
   PIDS+=($!)
@@ -177,7 +179,7 @@ measure_tongban() {
   fi
 }
 
-echo "bench: wrk -t$THREADS -c$CONNECTIONS -d$DURATION; $(nproc) CPU(s) shared by the servers and wrk"
+echo "bench: wrk -t$THREADS -c$CONNECTIONS -d$DURATION; tongban worker_threads ${WORKER_THREADS:-default}; $(nproc) CPU(s) shared by the servers and wrk; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # 1. HTTP ceiling: measured at the start and again at the end of the run; the better of the two
 # counts, so that a burst of load from elsewhere on a shared machine does not lower the bar.

@@ -1,13 +1,59 @@
 #include <openssl/sha.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <stdexcept>
+#include <thread>
 
 #include "crypto/system.h"
 
 namespace tongban::crypto {
+namespace {
+
+// At most one argon2id computation per core at a time in the process. Each takes 64 MiB
+// (interactive) or 256 MiB (moderate) for its whole run and is pure CPU, so more at once gain no
+// throughput; without this bound the memory taken would grow with worker_threads.
+class HashSlots {
+ public:
+  HashSlots() : free_(static_cast<int>(std::max(2u, std::thread::hardware_concurrency()))) {}
+  void Take() {
+    std::unique_lock lock(mutex_);
+    freed_.wait(lock, [&] { return free_ > 0; });
+    --free_;
+  }
+  void Give() {
+    {
+      std::lock_guard lock(mutex_);
+      ++free_;
+    }
+    freed_.notify_one();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable freed_;
+  int free_;
+};
+
+HashSlots& Slots() {
+  static HashSlots slots;
+  return slots;
+}
+
+// Holds one of the slots for its lifetime.
+class HashSlot {
+ public:
+  HashSlot() { Slots().Take(); }
+  ~HashSlot() { Slots().Give(); }
+  HashSlot(const HashSlot&) = delete;
+  HashSlot& operator=(const HashSlot&) = delete;
+};
+
+}  // namespace
 
 bool InitCrypto() { return sodium_init() >= 0; }
 
@@ -46,6 +92,7 @@ std::string SodiumHasher::HashPassword(std::string_view password) {
   char out[crypto_pwhash_STRBYTES];
   const auto ops = interactive_ ? crypto_pwhash_OPSLIMIT_INTERACTIVE : crypto_pwhash_OPSLIMIT_MODERATE;
   const auto mem = interactive_ ? crypto_pwhash_MEMLIMIT_INTERACTIVE : crypto_pwhash_MEMLIMIT_MODERATE;
+  HashSlot slot;
   if (crypto_pwhash_str(out, password.data(), password.size(), ops, mem) != 0) {
     throw std::runtime_error("argon2id: out of memory");
   }
@@ -53,6 +100,7 @@ std::string SodiumHasher::HashPassword(std::string_view password) {
 }
 
 bool SodiumHasher::VerifyPassword(std::string_view password, const std::string& encoded) {
+  HashSlot slot;
   return crypto_pwhash_str_verify(encoded.c_str(), password.data(), password.size()) == 0;
 }
 

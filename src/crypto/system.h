@@ -24,7 +24,8 @@ class SodiumIdGenerator final : public ports::IdGenerator {
 class SodiumHasher final : public ports::Hasher {
  public:
   // `interactive` picks libsodium's interactive argon2id limits (for logins); the moderate limits
-  // are stronger but take ~0.5 s per hash.
+  // are stronger but take ~0.5 s per hash. At most one hash or verification per core runs at a
+  // time in the process (each holds 64 or 256 MiB); further callers wait.
   explicit SodiumHasher(bool interactive = true) : interactive_(interactive) {}
   std::string HashPassword(std::string_view password) override;
   bool VerifyPassword(std::string_view password, const std::string& encoded) override;

@@ -22,7 +22,7 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;               // 0: pick a free port (printed by the ready callback)
   int threads = 2;                    // I/O threads: read and write connections, never block
-  int worker_threads = 8;             // run the handlers (password hashing, database waits)
+  int worker_threads = 64;            // run the handlers (password hashing, database waits)
   size_t worker_queue = 256;          // requests waiting for a worker at most; more get 503
   size_t max_body_bytes = 12 * 1024 * 1024;  // larger bodies get 413
   int read_timeout_seconds = 30;      // whole request, headers and body
