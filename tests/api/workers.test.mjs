@@ -35,6 +35,8 @@ test('a burst of sign-ins (argon2) does not stall a cached item GET', async () =
   assert.ok(reads.length >= 3, `the sign-ins ended after ${reads.length} reads (${burst} ms): no contention to measure`);
   const slowest = Math.max(...reads.map((r) => r.ms));
   assert.ok(reads.every((r) => r.status === 200));
-  assert.ok(slowest < 300 && slowest < burst / 4,
+  // Before the worker pool a GET waited for the hashes (2-3 s); on a loaded machine a fast one can
+  // still take a few hundred ms, hence the generous absolute bound beside the relative one.
+  assert.ok(slowest < 1000 && slowest < burst / 4,
     `a cached GET took ${slowest.toFixed(0)} ms during a ${burst.toFixed(0)} ms burst of sign-ins`);
 });
