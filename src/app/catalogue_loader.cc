@@ -41,8 +41,8 @@ class Loader {
     departments_loaded_ =
         ReadEntries("departments.yaml", "departments", "department", {"code", "name"}, &Loader::ReadDepartment);
     districts_loaded_ = ReadEntries("districts.yaml", "districts", "district", {"code", "name"}, &Loader::ReadDistrict);
-    ReadEntries("centres.yaml", "centres", "service centre", {"code", "name", "district", "level", "address"},
-                &Loader::ReadCentre);
+    ReadEntries("centres.yaml", "centres", "service centre",
+                {"code", "name", "district", "level", "address", "opening_hours", "phone"}, &Loader::ReadCentre);
     LoadItems();
     ReadEntries("bundles.yaml", "bundles", "bundle",
                 {"code", "name", "description", "items", "routing", "industry_licence"}, &Loader::ReadBundle);
@@ -109,7 +109,15 @@ class Loader {
     std::optional<std::string> district = m.String("district");
     std::optional<std::string> level = m.String("level");
     std::optional<d::LocalText> address = m.Text("address");
-    bool good = code && name && district && level && address;
+    // Where to go includes when and whom to call (issue 8, finding 12): both are required.
+    std::optional<d::LocalText> opening_hours = m.Text("opening_hours");
+    std::optional<std::string> phone = m.String("phone");
+    if (phone && !yaml_checks::IsPhoneNumber(*phone)) {
+      file.AddLine(m.LineOfKey("phone"), "phone " + Quote(*phone) +
+                                             " must be digits with '-' or spaces between groups, e.g. 021-12345678");
+      phone.reset();
+    }
+    bool good = code && name && district && level && address && opening_hours && phone;
     if (district && districts_loaded_ && !districts_.Contains(*district)) {
       file.AddLine(m.LineOfKey("district"), "unknown district " + Quote(*district) + "; use a code from districts.yaml");
       good = false;
@@ -129,6 +137,8 @@ class Loader {
     centre.name = *name;
     centre.district = *district;
     centre.address = *address;
+    centre.opening_hours = *opening_hours;
+    centre.phone = *phone;
     data_.centres.push_back(std::move(centre));
   }
 
@@ -153,7 +163,7 @@ class Loader {
         }
         for (const YAML::Node& node : *list) {
           std::optional<d::ServiceItem> item =
-              ReadItem(file, node, items_, departments_loaded_ ? &departments_ : nullptr);
+              ReadItem(file, node, items_, standard_codes_, departments_loaded_ ? &departments_ : nullptr);
           if (item) data_.items.push_back(std::move(*item));
         }
       });
@@ -301,6 +311,7 @@ class Loader {
   CodeRegistry districts_{"district"};
   CodeRegistry centres_{"service centre"};
   CodeRegistry items_{"item"};
+  CodeRegistry standard_codes_{"standard item"};
   CodeRegistry bundles_{"bundle"};
   // When a file could not be read at all, references into it are not checked: every one of them
   // would be reported and bury the one real problem.

@@ -140,6 +140,10 @@ const char* ApplicantKindName(ApplicantKind kind) {
   return kind == ApplicantKind::kEnterprise ? "enterprise" : "person";
 }
 
+bool ServiceCentre::Takes(ApplicantKind applicant) const {
+  return level == CentreLevel::kDistrict || applicant == ApplicantKind::kPerson;
+}
+
 const Field* ServiceItem::FindField(std::string_view field_name) const {
   for (const Field& f : fields) {
     if (f.name == field_name) return &f;
@@ -216,6 +220,15 @@ const District* Catalogue::FindDistrict(std::string_view code) const {
 }
 const ServiceCentre* Catalogue::FindCentre(std::string_view code) const {
   return Lookup(centre_index_, data_.centres, code);
+}
+
+std::vector<const ServiceCentre*> Catalogue::CentresFor(const ServiceItem& item) const {
+  std::vector<const ServiceCentre*> out;
+  if (!item.HasChannel(Channel::kWindow)) return out;
+  for (const ServiceCentre& centre : data_.centres) {
+    if (centre.Takes(item.applicant)) out.push_back(&centre);
+  }
+  return out;
 }
 
 // District filter (docs/product.md C3): an item is offered in a district when the district has a centre

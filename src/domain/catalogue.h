@@ -48,6 +48,11 @@ struct ServiceCentre {
   std::string district;  // District code
   CentreLevel level = CentreLevel::kDistrict;
   LocalText address;
+  LocalText opening_hours;  // e.g. "周一至周五 9:00-17:00"
+  std::string phone;        // as dialled from within the city's area code, e.g. "021-12345678"
+
+  // District centres take enterprise and personal items, community centres personal items only.
+  bool Takes(ApplicantKind applicant) const;
 };
 
 struct SelectOption {
@@ -78,6 +83,12 @@ struct Material {
   std::string dataset;  // kSharedData: the dataset; kLicence: the licence type
 };
 
+// The text of a law or regulation an item's legal basis cites.
+struct LegalText {
+  std::string title;  // as cited in legal_basis, e.g. "《中华人民共和国社会保险法》"
+  std::string url;    // where its text is published (https)
+};
+
 struct ServiceItem {
   std::string code;  // e.g. "market.business-licence"
   LocalText name;
@@ -96,6 +107,10 @@ struct ServiceItem {
   LocalText fee;  // "free" or a description of the fee
   std::vector<std::string> keywords;  // extra search words, zh or en
   int version = 1;
+  // The item's code in the national catalogue of government services (事项编码, GB/T 39554.1),
+  // shown to people; empty where the catalogue has none. `code` is the internal key.
+  std::string standard_code;
+  std::vector<LegalText> legal_texts;  // links for laws legal_basis cites, where published
 
   const Field* FindField(std::string_view name) const;
   const Material* FindMaterial(std::string_view code) const;
@@ -146,6 +161,10 @@ class Catalogue {
   const Department* FindDepartment(std::string_view code) const;
   const District* FindDistrict(std::string_view code) const;
   const ServiceCentre* FindCentre(std::string_view code) const;
+
+  // Where a person can do `item` in person (C3): none unless it has the window channel; then
+  // every centre that takes its applicant kind (ServiceCentre::Takes), in catalogue order.
+  std::vector<const ServiceCentre*> CentresFor(const ServiceItem& item) const;
 
   // Items matching every word of the query in a name, description, keyword or department name,
   // in either language, best matches (name hits) first. Returns the page and the total count.

@@ -35,7 +35,7 @@ struct ItemJsonCache {
 
 std::shared_ptr<const ItemJsonCache> BuildItemCache(std::shared_ptr<const domain::Catalogue> catalogue) {
   auto cache = std::make_shared<ItemJsonCache>();
-  for (const auto& item : catalogue->items()) cache->items.emplace(item.code, ToJson(item).dump());
+  for (const auto& item : catalogue->items()) cache->items.emplace(item.code, ToJson(item, *catalogue).dump());
   cache->catalogue = std::move(catalogue);
   return cache;
 }
@@ -76,7 +76,7 @@ void RegisterCatalogueRoutes(Router& router, const HttpDeps& deps) {
     const auto catalogue = ctx->Catalogue();
     auto [page, total] = catalogue->Search(q);
     Json items = Json::array();
-    for (const auto* item : page) items.push_back(ToJson(*item));
+    for (const auto* item : page) items.push_back(ToJson(*item, *catalogue));
     const size_t next = q.offset + page.size();
     return JsonResponse(200, Json{{"items", std::move(items)},
                                   {"total", total},

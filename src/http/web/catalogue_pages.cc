@@ -77,6 +77,51 @@ std::string SourceText(const Site& site, const PageRequest& page, const domain::
   return {};
 }
 
+// Where to go (issue 8, finding 12): the centres that take the item, with address, opening hours
+// and phone, narrowed to one district when the person chooses one.
+void SetWhereToGo(const Site& site, const PageRequest& page, const domain::Catalogue& catalogue,
+                  const domain::ServiceItem& item, const std::string& district, Data& data) {
+  const std::vector<const domain::ServiceCentre*> centres = catalogue.CentresFor(item);
+  data.set("has_where", !centres.empty());
+  if (centres.empty()) return;
+  data.set("where_lead", page.T(site, item.fully_online ? "item.where.lead_online" : "item.where.lead_offline"));
+  const bool known_district = catalogue.FindDistrict(district) != nullptr;
+  Data districts{Data::type::list};
+  for (const domain::District& d : catalogue.districts()) {
+    const bool served = std::any_of(centres.begin(), centres.end(), [&](const auto* c) { return c->district == d.code; });
+    if (!served) continue;
+    Data row;
+    row.set("code", d.code);
+    row.set("name", d.name.In(page.lang));
+    row.set("selected", known_district && d.code == district);
+    districts.push_back(row);
+  }
+  data.set("where_districts", districts);
+  data.set("where_any_district", !known_district);
+  Data rows{Data::type::list};
+  for (const domain::ServiceCentre* centre : centres) {
+    if (known_district && centre->district != district) continue;
+    Data row;
+    row.set("code", centre->code);
+    row.set("name", centre->name.In(page.lang));
+    const domain::District* d = catalogue.FindDistrict(centre->district);
+    row.set("district", d != nullptr ? d->name.In(page.lang) : centre->district);
+    row.set("level", page.T(site, centre->level == domain::CentreLevel::kDistrict ? "item.where.level.district"
+                                                                                   : "item.where.level.community"));
+    row.set("address", centre->address.In(page.lang));
+    row.set("opening_hours", centre->opening_hours.In(page.lang));
+    row.set("phone", centre->phone);
+    std::string tel;
+    for (const char c : centre->phone) {
+      if ((c >= '0' && c <= '9') || c == '+') tel.push_back(c);
+    }
+    row.set("tel", tel);
+    rows.push_back(row);
+  }
+  data.set("has_where_centres", !rows.is_empty_list());
+  data.set("where_centres", rows);
+}
+
 Response Item(const Site& site, Request& req) {
   PageRequest page = StartPage(site, req);
   const auto catalogue = site.ctx().Catalogue();
@@ -85,10 +130,21 @@ Response Item(const Site& site, Request& req) {
   Data data = BaseData(site, page, "page.item.title", item->name.In(page.lang));
   data.set("title", item->name.In(page.lang));
   data.set("code", item->code);
+  // People see the national item code (事项编码), never the internal key.
+  SetText(data, "standard_code", item->standard_code);
   data.set("name", item->name.In(page.lang));
   SetText(data, "description", item->description.In(page.lang));
   data.set("department", DepartmentName(site, page, item->department));
   SetText(data, "legal_basis", item->legal_basis);
+  Data legal_texts{Data::type::list};
+  for (const domain::LegalText& text : item->legal_texts) {
+    Data row;
+    row.set("title", text.title);
+    row.set("url", text.url);
+    legal_texts.push_back(row);
+  }
+  data.set("legal_texts", legal_texts);
+  data.set("has_legal_texts", !item->legal_texts.empty());
   data.set("legal_days", page.T(site, "item.working_days", std::to_string(item->legal_limit_days)));
   data.set("promised_days", page.T(site, "item.working_days", std::to_string(item->promised_limit_days)));
   data.set("instant", item->instant);
@@ -113,6 +169,7 @@ Response Item(const Site& site, Request& req) {
   }
   data.set("materials", materials);
   data.set("has_materials", !item->materials.empty());
+  SetWhereToGo(site, page, *catalogue, *item, req.Query("district"), data);
   return RenderPage(site, page, "item", data);
 }
 

@@ -81,7 +81,9 @@ const std::map<std::string, std::string>& ValidFiles() {
        "    name: {zh: 浦东新区市民中心, en: Pudong Citizens' Centre}\n"
        "    district: \"310115\"\n"
        "    level: district\n"
-       "    address: {zh: 合欢路2号, en: 2 Hehuan Road}\n"},
+       "    address: {zh: 合欢路2号, en: 2 Hehuan Road}\n"
+       "    opening_hours: {zh: \"周一至周五 9:00-17:00\", en: \"Monday to Friday 9:00-17:00\"}\n"
+       "    phone: \"021-12345678\"\n"},
       {"items/market.yaml",
        "items:\n"                                                                            // 1
        "  - code: market.business-licence\n"                                                 // 2
@@ -276,6 +278,79 @@ TEST_F(CatalogueLoaderBrokenTest, MissingFileIsReported) {
   const std::vector<std::string> problems = Problems();
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_EQ(problems[0].rfind((dir_ / "calendar.yaml").string() + ":1: cannot read the file", 0), 0u) << problems[0];
+}
+
+// Problems whose text contains `what`, reported for `file` (relative to the catalogue folder).
+std::vector<std::string> Matching(const std::vector<std::string>& problems, const std::string& what) {
+  std::vector<std::string> out;
+  for (const std::string& p : problems) {
+    if (p.find(what) != std::string::npos) out.push_back(p);
+  }
+  return out;
+}
+
+// Issue 8, finding 12: an offline item says where to go, so every centre has its opening hours and
+// a phone number people can dial.
+TEST_F(CatalogueLoaderBrokenTest, Finding12CentresHaveOpeningHoursAndPhone) {
+  Write("centres.yaml", "    phone: \"021-12345678\"\n", "");
+  EXPECT_EQ(Matching(Problems(), "centres.yaml:2: missing required key 'phone' in service centre").size(), 1u);
+  Write("centres.yaml", "    opening_hours:", "    hours:");
+  EXPECT_EQ(Matching(Problems(), "centres.yaml:2: missing required key 'opening_hours'").size(), 1u);
+  for (const char* bad : {"021--12345678", "call us", "12", "021-1234567x", "-021"}) {
+    Write("centres.yaml", "021-12345678", bad);
+    EXPECT_EQ(Matching(Problems(), "centres.yaml:8: phone '" + std::string(bad) + "' must be digits").size(), 1u) << bad;
+  }
+  Write("centres.yaml", "021-12345678", "+86 21 1234 5678");
+  Result<LoadedCatalogue> loaded = LoadCatalogue(dir_.string());
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  const domain::ServiceCentre* centre = loaded->catalogue->FindCentre("pudong-centre");
+  ASSERT_NE(centre, nullptr);
+  EXPECT_EQ(centre->phone, "+86 21 1234 5678");
+  EXPECT_EQ(centre->opening_hours.en, "Monday to Friday 9:00-17:00");
+}
+
+// Issue 8, finding 13: people see the standard item code (事项编码), and the legal basis links to the
+// text of the laws it cites; both are checked.
+TEST_F(CatalogueLoaderBrokenTest, Finding13StandardCodeAndLegalTexts) {
+  const std::string extra =
+      "    standard_code: \"000101001000\"\n"
+      "    legal_texts:\n"
+      "      - {title: 《中华人民共和国市场主体登记管理条例》, url: \"https://www.gov.cn/zhengce/law.htm\"}\n"
+      "    applicant: enterprise\n";
+  Write("items/market.yaml", "    applicant: enterprise\n", extra);
+  Result<LoadedCatalogue> loaded = LoadCatalogue(dir_.string());
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  const domain::ServiceItem* item = loaded->catalogue->FindItem("market.business-licence");
+  ASSERT_NE(item, nullptr);
+  EXPECT_EQ(item->standard_code, "000101001000");
+  ASSERT_EQ(item->legal_texts.size(), 1u);
+  EXPECT_EQ(item->legal_texts[0].url, "https://www.gov.cn/zhengce/law.htm");
+
+  const struct {
+    std::string from, to, message;
+  } cases[] = {
+      {"\"000101001000\"", "market-001", "items/market.yaml:7: standard_code 'market-001' must be"},
+      {"\"000101001000\"", "\"0001\"", "items/market.yaml:7: standard_code '0001' must be"},
+      {"https://www.gov.cn/zhengce/law.htm", "http://www.gov.cn/law.htm", "items/market.yaml:9: url 'http://www.gov.cn/law.htm' must be an https://"},
+      {"https://www.gov.cn/zhengce/law.htm", "javascript:alert(1)", "items/market.yaml:9: url 'javascript:alert(1)' must be"},
+      {"《中华人民共和国市场主体登记管理条例》, url", "《中华人民共和国刑法》, url", "items/market.yaml:9: legal text '《中华人民共和国刑法》' is not cited in legal_basis"},
+  };
+  for (const auto& c : cases) {
+    std::string text = extra;
+    text.replace(text.find(c.from), c.from.size(), c.to);
+    Write("items/market.yaml", "    applicant: enterprise\n", text);
+    EXPECT_EQ(Matching(Problems(), c.message).size(), 1u) << c.message;
+  }
+  // Two items cannot share a standard code.
+  Write("items/market.yaml", "    applicant: enterprise\n", extra);
+  std::ofstream(dir_ / "items/fire.yaml", std::ios::trunc)
+      << std::string(ValidFiles().at("items/fire.yaml"))
+             .replace(ValidFiles().at("items/fire.yaml").find("    applicant:"), 0,
+                      "    standard_code: \"000101001000\"\n");
+  // Item files are read in name order: fire.yaml first.
+  const std::vector<std::string> dup = Matching(Problems(), "items/market.yaml:7: duplicate standard item code '000101001000'");
+  ASSERT_EQ(dup.size(), 1u);
+  EXPECT_NE(dup[0].find("items/fire.yaml:7)"), std::string::npos) << dup[0];
 }
 
 }  // namespace
