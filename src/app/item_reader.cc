@@ -173,7 +173,7 @@ std::optional<d::ServiceItem> ReadItem(FileContext& file, const YAML::Node& node
   MapReader m(file, node, "item",
               {"code", "name", "description", "department", "legal_basis", "applicant", "instant", "legal_limit_days",
                "promised_limit_days", "fully_online", "on_the_spot", "channels", "materials", "fields", "fee",
-               "keywords", "version", "standard_code", "legal_texts"});
+               "keywords", "version", "standard_code", "legal_texts", "aliases"});
   if (!m.ok()) return std::nullopt;
   const size_t problems_before = file.problem_count();
   d::ServiceItem item;
@@ -288,6 +288,7 @@ std::optional<d::ServiceItem> ReadItem(FileContext& file, const YAML::Node& node
       }
     }
   }
+  item.aliases = yaml_checks::ReadAliases(file, m);
   if (std::optional<YAML::Node> texts = m.List("legal_texts", false)) {
     for (const YAML::Node& t : *texts) {
       MapReader tm(file, t, "legal text", {"title", "url"}, m.LineOfKey("legal_texts"));

@@ -221,6 +221,22 @@ bool CodeRegistry::Define(FileContext& file, int line, const std::string& code) 
   return inserted;
 }
 
+std::vector<std::string> ReadAliases(FileContext& file, MapReader& m) {
+  std::vector<std::string> aliases;
+  std::optional<YAML::Node> list = m.List("aliases", false);
+  if (!list) return aliases;
+  for (const YAML::Node& a : *list) {
+    if (!a.IsScalar() || a.Scalar().empty()) {
+      file.Add(a, "an alias must be a non-empty name", m.LineOfKey("aliases"));
+    } else if (std::find(aliases.begin(), aliases.end(), a.Scalar()) != aliases.end()) {
+      file.Add(a, "alias " + Quote(a.Scalar()) + " repeats", m.LineOfKey("aliases"));
+    } else {
+      aliases.push_back(a.Scalar());
+    }
+  }
+  return aliases;
+}
+
 std::optional<std::string> CheckedCode(FileContext& file, MapReader& m, CodeRegistry& registry) {
   std::optional<std::string> code = m.String("code");
   if (!code) return std::nullopt;

@@ -142,6 +142,10 @@ class CodeRegistry {
   std::map<std::string, Definition> defs_;
 };
 
+// Reads the optional `aliases` list of an item or bundle: other names people use for it, each
+// non-empty and listed once.
+std::vector<std::string> ReadAliases(FileContext& file, MapReader& m);
+
 // Reads the mapping's `code`, checks its shape and records it; nullopt when it cannot be used.
 std::optional<std::string> CheckedCode(FileContext& file, MapReader& m, CodeRegistry& registry);
 

@@ -106,6 +106,8 @@ struct ServiceItem {
   std::vector<Field> fields;
   LocalText fee;  // "free" or a description of the fee
   std::vector<std::string> keywords;  // extra search words, zh or en
+  // Other names people use for the item ("社保", "营业执照办理"): found and ranked like its name.
+  std::vector<std::string> aliases;
   int version = 1;
   // The item's code in the national catalogue of government services (事项编码, GB/T 39554.1),
   // shown to people; empty where the catalogue has none. `code` is the internal key.
@@ -126,6 +128,7 @@ struct Bundle {
   std::vector<std::string> items;  // ServiceItem codes
   BundleRouting routing = BundleRouting::kParallel;
   std::string industry_licence;  // optional IndustryLicence type issued when all parts are done
+  std::vector<std::string> aliases;  // other names people use ("开餐馆", "生孩子")
 };
 
 struct CatalogueData {
@@ -134,18 +137,64 @@ struct CatalogueData {
   std::vector<ServiceCentre> centres;
   std::vector<ServiceItem> items;
   std::vector<Bundle> bundles;
+  // The pinyin of the Chinese characters of names and aliases: one UTF-8 character -> its
+  // readings without tones, lower case ("行" -> {"xing", "hang"}). Search by pinyin uses it.
+  std::map<std::string, std::vector<std::string>, std::less<>> pinyin;
+  // The items most people come for (常办事项), curated per audience, in the order shown.
+  std::vector<std::string> popular_for_persons;
+  std::vector<std::string> popular_for_enterprises;
 };
 
-struct ItemQuery {
-  std::string q;           // words in Chinese or English; empty matches everything
-  std::string department;  // exact code or empty
-  std::string district;    // exact code or empty: items offered at a centre of that district
+// How one query word matched an entry, best first.
+enum class MatchTier {
+  kExactName,         // the word is the whole name or an alias
+  kInName,            // the word is part of a name or an alias
+  kAbbreviation,      // Chinese abbreviation: its characters in order, close together ("低保" in 最低生活保障)
+  kPinyin,            // full pinyin, initials or a mix, of consecutive characters of a name or alias
+  kElsewhere,         // keywords, description, department, code, a bundle's items
+  kOneCharacterOff,   // a name, alias or keyword with one character wrong
+  kNone,
+};
+
+struct SearchQuery {
+  std::string q;            // words in Chinese, English or pinyin; empty matches everything
+  std::string department;   // items of this department only; bundles are then left out
+  std::string district;     // offered at a centre of this district (ServiceCentre::Takes)
+  std::optional<ApplicantKind> applicant;  // for persons or for enterprises
+  bool include_bundles = true;
   size_t offset = 0;
   size_t limit = 50;
 };
 
+struct SearchHit {
+  const ServiceItem* item = nullptr;  // exactly one of item and bundle is set
+  const Bundle* bundle = nullptr;
+  MatchTier tier = MatchTier::kNone;  // the worst of the words' tiers; kExactName for an empty query
+};
+
+struct SearchPage {
+  std::vector<SearchHit> hits;
+  size_t total = 0;
+};
+
+
+struct ItemQuery {
+  std::string q;           // words in Chinese, English or pinyin; empty matches everything
+  std::string department;  // exact code or empty
+  std::string district;    // exact code or empty: items offered at a centre of that district
+  size_t offset = 0;
+  size_t limit = 50;
+  std::optional<ApplicantKind> applicant;  // for persons or for enterprises only
+};
+
+class SearchIndex;
+
 class Catalogue {
  public:
+  Catalogue() = default;
+  Catalogue(const Catalogue&) = delete;  // the index points into this catalogue's data
+  Catalogue& operator=(const Catalogue&) = delete;
+
   // Builds the indexes. Returns kInvalidArgument when codes repeat or a reference does not resolve
   // (the loader reports file:line before this; this is the last line of defence).
   static Result<std::shared_ptr<const Catalogue>> Build(CatalogueData data);
@@ -166,9 +215,16 @@ class Catalogue {
   // every centre that takes its applicant kind (ServiceCentre::Takes), in catalogue order.
   std::vector<const ServiceCentre*> CentresFor(const ServiceItem& item) const;
 
-  // Items matching every word of the query in a name, description, keyword or department name,
-  // in either language, best matches (name hits) first. Returns the page and the total count.
+  // Items and bundles matching every word of the query (search.h says how words match), best
+  // first. Returns the page and the total count.
+  SearchPage Find(const SearchQuery& query) const;
+  // Items only, as Find. Returns the page and the total count.
   std::pair<std::vector<const ServiceItem*>, size_t> Search(const ItemQuery& query) const;
+
+  // The curated popular items (常办事项) for persons or for enterprises, in order.
+  std::vector<const ServiceItem*> Popular(ApplicantKind audience) const;
+  // Whether persons (or enterprises) apply for the bundle: some of its items are theirs.
+  bool BundleTakes(const Bundle& bundle, ApplicantKind kind) const;
 
  private:
   CatalogueData data_;
@@ -177,8 +233,7 @@ class Catalogue {
   std::map<std::string, size_t, std::less<>> department_index_;
   std::map<std::string, size_t, std::less<>> district_index_;
   std::map<std::string, size_t, std::less<>> centre_index_;
-  // Per item, the lower-cased search text of its names and of everything else (built once).
-  std::vector<std::pair<std::string, std::string>> search_text_;
+  std::shared_ptr<const SearchIndex> search_;  // built once, over data_
 };
 
 }  // namespace tongban::domain

@@ -173,9 +173,9 @@ std::string DateHintKey(const DateInputFormat& format) {
   const char* sep = format.separator == '/' ? "slash" : format.separator == '.' ? "dot" : "dash";
   switch (format.order) {
     case DateOrder::kYearMonthDay:
-      return format.separator == '-' ? "hint.date" : std::string("hint.date.ymd_") + sep;
-    case DateOrder::kMonthDayYear: return std::string("hint.date.mdy_") + sep;
-    case DateOrder::kDayMonthYear: return std::string("hint.date.dmy_") + sep;
+      return format.separator == '-' ? "hint.date" : std::string("hint.date_ymd_") + sep;
+    case DateOrder::kMonthDayYear: return std::string("hint.date_mdy_") + sep;
+    case DateOrder::kDayMonthYear: return std::string("hint.date_dmy_") + sep;
   }
   return "hint.date";
 }

@@ -53,8 +53,8 @@ struct DateInputFormat {
 // The format for the browser's locale, the most preferred range of its Accept-Language (a browser
 // lists its own locale first).
 DateInputFormat BrowserDateFormat(std::string_view accept_language);
-// The key of the hint text for a date input in that format: "hint.date.mdy", "hint.date.dmy", ...,
-// or "hint.date" (ISO year-month-day) when the locale is unknown.
+// The key of the hint text for a date input in that format: "hint.date_mdy_slash",
+// "hint.date_dmy_dot", ..., or "hint.date" (ISO year-month-day) when the locale is unknown.
 std::string DateHintKey(const DateInputFormat& format);
 const char* LanguageCode(domain::Language lang);  // "zh", "en"
 

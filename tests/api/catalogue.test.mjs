@@ -84,3 +84,121 @@ describe('finding 13: the standard item code and the legal texts', () => {
     assert.ok(!appointment.includes('civil.marriage-registration-appointment</dd>'));
   });
 });
+
+describe('finding 11: search that finds what people type', () => {
+  async function search(q, extra = '') {
+    const r = await anon.get(`/api/v1/search?q=${encodeURIComponent(q)}${extra}`);
+    assert.equal(r.status, 200, r.text);
+    return r.data;
+  }
+  const first = async (q, extra) => {
+    const { items } = await search(q, extra);
+    return items.length ? `${items[0].kind}:${items[0].code}` : 'nothing';
+  };
+
+  test('finding 11: each alias finds its item or bundle first (营业执照办理, 开餐馆, 生孩子, 社保)', async () => {
+    assert.equal(await first('营业执照办理'), 'item:market.business-licence');
+    assert.equal(await first('开餐馆'), 'bundle:open-a-restaurant');
+    assert.equal(await first('生孩子'), 'bundle:baby-is-born');
+    assert.equal(await first('社保'), 'item:hrss.social-security-card');
+    const bundle = (await search('开餐馆')).items[0];
+    assert.deepEqual(bundle.applicants, ['enterprise']);
+    assert.ok(bundle.items.includes('market.business-licence'));
+    // Aliases are catalogue data, in the item and bundle answers.
+    assert.ok((await anon.get('/api/v1/items/hrss.social-security-card')).data.aliases.includes('社保'));
+    assert.ok((await anon.get('/api/v1/bundles/baby-is-born')).data.aliases.includes('生孩子'));
+  });
+
+  test('finding 11: a name match ranks first: 社保 puts 社会保障卡 above 就业登记', async () => {
+    const codes = (await search('社保')).items.map((i) => i.code);
+    const card = codes.indexOf('hrss.social-security-card');
+    const hiring = codes.indexOf('hrss.employment-registration');
+    assert.equal(card, 0, codes.join(', '));
+    assert.ok(hiring > card, codes.join(', '));
+    // The items list ranks the same way.
+    const items = (await anon.get(`/api/v1/items?q=${encodeURIComponent('社保')}`)).data.items.map((i) => i.code);
+    assert.equal(items[0], 'hrss.social-security-card');
+  });
+
+  test('finding 11: pinyin, full or initials, and one wrong character', async () => {
+    assert.equal(await first('shebao'), 'item:hrss.social-security-card');
+    assert.equal(await first('sbk'), 'item:hrss.social-security-card');
+    assert.equal(await first('yyzz'), 'item:market.business-licence');
+    assert.equal(await first('yingyezhizhao'), 'item:market.business-licence');
+    assert.equal(await first('kaicanguan'), 'bundle:open-a-restaurant');
+    assert.equal(await first('营业执找'), 'item:market.business-licence');
+    assert.equal(await first('business license'), 'item:market.business-licence');
+    assert.equal((await search('宇宙飞船')).total, 0);
+  });
+
+  test('finding 11: a person/enterprise filter, for items and bundles', async () => {
+    const person = await search('社保', '&applicant=person');
+    assert.ok(person.items.length > 0);
+    for (const r of person.items) {
+      if (r.kind === 'item') assert.equal(r.applicant, 'person', r.code);
+      else assert.ok(r.applicants.includes('person'), r.code);
+    }
+    const enterprise = await search('社保', '&applicant=enterprise');
+    assert.equal(enterprise.items[0].code, 'hrss.employment-registration');
+    assert.ok(!enterprise.items.some((r) => r.code === 'hrss.social-security-card'));
+    assert.equal((await search('开餐馆', '&applicant=person')).total, 0);
+    const items = (await anon.get('/api/v1/items?applicant=enterprise&page_size=100')).data.items;
+    assert.ok(items.length >= 5);
+    for (const i of items) assert.equal(i.applicant, 'enterprise', i.code);
+    // A wrong filter value is refused with a message, in the request's language.
+    const bad = await anon.get('/api/v1/search?q=x&applicant=robot');
+    assert.equal(bad.status, 400);
+    assert.equal(bad.data.error.code, 'invalid_argument');
+    const badEn = await new Client(server.url, { lang: 'en' }).get('/api/v1/items?applicant=robot');
+    assert.equal(badEn.status, 400);
+    assert.match(badEn.data.error.message, /person or enterprise/);
+  });
+
+  test('finding 11: results page through with next_page_token', async () => {
+    const one = await search('', '&page_size=2');
+    assert.equal(one.items.length, 2);
+    assert.ok(one.total > 30);
+    const two = await search('', `&page_size=2&page_token=${one.next_page_token}`);
+    assert.notDeepEqual(two.items.map((i) => i.code), one.items.map((i) => i.code));
+    assert.equal((await anon.get('/api/v1/search?page_size=0')).status, 400);
+  });
+
+  test('finding 11: the search page shows bundles and filters by person or enterprise; the home page shows curated lists', async () => {
+    const html = await page(`/items?q=${encodeURIComponent('生孩子')}`);
+    assert.ok(html.includes('href="/bundles/baby-is-born"'));
+    const enterprise = await page(`/items?q=${encodeURIComponent('社保')}&applicant=enterprise`);
+    assert.ok(enterprise.includes('href="/items/hrss.employment-registration"'));
+    assert.ok(!enterprise.includes('href="/items/hrss.social-security-card"'));
+    const bundle = await page('/bundles/baby-is-born');
+    assert.ok(bundle.includes('href="/items/hrss.social-security-card"'));
+    const home = await page('/');
+    // 常办事项 come from popular.yaml, not the alphabet: the social security card leads for people.
+    const person = home.indexOf('id="popular-person"');
+    const ent = home.indexOf('id="popular-enterprise"');
+    assert.ok(person > 0 && ent > person);
+    const firstPerson = home.slice(person).match(/href="\/items\/([^"]+)"/)[1];
+    assert.equal(firstPerson, 'hrss.social-security-card');
+    const agent = await Client.login(server.url, 'wang.fang');
+    const agentHome = await fetch(server.url + '/', { headers: { authorization: `Bearer ${agent.token}` } });
+    const agentHtml = await agentHome.text();
+    assert.ok(agentHtml.includes('id="popular-enterprise"'));
+    assert.ok(!agentHtml.includes('id="popular-person"'));
+  });
+});
+
+describe('finding 15: language and date formats', () => {
+  test('finding 15: en-US gets English only when it prefers English over Chinese', async () => {
+    const lang = async (accept) => {
+      const res = await fetch(server.url + '/items', { headers: { 'accept-language': accept } });
+      return (await res.text()).match(/<html lang="([a-z]+)"/)[1];
+    };
+    assert.equal(await lang('en-US,en;q=0.9,zh-CN;q=0.8'), 'en');
+    assert.equal(await lang('zh-CN,zh;q=0.9,en-US;q=0.8,en;q=0.7'), 'zh');
+    assert.equal(await lang('en-US;q=0.5,zh-CN;q=0.9'), 'zh');
+    assert.equal(await lang('zh-TW,en;q=0.5'), 'zh');
+    assert.equal(await lang('fr-FR,en;q=0.5'), 'en');
+    const r = await new Client(server.url, { lang: 'en-US;q=0.3, zh;q=0.8' }).get('/api/v1/items/nothing');
+    assert.equal(r.status, 404);
+    assert.match(r.data.error.message, /[\u4e00-\u9fff]/, 'the message is in Chinese');
+  });
+});

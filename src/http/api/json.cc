@@ -68,7 +68,8 @@ Json ToJson(const domain::ServiceItem& item) {
               {"fee", ToJson(item.fee)},
               {"version", item.version},
               {"standard_code", item.standard_code.empty() ? Json(nullptr) : Json(item.standard_code)},
-              {"legal_texts", std::move(legal_texts)}};
+              {"legal_texts", std::move(legal_texts)},
+              {"aliases", item.aliases}};
 }
 
 Json ToJson(const domain::ServiceItem& item, const domain::Catalogue& catalogue) {
@@ -85,7 +86,8 @@ Json ToJson(const domain::Bundle& b) {
               {"description", ToJson(b.description)},
               {"items", b.items},
               {"routing", b.routing == domain::BundleRouting::kParallel ? "parallel" : "sequential"},
-              {"industry_licence", b.industry_licence}};
+              {"industry_licence", b.industry_licence},
+              {"aliases", b.aliases}};
 }
 
 Json ToJson(const domain::Application& app, Date today) {

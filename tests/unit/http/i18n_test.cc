@@ -68,19 +68,19 @@ TEST(BrowserDateFormatTest, Finding15DateHintNamesTheFormatTheBrowserShows) {
     const char* hint_key;
   };
   const Case cases[] = {
-      {"en-US,en;q=0.9,zh-CN;q=0.8", "hint.date.mdy_slash"},
-      {"en", "hint.date.mdy_slash"},
-      {"en-GB,en;q=0.9", "hint.date.dmy_slash"},
-      {"en-AU", "hint.date.dmy_slash"},
-      {"zh-CN,zh;q=0.9,en;q=0.8", "hint.date.ymd_slash"},
-      {"zh-TW", "hint.date.ymd_slash"},
-      {"de-DE,de;q=0.9", "hint.date.dmy_dot"},
-      {"fr-FR", "hint.date.dmy_slash"},
-      {"nl-NL", "hint.date.dmy_dash"},
+      {"en-US,en;q=0.9,zh-CN;q=0.8", "hint.date_mdy_slash"},
+      {"en", "hint.date_mdy_slash"},
+      {"en-GB,en;q=0.9", "hint.date_dmy_slash"},
+      {"en-AU", "hint.date_dmy_slash"},
+      {"zh-CN,zh;q=0.9,en;q=0.8", "hint.date_ymd_slash"},
+      {"zh-TW", "hint.date_ymd_slash"},
+      {"de-DE,de;q=0.9", "hint.date_dmy_dot"},
+      {"fr-FR", "hint.date_dmy_slash"},
+      {"nl-NL", "hint.date_dmy_dash"},
       {"en-CA", "hint.date"},
       {"sv-SE", "hint.date"},
       // The browser's own locale is its most preferred range, whatever the order.
-      {"en-US;q=0.5,en-GB;q=0.9", "hint.date.dmy_slash"},
+      {"en-US;q=0.5,en-GB;q=0.9", "hint.date_dmy_slash"},
       // Unknown or absent locale: year-month-day as sent.
       {"", "hint.date"},
       {"*", "hint.date"},
