@@ -18,6 +18,7 @@
 #include "app/item_reader.h"
 #include "app/yaml_checks.h"
 #include "common/time.h"
+#include "domain/search.h"
 
 namespace tongban::app {
 namespace {
@@ -28,6 +29,7 @@ using yaml_checks::CheckedCode;
 using yaml_checks::CodeRegistry;
 using yaml_checks::FileContext;
 using yaml_checks::Guarded;
+using yaml_checks::LineOf;
 using yaml_checks::MapReader;
 using yaml_checks::Problems;
 using yaml_checks::Quote;
@@ -41,11 +43,14 @@ class Loader {
     departments_loaded_ =
         ReadEntries("departments.yaml", "departments", "department", {"code", "name"}, &Loader::ReadDepartment);
     districts_loaded_ = ReadEntries("districts.yaml", "districts", "district", {"code", "name"}, &Loader::ReadDistrict);
-    ReadEntries("centres.yaml", "centres", "service centre", {"code", "name", "district", "level", "address"},
-                &Loader::ReadCentre);
+    ReadEntries("centres.yaml", "centres", "service centre",
+                {"code", "name", "district", "level", "address", "opening_hours", "phone"}, &Loader::ReadCentre);
     LoadItems();
     ReadEntries("bundles.yaml", "bundles", "bundle",
-                {"code", "name", "description", "items", "routing", "industry_licence"}, &Loader::ReadBundle);
+                {"code", "name", "description", "items", "routing", "industry_licence", "aliases"},
+                &Loader::ReadBundle);
+    ReadEntries("popular.yaml", "popular", "popular list", {"audience", "items"}, &Loader::ReadPopular);
+    if (LoadPinyin()) CheckPinyinCoverage();
     LoadCalendar();
     if (!problems_.empty()) return MakeError(ErrorCode::kInvalidArgument, problems_.Joined());
     // Everything Build checks was checked above with file and line; a failure here is a loader bug.
@@ -109,7 +114,15 @@ class Loader {
     std::optional<std::string> district = m.String("district");
     std::optional<std::string> level = m.String("level");
     std::optional<d::LocalText> address = m.Text("address");
-    bool good = code && name && district && level && address;
+    // Where to go includes when and whom to call (issue 8, finding 12): both are required.
+    std::optional<d::LocalText> opening_hours = m.Text("opening_hours");
+    std::optional<std::string> phone = m.String("phone");
+    if (phone && !yaml_checks::IsPhoneNumber(*phone)) {
+      file.AddLine(m.LineOfKey("phone"), "phone " + Quote(*phone) +
+                                             " must be digits with '-' or spaces between groups, e.g. 021-12345678");
+      phone.reset();
+    }
+    bool good = code && name && district && level && address && opening_hours && phone;
     if (district && districts_loaded_ && !districts_.Contains(*district)) {
       file.AddLine(m.LineOfKey("district"), "unknown district " + Quote(*district) + "; use a code from districts.yaml");
       good = false;
@@ -129,6 +142,8 @@ class Loader {
     centre.name = *name;
     centre.district = *district;
     centre.address = *address;
+    centre.opening_hours = *opening_hours;
+    centre.phone = *phone;
     data_.centres.push_back(std::move(centre));
   }
 
@@ -153,8 +168,11 @@ class Loader {
         }
         for (const YAML::Node& node : *list) {
           std::optional<d::ServiceItem> item =
-              ReadItem(file, node, items_, departments_loaded_ ? &departments_ : nullptr);
-          if (item) data_.items.push_back(std::move(*item));
+              ReadItem(file, node, items_, standard_codes_, departments_loaded_ ? &departments_ : nullptr);
+          if (item) {
+            entry_lines_[{true, item->code}] = {file.path(), yaml_checks::LineOf(node)};
+            data_.items.push_back(std::move(*item));
+          }
         }
       });
     }
@@ -168,8 +186,12 @@ class Loader {
     std::optional<d::LocalText> description = m.Text("description");
     std::optional<std::string> routing = m.String("routing");
     std::optional<std::string> industry_licence = m.String("industry_licence", false);
-    if (code) bundle.code = *code;
+    if (code) {
+      bundle.code = *code;
+      entry_lines_[{false, *code}] = {file.path(), m.line()};
+    }
     if (name) bundle.name = *name;
+    bundle.aliases = yaml_checks::ReadAliases(file, m);
     if (description) bundle.description = *description;
     if (industry_licence) bundle.industry_licence = *industry_licence;
     if (routing) {
@@ -219,6 +241,152 @@ class Loader {
         }
       }
     }
+  }
+
+  // popular.yaml: the items most people come for (常办事项), one curated list per audience.
+  void ReadPopular(FileContext& file, MapReader& m) {
+    std::optional<std::string> audience = m.String("audience");
+    std::optional<YAML::Node> list = m.List("items");
+    if (!audience) return;
+    std::vector<std::string>* into = nullptr;
+    d::ApplicantKind kind = d::ApplicantKind::kPerson;
+    if (*audience == "person") {
+      into = &data_.popular_for_persons;
+    } else if (*audience == "enterprise") {
+      into = &data_.popular_for_enterprises;
+      kind = d::ApplicantKind::kEnterprise;
+    } else {
+      file.AddLine(m.LineOfKey("audience"), "'audience' must be person or enterprise, not " + Quote(*audience));
+      return;
+    }
+    if (!audiences_.insert(*audience).second) {
+      file.AddLine(m.LineOfKey("audience"), "the " + *audience + " list repeats; keep one list per audience");
+      return;
+    }
+    if (!list) return;
+    std::vector<std::string> codes;
+    for (const YAML::Node& i : *list) {
+      if (!i.IsScalar() || i.Scalar().empty()) {
+        file.Add(i, "a popular item must be an item code", m.LineOfKey("items"));
+        continue;
+      }
+      const std::string& code = i.Scalar();
+      const auto item = std::find_if(data_.items.begin(), data_.items.end(),
+                                     [&](const d::ServiceItem& x) { return x.code == code; });
+      if (std::find(codes.begin(), codes.end(), code) != codes.end()) {
+        file.Add(i, "item " + Quote(code) + " repeats in this list", m.LineOfKey("items"));
+      } else if (item == data_.items.end()) {
+        if (!items_incomplete_ && !items_.Contains(code)) {
+          file.Add(i, "unknown item " + Quote(code) + "; use a code from items/*.yaml", m.LineOfKey("items"));
+        }
+      } else if (item->applicant != kind) {
+        file.Add(i, "item " + Quote(code) + " is for " + d::ApplicantKindName(item->applicant) + "s, not for " +
+                        *audience + "s; list it under its own audience",
+                 m.LineOfKey("items"));
+      } else {
+        codes.push_back(code);
+      }
+    }
+    if (list->size() == 0) file.AddLine(m.LineOfKey("items"), "a popular list needs at least one item");
+    *into = std::move(codes);
+  }
+
+  // pinyin.yaml: the readings of the Chinese characters of names and aliases, for search by pinyin.
+  // Returns whether the table could be read.
+  bool LoadPinyin() {
+    FileContext file = Open("pinyin.yaml");
+    bool loaded = false;
+    Guarded(file, [&] {
+      if (file.content() == nullptr) {
+        file.AddLine(1, "cannot read the file: it does not exist or is not a regular file");
+        return;
+      }
+      YAML::Node root;
+      try {
+        root = YAML::Load(*file.content());
+      } catch (const YAML::ParserException& e) {
+        file.AddLine(e.mark.line >= 0 ? e.mark.line + 1 : 1, "YAML syntax error: " + e.msg);
+        return;
+      }
+      if (!root.IsDefined() || root.IsNull()) {
+        file.AddLine(1, "the file is empty; expected a mapping with the key 'pinyin'");
+        return;
+      }
+      MapReader top(file, root, "the file", {"pinyin"});
+      const YAML::Node* table = top.Get("pinyin", true);
+      if (table == nullptr) return;
+      if (!table->IsMap()) {
+        file.Add(*table, "'pinyin' must map each character to its pinyin, e.g. 行: [xing, hang]");
+        return;
+      }
+      const size_t problems_before = problems_.size();
+      for (const auto& pair : *table) {
+        const YAML::Node key = pair.first;
+        const YAML::Node value = pair.second;
+        const std::u32string c = key.IsScalar() ? d::DecodeUtf8(key.Scalar()) : std::u32string();
+        if (c.size() != 1 || !d::IsHan(c[0])) {
+          file.Add(key, "a key of 'pinyin' must be one Chinese character, not " +
+                            (key.IsScalar() ? Quote(key.Scalar()) : std::string("a list or mapping")));
+          continue;
+        }
+        const std::string& character = key.Scalar();
+        if (data_.pinyin.contains(character)) {
+          file.Add(key, "character " + character + " repeats");
+          continue;
+        }
+        std::vector<std::string> readings;
+        auto add = [&](const YAML::Node& r) {
+          const bool ok = r.IsScalar() && !r.Scalar().empty() && r.Scalar().size() <= 6 &&
+                          std::all_of(r.Scalar().begin(), r.Scalar().end(), [](char ch) { return ch >= 'a' && ch <= 'z'; });
+          if (!ok) {
+            file.Add(r, "the pinyin of " + character + " must be lower-case letters without tones (ü as v), e.g. lv, not " +
+                            (r.IsScalar() ? Quote(r.Scalar()) : std::string("a list or mapping")),
+                     LineOf(key));
+          } else if (std::find(readings.begin(), readings.end(), r.Scalar()) != readings.end()) {
+            file.Add(r, "reading " + Quote(r.Scalar()) + " of " + character + " repeats", LineOf(key));
+          } else {
+            readings.push_back(r.Scalar());
+          }
+        };
+        if (value.IsSequence()) {
+          for (const YAML::Node& r : value) add(r);
+          if (value.size() == 0) file.Add(key, character + " has no pinyin");
+        } else {
+          add(value);
+        }
+        data_.pinyin.emplace(character, std::move(readings));
+      }
+      loaded = problems_.size() == problems_before;
+    });
+    return loaded;
+  }
+
+  // Every Chinese character of every item's and bundle's name and aliases has its pinyin, so that
+  // each can be found by pinyin (issue 8, finding 11).
+  void CheckPinyinCoverage() {
+    auto check = [&](bool is_item, const std::string& code, const d::LocalText& name,
+                     const std::vector<std::string>& aliases) {
+      auto where = entry_lines_.find({is_item, code});
+      if (where == entry_lines_.end()) return;
+      std::vector<const std::string*> texts{&name.zh};
+      for (const std::string& a : aliases) texts.push_back(&a);
+      for (const std::string* text : texts) {
+        std::string missing;
+        for (char32_t c : d::DecodeUtf8(*text)) {
+          const std::string character = d::EncodeUtf8(std::u32string(1, c));
+          if (d::IsHan(c) && !data_.pinyin.contains(character) && missing.find(character) == std::string::npos) {
+            missing += character;
+          }
+        }
+        if (!missing.empty()) {
+          problems_.Add(where->second.first, where->second.second,
+                        std::string(is_item ? "item " : "bundle ") + Quote(code) + ": " + Quote(*text) + " has " +
+                            missing + " without pinyin; add them to pinyin.yaml so it can be found by pinyin");
+        }
+      }
+    };
+    for (const d::ServiceItem& item : data_.items) check(true, item.code, item.name, item.aliases);
+    for (const d::Bundle& bundle : data_.bundles) check(false, bundle.code, bundle.name, bundle.aliases);
   }
 
   void LoadCalendar() {
@@ -301,12 +469,16 @@ class Loader {
   CodeRegistry districts_{"district"};
   CodeRegistry centres_{"service centre"};
   CodeRegistry items_{"item"};
+  CodeRegistry standard_codes_{"standard item"};
   CodeRegistry bundles_{"bundle"};
   // When a file could not be read at all, references into it are not checked: every one of them
   // would be reported and bury the one real problem.
   bool departments_loaded_ = false;
   bool districts_loaded_ = false;
   bool items_incomplete_ = false;
+  std::set<std::string> audiences_;
+  // Where each item (true) and bundle (false) was read: file and line, for later checks.
+  std::map<std::pair<bool, std::string>, std::pair<std::string, int>> entry_lines_;
 };
 
 }  // namespace

@@ -20,8 +20,8 @@ struct LoadedCatalogue {
 };
 
 // Reads DIR/departments.yaml, districts.yaml, centres.yaml, items/*.yaml (sorted by name),
-// bundles.yaml and calendar.yaml. The formats are documented at the top of each file in the demo
-// catalogue/ folder.
+// bundles.yaml, popular.yaml, pinyin.yaml and calendar.yaml. The formats are documented at the
+// top of each file in the demo catalogue/ folder.
 //
 // Returns the catalogue and calendar on success. On failure returns kInvalidArgument whose message
 // lists every problem found (not just the first), one per line, as "path:line: what is wrong",
@@ -33,7 +33,7 @@ Result<LoadedCatalogue> LoadCatalogue(const std::string& dir);
 // This is what `tongban catalogue publish` stores in the database as one version.
 using CatalogueFiles = std::map<std::string, std::string>;
 inline constexpr const char* kTopFiles[] = {"departments.yaml", "districts.yaml", "centres.yaml", "bundles.yaml",
-                                            "calendar.yaml"};
+                                            "popular.yaml",     "pinyin.yaml",    "calendar.yaml"};
 
 // Reads the files of the folder DIR (the top files above and items/*.yaml). A file that is missing
 // is left out (the loader reports it); kInvalidArgument when DIR is no folder or a file is unreadable.

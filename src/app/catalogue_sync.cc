@@ -53,7 +53,9 @@ Result<bool> CatalogueSync::Refresh() {
   TB_ASSIGN_OR_RETURN(CatalogueFiles files, FilesFromJson(stored.files_json));
   TB_ASSIGN_OR_RETURN(LoadedCatalogue loaded,
                       LoadCatalogueFiles(files, "catalogue version " + std::to_string(latest)));
-  std::atomic_store(&ctx_.catalogue, loaded.catalogue->WithPublishedVersion(latest));
+  TB_ASSIGN_OR_RETURN(std::shared_ptr<const domain::Catalogue> versioned,
+                      loaded.catalogue->WithPublishedVersion(latest));
+  std::atomic_store(&ctx_.catalogue, std::move(versioned));
   std::atomic_store(&ctx_.calendar, std::make_shared<const Calendar>(std::move(loaded.calendar)));
   version_ = latest;
   spdlog::info("catalogue version {} in use ({} items)", latest, loaded.catalogue->items().size());

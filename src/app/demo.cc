@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <set>
+
 #include "common/ids.h"
 #include "services/accounts.h"
 
@@ -13,26 +16,83 @@ struct DemoUser {
   domain::Role role;
   const char* name;
   const char* department;
-  const char* centre_district;  // clerks at a centre: the district whose district-level centre they staff
+  const char* centre;  // clerks at a service centre: its code in centres.yaml
   int birth_year;
   int sequence;  // for the resident id; 0 for officials
   int enterprise;  // credit code sequence for agents, else 0
 };
 
+// The demo city's people. Every department with items has a reviewer (PlanDemoAccounts adds one
+// for a department this list misses), and clerks staff a district and a community centre. The
+// README's demo-accounts table lists the same (tests/unit/app/demo_test.cc compares them).
 constexpr DemoUser kDemoUsers[] = {
     {"zhang.wei", domain::Role::kCitizen, "张伟", "", "", 1988, 101, 0},
     {"li.na", domain::Role::kCitizen, "李娜", "", "", 1992, 202, 0},
     {"wang.fang", domain::Role::kEnterpriseAgent, "王芳", "", "", 1985, 303, 1},  // creates the enterprise: its administrator
     {"zhao.lei", domain::Role::kEnterpriseAgent, "赵磊", "", "", 1990, 404, 1},   // an agent with no rights until granted
-    {"clerk.pudong", domain::Role::kClerk, "陈静 (浦东窗口)", "", "310115", 0, 0, 0},
+    {"clerk.pudong", domain::Role::kClerk, "陈静 (浦东窗口)", "", "pudong-district-centre", 0, 0, 0},
+    {"clerk.lujiazui", domain::Role::kClerk, "黄蕾 (陆家嘴社区窗口)", "", "pudong-lujiazui-community", 0, 0, 0},
+    {"clerk.market", domain::Role::kClerk, "周婷 (市场监管窗口)", "market", "", 0, 0, 0},
     {"reviewer.market", domain::Role::kReviewer, "刘洋 (市场监管)", "market", "", 0, 0, 0},
     {"reviewer.hrss", domain::Role::kReviewer, "赵敏 (人社)", "hrss", "", 0, 0, 0},
     {"reviewer.police", domain::Role::kReviewer, "孙强 (公安)", "police", "", 0, 0, 0},
-    {"clerk.market", domain::Role::kClerk, "周婷 (市场监管窗口)", "market", "", 0, 0, 0},
+    {"reviewer.civil", domain::Role::kReviewer, "吴芳 (民政)", "civil", "", 0, 0, 0},
+    {"reviewer.health", domain::Role::kReviewer, "郑华 (卫生健康)", "health", "", 0, 0, 0},
+    {"reviewer.housing", domain::Role::kReviewer, "冯军 (住房城乡建设)", "housing", "", 0, 0, 0},
+    {"reviewer.tax", domain::Role::kReviewer, "何丽 (税务)", "tax", "", 0, 0, 0},
+    {"reviewer.fire", domain::Role::kReviewer, "许刚 (消防救援)", "fire", "", 0, 0, 0},
+    {"reviewer.city-appearance", domain::Role::kReviewer, "郭晓 (绿化市容)", "city-appearance", "", 0, 0, 0},
+    {"reviewer.transport", domain::Role::kReviewer, "马超 (交通)", "transport", "", 0, 0, 0},
+    {"reviewer.education", domain::Role::kReviewer, "林琳 (教育)", "education", "", 0, 0, 0},
+    {"reviewer.medical-insurance", domain::Role::kReviewer, "高峰 (医疗保障)", "medical-insurance", "", 0, 0, 0},
     {"admin", domain::Role::kAdmin, "系统管理员", "", "", 0, 0, 0},
 };
 
 }  // namespace
+
+Result<std::vector<DemoAccountPlan>> PlanDemoAccounts(const domain::Catalogue& catalogue) {
+  std::vector<DemoAccountPlan> out;
+  std::set<std::string> reviewed;
+  for (const DemoUser& d : kDemoUsers) {
+    const bool has_department = *d.department != '\0';
+    const bool has_centre = *d.centre != '\0';
+    // A demo catalogue that lacks a department or centre this list names leaves that official out.
+    if (has_department && catalogue.FindDepartment(d.department) == nullptr) continue;
+    if (has_centre && catalogue.FindCentre(d.centre) == nullptr) continue;
+    DemoAccountPlan p;
+    p.username = d.username;
+    p.role = d.role;
+    p.name = d.name;
+    p.department = d.department;
+    p.centre = d.centre;
+    if (d.sequence != 0) {
+      p.person_id = DemoResidentId(d.birth_year, 1 + d.sequence % 12, 1 + d.sequence % 28, d.sequence);
+      p.phone = fmt::format("13800138{:03d}", d.sequence);
+    }
+    if (d.enterprise != 0) {
+      p.enterprise = DemoCreditCode(d.enterprise);
+      p.enterprise_name = "上海浦江示范餐饮有限公司";
+    }
+    if (d.role == domain::Role::kReviewer) reviewed.insert(p.department);
+    out.push_back(std::move(p));
+  }
+  // Every department with items has someone to decide its applications, whatever the catalogue.
+  for (const domain::ServiceItem& item : catalogue.items()) {
+    if (!reviewed.insert(item.department).second) continue;
+    const domain::Department* department = catalogue.FindDepartment(item.department);
+    DemoAccountPlan p;
+    p.username = "reviewer." + item.department;
+    p.role = domain::Role::kReviewer;
+    p.name = "审批员 (" + (department != nullptr ? department->name.zh : item.department) + ")";
+    p.department = item.department;
+    out.push_back(std::move(p));
+  }
+  const bool has_clerk = std::any_of(out.begin(), out.end(), [](const DemoAccountPlan& p) {
+    return p.role == domain::Role::kClerk && !p.centre.empty();
+  });
+  if (!has_clerk) return MakeError(ErrorCode::kInvalidArgument, "the demo catalogue has none of the demo clerks' centres");
+  return out;
+}
 
 std::string DemoResidentId(int year, int month, int day, int sequence) {
   const std::string first17 = fmt::format("310115{:04d}{:02d}{:02d}{:03d}", year, month, day, sequence % 1000);
@@ -45,29 +105,20 @@ std::string DemoCreditCode(int sequence) {
 }
 
 Result<std::vector<DemoAccount>> EnsureDemoAccounts(const services::Context& ctx) {
+  TB_ASSIGN_OR_RETURN(std::vector<DemoAccountPlan> plan, PlanDemoAccounts(*ctx.Catalogue()));
   std::vector<DemoAccount> out;
-  const auto catalogue = ctx.Catalogue();
-  for (const auto& d : kDemoUsers) {
+  for (const DemoAccountPlan& d : plan) {
     services::NewUser u;
     u.username = d.username;
     u.password = kDemoPassword;
     u.role = d.role;
     u.name = d.name;
     u.department = d.department;
-    if (*d.centre_district != '\0') {
-      for (const auto& c : catalogue->centres()) {
-        if (c.district == d.centre_district && c.level == domain::CentreLevel::kDistrict) u.centre = c.code;
-      }
-      if (u.centre.empty()) return MakeError(ErrorCode::kInvalidArgument, "demo catalogue has no centre for clerk");
-    }
-    if (d.sequence != 0) {
-      u.person_id = DemoResidentId(d.birth_year, 1 + d.sequence % 12, 1 + d.sequence % 28, d.sequence);
-      u.phone = fmt::format("13800138{:03d}", d.sequence);
-    }
-    if (d.enterprise != 0) {
-      u.enterprise = DemoCreditCode(d.enterprise);
-      u.enterprise_name = "上海浦江示范餐饮有限公司";
-    }
+    u.centre = d.centre;
+    u.person_id = d.person_id;
+    u.phone = d.phone;
+    u.enterprise = d.enterprise;
+    u.enterprise_name = d.enterprise_name;
     auto created = services::CreateUser(ctx, u);
     if (!created.ok() && created.error().code != ErrorCode::kConflict) {
       return MakeError(created.error().code, fmt::format("demo account {}: {}", d.username, created.error().message));

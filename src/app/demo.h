@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "domain/account.h"
+#include "domain/catalogue.h"
 #include "services/context.h"
 
 namespace tongban::app {
@@ -16,6 +18,25 @@ struct DemoAccount {
   std::string scope;  // department, centre or enterprise
   std::string name;
 };
+
+// One demo account to create.
+struct DemoAccountPlan {
+  std::string username;
+  domain::Role role = domain::Role::kCitizen;
+  std::string name;
+  std::string department;  // officials scoped to a department
+  std::string centre;      // clerks at a service centre
+  std::string person_id;   // citizens and agents
+  std::string phone;
+  std::string enterprise;  // agents: the enterprise's credit code
+  std::string enterprise_name;
+};
+
+// The demo accounts for `catalogue`: citizens, enterprise agents, clerks at a district and at a
+// community centre, an administrator and a reviewer for every department that has items (named
+// reviewer.<department code> when the demo list has none). Officials whose department or centre
+// the catalogue lacks are left out. kInvalidArgument when no demo clerk's centre exists.
+Result<std::vector<DemoAccountPlan>> PlanDemoAccounts(const domain::Catalogue& catalogue);
 
 // Creates the demo accounts that do not exist yet; returns all of them for printing.
 Result<std::vector<DemoAccount>> EnsureDemoAccounts(const services::Context& ctx);

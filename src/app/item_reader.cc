@@ -169,11 +169,11 @@ void ReadField(FileContext& file, const YAML::Node& node, d::ServiceItem& item, 
 }  // namespace
 
 std::optional<d::ServiceItem> ReadItem(FileContext& file, const YAML::Node& node, CodeRegistry& items,
-                                       const CodeRegistry* departments) {
+                                       CodeRegistry& standard_codes, const CodeRegistry* departments) {
   MapReader m(file, node, "item",
               {"code", "name", "description", "department", "legal_basis", "applicant", "instant", "legal_limit_days",
                "promised_limit_days", "fully_online", "on_the_spot", "channels", "materials", "fields", "fee",
-               "keywords", "version"});
+               "keywords", "version", "standard_code", "legal_texts", "aliases"});
   if (!m.ok()) return std::nullopt;
   const size_t problems_before = file.problem_count();
   d::ServiceItem item;
@@ -191,8 +191,20 @@ std::optional<d::ServiceItem> ReadItem(FileContext& file, const YAML::Node& node
   std::optional<bool> on_the_spot = m.Bool("on_the_spot", true);
   std::optional<d::LocalText> fee = m.Text("fee");
   std::optional<int> version = m.Int("version", false);
+  std::optional<std::string> standard_code = m.String("standard_code", false);
 
   if (code) item.code = *code;
+  if (standard_code) {
+    if (!yaml_checks::IsStandardItemCode(*standard_code)) {
+      file.AddLine(m.LineOfKey("standard_code"),
+                   "standard_code " + Quote(*standard_code) +
+                       " must be the item's code in the national catalogue (事项编码): 10 to 40 upper-case letters "
+                       "and digits, e.g. 000105001000");
+    } else {
+      standard_codes.Define(file, m.LineOfKey("standard_code"), *standard_code);
+    }
+    item.standard_code = *standard_code;
+  }
   if (name) item.name = *name;
   if (description) item.description = *description;
   if (legal_basis) item.legal_basis = *legal_basis;
@@ -274,6 +286,23 @@ std::optional<d::ServiceItem> ReadItem(FileContext& file, const YAML::Node& node
       } else {
         item.keywords.push_back(k.Scalar());
       }
+    }
+  }
+  item.aliases = yaml_checks::ReadAliases(file, m);
+  if (std::optional<YAML::Node> texts = m.List("legal_texts", false)) {
+    for (const YAML::Node& t : *texts) {
+      MapReader tm(file, t, "legal text", {"title", "url"}, m.LineOfKey("legal_texts"));
+      if (!tm.ok()) continue;
+      std::optional<std::string> title = tm.String("title");
+      std::optional<std::string> url = tm.String("url");
+      if (title && legal_basis && legal_basis->find(*title) == std::string::npos) {
+        file.AddLine(tm.LineOfKey("title"), "legal text " + Quote(*title) +
+                                                " is not cited in legal_basis; link only laws the legal basis names");
+      }
+      if (url && !yaml_checks::IsHttpsUrl(*url)) {
+        file.AddLine(tm.LineOfKey("url"), "url " + Quote(*url) + " must be an https:// address of the law's text");
+      }
+      if (title && url) item.legal_texts.push_back({*title, *url});
     }
   }
   if (file.problem_count() != problems_before) return std::nullopt;

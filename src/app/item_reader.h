@@ -13,11 +13,13 @@
 
 namespace tongban::app {
 
-// Reads the item at `node` and defines its code in `items`. `departments` holds the codes of
+// Reads the item at `node` and defines its code in `items` and its standard_code, when it has one,
+// in `standard_codes`. `departments` holds the codes of
 // departments.yaml, or is nullptr when that file could not be read (its references are then not
 // checked). Returns the item, or nullopt when any problem with it was reported to `file`.
 std::optional<domain::ServiceItem> ReadItem(yaml_checks::FileContext& file, const YAML::Node& node,
                                             yaml_checks::CodeRegistry& items,
+                                            yaml_checks::CodeRegistry& standard_codes,
                                             const yaml_checks::CodeRegistry* departments);
 
 }  // namespace tongban::app

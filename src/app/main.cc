@@ -53,7 +53,7 @@ int Serve(tb::app::Config config, bool demo) {
     if (!accounts.ok()) return Fail(accounts.error().message);
     std::cout << "Demo accounts (password for all: " << tb::app::kDemoPassword << "):\n";
     for (const auto& a : *accounts) {
-      std::cout << fmt::format("  {:<18} {:<17} {:<22} {}\n", a.username, a.role, a.scope, a.name);
+      std::cout << fmt::format("  {:<27} {:<17} {:<26} {}\n", a.username, a.role, a.scope, a.name);
     }
   }
   if (demo && config.secure_cookies.value_or(true)) {

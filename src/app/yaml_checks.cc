@@ -182,6 +182,36 @@ bool IsSnakeCase(std::string_view s) {
   return true;
 }
 
+bool IsPhoneNumber(std::string_view s) {
+  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  if (s.empty()) return false;
+  size_t digits = 0;
+  bool after_separator = true;
+  for (char c : s) {
+    if (c >= '0' && c <= '9') {
+      ++digits;
+      after_separator = false;
+    } else if ((c == '-' || c == ' ') && !after_separator) {
+      after_separator = true;
+    } else {
+      return false;
+    }
+  }
+  return !after_separator && digits >= 3 && digits <= 20;
+}
+
+bool IsStandardItemCode(std::string_view s) {
+  if (s.size() < 10 || s.size() > 40) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z'); });
+}
+
+bool IsHttpsUrl(std::string_view s) {
+  constexpr std::string_view kScheme = "https://";
+  if (s.size() <= kScheme.size() + 3 || s.substr(0, kScheme.size()) != kScheme) return false;
+  if (s[kScheme.size()] == '/') return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) > 0x20 && c != 0x7F; });
+}
+
 bool CodeRegistry::Define(FileContext& file, int line, const std::string& code) {
   auto [it, inserted] = defs_.emplace(code, Definition{file.path(), line});
   if (!inserted) {
@@ -189,6 +219,22 @@ bool CodeRegistry::Define(FileContext& file, int line, const std::string& code) 
                            std::to_string(it->second.line) + ")");
   }
   return inserted;
+}
+
+std::vector<std::string> ReadAliases(FileContext& file, MapReader& m) {
+  std::vector<std::string> aliases;
+  std::optional<YAML::Node> list = m.List("aliases", false);
+  if (!list) return aliases;
+  for (const YAML::Node& a : *list) {
+    if (!a.IsScalar() || a.Scalar().empty()) {
+      file.Add(a, "an alias must be a non-empty name", m.LineOfKey("aliases"));
+    } else if (std::find(aliases.begin(), aliases.end(), a.Scalar()) != aliases.end()) {
+      file.Add(a, "alias " + Quote(a.Scalar()) + " repeats", m.LineOfKey("aliases"));
+    } else {
+      aliases.push_back(a.Scalar());
+    }
+  }
+  return aliases;
 }
 
 std::optional<std::string> CheckedCode(FileContext& file, MapReader& m, CodeRegistry& registry) {

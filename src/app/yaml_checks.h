@@ -112,6 +112,17 @@ bool IsCode(std::string_view s);
 // "applicant_name": starts with a letter; lower-case words joined by single underscores.
 bool IsSnakeCase(std::string_view s);
 
+// A telephone number as printed for people: 3 to 20 digits in groups separated by single '-' or
+// spaces, optionally after a leading '+', e.g. "021-12345678", "12345", "+86 21 1234 5678".
+bool IsPhoneNumber(std::string_view s);
+
+// The code of an item in the national catalogue of government services (事项编码, GB/T 39554.1):
+// 10 to 40 upper-case letters and digits, e.g. "000105001000" or "XK0010100Y".
+bool IsStandardItemCode(std::string_view s);
+
+// An absolute https:// address without spaces or control characters.
+bool IsHttpsUrl(std::string_view s);
+
 // The codes of one kind defined so far, and where each was first defined, to point at both places
 // when one repeats.
 class CodeRegistry {
@@ -130,6 +141,10 @@ class CodeRegistry {
   std::string kind_;
   std::map<std::string, Definition> defs_;
 };
+
+// Reads the optional `aliases` list of an item or bundle: other names people use for it, each
+// non-empty and listed once.
+std::vector<std::string> ReadAliases(FileContext& file, MapReader& m);
 
 // Reads the mapping's `code`, checks its shape and records it; nullopt when it cannot be used.
 std::optional<std::string> CheckedCode(FileContext& file, MapReader& m, CodeRegistry& registry);

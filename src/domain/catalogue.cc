@@ -3,6 +3,7 @@
 #include <array>
 
 #include "common/enum_names.h"
+#include "domain/search.h"
 
 #include <algorithm>
 #include <string_view>
@@ -10,56 +11,6 @@
 
 namespace tongban::domain {
 namespace {
-
-char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string AsciiLowerCopy(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = AsciiLower(c);
-  return out;
-}
-
-// Splits on ASCII whitespace and the ideographic space U+3000 (what a Chinese IME types between
-// words), so "营业执照　餐饮" is two words like "营业执照 餐饮".
-std::vector<std::string> QueryWords(std::string_view q) {
-  static constexpr std::string_view kIdeographicSpace = "\xE3\x80\x80";
-  std::vector<std::string> words;
-  std::string current;
-  for (size_t i = 0; i < q.size(); ++i) {
-    const char c = q[i];
-    const bool ascii_space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-    const bool wide_space = q.substr(i, kIdeographicSpace.size()) == kIdeographicSpace;
-    if (ascii_space || wide_space) {
-      if (!current.empty()) words.push_back(std::exchange(current, {}));
-      if (wide_space) i += kIdeographicSpace.size() - 1;
-    } else {
-      current.push_back(AsciiLower(c));
-    }
-  }
-  if (!current.empty()) words.push_back(std::move(current));
-  return words;
-}
-
-// Lower-cased texts of one item, split into its names and everything else. Multi-byte UTF-8
-// sequences only contain bytes >= 0x80, so ASCII lower-casing never alters Chinese text, and a
-// valid UTF-8 word can only match a valid UTF-8 text at a character boundary. The parts are
-// joined with '\n', which a query word never contains, so a word cannot match across two parts.
-struct Haystack {
-  std::string names;
-  std::string rest;
-};
-
-Haystack MakeHaystack(const ServiceItem& item, const Department* department) {
-  Haystack h;
-  h.names = AsciiLowerCopy(item.name.zh + "\n" + item.name.en);
-  std::string rest = item.description.zh + "\n" + item.description.en + "\n" + item.code + "\n";
-  for (const std::string& k : item.keywords) rest += k + "\n";
-  if (department != nullptr) {
-    rest += department->code + "\n" + department->name.zh + "\n" + department->name.en;
-  }
-  h.rest = AsciiLowerCopy(rest);
-  return h;
-}
 
 template <typename T>
 void IndexByCode(const std::vector<T>& values, std::string_view what,
@@ -136,6 +87,10 @@ std::optional<BundleRouting> ParseBundleRouting(std::string_view name) { return 
 const char* LanguageName(Language lang) { return NameOf(kLanguageNames, lang); }
 std::optional<Language> ParseLanguage(std::string_view name) { return ValueOf(kLanguageNames, name); }
 
+bool ServiceCentre::Takes(ApplicantKind applicant) const {
+  return level == CentreLevel::kDistrict || applicant == ApplicantKind::kPerson;
+}
+
 const Field* ServiceItem::FindField(std::string_view field_name) const {
   for (const Field& f : fields) {
     if (f.name == field_name) return &f;
@@ -154,10 +109,12 @@ bool ServiceItem::HasChannel(Channel channel) const {
   return std::find(channels.begin(), channels.end(), channel) != channels.end();
 }
 
-std::shared_ptr<const Catalogue> Catalogue::WithPublishedVersion(int64_t version) const {
-  auto copy = std::make_shared<Catalogue>(*this);
-  copy->published_version_ = version;
-  return copy;
+Result<std::shared_ptr<const Catalogue>> Catalogue::WithPublishedVersion(int64_t version) const {
+  // Built afresh, not copied: the indexes point into their own catalogue's data.
+  TB_ASSIGN_OR_RETURN(std::shared_ptr<const Catalogue> built, Build(data_));
+  auto versioned = std::const_pointer_cast<Catalogue>(built);  // made non-const by Build
+  versioned->published_version_ = version;
+  return std::shared_ptr<const Catalogue>(std::move(versioned));
 }
 
 Result<std::shared_ptr<const Catalogue>> Catalogue::Build(CatalogueData data) {
@@ -190,17 +147,18 @@ Result<std::shared_ptr<const Catalogue>> Catalogue::Build(CatalogueData data) {
       }
     }
   }
+  for (const auto* list : {&d.popular_for_persons, &d.popular_for_enterprises}) {
+    for (const std::string& code : *list) {
+      if (!c.item_index_.contains(code)) problems.push_back("popular item '" + code + "' is unknown");
+    }
+  }
   if (!problems.empty()) {
     std::string message;
     for (const std::string& p : problems) message += p + "\n";
     message.pop_back();
     return MakeError(ErrorCode::kInvalidArgument, std::move(message));
   }
-  c.search_text_.reserve(d.items.size());
-  for (const ServiceItem& item : d.items) {
-    Haystack hay = MakeHaystack(item, c.FindDepartment(item.department));
-    c.search_text_.emplace_back(std::move(hay.names), std::move(hay.rest));
-  }
+  c.search_ = std::make_shared<const SearchIndex>(d);
   return std::shared_ptr<const Catalogue>(std::move(catalogue));
 }
 
@@ -220,61 +178,44 @@ const ServiceCentre* Catalogue::FindCentre(std::string_view code) const {
   return Lookup(centre_index_, data_.centres, code);
 }
 
-// District filter (docs/product.md C3): an item is offered in a district when the district has a centre
-// that takes the item's applicant kind. District centres take enterprise and personal items,
-// community centres personal items only. Items are not bound to particular centres in the data.
+std::vector<const ServiceCentre*> Catalogue::CentresFor(const ServiceItem& item) const {
+  std::vector<const ServiceCentre*> out;
+  if (!item.HasChannel(Channel::kWindow)) return out;
+  for (const ServiceCentre& centre : data_.centres) {
+    if (centre.Takes(item.applicant)) out.push_back(&centre);
+  }
+  return out;
+}
+
+SearchPage Catalogue::Find(const SearchQuery& query) const { return search_->Find(query); }
+
 std::pair<std::vector<const ServiceItem*>, size_t> Catalogue::Search(const ItemQuery& query) const {
-  const std::vector<std::string> words = QueryWords(query.q);
+  SearchQuery q;
+  q.q = query.q;
+  q.department = query.department;
+  q.district = query.district;
+  q.applicant = query.applicant;
+  q.include_bundles = false;
+  q.offset = query.offset;
+  q.limit = query.limit;
+  SearchPage found = search_->Find(q);
+  std::vector<const ServiceItem*> items;
+  items.reserve(found.hits.size());
+  for (const SearchHit& hit : found.hits) items.push_back(hit.item);
+  return {std::move(items), found.total};
+}
 
-  bool district_has_district_centre = false;
-  bool district_has_community_centre = false;
-  if (!query.district.empty()) {
-    for (const ServiceCentre& centre : data_.centres) {
-      if (centre.district != query.district) continue;
-      (centre.level == CentreLevel::kDistrict ? district_has_district_centre : district_has_community_centre) = true;
-    }
+std::vector<const ServiceItem*> Catalogue::Popular(ApplicantKind audience) const {
+  std::vector<const ServiceItem*> out;
+  for (const std::string& code :
+       audience == ApplicantKind::kEnterprise ? data_.popular_for_enterprises : data_.popular_for_persons) {
+    if (const ServiceItem* item = FindItem(code)) out.push_back(item);
   }
+  return out;
+}
 
-  struct Hit {
-    const ServiceItem* item;
-    bool name_hit;
-  };
-  std::vector<Hit> hits;
-  for (const ServiceItem& item : data_.items) {
-    if (!query.department.empty() && item.department != query.department) continue;
-    if (!query.district.empty()) {
-      const bool served = item.applicant == ApplicantKind::kEnterprise
-                              ? district_has_district_centre
-                              : district_has_district_centre || district_has_community_centre;
-      if (!served) continue;
-    }
-    if (words.empty()) {
-      hits.push_back({&item, false});
-      continue;
-    }
-    const auto& [names, rest] = search_text_[static_cast<size_t>(&item - data_.items.data())];
-    bool all = true;
-    bool all_in_names = true;
-    for (const std::string& w : words) {
-      const bool in_name = names.find(w) != std::string::npos;
-      all_in_names = all_in_names && in_name;
-      if (!in_name && rest.find(w) == std::string::npos) {
-        all = false;
-        break;
-      }
-    }
-    if (all) hits.push_back({&item, all_in_names});
-  }
-
-  std::stable_sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
-    if (a.name_hit != b.name_hit) return a.name_hit;
-    return a.item->code < b.item->code;
-  });
-
-  const size_t total = hits.size();
-  std::vector<const ServiceItem*> page;
-  for (size_t i = query.offset; i < total && page.size() < query.limit; ++i) page.push_back(hits[i].item);
-  return {std::move(page), total};
+bool Catalogue::BundleTakes(const Bundle& bundle, ApplicantKind kind) const {
+  return search_->BundleTakes(bundle, kind);
 }
 
 }  // namespace tongban::domain

@@ -55,6 +55,11 @@ struct ServiceCentre {
   std::string district;  // District code
   CentreLevel level = CentreLevel::kDistrict;
   LocalText address;
+  LocalText opening_hours;  // e.g. "周一至周五 9:00-17:00"
+  std::string phone;        // as dialled from within the city's area code, e.g. "021-12345678"
+
+  // District centres take enterprise and personal items, community centres personal items only.
+  bool Takes(ApplicantKind applicant) const;
 };
 
 struct SelectOption {
@@ -85,6 +90,12 @@ struct Material {
   std::string dataset;  // kSharedData: the dataset; kLicence: the licence type
 };
 
+// The text of a law or regulation an item's legal basis cites.
+struct LegalText {
+  std::string title;  // as cited in legal_basis, e.g. "《中华人民共和国社会保险法》"
+  std::string url;    // where its text is published (https)
+};
+
 struct ServiceItem {
   std::string code;  // e.g. "market.business-licence"
   LocalText name;
@@ -102,7 +113,13 @@ struct ServiceItem {
   std::vector<Field> fields;
   LocalText fee;  // "free" or a description of the fee
   std::vector<std::string> keywords;  // extra search words, zh or en
+  // Other names people use for the item ("社保", "营业执照办理"): found and ranked like its name.
+  std::vector<std::string> aliases;
   int version = 1;
+  // The item's code in the national catalogue of government services (事项编码, GB/T 39554.1),
+  // shown to people; empty where the catalogue has none. `code` is the internal key.
+  std::string standard_code;
+  std::vector<LegalText> legal_texts;  // links for laws legal_basis cites, where published
 
   const Field* FindField(std::string_view name) const;
   const Material* FindMaterial(std::string_view code) const;
@@ -120,6 +137,7 @@ struct Bundle {
   std::vector<std::string> items;  // ServiceItem codes
   BundleRouting routing = BundleRouting::kParallel;
   std::string industry_licence;  // optional IndustryLicence type issued when all parts are done
+  std::vector<std::string> aliases;  // other names people use ("开餐馆", "生孩子")
 };
 
 struct CatalogueData {
@@ -128,18 +146,64 @@ struct CatalogueData {
   std::vector<ServiceCentre> centres;
   std::vector<ServiceItem> items;
   std::vector<Bundle> bundles;
+  // The pinyin of the Chinese characters of names and aliases: one UTF-8 character -> its
+  // readings without tones, lower case ("行" -> {"xing", "hang"}). Search by pinyin uses it.
+  std::map<std::string, std::vector<std::string>, std::less<>> pinyin;
+  // The items most people come for (常办事项), curated per audience, in the order shown.
+  std::vector<std::string> popular_for_persons;
+  std::vector<std::string> popular_for_enterprises;
 };
 
-struct ItemQuery {
-  std::string q;           // words in Chinese or English; empty matches everything
-  std::string department;  // exact code or empty
-  std::string district;    // exact code or empty: items offered at a centre of that district
+// How one query word matched an entry, best first.
+enum class MatchTier {
+  kExactName,         // the word is the whole name or an alias
+  kInName,            // the word is part of a name or an alias
+  kAbbreviation,      // Chinese abbreviation: its characters in order, close together ("低保" in 最低生活保障)
+  kPinyin,            // full pinyin, initials or a mix, of consecutive characters of a name or alias
+  kElsewhere,         // keywords, description, department, code, a bundle's items
+  kOneCharacterOff,   // a name, alias or keyword with one character wrong
+  kNone,
+};
+
+struct SearchQuery {
+  std::string q;            // words in Chinese, English or pinyin; empty matches everything
+  std::string department;   // items of this department only; bundles are then left out
+  std::string district;     // offered at a centre of this district (ServiceCentre::Takes)
+  std::optional<ApplicantKind> applicant;  // for persons or for enterprises
+  bool include_bundles = true;
   size_t offset = 0;
   size_t limit = 50;
 };
 
+struct SearchHit {
+  const ServiceItem* item = nullptr;  // exactly one of item and bundle is set
+  const Bundle* bundle = nullptr;
+  MatchTier tier = MatchTier::kNone;  // the worst of the words' tiers; kExactName for an empty query
+};
+
+struct SearchPage {
+  std::vector<SearchHit> hits;
+  size_t total = 0;
+};
+
+
+struct ItemQuery {
+  std::string q;           // words in Chinese, English or pinyin; empty matches everything
+  std::string department;  // exact code or empty
+  std::string district;    // exact code or empty: items offered at a centre of that district
+  size_t offset = 0;
+  size_t limit = 50;
+  std::optional<ApplicantKind> applicant;  // for persons or for enterprises only
+};
+
+class SearchIndex;
+
 class Catalogue {
  public:
+  Catalogue() = default;
+  Catalogue(const Catalogue&) = delete;  // the index points into this catalogue's data
+  Catalogue& operator=(const Catalogue&) = delete;
+
   // Builds the indexes. Returns kInvalidArgument when codes repeat or a reference does not resolve
   // (the loader reports file:line before this; this is the last line of defence).
   static Result<std::shared_ptr<const Catalogue>> Build(CatalogueData data);
@@ -156,14 +220,24 @@ class Catalogue {
   const District* FindDistrict(std::string_view code) const;
   const ServiceCentre* FindCentre(std::string_view code) const;
 
-  // Items matching every word of the query in a name, description, keyword or department name,
-  // in either language, best matches (name hits) first. Returns the page and the total count.
+  // Where a person can do `item` in person (C3): none unless it has the window channel; then
+  // every centre that takes its applicant kind (ServiceCentre::Takes), in catalogue order.
+  std::vector<const ServiceCentre*> CentresFor(const ServiceItem& item) const;
+
+  // Items and bundles matching every word of the query (search.h says how words match), best
+  // first. Returns the page and the total count.
+  SearchPage Find(const SearchQuery& query) const;
+  // Items only, as Find. Returns the page and the total count.
   std::pair<std::vector<const ServiceItem*>, size_t> Search(const ItemQuery& query) const;
 
+  // The curated popular items (常办事项) for persons or for enterprises, in order.
+  std::vector<const ServiceItem*> Popular(ApplicantKind audience) const;
+  // Whether persons (or enterprises) apply for the bundle: some of its items are theirs.
+  bool BundleTakes(const Bundle& bundle, ApplicantKind kind) const;
   // The published version this catalogue was loaded from (0 when it was built from a folder).
   int64_t published_version() const { return published_version_; }
-  // A copy of this catalogue that says it is published version `version`.
-  std::shared_ptr<const Catalogue> WithPublishedVersion(int64_t version) const;
+  // The same catalogue, built afresh, saying it is published version `version`.
+  Result<std::shared_ptr<const Catalogue>> WithPublishedVersion(int64_t version) const;
 
  private:
   int64_t published_version_ = 0;
@@ -173,8 +247,7 @@ class Catalogue {
   std::map<std::string, size_t, std::less<>> department_index_;
   std::map<std::string, size_t, std::less<>> district_index_;
   std::map<std::string, size_t, std::less<>> centre_index_;
-  // Per item, the lower-cased search text of its names and of everything else (built once).
-  std::vector<std::pair<std::string, std::string>> search_text_;
+  std::shared_ptr<const SearchIndex> search_;  // built once, over data_
 };
 
 }  // namespace tongban::domain

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -31,8 +32,30 @@ class Translator {
 };
 
 // The language of a request: `lang` query parameter, then the `lang` cookie, then
-// Accept-Language (the first of zh/en by preference), then Chinese.
+// Accept-Language (PreferredLanguage), then Chinese.
 domain::Language RequestLanguage(const Request& req);
+
+// The language an Accept-Language header prefers (RFC 9110, section 12.5.4): of the ranges that
+// are Chinese ("zh", "zh-CN", "zh-TW", "zh-Hant-HK", ...) or English ("en", "en-US", "en-GB",
+// ...), the one with the highest q-value, the first listed among equals. A range with q=0 is not
+// acceptable; "*" and other languages do not count; a malformed q-value counts as 1. Returns
+// nullopt when neither language is acceptable.
+std::optional<domain::Language> PreferredLanguage(std::string_view accept_language);
+
+// How a browser shows the value of an <input type="date">. Browsers draw it in their own locale,
+// not in the page's language: en-US shows mm/dd/yyyy, en-GB dd/mm/yyyy, zh-CN yyyy/mm/dd.
+enum class DateOrder { kYearMonthDay, kMonthDayYear, kDayMonthYear };
+struct DateInputFormat {
+  DateOrder order = DateOrder::kYearMonthDay;
+  char separator = '-';
+  bool known = false;  // false: the locale is unknown; the format is ISO 8601 (what is sent)
+};
+// The format for the browser's locale, the most preferred range of its Accept-Language (a browser
+// lists its own locale first).
+DateInputFormat BrowserDateFormat(std::string_view accept_language);
+// The key of the hint text for a date input in that format: "hint.date_mdy_slash",
+// "hint.date_dmy_dot", ..., or "hint.date" (ISO year-month-day) when the locale is unknown.
+std::string DateHintKey(const DateInputFormat& format);
 const char* LanguageCode(domain::Language lang);  // "zh", "en"
 
 }  // namespace tongban::http

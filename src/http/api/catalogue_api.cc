@@ -1,4 +1,5 @@
-// GET /api/v1/departments, districts, service-centres, items, items/{code}, bundles, bundles/{code}.
+// GET /api/v1/departments, districts, service-centres, items, items/{code}, bundles, bundles/{code},
+// and search (items and bundles together).
 #include <atomic>
 #include <charconv>
 #include <memory>
@@ -35,9 +36,55 @@ struct ItemJsonCache {
 
 std::shared_ptr<const ItemJsonCache> BuildItemCache(std::shared_ptr<const domain::Catalogue> catalogue) {
   auto cache = std::make_shared<ItemJsonCache>();
-  for (const auto& item : catalogue->items()) cache->items.emplace(item.code, ToJson(item).dump());
+  for (const auto& item : catalogue->items()) cache->items.emplace(item.code, ToJson(item, *catalogue).dump());
   cache->catalogue = std::move(catalogue);
   return cache;
+}
+
+// The `applicant` filter: "person", "enterprise" or absent.
+Result<std::optional<domain::ApplicantKind>> ApplicantFilter(const std::string& value) {
+  if (value.empty()) return std::optional<domain::ApplicantKind>();
+  if (value == "person") return std::optional(domain::ApplicantKind::kPerson);
+  if (value == "enterprise") return std::optional(domain::ApplicantKind::kEnterprise);
+  return MakeError(ErrorCode::kInvalidArgument, "error.search.applicant");
+}
+
+// page_size: 1 to 100, default `fallback`.
+Result<size_t> PageSize(const std::string& size, size_t fallback) {
+  if (size.empty()) return fallback;
+  int n = 0;
+  auto [p, ec] = std::from_chars(size.data(), size.data() + size.size(), n);
+  if (ec != std::errc() || p != size.data() + size.size() || n < 1 || n > 100) {
+    return MakeError(ErrorCode::kInvalidArgument, "error.page_size");
+  }
+  return static_cast<size_t>(n);
+}
+
+// One search result: an item or a bundle, in brief (GET the item or bundle for the rest).
+Json ResultJson(const domain::Catalogue& catalogue, const domain::SearchHit& hit) {
+  if (hit.item != nullptr) {
+    const domain::ServiceItem& item = *hit.item;
+    return Json{{"kind", "item"},
+                {"code", item.code},
+                {"name", ToJson(item.name)},
+                {"description", ToJson(item.description)},
+                {"standard_code", item.standard_code.empty() ? Json(nullptr) : Json(item.standard_code)},
+                {"department", item.department},
+                {"applicant", domain::ApplicantKindName(item.applicant)},
+                {"fully_online", item.fully_online},
+                {"instant", item.instant}};
+  }
+  const domain::Bundle& bundle = *hit.bundle;
+  Json applicants = Json::array();
+  for (auto kind : {domain::ApplicantKind::kPerson, domain::ApplicantKind::kEnterprise}) {
+    if (catalogue.BundleTakes(bundle, kind)) applicants.push_back(domain::ApplicantKindName(kind));
+  }
+  return Json{{"kind", "bundle"},
+              {"code", bundle.code},
+              {"name", ToJson(bundle.name)},
+              {"description", ToJson(bundle.description)},
+              {"applicants", std::move(applicants)},
+              {"items", bundle.items}};
 }
 
 }  // namespace
@@ -64,23 +111,45 @@ void RegisterCatalogueRoutes(Router& router, const HttpDeps& deps) {
     auto offset = PageOffset(req.Query("page_token"));
     if (!offset.ok()) return ErrorResponse(deps, req, offset.error());
     q.offset = *offset;
-    const std::string size = req.Query("page_size");
-    if (!size.empty()) {
-      int n = 0;
-      auto [p, ec] = std::from_chars(size.data(), size.data() + size.size(), n);
-      if (ec != std::errc() || p != size.data() + size.size() || n < 1 || n > 100) {
-        return ErrorResponse(deps, req, MakeError(ErrorCode::kInvalidArgument, "error.page_size"));
-      }
-      q.limit = static_cast<size_t>(n);
-    }
+    auto size = PageSize(req.Query("page_size"), q.limit);
+    if (!size.ok()) return ErrorResponse(deps, req, size.error());
+    q.limit = *size;
+    auto applicant = ApplicantFilter(req.Query("applicant"));
+    if (!applicant.ok()) return ErrorResponse(deps, req, applicant.error());
+    q.applicant = *applicant;
     const auto catalogue = ctx->Catalogue();
     auto [page, total] = catalogue->Search(q);
     Json items = Json::array();
-    for (const auto* item : page) items.push_back(ToJson(*item));
+    for (const auto* item : page) items.push_back(ToJson(*item, *catalogue));
     const size_t next = q.offset + page.size();
     return JsonResponse(200, Json{{"items", std::move(items)},
                                   {"total", total},
                                   {"next_page_token", next < total ? Json(std::to_string(next)) : Json(nullptr)}});
+  });
+
+  // Items and bundles together, ranked: what the search box on the pages uses.
+  router.Add("GET", "/api/v1/search", [&deps, ctx](Request& req) {
+    domain::SearchQuery q;
+    q.q = req.Query("q");
+    q.department = req.Query("department");
+    q.district = req.Query("district");
+    auto offset = PageOffset(req.Query("page_token"));
+    if (!offset.ok()) return ErrorResponse(deps, req, offset.error());
+    q.offset = *offset;
+    auto size = PageSize(req.Query("page_size"), 20);
+    if (!size.ok()) return ErrorResponse(deps, req, size.error());
+    q.limit = *size;
+    auto applicant = ApplicantFilter(req.Query("applicant"));
+    if (!applicant.ok()) return ErrorResponse(deps, req, applicant.error());
+    q.applicant = *applicant;
+    const auto catalogue = ctx->Catalogue();
+    const domain::SearchPage found = catalogue->Find(q);
+    Json items = Json::array();
+    for (const domain::SearchHit& hit : found.hits) items.push_back(ResultJson(*catalogue, hit));
+    const size_t next = q.offset + found.hits.size();
+    return JsonResponse(200, Json{{"items", std::move(items)},
+                                  {"total", found.total},
+                                  {"next_page_token", next < found.total ? Json(std::to_string(next)) : Json(nullptr)}});
   });
 
   // Items are read far more than anything else: their JSON is rendered once per catalogue, and

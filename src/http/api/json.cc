@@ -15,7 +15,9 @@ Json ToJson(const domain::ServiceCentre& c) {
               {"name", ToJson(c.name)},
               {"district", c.district},
               {"level", c.level == domain::CentreLevel::kDistrict ? "district" : "community"},
-              {"address", ToJson(c.address)}};
+              {"address", ToJson(c.address)},
+              {"opening_hours", ToJson(c.opening_hours)},
+              {"phone", c.phone}};
 }
 
 Json ToJson(const domain::ServiceItem& item) {
@@ -47,6 +49,8 @@ Json ToJson(const domain::ServiceItem& item) {
   }
   Json channels = Json::array();
   for (auto c : item.channels) channels.push_back(domain::ChannelName(c));
+  Json legal_texts = Json::array();
+  for (const auto& t : item.legal_texts) legal_texts.push_back(Json{{"title", t.title}, {"url", t.url}});
   return Json{{"code", item.code},
               {"name", ToJson(item.name)},
               {"description", ToJson(item.description)},
@@ -62,7 +66,18 @@ Json ToJson(const domain::ServiceItem& item) {
               {"materials", std::move(materials)},
               {"fields", std::move(fields)},
               {"fee", ToJson(item.fee)},
-              {"version", item.version}};
+              {"version", item.version},
+              {"standard_code", item.standard_code.empty() ? Json(nullptr) : Json(item.standard_code)},
+              {"legal_texts", std::move(legal_texts)},
+              {"aliases", item.aliases}};
+}
+
+Json ToJson(const domain::ServiceItem& item, const domain::Catalogue& catalogue) {
+  Json j = ToJson(item);
+  Json centres = Json::array();
+  for (const domain::ServiceCentre* c : catalogue.CentresFor(item)) centres.push_back(c->code);
+  j["service_centres"] = std::move(centres);
+  return j;
 }
 
 Json ToJson(const domain::Bundle& b) {
@@ -71,7 +86,8 @@ Json ToJson(const domain::Bundle& b) {
               {"description", ToJson(b.description)},
               {"items", b.items},
               {"routing", b.routing == domain::BundleRouting::kParallel ? "parallel" : "sequential"},
-              {"industry_licence", b.industry_licence}};
+              {"industry_licence", b.industry_licence},
+              {"aliases", b.aliases}};
 }
 
 Json ToJson(const domain::Application& app, Date today) {

@@ -1,6 +1,8 @@
-// The catalogue pages: search results and one service item (what to bring, how long, where).
+// The catalogue pages: search results, one service item (what to bring, how long, where to go)
+// and one bundle (一件事).
 #include <algorithm>
 #include <cstdlib>
+#include <optional>
 
 #include "http/web/page.h"
 
@@ -14,17 +16,26 @@ int PageNumber(const Request& req) {
   return std::clamp(n, 1, 10000);
 }
 
+std::optional<domain::ApplicantKind> ApplicantFilter(const std::string& value) {
+  if (value == "person") return domain::ApplicantKind::kPerson;
+  if (value == "enterprise") return domain::ApplicantKind::kEnterprise;
+  return std::nullopt;
+}
+
+// Search results (issue 8, finding 11): items and bundles ranked together, for persons or for
+// enterprises, by department.
 Response Items(const Site& site, Request& req) {
   PageRequest page = StartPage(site, req);
   const auto catalogue = site.ctx().Catalogue();
   if (!catalogue) return ErrorPage(site, page, 503, "error.internal");
-  domain::ItemQuery query;
+  domain::SearchQuery query;
   query.q = req.Query("q");
   query.department = req.Query("department");
+  query.applicant = ApplicantFilter(req.Query("applicant"));
   const int number = PageNumber(req);
   query.offset = static_cast<size_t>(number - 1) * kPageSize;
   query.limit = kPageSize;
-  const auto [found, total] = catalogue->Search(query);
+  const domain::SearchPage found = catalogue->Find(query);
 
   Data data = BaseData(site, page, "page.items.title");
   data.set("q", query.q);
@@ -38,23 +49,48 @@ Response Items(const Site& site, Request& req) {
   }
   data.set("departments", departments);
   data.set("any_department_selected", query.department.empty());
-  Data results{Data::type::list};
-  for (const domain::ServiceItem* item : found) {
+  const std::string applicant = query.applicant ? domain::ApplicantKindName(*query.applicant) : "";
+  Data applicants{Data::type::list};
+  for (const char* kind : {"person", "enterprise"}) {
     Data row;
-    row.set("code", item->code);
-    row.set("name", item->name.In(page.lang));
-    SetText(row, "description", item->description.In(page.lang));
-    row.set("department", DepartmentName(site, page, item->department));
-    row.set("fully_online", item->fully_online);
-    row.set("instant", item->instant);
+    row.set("value", kind);
+    row.set("label", page.T(site, std::string("search.applicant_") + kind));
+    row.set("selected", applicant == kind);
+    applicants.push_back(row);
+  }
+  data.set("applicants", applicants);
+  data.set("any_applicant_selected", applicant.empty());
+  Data results{Data::type::list};
+  for (const domain::SearchHit& hit : found.hits) {
+    Data row;
+    if (hit.item != nullptr) {
+      const domain::ServiceItem* item = hit.item;
+      row.set("href", "/items/" + item->code);
+      row.set("name", item->name.In(page.lang));
+      SetText(row, "description", item->description.In(page.lang));
+      row.set("department", DepartmentName(site, page, item->department));
+      row.set("fully_online", item->fully_online);
+      row.set("instant", item->instant);
+      row.set("is_bundle", false);
+    } else {
+      const domain::Bundle* bundle = hit.bundle;
+      row.set("href", "/bundles/" + bundle->code);
+      row.set("name", bundle->name.In(page.lang));
+      SetText(row, "description", bundle->description.In(page.lang));
+      row.set("department", page.T(site, "bundle.parts", std::to_string(bundle->items.size())));
+      row.set("fully_online", false);
+      row.set("instant", false);
+      row.set("is_bundle", true);
+    }
     results.push_back(row);
   }
   data.set("results", results);
-  data.set("has_results", !found.empty());
-  data.set("count_text", page.T(site, "items.count", std::to_string(total)));
-  const size_t pages = std::max<size_t>(1, (total + kPageSize - 1) / kPageSize);
+  data.set("has_results", !found.hits.empty());
+  data.set("count_text", page.T(site, "items.count", std::to_string(found.total)));
+  const size_t pages = std::max<size_t>(1, (found.total + kPageSize - 1) / kPageSize);
   if (pages > 1) {
-    const std::string base = "/items?q=" + UrlEncode(query.q) + "&department=" + UrlEncode(query.department) + "&page=";
+    const std::string base = "/items?q=" + UrlEncode(query.q) + "&department=" + UrlEncode(query.department) +
+                             "&applicant=" + UrlEncode(applicant) + "&page=";
     Data pager;
     pager.set("text", page.T(site, "pager.page_of", std::to_string(number) + " / " + std::to_string(pages)));
     if (number > 1) pager.set("prev_href", base + std::to_string(number - 1));
@@ -62,6 +98,43 @@ Response Items(const Site& site, Request& req) {
     data.set("pager", pager);
   }
   return RenderPage(site, page, "items", data);
+}
+
+// A bundle (一件事): what it joins, in which order, and who it is for.
+Response BundlePage(const Site& site, Request& req) {
+  PageRequest page = StartPage(site, req);
+  const auto catalogue = site.ctx().Catalogue();
+  const domain::Bundle* bundle = catalogue ? catalogue->FindBundle(req.Param("code")) : nullptr;
+  if (bundle == nullptr) return ErrorPage(site, page, 404, "error.bundle.not_found");
+  Data data = BaseData(site, page, "page.item.title", bundle->name.In(page.lang));
+  data.set("name", bundle->name.In(page.lang));
+  SetText(data, "description", bundle->description.In(page.lang));
+  data.set("routing", page.T(site, bundle->routing == domain::BundleRouting::kSequential ? "bundle.routing_sequential"
+                                                                                        : "bundle.routing_parallel"));
+  std::string applicants;
+  for (auto kind : {domain::ApplicantKind::kPerson, domain::ApplicantKind::kEnterprise}) {
+    if (!catalogue->BundleTakes(*bundle, kind)) continue;
+    if (!applicants.empty()) applicants += page.T(site, "list.separator");
+    applicants += page.T(site, std::string("applicant.") + domain::ApplicantKindName(kind));
+  }
+  data.set("applicant", applicants);
+  SetText(data, "industry_licence",
+          bundle->industry_licence.empty()
+              ? ""
+              : TextOr(site, page, "licence_type." + bundle->industry_licence, bundle->industry_licence));
+  Data parts{Data::type::list};
+  for (const std::string& code : bundle->items) {
+    const domain::ServiceItem* item = catalogue->FindItem(code);
+    if (item == nullptr) continue;
+    Data part;
+    part.set("code", item->code);
+    part.set("name", item->name.In(page.lang));
+    part.set("department", DepartmentName(site, page, item->department));
+    part.set("fully_online", item->fully_online);
+    parts.push_back(part);
+  }
+  data.set("parts", parts);
+  return RenderPage(site, page, "bundle", data);
 }
 
 std::string SourceText(const Site& site, const PageRequest& page, const domain::Material& material) {
@@ -77,6 +150,51 @@ std::string SourceText(const Site& site, const PageRequest& page, const domain::
   return {};
 }
 
+// Where to go (issue 8, finding 12): the centres that take the item, with address, opening hours
+// and phone, narrowed to one district when the person chooses one.
+void SetWhereToGo(const Site& site, const PageRequest& page, const domain::Catalogue& catalogue,
+                  const domain::ServiceItem& item, const std::string& district, Data& data) {
+  const std::vector<const domain::ServiceCentre*> centres = catalogue.CentresFor(item);
+  data.set("has_where", !centres.empty());
+  if (centres.empty()) return;
+  data.set("where_lead", page.T(site, item.fully_online ? "item.where.lead_online" : "item.where.lead_offline"));
+  const bool known_district = catalogue.FindDistrict(district) != nullptr;
+  Data districts{Data::type::list};
+  for (const domain::District& d : catalogue.districts()) {
+    const bool served = std::any_of(centres.begin(), centres.end(), [&](const auto* c) { return c->district == d.code; });
+    if (!served) continue;
+    Data row;
+    row.set("code", d.code);
+    row.set("name", d.name.In(page.lang));
+    row.set("selected", known_district && d.code == district);
+    districts.push_back(row);
+  }
+  data.set("where_districts", districts);
+  data.set("where_any_district", !known_district);
+  Data rows{Data::type::list};
+  for (const domain::ServiceCentre* centre : centres) {
+    if (known_district && centre->district != district) continue;
+    Data row;
+    row.set("code", centre->code);
+    row.set("name", centre->name.In(page.lang));
+    const domain::District* d = catalogue.FindDistrict(centre->district);
+    row.set("district", d != nullptr ? d->name.In(page.lang) : centre->district);
+    row.set("level", page.T(site, centre->level == domain::CentreLevel::kDistrict ? "item.where.level.district"
+                                                                                   : "item.where.level.community"));
+    row.set("address", centre->address.In(page.lang));
+    row.set("opening_hours", centre->opening_hours.In(page.lang));
+    row.set("phone", centre->phone);
+    std::string tel;
+    for (const char c : centre->phone) {
+      if ((c >= '0' && c <= '9') || c == '+') tel.push_back(c);
+    }
+    row.set("tel", tel);
+    rows.push_back(row);
+  }
+  data.set("has_where_centres", !rows.is_empty_list());
+  data.set("where_centres", rows);
+}
+
 Response Item(const Site& site, Request& req) {
   PageRequest page = StartPage(site, req);
   const auto catalogue = site.ctx().Catalogue();
@@ -85,10 +203,21 @@ Response Item(const Site& site, Request& req) {
   Data data = BaseData(site, page, "page.item.title", item->name.In(page.lang));
   data.set("title", item->name.In(page.lang));
   data.set("code", item->code);
+  // People see the national item code (事项编码), never the internal key.
+  SetText(data, "standard_code", item->standard_code);
   data.set("name", item->name.In(page.lang));
   SetText(data, "description", item->description.In(page.lang));
   data.set("department", DepartmentName(site, page, item->department));
   SetText(data, "legal_basis", item->legal_basis);
+  Data legal_texts{Data::type::list};
+  for (const domain::LegalText& text : item->legal_texts) {
+    Data row;
+    row.set("title", text.title);
+    row.set("url", text.url);
+    legal_texts.push_back(row);
+  }
+  data.set("legal_texts", legal_texts);
+  data.set("has_legal_texts", !item->legal_texts.empty());
   data.set("legal_days", page.T(site, "item.working_days", std::to_string(item->legal_limit_days)));
   data.set("promised_days", page.T(site, "item.working_days", std::to_string(item->promised_limit_days)));
   data.set("instant", item->instant);
@@ -113,6 +242,7 @@ Response Item(const Site& site, Request& req) {
   }
   data.set("materials", materials);
   data.set("has_materials", !item->materials.empty());
+  SetWhereToGo(site, page, *catalogue, *item, req.Query("district"), data);
   return RenderPage(site, page, "item", data);
 }
 
@@ -121,6 +251,7 @@ Response Item(const Site& site, Request& req) {
 void RegisterCataloguePages(Router& router, std::shared_ptr<const Site> site) {
   router.Add("GET", "/items", [site](Request& req) { return Items(*site, req); });
   router.Add("GET", "/items/{code}", [site](Request& req) { return Item(*site, req); });
+  router.Add("GET", "/bundles/{code}", [site](Request& req) { return BundlePage(*site, req); });
 }
 
 }  // namespace tongban::http::web

@@ -17,7 +17,12 @@ Data FieldView(const Site& site, const PageRequest& page, const domain::Field& f
   view.set("label", field.label.In(page.lang));
   view.set("required", field.required);
   const std::string hint = field.hint.In(page.lang);
-  const std::string type_hint_key = std::string("hint.") + domain::FieldTypeName(field.type);
+  // A date input is drawn in the browser's locale, whatever the page's language: the hint names
+  // the format the person sees (mm/dd/yyyy in an en-US browser), not the one that is sent.
+  const std::string type_hint_key =
+      field.type == FieldType::kDate
+          ? DateHintKey(BrowserDateFormat(page.req != nullptr ? page.req->Header("accept-language") : ""))
+          : std::string("hint.") + domain::FieldTypeName(field.type);
   const std::string type_hint = site.i18n().Has(type_hint_key) ? page.T(site, type_hint_key) : "";
   const std::string full_hint = hint.empty() ? type_hint : (type_hint.empty() ? hint : hint + " " + type_hint);
   SetText(view, "hint", full_hint);

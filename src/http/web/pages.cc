@@ -12,23 +12,42 @@ namespace web {
 namespace {
 
 constexpr int kPrefsMaxAge = 365 * 24 * 3600;
-constexpr size_t kPopularItems = 8;
 
 Response Home(const Site& site, Request& req) {
   PageRequest page = StartPage(site, req);
   Data data = BaseData(site, page, "page.home.title");
   const auto catalogue = site.ctx().Catalogue();
-  Data items{Data::type::list};
+  Data popular{Data::type::list};
   Data bundles{Data::type::list};
   if (catalogue) {
-    for (size_t i = 0; i < catalogue->items().size() && i < kPopularItems; ++i) {
-      const auto& item = catalogue->items()[i];
-      Data row;
-      row.set("code", item.code);
-      row.set("name", item.name.In(page.lang));
-      row.set("department", DepartmentName(site, page, item.department));
-      row.set("fully_online", item.fully_online);
-      items.push_back(row);
+    // 常办事项 from the catalogue's curated lists (popular.yaml): an enterprise agent's, a person's,
+    // or both for a visitor.
+    std::vector<domain::ApplicantKind> audiences = {domain::ApplicantKind::kPerson, domain::ApplicantKind::kEnterprise};
+    if (page.caller) {
+      const auto& user = page.caller->actor.user;
+      if (user.HasRole(domain::Role::kEnterpriseAgent)) {
+        audiences = {domain::ApplicantKind::kEnterprise};
+      } else if (user.HasRole(domain::Role::kCitizen)) {
+        audiences = {domain::ApplicantKind::kPerson};
+      }
+    }
+    for (const auto audience : audiences) {
+      Data items{Data::type::list};
+      for (const domain::ServiceItem* item : catalogue->Popular(audience)) {
+        Data row;
+        row.set("code", item->code);
+        row.set("name", item->name.In(page.lang));
+        row.set("department", DepartmentName(site, page, item->department));
+        row.set("fully_online", item->fully_online);
+        items.push_back(row);
+      }
+      if (items.is_empty_list()) continue;
+      Data group;
+      const std::string kind = domain::ApplicantKindName(audience);
+      group.set("id", "popular-" + kind);
+      group.set("heading", page.T(site, "home.popular_" + kind));
+      group.set("items", items);
+      popular.push_back(group);
     }
     for (const auto& bundle : catalogue->bundles()) {
       Data row;
@@ -46,8 +65,8 @@ Response Home(const Site& site, Request& req) {
       bundles.push_back(row);
     }
   }
-  data.set("popular", items);
-  data.set("has_popular", !items.is_empty_list());
+  data.set("popular", popular);
+  data.set("has_popular", !popular.is_empty_list());
   data.set("bundles", bundles);
   data.set("has_bundles", !bundles.is_empty_list());
   return RenderPage(site, page, "home", data);

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "domain/search.h"
+
 namespace tongban::app {
 namespace {
 
@@ -65,6 +67,53 @@ TEST(CatalogueLoaderTest, LoadsTheDemoCatalogue) {
   EXPECT_TRUE(loaded->calendar.Covers(Date{2026, 1, 1}));
 }
 
+// Issue 8, finding 11, on the demo city's own data: its aliases, ranking, pinyin, wrong
+// characters, the person/enterprise filter and the curated popular lists.
+TEST(CatalogueLoaderTest, Finding11DemoCatalogueFindsWhatPeopleType) {
+  Result<LoadedCatalogue> loaded = LoadCatalogue(std::string(TONGBAN_SOURCE_DIR) + "/catalogue");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  const domain::Catalogue& c = *loaded->catalogue;
+  auto first = [&](const std::string& q, std::optional<domain::ApplicantKind> applicant = std::nullopt) {
+    domain::SearchPage page = c.Find({.q = q, .applicant = applicant});
+    if (page.hits.empty()) return std::string("nothing");
+    const domain::SearchHit& hit = page.hits.front();
+    return hit.item != nullptr ? hit.item->code : "bundle " + hit.bundle->code;
+  };
+  EXPECT_EQ(first("营业执照办理"), "market.business-licence");
+  EXPECT_EQ(first("开餐馆"), "bundle open-a-restaurant");
+  EXPECT_EQ(first("生孩子"), "bundle baby-is-born");
+  EXPECT_EQ(first("社保"), "hrss.social-security-card");
+  EXPECT_EQ(first("shebao"), "hrss.social-security-card");
+  EXPECT_EQ(first("sbk"), "hrss.social-security-card");
+  EXPECT_EQ(first("yyzz"), "market.business-licence");
+  EXPECT_EQ(first("gongjijin").rfind("housing.provident-fund-", 0), 0u) << first("gongjijin");
+  EXPECT_EQ(first("营业执找"), "market.business-licence");
+  EXPECT_EQ(first("business license"), "market.business-licence");
+  EXPECT_EQ(first("社保", domain::ApplicantKind::kEnterprise), "hrss.employment-registration");
+
+  // 社保: 社会保障卡 above 就业登记 (社保增员 is only its keyword).
+  std::vector<std::string> order;
+  for (const domain::SearchHit& hit : c.Find({.q = "社保"}).hits) {
+    if (hit.item != nullptr) order.push_back(hit.item->code);
+  }
+  const auto card = std::find(order.begin(), order.end(), "hrss.social-security-card");
+  const auto hiring = std::find(order.begin(), order.end(), "hrss.employment-registration");
+  ASSERT_NE(card, order.end());
+  ASSERT_NE(hiring, order.end());
+  EXPECT_LT(card, hiring);
+
+  // Every item is found first by its own name.
+  for (const domain::ServiceItem& item : c.items()) EXPECT_EQ(first(item.name.zh), item.code);
+
+  // 常办事项: curated per audience, each for its audience.
+  ASSERT_GE(c.Popular(domain::ApplicantKind::kPerson).size(), 6u);
+  ASSERT_GE(c.Popular(domain::ApplicantKind::kEnterprise).size(), 6u);
+  EXPECT_EQ(c.Popular(domain::ApplicantKind::kPerson).front()->code, "hrss.social-security-card");
+  for (const auto* item : c.Popular(domain::ApplicantKind::kEnterprise)) {
+    EXPECT_EQ(item->applicant, domain::ApplicantKind::kEnterprise) << item->code;
+  }
+}
+
 // A small valid catalogue; each case below breaks one file by replacing one piece of text.
 const std::map<std::string, std::string>& ValidFiles() {
   static const std::map<std::string, std::string> files = {
@@ -81,7 +130,9 @@ const std::map<std::string, std::string>& ValidFiles() {
        "    name: {zh: 浦东新区市民中心, en: Pudong Citizens' Centre}\n"
        "    district: \"310115\"\n"
        "    level: district\n"
-       "    address: {zh: 合欢路2号, en: 2 Hehuan Road}\n"},
+       "    address: {zh: 合欢路2号, en: 2 Hehuan Road}\n"
+       "    opening_hours: {zh: \"周一至周五 9:00-17:00\", en: \"Monday to Friday 9:00-17:00\"}\n"
+       "    phone: \"021-12345678\"\n"},
       {"items/market.yaml",
        "items:\n"                                                                            // 1
        "  - code: market.business-licence\n"                                                 // 2
@@ -126,6 +177,25 @@ const std::map<std::string, std::string>& ValidFiles() {
        "    items: [market.business-licence, fire.safety-inspection]\n"                      // 5
        "    routing: sequential\n"                                                           // 6
        "    industry_licence: catering\n"},                                                  // 7
+      {"popular.yaml",
+       "popular:\n"                                                                          // 1
+       "  - audience: enterprise\n"                                                          // 2
+       "    items: [market.business-licence]\n"},                                           // 3
+      {"pinyin.yaml",
+       "pinyin:\n"                                                                           // 1
+       "  营: ying\n"                                                                        // 2
+       "  业: ye\n"                                                                          // 3
+       "  执: zhi\n"                                                                         // 4
+       "  照: zhao\n"                                                                        // 5
+       "  消: xiao\n"                                                                        // 6
+       "  防: fang\n"                                                                        // 7
+       "  安: an\n"                                                                          // 8
+       "  全: quan\n"                                                                        // 9
+       "  检: jian\n"                                                                        // 10
+       "  查: [cha, zha]\n"                                                                  // 11
+       "  开: kai\n"                                                                         // 12
+       "  餐: can\n"                                                                         // 13
+       "  厅: ting\n"},                                                                      // 14
       {"calendar.yaml",
        "years:\n"                                                                            // 1
        "  - year: 2026\n"                                                                    // 2
@@ -276,6 +346,134 @@ TEST_F(CatalogueLoaderBrokenTest, MissingFileIsReported) {
   const std::vector<std::string> problems = Problems();
   ASSERT_EQ(problems.size(), 1u);
   EXPECT_EQ(problems[0].rfind((dir_ / "calendar.yaml").string() + ":1: cannot read the file", 0), 0u) << problems[0];
+}
+
+// Problems whose text contains `what`, reported for `file` (relative to the catalogue folder).
+std::vector<std::string> Matching(const std::vector<std::string>& problems, const std::string& what) {
+  std::vector<std::string> out;
+  for (const std::string& p : problems) {
+    if (p.find(what) != std::string::npos) out.push_back(p);
+  }
+  return out;
+}
+
+// Issue 8, finding 12: an offline item says where to go, so every centre has its opening hours and
+// a phone number people can dial.
+TEST_F(CatalogueLoaderBrokenTest, Finding12CentresHaveOpeningHoursAndPhone) {
+  Write("centres.yaml", "    phone: \"021-12345678\"\n", "");
+  EXPECT_EQ(Matching(Problems(), "centres.yaml:2: missing required key 'phone' in service centre").size(), 1u);
+  Write("centres.yaml", "    opening_hours:", "    hours:");
+  EXPECT_EQ(Matching(Problems(), "centres.yaml:2: missing required key 'opening_hours'").size(), 1u);
+  for (const char* bad : {"021--12345678", "call us", "12", "021-1234567x", "-021"}) {
+    Write("centres.yaml", "021-12345678", bad);
+    EXPECT_EQ(Matching(Problems(), "centres.yaml:8: phone '" + std::string(bad) + "' must be digits").size(), 1u) << bad;
+  }
+  Write("centres.yaml", "021-12345678", "+86 21 1234 5678");
+  Result<LoadedCatalogue> loaded = LoadCatalogue(dir_.string());
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  const domain::ServiceCentre* centre = loaded->catalogue->FindCentre("pudong-centre");
+  ASSERT_NE(centre, nullptr);
+  EXPECT_EQ(centre->phone, "+86 21 1234 5678");
+  EXPECT_EQ(centre->opening_hours.en, "Monday to Friday 9:00-17:00");
+}
+
+// Issue 8, finding 13: people see the standard item code (事项编码), and the legal basis links to the
+// text of the laws it cites; both are checked.
+TEST_F(CatalogueLoaderBrokenTest, Finding13StandardCodeAndLegalTexts) {
+  const std::string extra =
+      "    standard_code: \"000101001000\"\n"
+      "    legal_texts:\n"
+      "      - {title: 《中华人民共和国市场主体登记管理条例》, url: \"https://www.gov.cn/zhengce/law.htm\"}\n"
+      "    applicant: enterprise\n";
+  Write("items/market.yaml", "    applicant: enterprise\n", extra);
+  Result<LoadedCatalogue> loaded = LoadCatalogue(dir_.string());
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  const domain::ServiceItem* item = loaded->catalogue->FindItem("market.business-licence");
+  ASSERT_NE(item, nullptr);
+  EXPECT_EQ(item->standard_code, "000101001000");
+  ASSERT_EQ(item->legal_texts.size(), 1u);
+  EXPECT_EQ(item->legal_texts[0].url, "https://www.gov.cn/zhengce/law.htm");
+
+  const struct {
+    std::string from, to, message;
+  } cases[] = {
+      {"\"000101001000\"", "market-001", "items/market.yaml:7: standard_code 'market-001' must be"},
+      {"\"000101001000\"", "\"0001\"", "items/market.yaml:7: standard_code '0001' must be"},
+      {"https://www.gov.cn/zhengce/law.htm", "http://www.gov.cn/law.htm", "items/market.yaml:9: url 'http://www.gov.cn/law.htm' must be an https://"},
+      {"https://www.gov.cn/zhengce/law.htm", "javascript:alert(1)", "items/market.yaml:9: url 'javascript:alert(1)' must be"},
+      {"《中华人民共和国市场主体登记管理条例》, url", "《中华人民共和国刑法》, url", "items/market.yaml:9: legal text '《中华人民共和国刑法》' is not cited in legal_basis"},
+  };
+  for (const auto& c : cases) {
+    std::string text = extra;
+    text.replace(text.find(c.from), c.from.size(), c.to);
+    Write("items/market.yaml", "    applicant: enterprise\n", text);
+    EXPECT_EQ(Matching(Problems(), c.message).size(), 1u) << c.message;
+  }
+  // Two items cannot share a standard code.
+  Write("items/market.yaml", "    applicant: enterprise\n", extra);
+  std::ofstream(dir_ / "items/fire.yaml", std::ios::trunc)
+      << std::string(ValidFiles().at("items/fire.yaml"))
+             .replace(ValidFiles().at("items/fire.yaml").find("    applicant:"), 0,
+                      "    standard_code: \"000101001000\"\n");
+  // Item files are read in name order: fire.yaml first.
+  const std::vector<std::string> dup = Matching(Problems(), "items/market.yaml:7: duplicate standard item code '000101001000'");
+  ASSERT_EQ(dup.size(), 1u);
+  EXPECT_NE(dup[0].find("items/fire.yaml:7)"), std::string::npos) << dup[0];
+}
+
+// Issue 8, finding 11: search by pinyin needs every Chinese character of every name and alias in
+// pinyin.yaml, and `catalogue check` says which are missing; aliases and the curated popular
+// lists are checked too.
+TEST_F(CatalogueLoaderBrokenTest, Finding11CatalogueCheckCoversPinyinAliasesAndPopular) {
+  Write("items/market.yaml", "    fee: {zh: 免费, en: Free}\n",
+        "    fee: {zh: 免费, en: Free}\n    aliases: [营业执照, business license]\n");
+  {
+    Result<LoadedCatalogue> loaded = LoadCatalogue(dir_.string());
+    ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+    const domain::ServiceItem* item = loaded->catalogue->FindItem("market.business-licence");
+    ASSERT_NE(item, nullptr);
+    EXPECT_EQ(item->aliases, (std::vector<std::string>{"营业执照", "business license"}));
+    EXPECT_EQ(loaded->catalogue->Popular(domain::ApplicantKind::kEnterprise).size(), 1u);
+    EXPECT_EQ(loaded->catalogue->Find({.q = "yyzz"}).total, 1u);
+  }
+  const struct {
+    const char* file;
+    const char* from;
+    const char* to;
+    const char* message;
+  } cases[] = {
+      // A character of a name without pinyin, reported at the item.
+      {"pinyin.yaml", "  检: jian\n", "", "items/fire.yaml:2: item 'fire.safety-inspection': '消防安全检查' has 检 without pinyin"},
+      // ... of an alias, and of a bundle's alias.
+      {"items/market.yaml", "    fee: {zh: 免费, en: Free}\n", "    fee: {zh: 免费, en: Free}\n    aliases: [办执照]\n",
+       "items/market.yaml:2: item 'market.business-licence': '办执照' has 办 without pinyin"},
+      {"bundles.yaml", "    routing: sequential\n", "    routing: sequential\n    aliases: [开饭店]\n",
+       "bundles.yaml:2: bundle 'open-a-restaurant': '开饭店' has 饭店 without pinyin"},
+      {"items/market.yaml", "    fee: {zh: 免费, en: Free}\n", "    fee: {zh: 免费, en: Free}\n    aliases: [营业执照, 营业执照]\n",
+       "items/market.yaml:19: alias '营业执照' repeats"},
+      // The table itself.
+      {"pinyin.yaml", "  营: ying\n", "  营: Ying\n", "pinyin.yaml:2: the pinyin of 营 must be lower-case letters"},
+      {"pinyin.yaml", "  营: ying\n", "  营: yíng\n", "pinyin.yaml:2: the pinyin of 营 must be lower-case letters"},
+      {"pinyin.yaml", "  营: ying\n", "  营业: yingye\n", "pinyin.yaml:2: a key of 'pinyin' must be one Chinese character, not '营业'"},
+      {"pinyin.yaml", "  查: [cha, zha]\n", "  查: [cha, cha]\n", "pinyin.yaml:11: reading 'cha' of 查 repeats"},
+      // Popular lists: known items, for their audience, one list per audience.
+      {"popular.yaml", "[market.business-licence]", "[market.nothing]", "popular.yaml:3: unknown item 'market.nothing'"},
+      {"popular.yaml", "audience: enterprise", "audience: person",
+       "popular.yaml:3: item 'market.business-licence' is for enterprises, not for persons"},
+      {"popular.yaml", "audience: enterprise", "audience: everyone", "popular.yaml:2: 'audience' must be person or enterprise"},
+      {"popular.yaml", "[market.business-licence]\n", "[market.business-licence]\n  - audience: enterprise\n    items: [fire.safety-inspection]\n",
+       "popular.yaml:4: the enterprise list repeats"},
+  };
+  for (const auto& c : cases) {
+    Write(c.file, c.from, c.to);
+    const std::vector<std::string> problems = Problems();
+    EXPECT_EQ(Matching(problems, c.message).size(), 1u) << c.message << "\nfound:\n"
+                                                         << (problems.empty() ? "" : problems[0]);
+  }
+  // Without pinyin.yaml the catalogue does not load.
+  Write("calendar.yaml", "", "");
+  fs::remove(dir_ / "pinyin.yaml");
+  EXPECT_EQ(Matching(Problems(), "pinyin.yaml:1: cannot read the file").size(), 1u);
 }
 
 }  // namespace

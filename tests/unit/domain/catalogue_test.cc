@@ -158,6 +158,25 @@ TEST(CatalogueTest, SearchWithoutMatchIsEmpty) {
   EXPECT_EQ(c->Search({.q = "establishment)registers"}).second, 0u);
 }
 
+// Issue 8, finding 12: an item done at a window says where to go: the centres that take its
+// applicant kind (district centres take everything, community centres personal items only).
+TEST(CatalogueTest, Finding12CentresForAnOfflineItem) {
+  CatalogueData d = SampleData();
+  for (ServiceItem& item : d.items) item.channels = {Channel::kWeb, Channel::kWindow};
+  d.items.back().channels = {Channel::kWeb};  // housing.provident-fund-withdrawal: online only
+  auto built = Catalogue::Build(std::move(d));
+  ASSERT_TRUE(built.ok()) << built.error().message;
+  const Catalogue& c = **built;
+  auto codes = [&](std::string_view item) {
+    std::vector<std::string> out;
+    for (const ServiceCentre* centre : c.CentresFor(*c.FindItem(item))) out.push_back(centre->code);
+    return out;
+  };
+  EXPECT_EQ(codes("police.residence-permit"), (CodeList{"pudong-centre", "chongming-community"}));
+  EXPECT_EQ(codes("market.business-licence"), (CodeList{"pudong-centre"}));
+  EXPECT_EQ(codes("housing.provident-fund-withdrawal"), CodeList{});
+}
+
 TEST(CatalogueTest, BuildRejectsDuplicatesAndDanglingReferences) {
   CatalogueData d = SampleData();
   d.items.push_back(d.items[0]);
