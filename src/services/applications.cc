@@ -508,7 +508,7 @@ Result<ports::ApplicationPage> ListApplications(const Context& ctx, const Actor&
   q.state = req.state;
   q.item = req.item;
   q.page_token = req.page_token;
-  q.limit = std::clamp(req.limit, 1, 100);
+  q.limit = std::clamp(req.limit, 1, ports::kMaxPageSize);
   ports::ApplicationPage out;
   TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
     const bool clerk = u.HasRole(domain::Role::kClerk);

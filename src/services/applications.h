@@ -93,7 +93,7 @@ struct ListRequest {
   std::string item;
   std::string enterprise;  // an agent: list this enterprise's applications
   std::string page_token;
-  int limit = 20;
+  int limit = ports::kDefaultPageSize;  // clamped to 1..ports::kMaxPageSize
 };
 // An applicant's own applications, an official's queue (department, or centre for clerks; never
 // drafts) or, with `enterprise`, the enterprise's applications of the items the agent's grant

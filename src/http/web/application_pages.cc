@@ -55,7 +55,7 @@ Response MyApplications(const Site& site, Request& req) {
   if (!page.caller) return SignInRedirect(page);
   services::ListRequest request;
   request.page_token = req.Query("page_token");
-  request.limit = 20;
+  request.limit = ports::kDefaultPageSize;
   auto listed = services::ListApplications(site.ctx(), page.caller->actor, request);
   if (!listed.ok()) return ErrorPageFor(site, page, listed.error());
   Data data = BaseData(site, page, "page.applications.title");
@@ -72,7 +72,7 @@ Response Office(const Site& site, Request& req) {
   if (!IsOfficial(page)) return ErrorPage(site, page, 403, "page.forbidden.office");
   services::ListRequest request;
   request.page_token = req.Query("page_token");
-  request.limit = 20;
+  request.limit = ports::kDefaultPageSize;
   const std::string state_name = req.Query("state");
   request.state = domain::ParseState(state_name);
   auto listed = services::ListApplications(site.ctx(), page.caller->actor, request);
