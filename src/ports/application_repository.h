@@ -11,6 +11,11 @@
 
 namespace tongban::ports {
 
+// The one bound of every list of applications (API page_size, services, storage) and the size of a
+// page when the caller names none (pages, API).
+inline constexpr int kMaxPageSize = 100;
+inline constexpr int kDefaultPageSize = 20;
+
 struct ApplicationQuery {
   // Exactly the applications visible to the caller: set one scope.
   std::string applicant_user_id;  // an applicant's own (as filer) ...
@@ -26,7 +31,7 @@ struct ApplicationQuery {
   bool exclude_drafts = false;
   // Keyset pagination, newest first: answers rows strictly older than the cursor.
   std::string page_token;
-  int limit = 50;
+  int limit = kDefaultPageSize;  // clamped to 1..kMaxPageSize
 };
 
 struct ApplicationPage {

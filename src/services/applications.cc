@@ -135,10 +135,6 @@ Status RecordEvent(const Context& ctx, ports::Transaction& tx, const Actor& acto
                                                  e.at, e.reason});
 }
 
-bool Editable(ApplicationState state) {
-  return state == ApplicationState::kDraft || state == ApplicationState::kCorrectionRequested;
-}
-
 // The names of the fields whose value `after` adds, changes or removes, "a, b, c" in name order.
 std::string ChangedFieldNames(const std::map<std::string, std::string>& before,
                               const std::map<std::string, std::string>& after) {
@@ -182,7 +178,31 @@ Error FieldNotTaken(const std::string& field) {
   return e;
 }
 
+// The actions `standing` lets the actor take on `app` now, each with its reason rule from the table.
+std::vector<ActionOption> ActionsFor(const Standing& standing, const Application& app) {
+  std::vector<ActionOption> out;
+  for (const auto& t : domain::TransitionTable()) {
+    if (t.from != app.state) continue;
+    for (ActorRole r : standing.roles) {
+      const auto decision = domain::CheckTransition(app.state, t.action, r);
+      if (decision.check != domain::TransitionCheck::kAllowed) continue;
+      if (t.action == Action::kWithdraw && r == ActorRole::kApplicant && !standing.may_withdraw) continue;
+      if (std::any_of(out.begin(), out.end(), [&](const ActionOption& o) { return o.action == t.action; })) continue;
+      out.push_back({t.action, decision.reason_required});
+    }
+  }
+  return out;
+}
+
+bool HasRole(const Standing& standing, ActorRole role) {
+  return std::find(standing.roles.begin(), standing.roles.end(), role) != standing.roles.end();
+}
+
 }  // namespace
+
+bool Editable(ApplicationState state) {
+  return state == ApplicationState::kDraft || state == ApplicationState::kCorrectionRequested;
+}
 
 std::string SniffContentType(std::string_view c) {
   if (c.size() >= 5 && c.substr(0, 5) == "%PDF-") return "application/pdf";
@@ -489,7 +509,7 @@ Result<ports::ApplicationPage> ListApplications(const Context& ctx, const Actor&
   q.state = req.state;
   q.item = req.item;
   q.page_token = req.page_token;
-  q.limit = std::clamp(req.limit, 1, 100);
+  q.limit = std::clamp(req.limit, 1, ports::kMaxPageSize);
   ports::ApplicationPage out;
   TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
     const bool clerk = u.HasRole(domain::Role::kClerk);
@@ -531,25 +551,35 @@ Result<ports::ApplicationPage> ListApplications(const Context& ctx, const Actor&
   return out;
 }
 
-std::vector<Action> AvailableActions(const Context& ctx, const Actor& actor, const Application& app) {
-  std::vector<Action> out;
-  Standing standing;
-  auto computed = ctx.store->Read([&](ports::Transaction& tx) -> Status {
-    TB_ASSIGN_OR_RETURN(standing, StandingOn(tx, actor, app));
-    return Ok();
-  });
-  if (!computed.ok()) return out;
-  for (const auto& t : domain::TransitionTable()) {
-    if (t.from != app.state) continue;
-    for (ActorRole r : standing.roles) {
-      if (domain::CheckTransition(app.state, t.action, r).check == domain::TransitionCheck::kAllowed &&
-          std::find(out.begin(), out.end(), t.action) == out.end() &&
-          !(t.action == Action::kWithdraw && r == ActorRole::kApplicant && !standing.may_withdraw)) {
-        out.push_back(t.action);
+Result<ApplicationView> ViewApplication(const Context& ctx, const Actor& actor, const std::string& id) {
+  const auto catalogue = ctx.Catalogue();
+  const Date today = LocalDate(ctx.clock->Now());
+  ApplicationView view;
+  TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
+    TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(tx, actor, id));
+    auto& [app, standing] = loaded;
+    TB_ASSIGN_OR_RETURN(view.events, tx.applications().ListEvents(id));
+    view.roles = standing.roles;
+    view.actions = ActionsFor(standing, app);
+    view.editable = Editable(app.state) && HasRole(standing, ActorRole::kApplicant);
+    view.overdue = domain::IsOverdue(app, today);
+    const domain::ServiceItem* item = catalogue ? catalogue->FindItem(app.item) : nullptr;
+    if (item != nullptr) {
+      for (const auto& m : item->materials) {
+        MaterialView material;
+        material.code = m.code;
+        material.source = m.source;
+        material.status = m.source == MaterialSource::kUpload ? MaterialStatus::kMissing : MaterialStatus::kToBeFetched;
+        for (const auto& attached : app.materials) {
+          if (attached.code == m.code) material.status = attached.status;
+        }
+        view.materials.push_back(std::move(material));
       }
     }
-  }
-  return out;
+    view.application = std::move(app);
+    return Ok();
+  }));
+  return view;
 }
 
 }  // namespace tongban::services

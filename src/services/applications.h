@@ -93,7 +93,7 @@ struct ListRequest {
   std::string item;
   std::string enterprise;  // an agent: list this enterprise's applications
   std::string page_token;
-  int limit = 20;
+  int limit = ports::kDefaultPageSize;  // clamped to 1..ports::kMaxPageSize
 };
 // An applicant's own applications, an official's queue (department, or centre for clerks; never
 // drafts) or, with `enterprise`, the enterprise's applications of the items the agent's grant
@@ -102,8 +102,38 @@ struct ListRequest {
 // (error.application.no_scope) for an official who is neither a reviewer nor a clerk with a scope.
 Result<ports::ApplicationPage> ListApplications(const Context& ctx, const Actor& actor, const ListRequest& request);
 
-// The actions the actor could take now on `app` (for buttons in pages).
-std::vector<domain::Action> AvailableActions(const Context& ctx, const Actor& actor, const domain::Application& app);
+// An action the caller may take now, with the workflow table's rule for its reason.
+struct ActionOption {
+  domain::Action action = domain::Action::kSubmit;
+  bool reason_required = false;
+};
+
+// A material the item asks for, in catalogue order, with its status on the application (an upload
+// not yet attached is kMissing; shared data and licences are kToBeFetched until fetched).
+struct MaterialView {
+  std::string code;
+  domain::MaterialSource source = domain::MaterialSource::kUpload;
+  domain::MaterialStatus status = domain::MaterialStatus::kMissing;
+};
+
+// One application as this caller sees it, read in one transaction: what pages and API handlers
+// render, deciding nothing themselves.
+struct ApplicationView {
+  domain::Application application;
+  std::vector<domain::Event> events;           // oldest first
+  std::vector<domain::ActorRole> roles;        // the caller's parts on it (never empty)
+  std::vector<ActionOption> actions;           // what the caller may do now, in workflow-table order
+  bool editable = false;  // the caller may change its answers and uploads now (the one Editable rule)
+  bool overdue = false;   // past its deadline today and still waiting on the department
+  std::vector<MaterialView> materials;
+};
+
+// Whether an application in `state` may still have its answers and uploads changed.
+bool Editable(domain::ApplicationState state);
+
+// The view of application `id` for `actor`. kNotFound when invisible to the actor; a store failure
+// is returned as it is, never hidden behind an empty list of actions.
+Result<ApplicationView> ViewApplication(const Context& ctx, const Actor& actor, const std::string& id);
 
 // The content type of `content` when it is a PDF, JPEG or PNG, judged by its first bytes; "" otherwise.
 std::string SniffContentType(std::string_view content);

@@ -44,8 +44,6 @@ constexpr std::string_view kSelectEvents =
     "SELECT id, application_id, seq, action, from_state, to_state, actor_user_id, actor_role, channel, at, reason"
     " FROM events WHERE application_id = $1 ORDER BY seq";
 
-constexpr int kMaxPageSize = 200;
-
 // ---- page tokens: base64url of the last id ----
 
 constexpr std::string_view kBase64Url = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -207,7 +205,7 @@ Result<ports::ApplicationPage> SqlApplications::ListApplications(const ports::Ap
     cursor = DecodePageToken(query.page_token);
     if (!cursor) return MakeError(ErrorCode::kInvalidArgument, "error.page_token.invalid");
   }
-  const int limit = std::clamp(query.limit, 1, kMaxPageSize);
+  const int limit = std::clamp(query.limit, 1, ports::kMaxPageSize);
 
   // One SQL text per combination of filters, each prepared once and cached. An item list gives
   // one text per length, at most the number of enterprise items in the catalogue (the service

@@ -294,12 +294,15 @@ TEST_P(StoreContractTest, PaginationFiltersByItemListAndLeavesDraftsOut) {
   EXPECT_TRUE(list(queue).empty());
 }
 
-TEST_P(StoreContractTest, PaginationLimitIsClampedTo1Through200) {
+TEST_P(StoreContractTest, PaginationLimitIsClampedTo1ThroughMaxPageSize) {
   ASSERT_OK(Write([&](ports::Transaction& tx) -> Status {
-    for (int i = 0; i < 205; ++i) TB_RETURN_IF_ERROR(tx.applications().InsertApplication(SampleApplication(AppId(i))));
+    for (int i = 0; i < ports::kMaxPageSize + 5; ++i) TB_RETURN_IF_ERROR(tx.applications().InsertApplication(SampleApplication(AppId(i))));
     return Ok();
   }));
-  for (const auto& [limit, expected] : std::vector<std::pair<int, size_t>>{{0, 1}, {-5, 1}, {1000, 200}, {200, 200}}) {
+  for (const auto& [limit, expected] : std::vector<std::pair<int, size_t>>{{0, 1},
+                                                                                  {-5, 1},
+                                                                                  {1000, size_t{ports::kMaxPageSize}},
+                                                                                  {ports::kMaxPageSize, size_t{ports::kMaxPageSize}}}) {
     ports::ApplicationQuery query;
     query.centre = "pudong-1";
     query.limit = limit;

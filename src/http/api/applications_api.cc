@@ -94,7 +94,7 @@ Response List(const HttpDeps& deps, Request& req) {
   const std::string size = req.Query("page_size");
   if (!size.empty()) {
     auto [p, ec] = std::from_chars(size.data(), size.data() + size.size(), list.limit);
-    if (ec != std::errc() || p != size.data() + size.size() || list.limit < 1 || list.limit > 100) {
+    if (ec != std::errc() || p != size.data() + size.size() || list.limit < 1 || list.limit > ports::kMaxPageSize) {
       return ErrorResponse(deps, req, MakeError(ErrorCode::kInvalidArgument, "error.page_size"));
     }
   }

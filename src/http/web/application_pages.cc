@@ -13,10 +13,6 @@ using domain::Action;
 using domain::Application;
 using domain::ApplicationState;
 
-bool ReasonRequired(Action action) {
-  return action == Action::kReject || action == Action::kRequestCorrection || action == Action::kRefuse;
-}
-
 bool IsOfficial(const PageRequest& page) {
   if (!page.caller) return false;
   const auto& roles = page.caller->actor.user.roles;
@@ -59,7 +55,7 @@ Response MyApplications(const Site& site, Request& req) {
   if (!page.caller) return SignInRedirect(page);
   services::ListRequest request;
   request.page_token = req.Query("page_token");
-  request.limit = 20;
+  request.limit = ports::kDefaultPageSize;
   auto listed = services::ListApplications(site.ctx(), page.caller->actor, request);
   if (!listed.ok()) return ErrorPageFor(site, page, listed.error());
   Data data = BaseData(site, page, "page.applications.title");
@@ -76,15 +72,20 @@ Response Office(const Site& site, Request& req) {
   if (!IsOfficial(page)) return ErrorPage(site, page, 403, "page.forbidden.office");
   services::ListRequest request;
   request.page_token = req.Query("page_token");
-  request.limit = 20;
+  request.limit = ports::kDefaultPageSize;
   const std::string state_name = req.Query("state");
   request.state = domain::ParseState(state_name);
   auto listed = services::ListApplications(site.ctx(), page.caller->actor, request);
   if (!listed.ok()) return ErrorPageFor(site, page, listed.error());
   Data data = BaseData(site, page, "page.office.title");
   Data states{Data::type::list};
-  for (const char* name : {"submitted", "accepted", "correction_requested", "under_review", "approved", "delivered",
-                           "completed", "not_accepted", "refused", "withdrawn"}) {
+  // Every state an official's queue can hold (drafts are their applicants' own).
+  for (const ApplicationState listed_state :
+       {ApplicationState::kSubmitted, ApplicationState::kAccepted, ApplicationState::kCorrectionRequested,
+        ApplicationState::kUnderReview, ApplicationState::kApproved, ApplicationState::kDelivered,
+        ApplicationState::kCompleted, ApplicationState::kNotAccepted, ApplicationState::kRefused,
+        ApplicationState::kWithdrawn}) {
+    const std::string name = domain::StateName(listed_state);
     Data option;
     option.set("value", name);
     option.set("label", TextOr(site, page, std::string("state.") + name, name));
@@ -107,11 +108,10 @@ std::string RoleText(const Site& site, const PageRequest& page, const std::strin
 Response Detail(const Site& site, PageRequest& page, const std::string& id, const Error* error,
                 const std::string& failed_action, const std::string& typed_reason) {
   const auto& actor = page.caller->actor;
-  auto app = services::GetApplication(site.ctx(), actor, id);
-  if (!app.ok()) return ErrorPageFor(site, page, app.error());
-  auto events = services::ListEvents(site.ctx(), actor, id);
-  if (!events.ok()) return ErrorPageFor(site, page, events.error());
-  const auto actions = services::AvailableActions(site.ctx(), actor, *app);
+  auto view = services::ViewApplication(site.ctx(), actor, id);
+  if (!view.ok()) return ErrorPageFor(site, page, view.error());
+  const Application* app = &view->application;
+  const auto* events = &view->events;
   const auto catalogue = site.ctx().Catalogue();
   const domain::ServiceItem* item = catalogue ? catalogue->FindItem(app->item) : nullptr;
 
@@ -125,7 +125,7 @@ Response Detail(const Site& site, PageRequest& page, const std::string& id, cons
                              domain::ChannelName(app->channel)));
   data.set("submitted", app->submitted_at ? FormatTime(*app->submitted_at) : page.T(site, "application.not_submitted"));
   data.set("deadline", app->deadline ? FormatIsoDate(*app->deadline) : page.T(site, "application.no_deadline"));
-  data.set("overdue", domain::IsOverdue(*app, Today(site)));
+  data.set("overdue", view->overdue);
   data.set("applicant", app->enterprise.empty() ? app->person_id : app->enterprise);
 
   Data fields{Data::type::list};
@@ -153,31 +153,23 @@ Response Detail(const Site& site, PageRequest& page, const std::string& id, cons
     }
   }
   data.set("fields", fields);
-  const bool editable = app->state == ApplicationState::kDraft || app->state == ApplicationState::kCorrectionRequested;
-  const bool is_applicant = std::find(actions.begin(), actions.end(), Action::kWithdraw) != actions.end() ||
-                            std::find(actions.begin(), actions.end(), Action::kResubmit) != actions.end() ||
-                            std::find(actions.begin(), actions.end(), Action::kSubmit) != actions.end();
-  if (editable && is_applicant) data.set("edit_href", "/apply/" + app->item + "?application=" + app->id);
+  if (view->editable) data.set("edit_href", "/apply/" + app->item + "?application=" + app->id);
 
   Data materials{Data::type::list};
   bool has_uploads = false;
-  if (item) {
-    for (const auto& material : item->materials) {
-      Data row;
-      row.set("name", material.name.In(page.lang));
-      std::string status = material.source == domain::MaterialSource::kUpload ? "missing" : "to_be_fetched";
-      for (const auto& attached : app->materials) {
-        if (attached.code == material.code) status = domain::MaterialStatusName(attached.status);
-      }
-      has_uploads = has_uploads || material.source == domain::MaterialSource::kUpload;
-      row.set("status", status);
-      row.set("status_text", TextOr(site, page, "material." + status, status));
-      materials.push_back(row);
-    }
+  for (const services::MaterialView& material : view->materials) {
+    const domain::Material* described = item ? item->FindMaterial(material.code) : nullptr;
+    Data row;
+    row.set("name", described ? described->name.In(page.lang) : material.code);
+    const std::string status = domain::MaterialStatusName(material.status);
+    has_uploads = has_uploads || material.source == domain::MaterialSource::kUpload;
+    row.set("status", status);
+    row.set("status_text", TextOr(site, page, "material." + status, status));
+    materials.push_back(row);
   }
   data.set("materials", materials);
   data.set("has_materials", !materials.is_empty_list());
-  if (has_uploads && editable && is_applicant) data.set("materials_href", "/applications/" + app->id + "/materials");
+  if (has_uploads && view->editable) data.set("materials_href", "/applications/" + app->id + "/materials");
 
   Data timeline{Data::type::list};
   for (auto it = events->rbegin(); it != events->rend(); ++it) {
@@ -198,16 +190,17 @@ Response Detail(const Site& site, PageRequest& page, const std::string& id, cons
   data.set("has_timeline", !timeline.is_empty_list());
 
   Data buttons{Data::type::list};
-  for (const Action action : actions) {
+  for (const services::ActionOption& option : view->actions) {
+    const Action action = option.action;
     const std::string name = domain::ActionName(action);
     const std::string key = ActionKey(action);
     Data button;
     button.set("action", name);
     button.set("label", TextOr(site, page, "action." + key, name));
     button.set("reason_id", "reason-" + name);
-    button.set("reason_label", page.T(site, ReasonRequired(action) ? "act.reason_required" : "act.reason_optional"));
+    button.set("reason_label", page.T(site, option.reason_required ? "act.reason_required" : "act.reason_optional"));
     SetText(button, "reason_hint", TextOr(site, page, "act.hint." + key, ""));
-    button.set("reason_required", ReasonRequired(action));
+    button.set("reason_required", option.reason_required);
     button.set("warning", action == Action::kReject || action == Action::kRefuse || action == Action::kWithdraw);
     if (error != nullptr && failed_action == name) {
       button.set("error", ErrorText(site, page, *error));

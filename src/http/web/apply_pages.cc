@@ -291,8 +291,7 @@ Data MaterialsData(const Site& site, const PageRequest& page, const domain::Appl
     }
   }
   data.set("materials", rows);
-  data.set("editable", app.state == domain::ApplicationState::kDraft ||
-                           app.state == domain::ApplicationState::kCorrectionRequested);
+  data.set("editable", services::Editable(app.state));
   data.set("can_submit", app.state == domain::ApplicationState::kDraft);
   return data;
 }
