@@ -198,6 +198,42 @@ bool HasRole(const Standing& standing, ActorRole role) {
   return std::find(standing.roles.begin(), standing.roles.end(), role) != standing.roles.end();
 }
 
+// The state whose name the words of `action` already say ("complete" and "completed"): the
+// timeline does not repeat it. A resubmission says nothing of where it leads.
+std::optional<ApplicationState> StateNamedBy(std::string_view action) {
+  const auto parsed = domain::ParseAction(action);
+  if (!parsed) return std::nullopt;
+  switch (*parsed) {
+    case Action::kSubmit: return ApplicationState::kSubmitted;
+    case Action::kAccept: return ApplicationState::kAccepted;
+    case Action::kReject: return ApplicationState::kNotAccepted;
+    case Action::kRequestCorrection: return ApplicationState::kCorrectionRequested;
+    case Action::kApprove: return ApplicationState::kApproved;
+    case Action::kRefuse: return ApplicationState::kRefused;
+    case Action::kDeliver: return ApplicationState::kDelivered;
+    case Action::kComplete: return ApplicationState::kCompleted;
+    case Action::kWithdraw: return ApplicationState::kWithdrawn;
+    case Action::kResubmit: return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+// Act stores a correction that asks for presence with this prefix before the reviewer's words.
+constexpr std::string_view kInPersonPrefix = "[in person] ";
+
+// Splits "a, b, c" (ChangedFieldNames) into its names.
+std::vector<std::string> SplitNames(const std::string& names) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < names.size()) {
+    size_t end = names.find(", ", start);
+    if (end == std::string::npos) end = names.size();
+    if (end > start) out.push_back(names.substr(start, end - start));
+    start = end + 2;
+  }
+  return out;
+}
+
 }  // namespace
 
 bool Editable(ApplicationState state) {
@@ -289,6 +325,50 @@ Result<Application> CreateApplication(const Context& ctx, const Actor& actor, co
     return RecordEvent(ctx, tx, actor, app, req.submit ? "submit" : "create", ApplicationState::kDraft, role, "");
   }));
   return app;
+}
+
+Result<SavedAnswers> SaveAnswers(const Context& ctx, const Actor& actor, const SaveAnswersRequest& req) {
+  const auto catalogue = ctx.Catalogue();
+  const Date today = LocalDate(ctx.clock->Now());
+  // What submission would still ask for once the stored form is `fields`: after the page's answers
+  // have passed as an edit, only missing answers remain.
+  const auto missing_in = [&](const domain::ServiceItem& item, std::map<std::string, std::string> fields) {
+    return req.complete ? domain::ValidateFields(item, fields, /*complete=*/true, today) : std::vector<FieldError>{};
+  };
+  SavedAnswers out;
+  if (req.application.empty()) {
+    CreateApplicationRequest create;
+    create.item = req.item;
+    create.fields = req.fields;
+    create.enterprise = req.enterprise;
+    create.submit = false;
+    TB_ASSIGN_OR_RETURN(out.application, CreateApplication(ctx, actor, create));
+    const domain::ServiceItem* item = catalogue->FindItem(out.application.item);
+    if (item != nullptr) out.missing = missing_in(*item, out.application.fields);
+    return out;
+  }
+  TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
+    TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(tx, actor, req.application));
+    auto& [app, standing] = loaded;
+    if (!HasRole(standing, ActorRole::kApplicant)) {
+      return MakeError(ErrorCode::kPermissionDenied, "error.application.not_applicant");
+    }
+    if (!req.item.empty() && app.item != req.item) return MakeError(ErrorCode::kNotFound, "error.application.not_found");
+    if (!Editable(app.state)) return MakeError(ErrorCode::kConflict, "error.application.not_editable");
+    const domain::ServiceItem* item = catalogue->FindItem(app.item);
+    if (item == nullptr) return MakeError(ErrorCode::kInternal, "item vanished from the catalogue");
+    std::map<std::string, std::string> fields = req.fields;
+    if (req.update == FieldUpdate::kMerge) {
+      for (const auto& [name, value] : app.fields) fields.try_emplace(name, value);
+    }
+    if (fields != app.fields) {
+      TB_RETURN_IF_ERROR(WriteFields(ctx, tx, actor, *item, app, std::move(fields), ActorRole::kApplicant));
+    }
+    out.missing = missing_in(*item, app.fields);
+    out.application = app;
+    return Ok();
+  }));
+  return out;
 }
 
 Result<Application> UpdateFields(const Context& ctx, const Actor& actor, const std::string& id,
@@ -401,7 +481,7 @@ Result<Application> Act(const Context& ctx, const Actor& actor, const std::strin
     app.updated_at = now;
     TB_RETURN_IF_ERROR(tx.applications().UpdateApplication(app));
     std::string event_reason = reason;
-    if (req.in_person) event_reason = "[in person] " + event_reason;
+    if (req.in_person) event_reason = std::string(kInPersonPrefix) + event_reason;
     TB_RETURN_IF_ERROR(RecordEvent(ctx, tx, actor, app, domain::ActionName(req.action), from, role, event_reason));
     out = app;
     return Ok();
@@ -551,6 +631,54 @@ Result<ports::ApplicationPage> ListApplications(const Context& ctx, const Actor&
   return out;
 }
 
+std::vector<TimelineEntry> Timeline(const std::vector<domain::Event>& events, const domain::ServiceItem* item) {
+  std::vector<TimelineEntry> out;
+  bool draft_shown = false;
+  for (const domain::Event& e : events) {
+    TimelineEntry entry;
+    entry.at = e.at;
+    entry.actor_role = e.actor_role;
+    entry.channel = e.channel;
+    if (e.from == ApplicationState::kDraft && e.to == ApplicationState::kDraft) {
+      // Starting a draft, saving it again and attaching its files: one entry, when it began.
+      if (draft_shown) continue;
+      draft_shown = true;
+      entry.what = "draft";
+      out.push_back(std::move(entry));
+      continue;
+    }
+    if (e.action == "update" || e.action == "create") {
+      entry.what = "answers";
+      if (item != nullptr) {
+        for (const std::string& name : SplitNames(e.reason)) {
+          const auto field = std::find_if(item->fields.begin(), item->fields.end(),
+                                          [&](const domain::Field& f) { return f.name == name; });
+          if (field != item->fields.end()) entry.names.push_back(field->label);
+        }
+      }
+      if (entry.names.empty()) continue;  // a save that changed nothing
+      out.push_back(std::move(entry));
+      continue;
+    }
+    if (e.action == "upload") {
+      entry.what = "upload";
+      const domain::Material* material = item != nullptr ? item->FindMaterial(e.reason) : nullptr;
+      if (material != nullptr) entry.names.push_back(material->name);
+      out.push_back(std::move(entry));
+      continue;
+    }
+    entry.what = e.action;
+    if (e.from != e.to && StateNamedBy(e.action) != e.to) entry.state = e.to;
+    entry.reason = e.reason;
+    if (entry.reason.rfind(kInPersonPrefix, 0) == 0) {
+      entry.in_person = true;
+      entry.reason.erase(0, kInPersonPrefix.size());
+    }
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
 Result<ApplicationView> ViewApplication(const Context& ctx, const Actor& actor, const std::string& id) {
   const auto catalogue = ctx.Catalogue();
   const Date today = LocalDate(ctx.clock->Now());
@@ -563,7 +691,16 @@ Result<ApplicationView> ViewApplication(const Context& ctx, const Actor& actor, 
     view.actions = ActionsFor(standing, app);
     view.editable = Editable(app.state) && HasRole(standing, ActorRole::kApplicant);
     view.overdue = domain::IsOverdue(app, today);
+    view.official = !HasRole(standing, ActorRole::kApplicant);
     const domain::ServiceItem* item = catalogue ? catalogue->FindItem(app.item) : nullptr;
+    view.timeline = Timeline(view.events, item);
+    if (app.state == ApplicationState::kCorrectionRequested) {
+      for (auto it = view.timeline.rbegin(); it != view.timeline.rend(); ++it) {
+        if (it->what != domain::ActionName(Action::kRequestCorrection)) continue;
+        view.correction = CorrectionAsked{it->reason, it->in_person, it->at};
+        break;
+      }
+    }
     if (item != nullptr) {
       for (const auto& m : item->materials) {
         MaterialView material;

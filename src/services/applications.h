@@ -45,6 +45,33 @@ Result<domain::Application> UpdateFields(const Context& ctx, const Actor& actor,
                                          std::map<std::string, std::string> fields,
                                          FieldUpdate update = FieldUpdate::kReplace);
 
+// One page of answers from the apply pages: a new draft (`application` empty) or the answers of a
+// draft or of an application waiting for correction, replaced or merged.
+struct SaveAnswersRequest {
+  std::string item;
+  std::string application;  // empty: create a draft of `item`
+  std::map<std::string, std::string> fields;
+  FieldUpdate update = FieldUpdate::kReplace;
+  std::string enterprise;   // enterprise agents, for a new draft: the enterprise's credit code
+  bool complete = false;    // also report the answers still missing for submission (uploads aside)
+};
+
+// What SaveAnswers wrote, and what the form still lacks when `complete` was asked.
+struct SavedAnswers {
+  domain::Application application;
+  std::vector<FieldError> missing;  // required answers still empty (only with `complete`)
+};
+
+// The apply pages' one use case (issue 7 item 2): saves the answers of one page, creating the draft
+// when there is none, and (with `complete`) checks the merged form as submission will, all in one
+// transaction. An answer that is present and valid is always kept, even when another one is still
+// missing: the missing ones are returned in `missing` for the page to ask, so that what a person
+// typed is never lost. A wrong answer (type, bounds, unknown or sourced field) writes nothing:
+// kInvalidArgument with one FieldError per wrong field. kNotFound for an unknown item or an
+// application invisible to the actor; kConflict when it may no longer be edited; kPermissionDenied
+// as CreateApplication and UpdateFields.
+Result<SavedAnswers> SaveAnswers(const Context& ctx, const Actor& actor, const SaveAnswersRequest& request);
+
 // Whether `action` takes the request field `field`: "channel" and "reason" (at most
 // domain::kMaxReasonCodePoints characters) every action; "in_person" only request-correction;
 // "fields" only resubmit. Handlers refuse every other field of a request with error.action.field_not_taken.
@@ -116,6 +143,35 @@ struct MaterialView {
   domain::MaterialStatus status = domain::MaterialStatus::kMissing;
 };
 
+// One entry of an application's history in plain words, built from its events: what the pages
+// show, deciding nothing themselves. Saves of a draft collapse into one "draft" entry; a reason
+// holds only what a person wrote; fields and materials are named, never given by their codes.
+struct TimelineEntry {
+  // "draft" (the applicant started and saved a draft), "answers" (answers changed after
+  // submission), "upload" (a file was attached after submission), or the ActionName taken.
+  std::string what;
+  Timestamp at{};
+  std::string actor_role;  // "applicant", "clerk", "reviewer"
+  domain::Channel channel = domain::Channel::kWeb;
+  // The state the entry led to, only when the words of `what` do not already say it (a
+  // resubmission leads to "under review"; "completed" after "complete" is not repeated).
+  std::optional<domain::ApplicationState> state;
+  std::string reason;   // what the person wrote, verbatim; empty when they wrote nothing
+  bool in_person = false;  // a correction that asks the applicant to come in person
+  std::vector<domain::LocalText> names;  // the answers changed or the material uploaded
+};
+
+// The history of `app` in plain words, oldest first (see TimelineEntry); `item` names the fields
+// and materials (nullptr: codes are left out rather than shown).
+std::vector<TimelineEntry> Timeline(const std::vector<domain::Event>& events, const domain::ServiceItem* item);
+
+// What the department asked for when the application waits for correction.
+struct CorrectionAsked {
+  std::string reason;
+  bool in_person = false;
+  Timestamp at{};
+};
+
 // One application as this caller sees it, read in one transaction: what pages and API handlers
 // render, deciding nothing themselves.
 struct ApplicationView {
@@ -126,6 +182,9 @@ struct ApplicationView {
   bool editable = false;  // the caller may change its answers and uploads now (the one Editable rule)
   bool overdue = false;   // past its deadline today and still waiting on the department
   std::vector<MaterialView> materials;
+  std::vector<TimelineEntry> timeline;         // oldest first
+  std::optional<CorrectionAsked> correction;   // set while the state is correction_requested
+  bool official = false;  // the caller sees it as an official (clerk or reviewer), not as its applicant
 };
 
 // Whether an application in `state` may still have its answers and uploads changed.
