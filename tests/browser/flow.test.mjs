@@ -1,6 +1,6 @@
 // The whole life of an application, through the pages only, in Chinese, in English and in elder
 // mode: a citizen finds a market item, applies (a first try with a required answer left empty
-// shows the error summary), uploads what the item needs and submits; the market reviewer accepts
+// shows the error summary), uploads what the item needs, checks the answers and submits; the market reviewer accepts
 // and asks for a correction (a first try without the required reason is refused); the citizen
 // resubmits; the reviewer approves and delivers; the citizen completes. axe-core checks every page.
 import { after, before, describe, test } from 'node:test';
@@ -65,7 +65,7 @@ async function citizenApplies(page, lang, { elder }) {
   if (!elder) {
     // Every question on one page. First try: one required answer left empty.
     await answerAll(page, asked, required.name);
-    const next = uploads.length > 0 ? 'uploads' : 'submit';
+    const next = uploads.length > 0 ? 'uploads' : 'check';
     await clickAndCheck(env, page, page.locator(`button[name="intent"][value="${next}"]`));
     const summary = page.locator('.error-summary');
     await summary.waitFor();
@@ -83,7 +83,7 @@ async function citizenApplies(page, lang, { elder }) {
     await page.waitForFunction((id) => document.activeElement?.id === id, `field-${required.name}`, { timeout: 5000 });
     await fillField(page, required, sampleValue(required));
     if (uploads.length > 0) await clickAndCheck(env, page, page.locator('button[name="intent"][value="uploads"]'));
-    else await clickAndCheck(env, page, page.locator('button[name="intent"][value="submit"]'));
+    else await clickAndCheck(env, page, page.locator('button[name="intent"][value="check"]'));
   } else {
     // One question per page.
     for (let i = 0; i < asked.length; i++) {
@@ -93,7 +93,7 @@ async function citizenApplies(page, lang, { elder }) {
       assert.equal(await page.locator(`#field-${field.name}`).count(), 1);
       await fillField(page, field, sampleValue(field));
       const last = i === asked.length - 1;
-      const intent = !last ? 'next' : uploads.length > 0 ? 'uploads' : 'submit';
+      const intent = !last ? 'next' : uploads.length > 0 ? 'uploads' : 'check';
       await clickAndCheck(env, page, page.locator(`button[name="intent"][value="${intent}"]`));
     }
   }
@@ -106,8 +106,12 @@ async function citizenApplies(page, lang, { elder }) {
       await clickAndCheck(env, page, form.locator('button[type="submit"]'));
       assert.match(page.url(), /uploaded=1/);
     }
-    await clickAndCheck(env, page, actionButton(page, 'submit'));
+    await clickAndCheck(env, page, page.locator('main a[href$="/check"]'));
   }
+  // Check your answers, then send.
+  assert.match(page.url(), /\/applications\/[^/]+\/check$/);
+  assert.equal((await page.locator('h1').textContent()).trim(), t['check.heading']);
+  await clickAndCheck(env, page, actionButton(page, 'submit'));
   // Confirmation with the application number and the deadline.
   assert.match(page.url(), /\/applications\/[^/]+\/submitted$/);
   assert.equal((await page.locator('h1').textContent()).trim(), t['submitted.heading']);

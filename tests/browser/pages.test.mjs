@@ -91,7 +91,10 @@ describe('keyboard only', () => {
         await page.keyboard.type(sampleValue(field));
       }
     }
-    await tabTo(page, 'button[name="intent"][value="submit"]');
+    await tabTo(page, 'button[name="intent"][value="check"]');
+    await enterAndCheck(page);
+    assert.match(page.url(), /\/applications\/[^/]+\/check$/, 'check your answers before sending');
+    await tabTo(page, 'form:has(input[name="action"][value="submit"]) button');
     await enterAndCheck(page);
     assert.match(page.url(), /\/applications\/[^/]+\/submitted$/);
     assert.equal((await page.locator('h1').textContent()).trim(), texts.zh['submitted.heading']);

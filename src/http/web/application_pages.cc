@@ -111,7 +111,6 @@ Response Detail(const Site& site, PageRequest& page, const std::string& id, cons
   auto view = services::ViewApplication(site.ctx(), actor, id);
   if (!view.ok()) return ErrorPageFor(site, page, view.error());
   const Application* app = &view->application;
-  const auto* events = &view->events;
   const auto catalogue = site.ctx().Catalogue();
   const domain::ServiceItem* item = catalogue ? catalogue->FindItem(app->item) : nullptr;
 
@@ -172,26 +171,41 @@ Response Detail(const Site& site, PageRequest& page, const std::string& id, cons
   if (has_uploads && view->editable) data.set("materials_href", "/applications/" + app->id + "/materials");
 
   Data timeline{Data::type::list};
-  for (auto it = events->rbegin(); it != events->rend(); ++it) {
-    const auto& event = *it;
+  for (auto it = view->timeline.rbegin(); it != view->timeline.rend(); ++it) {
+    const services::TimelineEntry& entry = *it;
     Data row;
-    row.set("time", FormatTime(event.at));
-    row.set("datetime", FormatRfc3339(event.at));
-    row.set("action", TextOr(site, page, "event." + event.action, event.action));
-    row.set("to_tag", StateTag(site, page, event.to));
-    row.set("actor", RoleText(site, page, event.actor_role));
-    row.set("channel", TextOr(site, page, std::string("channel.") + domain::ChannelName(event.channel),
-                              domain::ChannelName(event.channel)));
-    SetText(row, "reason", event.reason);
-    row.set("has_reason", !event.reason.empty());
+    row.set("time", FormatTime(entry.at));
+    row.set("datetime", FormatRfc3339(entry.at));
+    row.set("action", TextOr(site, page, "timeline.what." + entry.what, entry.what));
+    std::string names;
+    for (const domain::LocalText& name : entry.names) names += (names.empty() ? "" : page.T(site, "timeline.list_separator")) + name.In(page.lang);
+    SetText(row, "names", names);
+    if (entry.state) row.set("to_tag", StateTag(site, page, *entry.state));
+    row.set("actor", RoleText(site, page, entry.actor_role));
+    row.set("channel", TextOr(site, page, std::string("channel.") + domain::ChannelName(entry.channel),
+                              domain::ChannelName(entry.channel)));
+    SetText(row, "reason", entry.reason);
+    row.set("has_reason", !entry.reason.empty());
+    row.set("in_person", entry.in_person);
     timeline.push_back(row);
   }
   data.set("timeline", timeline);
   data.set("has_timeline", !timeline.is_empty_list());
 
+  // A correction asked of the applicant leads the page: the reason, "change your answers" first,
+  // "resubmit unchanged" second (issue 8 point 5).
+  const bool correction_lead = view->correction && !view->official && view->editable;
+  if (correction_lead) {
+    SetText(data, "correction_reason", view->correction->reason);
+    data.set("correction_in_person", view->correction->in_person);
+    data.set("correction_lead", true);
+    data.set("change_href", "/apply/" + app->item + "?application=" + app->id);
+    data.set("resubmit_action", domain::ActionName(Action::kResubmit));
+  }
   Data buttons{Data::type::list};
   for (const services::ActionOption& option : view->actions) {
     const Action action = option.action;
+    if (correction_lead && action == Action::kResubmit) continue;  // in the correction box above
     const std::string name = domain::ActionName(action);
     const std::string key = ActionKey(action);
     Data button;
@@ -202,6 +216,8 @@ Response Detail(const Site& site, PageRequest& page, const std::string& id, cons
     SetText(button, "reason_hint", TextOr(site, page, "act.hint." + key, ""));
     button.set("reason_required", option.reason_required);
     button.set("warning", action == Action::kReject || action == Action::kRefuse || action == Action::kWithdraw);
+    // Withdrawing cannot be undone: it is asked on a page of its own first (issue 8 point 7).
+    if (action == Action::kWithdraw) button.set("confirm_href", "/applications/" + app->id + "/withdraw");
     if (error != nullptr && failed_action == name) {
       button.set("error", ErrorText(site, page, *error));
       button.set("has_error", true);
@@ -232,7 +248,9 @@ Response Detail(const Site& site, PageRequest& page, const std::string& id, cons
   }
   const std::string done = page.req->Query("done");
   if (!done.empty() && error == nullptr) {
-    data.set("notice", TextOr(site, page, "notice.done." + done, page.T(site, "notice.done_generic")));
+    // Officials are told what they did, not thanked as citizens are (issue 8 point 7).
+    const std::string generic = TextOr(site, page, "notice.done." + done, page.T(site, "notice.done_generic"));
+    data.set("notice", view->official ? TextOr(site, page, "notice.done.official." + done, generic) : generic);
   }
   const int status = error == nullptr ? 200 : HttpStatus(error->code);
   return RenderPage(site, page, "application", data, status);
@@ -290,12 +308,33 @@ Response ActSubmit(const Site& site, Request& req) {
   return Redirect("/applications/" + id + "?done=" + action_name);
 }
 
+// Withdrawal asks first (issue 8 point 7), without JavaScript: what it means, an optional reason,
+// and the button that withdraws; going back changes nothing.
+Response WithdrawConfirm(const Site& site, Request& req) {
+  PageRequest page = StartPage(site, req);
+  if (!page.caller) return SignInRedirect(page);
+  auto view = services::ViewApplication(site.ctx(), page.caller->actor, req.Param("id"));
+  if (!view.ok()) return ErrorPageFor(site, page, view.error());
+  const Application& app = view->application;
+  const auto withdraw = std::find_if(view->actions.begin(), view->actions.end(),
+                                     [](const services::ActionOption& o) { return o.action == Action::kWithdraw; });
+  if (withdraw == view->actions.end()) return Redirect("/applications/" + app.id);
+  Data data = BaseData(site, page, "page.withdraw.title");
+  data.set("id", app.id);
+  data.set("item_name", ItemName(site, page, app.item));
+  data.set("state_tag", StateTag(site, page, app.state));
+  data.set("action", domain::ActionName(Action::kWithdraw));
+  data.set("reason_label", page.T(site, withdraw->reason_required ? "act.reason_required" : "act.reason_optional"));
+  return RenderPage(site, page, "withdraw", data);
+}
+
 }  // namespace
 
 void RegisterApplicationPages(Router& router, std::shared_ptr<const Site> site) {
   router.Add("GET", "/applications", [site](Request& req) { return MyApplications(*site, req); });
   router.Add("GET", "/applications/{id}", [site](Request& req) { return DetailPage(*site, req); });
   router.Add("POST", "/applications/{id}/act", [site](Request& req) { return ActSubmit(*site, req); });
+  router.Add("GET", "/applications/{id}/withdraw", [site](Request& req) { return WithdrawConfirm(*site, req); });
   router.Add("GET", "/office", [site](Request& req) { return Office(*site, req); });
 }
 

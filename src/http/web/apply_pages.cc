@@ -1,9 +1,9 @@
 // The apply pages: the form of one service item (all questions on one page, or one question
-// per page in elder mode), saving drafts, submitting, the confirmation, and uploads.
+// per page in elder mode), saving drafts, uploads, checking the answers before submitting, and the
+// receipt; the page an official reaches instead of a form.
 #include <algorithm>
 #include <cstdlib>
 #include <map>
-#include <optional>
 #include <string>
 
 #include "http/web/forms.h"
@@ -29,21 +29,87 @@ bool NeedsUploads(const ServiceItem& item) {
   });
 }
 
-bool RequiresUploads(const ServiceItem& item) {
-  return std::any_of(item.materials.begin(), item.materials.end(), [](const domain::Material& m) {
-    return m.source == domain::MaterialSource::kUpload && m.required;
-  });
-}
-
 std::string DatasetText(const Site& site, const PageRequest& page, const domain::Field& field) {
   const std::string key = field.source == domain::MaterialSource::kLicence ? "apply.from_licence" : "apply.from_dataset";
   return page.T(site, key, TextOr(site, page, "dataset." + field.dataset, field.dataset));
+}
+
+// Officials (clerks, reviewers, any non-applicant role) do not apply: assisted applications do not
+// exist yet (issue 8 point 4), so they never get a form that could not be sent.
+bool IsOfficialCaller(const PageRequest& page) {
+  if (!page.caller) return false;
+  const auto& roles = page.caller->actor.user.roles;
+  return std::any_of(roles.begin(), roles.end(), [](domain::Role r) { return domain::IsOfficialRole(r); });
+}
+
+// A stored answer as a person reads it: yes/no and choices by their labels.
+std::string AnswerText(const Site& site, const PageRequest& page, const domain::Field& field, const std::string& value) {
+  if (value.empty()) return page.T(site, "application.empty_value");
+  if (field.type == domain::FieldType::kBoolean) return page.T(site, value == "true" ? "form.yes" : "form.no");
+  if (field.type == domain::FieldType::kSelect) {
+    for (const auto& option : field.options) {
+      if (option.value == value) return option.label.In(page.lang);
+    }
+  }
+  return value;
+}
+
+// The steps of applying (issue 8 point 6): answers (in elder mode, one question a page), uploads
+// when the item asks for files, checking the answers, and the receipt.
+enum class Step { kAnswers, kUploads, kCheck, kDone };
+
+// Adds the step indicator to `data`; `question` (elder mode) says which question of how many.
+void SetSteps(const Site& site, const PageRequest& page, Data& data, const ServiceItem* item, Step current,
+              const std::string& question = "") {
+  std::vector<std::pair<Step, std::string>> steps = {{Step::kAnswers, "steps.answers"}};
+  if (item == nullptr || NeedsUploads(*item)) steps.push_back({Step::kUploads, "steps.uploads"});
+  steps.push_back({Step::kCheck, "steps.check"});
+  steps.push_back({Step::kDone, "steps.done"});
+  Data list{Data::type::list};
+  size_t number = 0;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const bool is_current = steps[i].first == current;
+    if (is_current) number = i + 1;
+    Data row;
+    std::string label = page.T(site, steps[i].second);
+    if (is_current && !question.empty()) label += page.T(site, "steps.question", question);
+    row.set("label", label);
+    row.set("current", is_current);
+    row.set("done", number == 0);
+    list.push_back(row);
+  }
+  data.set("steps", list);
+  data.set("steps_text", page.T(site, "steps.of", std::to_string(number) + " / " + std::to_string(steps.size())));
+}
+
+// The page an official reaches from an apply link; after a POST it lists what they typed.
+Response OfficialPage(const Site& site, const PageRequest& page, const ServiceItem& item,
+                      const std::multimap<std::string, std::string>* form, int status) {
+  Data data = BaseData(site, page, "page.apply_official.title");
+  data.set("item_name", item.name.In(page.lang));
+  data.set("code", item.code);
+  Data typed{Data::type::list};
+  if (form != nullptr) {
+    for (const auto* field : AskedFields(item)) {
+      const std::string value = FormValue(*form, field->name);
+      if (value.empty()) continue;
+      Data row;
+      row.set("label", field->label.In(page.lang));
+      row.set("value", AnswerText(site, page, *field, value));
+      typed.push_back(row);
+    }
+  }
+  data.set("typed", typed);
+  data.set("has_typed", !typed.is_empty_list());
+  return RenderPage(site, page, "apply_official", data, status);
 }
 
 // Everything the apply template needs; `errors` maps field name -> error text.
 struct FormState {
   std::string application_id;
   bool correcting = false;  // the application waits for correction: submitting resubmits
+  std::string correction_reason;  // what the department asked, repeated at the top of the form
+  bool correction_in_person = false;
   std::map<std::string, std::string> values;
   std::map<std::string, std::string> errors;
   int step = 0;  // elder mode: 1-based question number; 0 shows every question
@@ -56,6 +122,8 @@ Data ApplyData(const Site& site, const PageRequest& page, const ServiceItem& ite
   data.set("item_name", name);
   SetText(data, "application_id", state.application_id);
   data.set("correcting", state.correcting);
+  SetText(data, "correction_reason", state.correction_reason);
+  data.set("correction_in_person", state.correction_in_person);
   const auto asked = AskedFields(item);
   Data fields{Data::type::list};
   const size_t first = state.step > 0 ? static_cast<size_t>(state.step - 1) : 0;
@@ -83,17 +151,18 @@ Data ApplyData(const Site& site, const PageRequest& page, const ServiceItem& ite
   data.set("sourced", sourced);
   data.set("has_sourced", !sourced.is_empty_list());
   const bool uploads = NeedsUploads(item);
-  const bool required_uploads = RequiresUploads(item);
   data.set("needs_uploads", uploads);
   std::string action = "/apply/" + item.code;
   if (state.step > 0) {
     action += "?step=" + std::to_string(state.step);
     data.set("step", std::to_string(state.step));
-    data.set("step_text", page.T(site, "apply.step_of", std::to_string(state.step) + " / " + std::to_string(asked.size())));
+    const std::string question = std::to_string(state.step) + " / " + std::to_string(asked.size());
+    data.set("step_text", page.T(site, "apply.step_of", question));
+    SetSteps(site, page, data, &item, Step::kAnswers, question);
     data.set("stepped", true);
     const bool is_last = static_cast<size_t>(state.step) >= asked.size();
     data.set("last_step", is_last);
-    data.set("show_submit", is_last && !required_uploads);
+    data.set("show_check", is_last && !uploads);
     data.set("show_uploads", is_last && uploads);
     data.set("show_next", !is_last);
     if (state.step > 1) {
@@ -103,7 +172,8 @@ Data ApplyData(const Site& site, const PageRequest& page, const ServiceItem& ite
     }
   } else {
     data.set("stepped", false);
-    data.set("show_submit", !required_uploads);
+    SetSteps(site, page, data, &item, Step::kAnswers);
+    data.set("show_check", !uploads);
     data.set("show_uploads", uploads);
   }
   data.set("form_action", action);
@@ -133,22 +203,32 @@ Response ApplyForm(const Site& site, Request& req) {
   if (!page.caller) return SignInRedirect(page);
   const Loaded loaded = LoadItem(site, req.Param("code"));
   if (loaded.item == nullptr) return ErrorPage(site, page, 404, "error.item.not_found");
+  if (IsOfficialCaller(page)) return OfficialPage(site, page, *loaded.item, nullptr, 200);
   FormState state;
   state.step = StepOf(req, page, AskedFields(*loaded.item).size());
   const std::string id = req.Query("application");
   if (!id.empty()) {
-    auto app = services::GetApplication(site.ctx(), page.caller->actor, id);
-    if (!app.ok()) return ErrorPageFor(site, page, app.error());
-    if (app->item != loaded.item->code) return ErrorPage(site, page, 404, "page.not_found.message");
-    state.application_id = app->id;
-    state.correcting = app->state == domain::ApplicationState::kCorrectionRequested;
-    state.values = app->fields;
+    auto view = services::ViewApplication(site.ctx(), page.caller->actor, id);
+    if (!view.ok()) return ErrorPageFor(site, page, view.error());
+    const domain::Application& app = view->application;
+    if (app.item != loaded.item->code) return ErrorPage(site, page, 404, "page.not_found.message");
+    if (!view->editable) return Redirect("/applications/" + app.id);
+    state.application_id = app.id;
+    state.correcting = app.state == domain::ApplicationState::kCorrectionRequested;
+    if (view->correction) {
+      state.correction_reason = view->correction->reason;
+      state.correction_in_person = view->correction->in_person;
+    }
+    state.values = app.fields;
   }
   Data data = ApplyData(site, page, *loaded.item, state);
   if (req.Query("saved") == "1") data.set("notice", page.T(site, "apply.saved"));
   return RenderPage(site, page, "apply", data);
 }
 
+// One POST of the form is one service call (services::SaveAnswers, one transaction): "save" keeps
+// a draft, "next" (elder mode) merges this question's answer, "uploads" and "check" continue once
+// every answer is there. Submission itself happens on the check-your-answers page.
 Response ApplySubmit(const Site& site, Request& req) {
   PageRequest page = StartPage(site, req);
   if (!page.caller) return SignInRedirect(page);
@@ -159,6 +239,8 @@ Response ApplySubmit(const Site& site, Request& req) {
   if (!CheckCsrf(*page.caller, req, FormValue(form, "csrf_token")).ok()) {
     return ErrorPage(site, page, 403, "error.auth.csrf");
   }
+  // An official's form (an old tab, a typed address) is refused, and what they typed is shown back.
+  if (IsOfficialCaller(page)) return OfficialPage(site, page, item, &form, 403);
   const auto& actor = page.caller->actor;
   const auto asked = AskedFields(item);
   FormState state;
@@ -166,98 +248,145 @@ Response ApplySubmit(const Site& site, Request& req) {
   state.application_id = FormValue(form, "application");
   state.correcting = FormValue(form, "correcting") == "1";
   const std::string intent = FormValue(form, "intent");
+  const bool to_uploads = intent == "uploads";
+  const bool to_check = intent == "check";
 
   // The values on this page (in elder mode, one question of the form).
   const size_t first = state.step > 0 ? static_cast<size_t>(state.step - 1) : 0;
   const size_t last = state.step > 0 ? std::min(first + 1, asked.size()) : asked.size();
   for (size_t i = first; i < last; ++i) state.values[asked[i]->name] = FormValue(form, asked[i]->name);
 
-  // "Continue to uploads" saves a draft once every answer is complete; the uploads follow.
-  const bool to_uploads = intent == "uploads";
-  const bool submit = intent == "submit";
-  // Submits (or resubmits) the draft; `fields`, when given, replace its form first. Only a
-  // resubmission carries them (one transaction); a draft's answers are saved, then it is submitted.
-  const auto submit_draft = [&](std::optional<std::map<std::string, std::string>> fields) -> Result<domain::Application> {
-    services::ActRequest request;
-    request.action = state.correcting ? domain::Action::kResubmit : domain::Action::kSubmit;
-    if (fields && !state.correcting) {
-      auto saved = services::UpdateFields(site.ctx(), actor, state.application_id, std::move(*fields));
-      if (!saved.ok()) return saved;
-      fields.reset();
-    }
-    request.fields = std::move(fields);
-    return services::Act(site.ctx(), actor, state.application_id, request);
-  };
-  Result<domain::Application> result = MakeError(ErrorCode::kInternal, "unset");
-  if (state.step > 0 && !state.application_id.empty()) {
-    // Elder mode on a draft: this step's answer is merged into the stored form in one write; the
-    // whole form is then checked or submitted.
-    result = services::UpdateFields(site.ctx(), actor, state.application_id, state.values, services::FieldUpdate::kMerge);
-    if (result.ok()) {
-      state.values = result->fields;
-      if (to_uploads) {
-        Status answers = services::CheckAnswers(site.ctx(), item.code, state.values);
-        if (!answers.ok()) result = answers.take_error();
-      } else if (submit) {
-        result = submit_draft(std::nullopt);
+  services::SaveAnswersRequest request;
+  request.item = item.code;
+  request.application = state.application_id;
+  request.fields = state.values;
+  request.update = state.step > 0 ? services::FieldUpdate::kMerge : services::FieldUpdate::kReplace;
+  request.complete = to_uploads || to_check;
+  auto saved = services::SaveAnswers(site.ctx(), actor, request);
+  Error error = MakeError(ErrorCode::kInternal, "unset");
+  if (saved.ok()) {
+    state.application_id = saved->application.id;
+    if (state.step > 0) state.values = saved->application.fields;
+    if (saved->missing.empty()) {
+      const std::string& id = saved->application.id;
+      if (to_uploads) return Redirect("/applications/" + id + "/materials");
+      if (to_check) return Redirect("/applications/" + id + "/check");
+      if (intent == "next" && state.step > 0) {
+        return Redirect("/apply/" + item.code + "?step=" + std::to_string(state.step + 1) + "&application=" + id);
       }
+      std::string back = "/apply/" + item.code + "?application=" + id + "&saved=1";
+      if (state.step > 0) back += "&step=" + std::to_string(state.step);
+      return Redirect(back);
     }
-  } else if (Status answers = to_uploads ? services::CheckAnswers(site.ctx(), item.code, state.values) : Ok();
-             !answers.ok()) {
-    result = answers.take_error();
-  } else if (state.application_id.empty()) {
-    services::CreateApplicationRequest request;
-    request.item = item.code;
-    request.fields = state.values;
-    request.submit = submit;
-    result = services::CreateApplication(site.ctx(), actor, request);
-  } else if (submit) {
-    result = submit_draft(state.values);
+    // The answers given are stored; the ones still missing are asked for below.
+    error = MakeError(ErrorCode::kInvalidArgument, "error.application.fields");
+    error.fields = saved->missing;
   } else {
-    result = services::UpdateFields(site.ctx(), actor, state.application_id, state.values);
+    error = saved.error();
   }
-  if (!result.ok()) {
-    Error error = result.error();
-    if (error.code != ErrorCode::kInvalidArgument) return ErrorPageFor(site, page, error);
-    // In elder mode, show the question of the first wrong field.
-    if (state.step > 0 && !error.fields.empty()) {
-      const std::string& wrong = error.fields.front().field;
-      for (size_t i = 0; i < asked.size(); ++i) {
-        if (asked[i]->name == wrong) state.step = static_cast<int>(i) + 1;
-      }
+  if (error.code != ErrorCode::kInvalidArgument) return ErrorPageFor(site, page, error);
+  // In elder mode, show the question of the first wrong field.
+  if (state.step > 0 && !error.fields.empty()) {
+    const std::string& wrong = error.fields.front().field;
+    for (size_t i = 0; i < asked.size(); ++i) {
+      if (asked[i]->name == wrong) state.step = static_cast<int>(i) + 1;
     }
-    const std::string materials_href =
-        state.application_id.empty() ? "" : "/applications/" + state.application_id + "/materials";
-    Data scratch;
-    state.errors = AddErrorSummary(site, page, error, scratch, materials_href);
-    Data redo = ApplyData(site, page, item, state);  // each error beside its field
-    AddErrorSummary(site, page, error, redo, materials_href);
-    MarkErrorTitle(site, page, redo, page.T(site, "page.apply.title", item.name.In(page.lang)));
-    return RenderPage(site, page, "apply", redo, 400);
   }
-
-  const domain::Application& app = result.value();
-  if (submit) return Redirect("/applications/" + app.id + "/submitted");
-  if (intent == "uploads") return Redirect("/applications/" + app.id + "/materials");
-  if (intent == "next" && state.step > 0) {
-    return Redirect("/apply/" + item.code + "?step=" + std::to_string(state.step + 1) + "&application=" + app.id);
-  }
-  std::string back = "/apply/" + item.code + "?application=" + app.id + "&saved=1";
-  if (state.step > 0) back += "&step=" + std::to_string(state.step);
-  return Redirect(back);
+  const std::string materials_href =
+      state.application_id.empty() ? "" : "/applications/" + state.application_id + "/materials";
+  Data scratch;
+  state.errors = AddErrorSummary(site, page, error, scratch, materials_href);
+  Data redo = ApplyData(site, page, item, state);  // each error beside its field
+  AddErrorSummary(site, page, error, redo, materials_href);
+  MarkErrorTitle(site, page, redo, page.T(site, "page.apply.title", item.name.In(page.lang)));
+  return RenderPage(site, page, "apply", redo, 400);
 }
 
+// Check your answers (issue 8 point 6): every answer with a link to change it, the files, and
+// the one button that submits (or resubmits a correction).
+Response CheckPage(const Site& site, Request& req) {
+  PageRequest page = StartPage(site, req);
+  if (!page.caller) return SignInRedirect(page);
+  auto view = services::ViewApplication(site.ctx(), page.caller->actor, req.Param("id"));
+  if (!view.ok()) return ErrorPageFor(site, page, view.error());
+  const domain::Application& app = view->application;
+  if (!view->editable) return Redirect("/applications/" + app.id);
+  const auto catalogue = site.ctx().Catalogue();
+  const ServiceItem* item = catalogue ? catalogue->FindItem(app.item) : nullptr;
+  if (item == nullptr) return ErrorPage(site, page, 404, "error.item.not_found");
+  const bool correcting = app.state == domain::ApplicationState::kCorrectionRequested;
+  Data data = BaseData(site, page, "page.check.title");
+  data.set("id", app.id);
+  data.set("item_name", item->name.In(page.lang));
+  SetSteps(site, page, data, item, Step::kCheck);
+  if (view->correction) {
+    SetText(data, "correction_reason", view->correction->reason);
+    data.set("correction_in_person", view->correction->in_person);
+  }
+  data.set("correcting", correcting);
+  const auto asked = AskedFields(*item);
+  Data answers{Data::type::list};
+  for (size_t i = 0; i < asked.size(); ++i) {
+    const auto& field = *asked[i];
+    const auto it = app.fields.find(field.name);
+    Data row;
+    row.set("label", field.label.In(page.lang));
+    row.set("value", AnswerText(site, page, field, it == app.fields.end() ? "" : it->second));
+    row.set("change_href", page.elder ? "/apply/" + item->code + "?step=" + std::to_string(i + 1) + "&application=" + app.id
+                                      : "/apply/" + item->code + "?application=" + app.id + "#field-" + field.name);
+    answers.push_back(row);
+  }
+  data.set("answers", answers);
+  Data sourced{Data::type::list};
+  for (const auto& field : item->fields) {
+    if (!field.source) continue;
+    Data row;
+    row.set("label", field.label.In(page.lang));
+    row.set("from", DatasetText(site, page, field));
+    sourced.push_back(row);
+  }
+  data.set("sourced", sourced);
+  data.set("has_sourced", !sourced.is_empty_list());
+  Data files{Data::type::list};
+  for (const auto& material : item->materials) {
+    if (material.source != domain::MaterialSource::kUpload) continue;
+    Data row;
+    row.set("name", material.name.In(page.lang));
+    std::string status = "missing";
+    std::string file_name;
+    for (const auto& attached : app.materials) {
+      if (attached.code != material.code) continue;
+      status = domain::MaterialStatusName(attached.status);
+      file_name = attached.file_name;
+    }
+    row.set("value", file_name.empty() ? TextOr(site, page, "material." + status, status) : file_name);
+    row.set("required", page.T(site, material.required ? "item.required" : "item.optional"));
+    files.push_back(row);
+  }
+  data.set("files", files);
+  data.set("has_files", !files.is_empty_list());
+  data.set("materials_href", "/applications/" + app.id + "/materials");
+  data.set("action", domain::ActionName(correcting ? domain::Action::kResubmit : domain::Action::kSubmit));
+  return RenderPage(site, page, "check", data);
+}
+
+// The receipt (issue 8 point 6): printable, with the reference number, the deadline and what
+// happens next, promising only what the product does today.
 Response Submitted(const Site& site, Request& req) {
   PageRequest page = StartPage(site, req);
   if (!page.caller) return SignInRedirect(page);
   auto app = services::GetApplication(site.ctx(), page.caller->actor, req.Param("id"));
   if (!app.ok()) return ErrorPageFor(site, page, app.error());
   Data data = BaseData(site, page, "page.submitted.title");
+  const auto catalogue = site.ctx().Catalogue();
+  SetSteps(site, page, data, catalogue ? catalogue->FindItem(app->item) : nullptr, Step::kDone);
   data.set("id", app->id);
   data.set("item_name", ItemName(site, page, app->item));
   data.set("state_tag", StateTag(site, page, app->state));
   data.set("deadline", app->deadline ? FormatIsoDate(*app->deadline) : page.T(site, "application.no_deadline"));
   data.set("department", DepartmentName(site, page, app->department));
+  data.set("submitted", app->submitted_at ? FormatTime(*app->submitted_at) : page.T(site, "application.not_submitted"));
+  data.set("resubmitted", app->state == domain::ApplicationState::kUnderReview);
   return RenderPage(site, page, "submitted", data);
 }
 
@@ -291,8 +420,12 @@ Data MaterialsData(const Site& site, const PageRequest& page, const domain::Appl
     }
   }
   data.set("materials", rows);
-  data.set("editable", services::Editable(app.state));
-  data.set("can_submit", app.state == domain::ApplicationState::kDraft);
+  const bool editable = services::Editable(app.state);
+  data.set("editable", editable);
+  if (editable) {
+    data.set("check_href", "/applications/" + app.id + "/check");
+    SetSteps(site, page, data, item, Step::kUploads);
+  }
   return data;
 }
 
@@ -342,6 +475,7 @@ Response MaterialsUpload(const Site& site, Request& req) {
 void RegisterApplyPages(Router& router, std::shared_ptr<const Site> site) {
   router.Add("GET", "/apply/{code}", [site](Request& req) { return ApplyForm(*site, req); });
   router.Add("POST", "/apply/{code}", [site](Request& req) { return ApplySubmit(*site, req); });
+  router.Add("GET", "/applications/{id}/check", [site](Request& req) { return CheckPage(*site, req); });
   router.Add("GET", "/applications/{id}/submitted", [site](Request& req) { return Submitted(*site, req); });
   router.Add("GET", "/applications/{id}/materials", [site](Request& req) { return MaterialsForm(*site, req); });
   router.Add("POST", "/applications/{id}/materials", [site](Request& req) { return MaterialsUpload(*site, req); });
