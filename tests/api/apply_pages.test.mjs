@@ -73,6 +73,9 @@ test('point 6: continuing stores a draft and leads to the check page; only the c
   assert.equal(done.status, 303);
   assert.equal(done.location, `/applications/${id}/check`);
   assert.equal((await api.get(`/api/v1/applications/${id}`)).data.state, 'draft', 'continuing does not submit');
+  const detail = await page(s, 'GET', `/applications/${id}`);
+  assert.ok(detail.text.includes(`href="/applications/${id}/check"`), "a draft's page leads to the check page");
+  assert.ok(!detail.text.includes('name="action" value="submit"'), 'no submission that skips the check page');
   const check = await page(s, 'GET', `/applications/${id}/check`);
   assert.equal(check.status, 200);
   assert.ok(check.text.includes(`/apply/${item.code}?application=${id}#field-${required.name}`), 'a change link per answer');

@@ -46,6 +46,15 @@ async function citizenPage(lang, { elder = false, narrow = false, user = CITIZEN
   return page;
 }
 
+// In elder mode every button and link-button of the page's flow is at least 56 px high.
+async function bigTargets(page, elder) {
+  if (!elder) return;
+  const small = await page.evaluate(() => [...document.querySelectorAll(
+    'main button, main .button, main .summary-action a, main .confirm-actions a')]
+    .filter((el) => el.getBoundingClientRect().height < 56).map((el) => el.outerHTML.slice(0, 80)));
+  assert.deepEqual(small, [], `small targets on ${page.url()}`);
+}
+
 function currentStep(page) {
   return page.locator('.steps [aria-current="step"]');
 }
@@ -101,6 +110,7 @@ for (const [lang, elder] of [['zh', false], ['en', false], ['zh', true]]) {
       // The check page: every answer with a change link, the upload listed, one button that sends.
       assert.match(page.url(), new RegExp(`/applications/${id}/check$`));
       await fits(page);
+      await bigTargets(page, elder);
       assert.equal((await page.locator('h1').textContent()).trim(), t['check.heading']);
       assert.ok((await currentStep(page).textContent()).includes(t['steps.check']));
       const rows = page.locator('dl[aria-labelledby="answers-title"] .summary-row');
@@ -168,6 +178,7 @@ for (const [lang, elder] of [['zh', false], ['en', false], ['zh', true]]) {
       // Point 5: the applicant's page leads with the reason and "change your answers".
       await go(env, citizen, `/applications/${id}`);
       await fits(citizen);
+      await bigTargets(citizen, elder);
       const box = citizen.locator('.correction');
       assert.equal(await box.count(), 1);
       assert.ok((await box.textContent()).includes(reason));
@@ -234,6 +245,7 @@ for (const [lang, elder] of [['zh', false], ['en', false], ['zh', true]]) {
         'no one-click withdrawal on the application page');
       await clickAndCheck(env, page, page.locator(`a[href="/applications/${id}/withdraw"]`));
       await fits(page);
+      await bigTargets(page, elder);
       assert.equal((await page.locator('h1').textContent()).trim(), t['withdraw.heading']);
       // Going back changes nothing.
       await clickAndCheck(env, page, page.locator(`main a[href="/applications/${id}"]`));

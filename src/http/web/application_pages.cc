@@ -218,6 +218,8 @@ Response Detail(const Site& site, PageRequest& page, const std::string& id, cons
     button.set("warning", action == Action::kReject || action == Action::kRefuse || action == Action::kWithdraw);
     // Withdrawing cannot be undone: it is asked on a page of its own first (issue 8 point 7).
     if (action == Action::kWithdraw) button.set("confirm_href", "/applications/" + app->id + "/withdraw");
+    // A draft is sent from the check-your-answers page (issue 8 point 6).
+    if (action == Action::kSubmit) button.set("confirm_href", "/applications/" + app->id + "/check");
     if (error != nullptr && failed_action == name) {
       button.set("error", ErrorText(site, page, *error));
       button.set("has_error", true);
