@@ -109,6 +109,13 @@ test('point 7: the withdrawal page asks first and changes nothing by itself', as
   const reviewer = await session('reviewer.market');
   const theirs = await page(reviewer, 'GET', `/applications/${id}/withdraw`);
   assert.ok([303, 404].includes(theirs.status), String(theirs.status));
+  // A reason that is too long comes back on the withdrawal page, kept, and nothing changes.
+  const long = '撤'.repeat(5000);
+  const refused = await page(s, 'POST', `/applications/${id}/act`, { action: 'withdraw', reason: long });
+  assert.equal(refused.status, 400);
+  assert.ok(refused.text.includes('id="reason-withdraw-error"'));
+  assert.ok(refused.text.includes(long), 'the reason typed is kept');
+  assert.equal((await api.get(`/api/v1/applications/${id}`)).data.state, 'submitted');
   const done = await page(s, 'POST', `/applications/${id}/act`, { action: 'withdraw', reason: '' });
   assert.equal(done.status, 303);
   assert.equal((await api.get(`/api/v1/applications/${id}`)).data.state, 'withdrawn');

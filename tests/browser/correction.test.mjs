@@ -154,7 +154,9 @@ for (const [lang, elder] of [['zh', false], ['en', false], ['zh', true]]) {
         panel: getComputedStyle(document.querySelector('.receipt .panel')).backgroundColor,
         id: getComputedStyle(document.querySelector('.panel-id')).display,
         color: getComputedStyle(document.querySelector('.panel-id')).color,
+        issuer: getComputedStyle(document.querySelector('.receipt .print-only')).display,
       }));
+      assert.equal(printed.issuer, 'block', 'the printed receipt says who issued it');
       assert.equal(printed.header, 'none');
       assert.equal(printed.steps, 'none');
       assert.equal(printed.panel, 'rgb(255, 255, 255)');

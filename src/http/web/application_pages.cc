@@ -233,7 +233,17 @@ Response Detail(const Site& site, PageRequest& page, const std::string& id, cons
     Data errors{Data::type::list};
     Data row;
     row.set("text", ErrorText(site, page, *error));
-    if (!failed_action.empty()) row.set("href", "#reason-" + failed_action);
+    // The link goes to the failed action's reason box when the page has one; a resubmission
+    // without changes is in the correction box; a draft's submission has no box here.
+    const bool has_form = std::any_of(view->actions.begin(), view->actions.end(), [&](const services::ActionOption& o) {
+      return domain::ActionName(o.action) == failed_action && o.action != Action::kSubmit &&
+             o.action != Action::kWithdraw && !(correction_lead && o.action == Action::kResubmit);
+    });
+    if (has_form) {
+      row.set("href", "#reason-" + failed_action);
+    } else if (correction_lead && failed_action == domain::ActionName(Action::kResubmit)) {
+      row.set("href", "#correction-title");
+    }
     errors.push_back(row);
     for (const FieldError& field_error : error->fields) {
       if (field_error.field == "reason") continue;  // shown beside the reason, above
@@ -263,6 +273,9 @@ Response DetailPage(const Site& site, Request& req) {
   if (!page.caller) return SignInRedirect(page);
   return Detail(site, page, req.Param("id"), nullptr, "", "");
 }
+
+Response WithdrawPage(const Site& site, PageRequest& page, const std::string& id, const Error* error,
+                      const std::string& typed_reason);
 
 Response ActSubmit(const Site& site, Request& req) {
   PageRequest page = StartPage(site, req);
@@ -304,6 +317,10 @@ Response ActSubmit(const Site& site, Request& req) {
         error.code == ErrorCode::kInternal || error.code == ErrorCode::kUnavailable) {
       return ErrorPageFor(site, page, error);
     }
+    // A reason the withdrawal page took is shown back there, beside it.
+    if (*action == Action::kWithdraw && error.code == ErrorCode::kInvalidArgument) {
+      return WithdrawPage(site, page, id, &error, request.reason);
+    }
     return Detail(site, page, id, &error, action_name, request.reason);
   }
   if (*action == Action::kSubmit || *action == Action::kResubmit) return Redirect("/applications/" + id + "/submitted");
@@ -311,11 +328,11 @@ Response ActSubmit(const Site& site, Request& req) {
 }
 
 // Withdrawal asks first (issue 8 point 7), without JavaScript: what it means, an optional reason,
-// and the button that withdraws; going back changes nothing.
-Response WithdrawConfirm(const Site& site, Request& req) {
-  PageRequest page = StartPage(site, req);
-  if (!page.caller) return SignInRedirect(page);
-  auto view = services::ViewApplication(site.ctx(), page.caller->actor, req.Param("id"));
+// and the button that withdraws; going back changes nothing. `error` (with the reason typed) when
+// withdrawing failed on a reason that is not right.
+Response WithdrawPage(const Site& site, PageRequest& page, const std::string& id, const Error* error,
+                      const std::string& typed_reason) {
+  auto view = services::ViewApplication(site.ctx(), page.caller->actor, id);
   if (!view.ok()) return ErrorPageFor(site, page, view.error());
   const Application& app = view->application;
   const auto withdraw = std::find_if(view->actions.begin(), view->actions.end(),
@@ -327,7 +344,24 @@ Response WithdrawConfirm(const Site& site, Request& req) {
   data.set("state_tag", StateTag(site, page, app.state));
   data.set("action", domain::ActionName(Action::kWithdraw));
   data.set("reason_label", page.T(site, withdraw->reason_required ? "act.reason_required" : "act.reason_optional"));
-  return RenderPage(site, page, "withdraw", data);
+  if (error == nullptr) return RenderPage(site, page, "withdraw", data);
+  Data errors{Data::type::list};
+  Data row;
+  row.set("text", ErrorText(site, page, *error));
+  row.set("href", "#reason-withdraw");
+  errors.push_back(row);
+  data.set("errors", errors);
+  data.set("has_errors", true);
+  data.set("error", ErrorText(site, page, *error));
+  data.set("reason", typed_reason);
+  MarkErrorTitle(site, page, data, page.T(site, "page.withdraw.title"));
+  return RenderPage(site, page, "withdraw", data, HttpStatus(error->code));
+}
+
+Response WithdrawConfirm(const Site& site, Request& req) {
+  PageRequest page = StartPage(site, req);
+  if (!page.caller) return SignInRedirect(page);
+  return WithdrawPage(site, page, req.Param("id"), nullptr, "");
 }
 
 }  // namespace
