@@ -30,21 +30,21 @@ constexpr DemoUser kDemoUsers[] = {
     {"li.na", domain::Role::kCitizen, "李娜", "", "", 1992, 202, 0},
     {"wang.fang", domain::Role::kEnterpriseAgent, "王芳", "", "", 1985, 303, 1},  // creates the enterprise: its administrator
     {"zhao.lei", domain::Role::kEnterpriseAgent, "赵磊", "", "", 1990, 404, 1},   // an agent with no rights until granted
-    {"clerk.pudong", domain::Role::kClerk, "陈静 (浦东窗口)", "", "pudong-district-centre", 0, 0, 0},
-    {"clerk.lujiazui", domain::Role::kClerk, "黄蕾 (陆家嘴社区窗口)", "", "pudong-lujiazui-community", 0, 0, 0},
-    {"clerk.market", domain::Role::kClerk, "周婷 (市场监管窗口)", "market", "", 0, 0, 0},
-    {"reviewer.market", domain::Role::kReviewer, "刘洋 (市场监管)", "market", "", 0, 0, 0},
-    {"reviewer.hrss", domain::Role::kReviewer, "赵敏 (人社)", "hrss", "", 0, 0, 0},
-    {"reviewer.police", domain::Role::kReviewer, "孙强 (公安)", "police", "", 0, 0, 0},
-    {"reviewer.civil", domain::Role::kReviewer, "吴芳 (民政)", "civil", "", 0, 0, 0},
-    {"reviewer.health", domain::Role::kReviewer, "郑华 (卫生健康)", "health", "", 0, 0, 0},
-    {"reviewer.housing", domain::Role::kReviewer, "冯军 (住房城乡建设)", "housing", "", 0, 0, 0},
-    {"reviewer.tax", domain::Role::kReviewer, "何丽 (税务)", "tax", "", 0, 0, 0},
-    {"reviewer.fire", domain::Role::kReviewer, "许刚 (消防救援)", "fire", "", 0, 0, 0},
-    {"reviewer.city-appearance", domain::Role::kReviewer, "郭晓 (绿化市容)", "city-appearance", "", 0, 0, 0},
-    {"reviewer.transport", domain::Role::kReviewer, "马超 (交通)", "transport", "", 0, 0, 0},
-    {"reviewer.education", domain::Role::kReviewer, "林琳 (教育)", "education", "", 0, 0, 0},
-    {"reviewer.medical-insurance", domain::Role::kReviewer, "高峰 (医疗保障)", "medical-insurance", "", 0, 0, 0},
+    {"clerk.pudong", domain::Role::kClerk, "陈静", "", "pudong-district-centre", 0, 0, 0},
+    {"clerk.lujiazui", domain::Role::kClerk, "黄蕾", "", "pudong-lujiazui-community", 0, 0, 0},
+    {"clerk.market", domain::Role::kClerk, "周婷", "market", "", 0, 0, 0},
+    {"reviewer.market", domain::Role::kReviewer, "刘洋", "market", "", 0, 0, 0},
+    {"reviewer.hrss", domain::Role::kReviewer, "赵敏", "hrss", "", 0, 0, 0},
+    {"reviewer.police", domain::Role::kReviewer, "孙强", "police", "", 0, 0, 0},
+    {"reviewer.civil", domain::Role::kReviewer, "吴芳", "civil", "", 0, 0, 0},
+    {"reviewer.health", domain::Role::kReviewer, "郑华", "health", "", 0, 0, 0},
+    {"reviewer.housing", domain::Role::kReviewer, "冯军", "housing", "", 0, 0, 0},
+    {"reviewer.tax", domain::Role::kReviewer, "何丽", "tax", "", 0, 0, 0},
+    {"reviewer.fire", domain::Role::kReviewer, "许刚", "fire", "", 0, 0, 0},
+    {"reviewer.city-appearance", domain::Role::kReviewer, "郭晓", "city-appearance", "", 0, 0, 0},
+    {"reviewer.transport", domain::Role::kReviewer, "马超", "transport", "", 0, 0, 0},
+    {"reviewer.education", domain::Role::kReviewer, "林琳", "education", "", 0, 0, 0},
+    {"reviewer.medical-insurance", domain::Role::kReviewer, "高峰", "medical-insurance", "", 0, 0, 0},
     {"admin", domain::Role::kAdmin, "系统管理员", "", "", 0, 0, 0},
 };
 
@@ -79,11 +79,10 @@ Result<std::vector<DemoAccountPlan>> PlanDemoAccounts(const domain::Catalogue& c
   // Every department with items has someone to decide its applications, whatever the catalogue.
   for (const domain::ServiceItem& item : catalogue.items()) {
     if (!reviewed.insert(item.department).second) continue;
-    const domain::Department* department = catalogue.FindDepartment(item.department);
     DemoAccountPlan p;
     p.username = "reviewer." + item.department;
     p.role = domain::Role::kReviewer;
-    p.name = "审批员 (" + (department != nullptr ? department->name.zh : item.department) + ")";
+    p.name = "审批员";
     p.department = item.department;
     out.push_back(std::move(p));
   }

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "app/catalogue_sync.h"
+#include "services/applications.h"
 #include "storage/sql_store.h"
 
 namespace tongban::app {
@@ -29,6 +30,8 @@ Result<std::unique_ptr<System>> BuildSystem(const Config& config, bool with_rout
   sys->ctx.ids = &sys->ids;
   sys->ctx.hasher = &sys->hasher;
   sys->ctx.effects = &sys->effects;
+  // Applications made before reference numbers existed get theirs before anyone looks them up.
+  TB_RETURN_IF_ERROR(services::AssignMissingReferences(sys->ctx));
   sys->catalogue_sync = std::make_unique<CatalogueSync>(sys->ctx);
   TB_RETURN_IF_ERROR(sys->catalogue_sync->Start(ResolveDataPath(config.catalogue_dir), config.publish_catalogue));
   if (!with_routes) return sys;

@@ -101,4 +101,10 @@ Status ValidateCreditCode(std::string_view code) {
   return Ok();
 }
 
+std::string MaskResidentId(std::string_view id) {
+  if (id.size() == 18) return std::string(id.substr(0, 6)) + std::string(8, '*') + std::string(id.substr(14));
+  if (id.size() <= 4) return std::string(id.size(), '*');
+  return std::string(id.size() - 4, '*') + std::string(id.substr(id.size() - 4));
+}
+
 }  // namespace tongban

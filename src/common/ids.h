@@ -20,6 +20,11 @@ char ResidentIdCheckChar(std::string_view first17);
 // Birth date encoded in a valid resident identity number.
 Date ResidentIdBirthDate(std::string_view id);
 
+// A resident identity number as pages show it: the region code and the last four characters, the
+// birth date and the rest hidden ("310115********1013"). Anything not 18 characters long is
+// hidden all but its last four.
+std::string MaskResidentId(std::string_view id);
+
 // Validates an 18-character unified social credit code: characters from
 // "0123456789ABCDEFGHJKLMNPQRTUWXY", MOD 31 check character. Returns kInvalidArgument with message
 // key "error.credit_code.length", ".characters" or ".check_digit".

@@ -45,6 +45,9 @@ struct Application {
   std::optional<Date> deadline;  // promised deadline in working days from submission
   int64_t version = 0;           // optimistic concurrency: bumped by every write
   int64_t catalogue_version = 0;  // the published catalogue it was made under (its item, legal basis)
+  std::string reference;         // the human reference number (common/reference.h), set at creation
+  std::string applicant_name;    // the person's or enterprise's name when it was created
+  std::string assignee_user_id;  // the official the case is assigned to; empty: nobody
 };
 
 struct Event {

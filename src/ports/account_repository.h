@@ -17,6 +17,8 @@ class AccountRepository {
   virtual Status InsertUser(const domain::User& user) = 0;
   virtual Result<domain::User> GetUser(const std::string& id) = 0;
   virtual Result<domain::User> FindUserByUsername(const std::string& username) = 0;
+  // The users of `department` (its officials), at most `limit`, in id order.
+  virtual Result<std::vector<domain::User>> ListUsersOfDepartment(const std::string& department, int limit) = 0;
   virtual Status InsertPerson(const domain::Person& person) = 0;
   virtual Result<domain::Person> GetPerson(const std::string& id) = 0;
   virtual Status InsertEnterprise(const domain::Enterprise& enterprise) = 0;

@@ -29,6 +29,14 @@ struct ApplicationQuery {
   std::vector<std::string> items;
   // Leaves drafts out (officials: a draft is its applicant's until submitted).
   bool exclude_drafts = false;
+  // Workbench filters (officials' scopes): the person's resident id, a prefix of the applicant's
+  // name, the assigned official.
+  std::string person_filter;
+  std::string name_prefix;
+  std::string assignee_user_id;
+  // Earliest deadline first (then id), instead of newest first; only submitted cases (they have
+  // a deadline). The page token then carries the deadline and the id.
+  bool by_deadline = false;
   // Keyset pagination, newest first: answers rows strictly older than the cursor.
   std::string page_token;
   int limit = kDefaultPageSize;  // clamped to 1..kMaxPageSize
@@ -37,6 +45,13 @@ struct ApplicationQuery {
 struct ApplicationPage {
   std::vector<domain::Application> applications;
   std::string next_page_token;  // empty on the last page
+};
+
+// How many cases of a scope wait on the department (submitted, accepted, under review).
+struct QueueCounts {
+  int64_t waiting = 0;
+  int64_t overdue = 0;   // deadline before `today`
+  int64_t due_soon = 0;  // deadline from `today` to `due_by`, both included
 };
 
 class ApplicationRepository {
@@ -48,6 +63,18 @@ class ApplicationRepository {
   virtual Result<domain::Application> GetApplication(const std::string& id) = 0;
   virtual Status UpdateApplication(const domain::Application& app) = 0;
   virtual Result<ApplicationPage> ListApplications(const ApplicationQuery& query) = 0;
+  // The application with this reference number (canonical form); kNotFound when none.
+  virtual Result<domain::Application> GetApplicationByReference(const std::string& reference) = 0;
+  // The next reference sequence number of `day` (1, 2, ...), counted in the caller's transaction:
+  // never the same twice, also with several servers on one database.
+  virtual Result<int64_t> NextReferenceSequence(Date day) = 0;
+  // Applications made before reference numbers existed (at most `limit`), and giving one its number
+  // and, when it has none, its applicant's name (a row that has a reference keeps it).
+  virtual Result<std::vector<domain::Application>> ListWithoutReference(int limit) = 0;
+  virtual Status SetReference(const std::string& id, const std::string& reference,
+                              const std::string& applicant_name) = 0;
+  // The waiting cases of the query's scope (department or centre; its other fields are ignored).
+  virtual Result<QueueCounts> CountQueue(const ApplicationQuery& scope, Date today, Date due_by) = 0;
   virtual Status InsertEvent(const domain::Event& event) = 0;
   virtual Result<std::vector<domain::Event>> ListEvents(const std::string& application_id) = 0;
 };

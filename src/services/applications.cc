@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/ids.h"
+#include "common/reference.h"
 #include "domain/events.h"
 #include "domain/fields.h"
 #include "domain/limits.h"
@@ -74,16 +76,47 @@ Result<Standing> StandingOn(ports::Transaction& tx, const Actor& actor, const Ap
 
 // Loads the application and the actor's standing; kNotFound when the actor has none, so that
 // nobody learns which ids exist.
+// The application named by `id_or_reference`: an internal id, or a reference number in any case,
+// with or without hyphens (kNotFound with error.application.reference_check when its check
+// character does not match, so the caller can tell a person to read the number again).
+Result<Application> FindApplication(ports::Transaction& tx, const std::string& id_or_reference) {
+  if (const auto parsed = ParseReference(id_or_reference)) {
+    if (!parsed->check_ok) return MakeError(ErrorCode::kNotFound, "error.application.reference_check");
+    TB_ASSIGN_OR_RETURN(const Application found, tx.applications().GetApplicationByReference(parsed->canonical));
+    return tx.applications().GetApplication(found.id);  // read again as a write reads: locked
+  }
+  return tx.applications().GetApplication(id_or_reference);
+}
+
 Result<std::pair<Application, Standing>> LoadVisible(ports::Transaction& tx, const Actor& actor,
                                                      const std::string& id) {
-  auto app = tx.applications().GetApplication(id);
+  auto app = FindApplication(tx, id);
   if (!app.ok()) {
-    if (app.error().code == ErrorCode::kNotFound) return MakeError(ErrorCode::kNotFound, "error.application.not_found");
+    if (app.error().code == ErrorCode::kNotFound) {
+      return app.error().message == "error.application.reference_check"
+                 ? app.take_error()
+                 : MakeError(ErrorCode::kNotFound, "error.application.not_found");
+    }
     return app.take_error();
   }
   TB_ASSIGN_OR_RETURN(Standing standing, StandingOn(tx, actor, *app));
   if (standing.roles.empty()) return MakeError(ErrorCode::kNotFound, "error.application.not_found");
   return std::make_pair(std::move(app).value(), std::move(standing));
+}
+
+// The name the application is listed and searched under: the enterprise's, or the person's (the
+// filer's own display name when their person record is missing).
+Result<std::string> ApplicantName(ports::Transaction& tx, const Actor& actor, const Application& app) {
+  if (!app.enterprise.empty()) {
+    auto enterprise = tx.accounts().GetEnterprise(app.enterprise);
+    if (enterprise.ok()) return enterprise->name;
+    if (enterprise.error().code != ErrorCode::kNotFound) return enterprise.take_error();
+    return std::string();
+  }
+  auto person = tx.accounts().GetPerson(app.person_id);
+  if (person.ok()) return person->name;
+  if (person.error().code != ErrorCode::kNotFound) return person.take_error();
+  return app.applicant_user_id == actor.user.id ? actor.user.display_name : std::string();
 }
 
 Error FieldErrors(std::vector<FieldError> errors) {
@@ -320,6 +353,10 @@ Result<Application> CreateApplication(const Context& ctx, const Actor& actor, co
       errors.insert(errors.end(), missing.begin(), missing.end());
     }
     if (!errors.empty()) return FieldErrors(std::move(errors));
+    TB_ASSIGN_OR_RETURN(app.applicant_name, ApplicantName(tx, actor, app));
+    // Last before the insert: on PostgreSQL the day's counter row stays locked until commit.
+    TB_ASSIGN_OR_RETURN(const int64_t sequence, tx.applications().NextReferenceSequence(today));
+    app.reference = FormatReference(ctx.reference_prefix, today, sequence);
     TB_RETURN_IF_ERROR(tx.applications().InsertApplication(app));
     const auto role = req.on_behalf_of.empty() ? ActorRole::kApplicant : ActorRole::kClerk;
     return RecordEvent(ctx, tx, actor, app, req.submit ? "submit" : "create", ApplicationState::kDraft, role, "");
@@ -572,10 +609,43 @@ Result<Application> GetApplication(const Context& ctx, const Actor& actor, const
 Result<std::vector<domain::Event>> ListEvents(const Context& ctx, const Actor& actor, const std::string& id) {
   std::vector<domain::Event> out;
   TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
-    TB_RETURN_IF_ERROR(LoadVisible(tx, actor, id));
-    TB_ASSIGN_OR_RETURN(out, tx.applications().ListEvents(id));
+    TB_ASSIGN_OR_RETURN(const auto loaded, LoadVisible(tx, actor, id));
+    TB_ASSIGN_OR_RETURN(out, tx.applications().ListEvents(loaded.first.id));
     return Ok();
   }));
+  return out;
+}
+
+// What a search box's text names: a reference number, a resident id number, or a name prefix.
+struct SearchQuery {
+  std::string reference;
+  std::string person_id;
+  std::string name_prefix;
+};
+
+Result<SearchQuery> ReadSearchQuery(std::string text) {
+  text.erase(0, text.find_first_not_of(" \t\r\n"));
+  text.erase(text.find_last_not_of(" \t\r\n") + 1);
+  SearchQuery out;
+  if (text.empty()) return out;
+  if (!domain::IsUtf8(text) || domain::HasControlCharacters(text, /*line_breaks_allowed=*/false) ||
+      domain::CodePoints(text) > kMaxSearchCodePoints) {
+    return MakeError(ErrorCode::kInvalidArgument, "error.search.query");
+  }
+  if (const auto parsed = ParseReference(text)) {
+    if (!parsed->check_ok) return MakeError(ErrorCode::kNotFound, "error.application.reference_check");
+    out.reference = parsed->canonical;
+    return out;
+  }
+  const bool id_shaped = text.size() == 18 && std::all_of(text.begin(), text.end() - 1, [](char c) {
+    return c >= '0' && c <= '9';
+  }) && ((text.back() >= '0' && text.back() <= '9') || text.back() == 'X' || text.back() == 'x');
+  if (id_shaped) {
+    if (text.back() == 'x') text.back() = 'X';
+    out.person_id = text;
+    return out;
+  }
+  out.name_prefix = text;
   return out;
 }
 
@@ -590,7 +660,31 @@ Result<ports::ApplicationPage> ListApplications(const Context& ctx, const Actor&
   q.item = req.item;
   q.page_token = req.page_token;
   q.limit = std::clamp(req.limit, 1, ports::kMaxPageSize);
+  q.by_deadline = req.by_deadline;
+  if (req.mine) {
+    if (u.kind != domain::UserKind::kOfficial) return MakeError(ErrorCode::kInvalidArgument, "error.search.mine_officials");
+    q.assignee_user_id = u.id;
+  }
+  TB_ASSIGN_OR_RETURN(const SearchQuery search, ReadSearchQuery(req.query));
+  q.person_filter = search.person_id;
+  q.name_prefix = search.name_prefix;
   ports::ApplicationPage out;
+  if (!search.reference.empty()) {
+    // One number names at most one case: shown when the caller could open it and it passes the
+    // other filters.
+    TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
+      auto found = LoadVisible(tx, actor, search.reference);
+      if (!found.ok()) return found.error().code == ErrorCode::kNotFound ? Ok() : Status(found.take_error());
+      const Application& app = found->first;
+      if (q.state && app.state != *q.state) return Ok();
+      if (!q.item.empty() && app.item != q.item) return Ok();
+      if (!q.assignee_user_id.empty() && app.assignee_user_id != q.assignee_user_id) return Ok();
+      if (!req.enterprise.empty() && app.enterprise != req.enterprise) return Ok();
+      out.applications.push_back(app);
+      return Ok();
+    }));
+    return out;
+  }
   TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
     const bool clerk = u.HasRole(domain::Role::kClerk);
     const bool reviewer = u.HasRole(domain::Role::kReviewer);
@@ -686,7 +780,7 @@ Result<ApplicationView> ViewApplication(const Context& ctx, const Actor& actor, 
   TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
     TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(tx, actor, id));
     auto& [app, standing] = loaded;
-    TB_ASSIGN_OR_RETURN(view.events, tx.applications().ListEvents(id));
+    TB_ASSIGN_OR_RETURN(view.events, tx.applications().ListEvents(app.id));
     view.roles = standing.roles;
     view.actions = ActionsFor(standing, app);
     view.editable = Editable(app.state) && HasRole(standing, ActorRole::kApplicant);
@@ -717,6 +811,122 @@ Result<ApplicationView> ViewApplication(const Context& ctx, const Actor& actor, 
     return Ok();
   }));
   return view;
+}
+
+DeadlineMark MarkDeadline(const Context& ctx, const Application& app) {
+  if (!app.deadline) return DeadlineMark::kNone;
+  const Date today = LocalDate(ctx.clock->Now());
+  if (domain::IsOverdue(app, today)) return DeadlineMark::kOverdue;
+  // Waiting on the department: its clock would run out the day after the deadline.
+  if (!domain::IsOverdue(app, AddDays(*app.deadline, 1)) || *app.deadline < today) return DeadlineMark::kNone;
+  const auto calendar = ctx.WorkingDays();
+  return calendar->WorkingDaysBetween(today, *app.deadline) <= kDueSoonWorkingDays ? DeadlineMark::kDueSoon
+                                                                                  : DeadlineMark::kNone;
+}
+
+namespace {
+
+// The department an official may assign within: reviewers' and department clerks'.
+bool AssignsIn(const domain::User& u, const std::string& department) {
+  return !department.empty() && u.kind == domain::UserKind::kOfficial && u.department == department &&
+         (u.HasRole(domain::Role::kReviewer) || u.HasRole(domain::Role::kClerk));
+}
+
+}  // namespace
+
+Result<ports::QueueCounts> CountQueue(const Context& ctx, const Actor& actor) {
+  const auto& u = actor.user;
+  ports::ApplicationQuery scope;
+  const bool official = u.HasRole(domain::Role::kClerk) || u.HasRole(domain::Role::kReviewer);
+  if (official && !u.department.empty()) {
+    scope.department = u.department;
+  } else if (u.HasRole(domain::Role::kClerk) && !u.centre.empty()) {
+    scope.centre = u.centre;
+  } else {
+    return MakeError(ErrorCode::kPermissionDenied, "error.application.no_scope");
+  }
+  const Date today = LocalDate(ctx.clock->Now());
+  const Date due_by = ctx.WorkingDays()->AddWorkingDays(today, kDueSoonWorkingDays);
+  ports::QueueCounts out;
+  TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
+    TB_ASSIGN_OR_RETURN(out, tx.applications().CountQueue(scope, today, due_by));
+    return Ok();
+  }));
+  return out;
+}
+
+Result<std::vector<domain::User>> Colleagues(const Context& ctx, const Actor& actor) {
+  const auto& u = actor.user;
+  if (!AssignsIn(u, u.department)) return MakeError(ErrorCode::kPermissionDenied, "error.assign.not_department");
+  // A department's officials are tens, not thousands; the bound keeps a page's select sane.
+  constexpr int kMaxColleagues = 500;
+  std::vector<domain::User> out;
+  TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
+    TB_ASSIGN_OR_RETURN(std::vector<domain::User> users, tx.accounts().ListUsersOfDepartment(u.department, kMaxColleagues));
+    for (auto& user : users) {
+      if (AssignsIn(user, u.department)) out.push_back(std::move(user));
+    }
+    return Ok();
+  }));
+  std::stable_sort(out.begin(), out.end(),
+                   [](const domain::User& a, const domain::User& b) { return a.display_name < b.display_name; });
+  return out;
+}
+
+Result<Application> Assign(const Context& ctx, const Actor& actor, const std::string& id,
+                           const std::string& assignee_user_id) {
+  Application out;
+  TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
+    TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(tx, actor, id));
+    auto& [app, standing] = loaded;
+    if (!AssignsIn(actor.user, app.department)) {
+      return MakeError(ErrorCode::kPermissionDenied, "error.assign.not_department");
+    }
+    if (domain::IsTerminal(app.state)) return MakeError(ErrorCode::kConflict, "error.assign.ended");
+    if (assignee_user_id.empty()) return MakeError(ErrorCode::kInvalidArgument, "error.assign.assignee");
+    auto assignee = tx.accounts().GetUser(assignee_user_id);
+    if (!assignee.ok()) {
+      if (assignee.error().code != ErrorCode::kNotFound) return assignee.take_error();
+      return MakeError(ErrorCode::kInvalidArgument, "error.assign.assignee");
+    }
+    if (!AssignsIn(*assignee, app.department)) return MakeError(ErrorCode::kInvalidArgument, "error.assign.assignee");
+    const bool reviewer = HasRole(standing, ActorRole::kReviewer);
+    app.assignee_user_id = assignee->id;
+    app.version += 1;
+    app.updated_at = ctx.clock->Now();
+    TB_RETURN_IF_ERROR(tx.applications().UpdateApplication(app));
+    TB_RETURN_IF_ERROR(RecordEvent(ctx, tx, actor, app, "assign", app.state,
+                                   reviewer ? ActorRole::kReviewer : ActorRole::kClerk, assignee->display_name));
+    out = app;
+    return Ok();
+  }));
+  return out;
+}
+
+Result<int64_t> AssignMissingReferences(const Context& ctx) {
+  constexpr int kBatch = 200;
+  int64_t numbered = 0;
+  while (true) {
+    int64_t in_batch = 0;
+    TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
+      in_batch = 0;
+      TB_ASSIGN_OR_RETURN(const std::vector<Application> apps, tx.applications().ListWithoutReference(kBatch));
+      for (const Application& app : apps) {
+        std::string name = app.applicant_name;
+        if (name.empty()) {
+          Actor nobody;
+          TB_ASSIGN_OR_RETURN(name, ApplicantName(tx, nobody, app));
+        }
+        const Date day = LocalDate(app.created_at);
+        TB_ASSIGN_OR_RETURN(const int64_t sequence, tx.applications().NextReferenceSequence(day));
+        TB_RETURN_IF_ERROR(tx.applications().SetReference(app.id, FormatReference(ctx.reference_prefix, day, sequence), name));
+        ++in_batch;
+      }
+      return Ok();
+    }));
+    numbered += in_batch;
+    if (in_batch < kBatch) return numbered;
+  }
 }
 
 }  // namespace tongban::services

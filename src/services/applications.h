@@ -115,10 +115,18 @@ Result<ports::Blob> GetUpload(const Context& ctx, const Actor& actor, const std:
 Result<domain::Application> GetApplication(const Context& ctx, const Actor& actor, const std::string& id);
 Result<std::vector<domain::Event>> ListEvents(const Context& ctx, const Actor& actor, const std::string& id);
 
+// The longest text a search box takes, in characters.
+inline constexpr size_t kMaxSearchCodePoints = 50;
+
 struct ListRequest {
   std::optional<domain::ApplicationState> state;
   std::string item;
   std::string enterprise;  // an agent: list this enterprise's applications
+  // Search: a reference number (any case, hyphens optional), an 18-character resident id number,
+  // or else the start of the applicant's name.
+  std::string query;
+  bool mine = false;         // officials: only the cases assigned to the caller
+  bool by_deadline = false;  // earliest deadline first (submitted cases only), instead of newest first
   std::string page_token;
   int limit = ports::kDefaultPageSize;  // clamped to 1..ports::kMaxPageSize
 };
@@ -126,8 +134,38 @@ struct ListRequest {
 // drafts) or, with `enterprise`, the enterprise's applications of the items the agent's grant
 // covers: exactly what GetApplication would show, one by one. kPermissionDenied
 // (error.application.no_agent_rights) when the caller may not act for `enterprise` at all, or
-// (error.application.no_scope) for an official who is neither a reviewer nor a clerk with a scope.
+// (error.application.no_scope) for an official who is neither a reviewer nor a clerk with a scope;
+// kInvalidArgument for a query that is not text or longer than kMaxSearchCodePoints
+// (error.search.query) and for `mine` asked by someone who is not an official
+// (error.search.mine_officials); kNotFound (error.application.reference_check) for a reference
+// number whose check character does not match.
 Result<ports::ApplicationPage> ListApplications(const Context& ctx, const Actor& actor, const ListRequest& request);
+
+// How close a case is to its deadline, for officials' lists.
+enum class DeadlineMark { kNone, kDueSoon, kOverdue };
+// Working days counted with the calendar: due soon when waiting on the department and the deadline
+// is today or within kDueSoonWorkingDays working days; overdue past it (domain::IsOverdue).
+inline constexpr int kDueSoonWorkingDays = 3;
+DeadlineMark MarkDeadline(const Context& ctx, const domain::Application& app);
+
+// The caller's queue at a glance: the cases waiting on the department (or centre), how many are
+// overdue and how many due within kDueSoonWorkingDays working days. kPermissionDenied
+// (error.application.no_scope) for someone without a queue.
+Result<ports::QueueCounts> CountQueue(const Context& ctx, const Actor& actor);
+
+// The officials (reviewers and clerks) of the caller's department, whom a case may be assigned to,
+// by name. kPermissionDenied (error.assign.not_department) for a caller without a department.
+Result<std::vector<domain::User>> Colleagues(const Context& ctx, const Actor& actor);
+
+// Assigns case `id` (id or reference number) to official `assignee_user_id`: the caller or a
+// colleague of the case's department. Not a state transition: the version is bumped and an "assign"
+// event records who assigned whom (its reason holds the assignee's name), when. kNotFound when the
+// case is invisible to the caller; kPermissionDenied (error.assign.not_department) unless the caller
+// is a reviewer or clerk of the case's department; kInvalidArgument (error.assign.assignee) unless
+// the assignee is a reviewer or clerk of that department; kConflict (error.assign.ended) once the
+// case has ended.
+Result<domain::Application> Assign(const Context& ctx, const Actor& actor, const std::string& id,
+                                   const std::string& assignee_user_id);
 
 // An action the caller may take now, with the workflow table's rule for its reason.
 struct ActionOption {
@@ -193,6 +231,11 @@ bool Editable(domain::ApplicationState state);
 // The view of application `id` for `actor`. kNotFound when invisible to the actor; a store failure
 // is returned as it is, never hidden behind an empty list of actions.
 Result<ApplicationView> ViewApplication(const Context& ctx, const Actor& actor, const std::string& id);
+
+// Gives every application made before reference numbers existed its number (dated by its creation)
+// and its applicant's name, in batches; run at start-up, safe on several servers at once.
+// Returns how many it numbered.
+Result<int64_t> AssignMissingReferences(const Context& ctx);
 
 // The content type of `content` when it is a PDF, JPEG or PNG, judged by its first bytes; "" otherwise.
 std::string SniffContentType(std::string_view content);

@@ -5,8 +5,10 @@
 
 #include <atomic>
 #include <memory>
+#include <string>
 
 #include "common/calendar.h"
+#include "common/reference.h"
 #include "domain/account.h"
 #include "domain/catalogue.h"
 #include "ports/store.h"
@@ -24,6 +26,8 @@ struct Context {
   std::shared_ptr<const domain::Catalogue> catalogue;
   std::shared_ptr<const Calendar> calendar;
   const Effects* effects = nullptr;  // effects of transitions (services/effects.h); none when null
+  // The platform's prefix of application reference numbers (common/reference.h).
+  std::string reference_prefix = std::string(kDefaultReferencePrefix);
 
   std::shared_ptr<const domain::Catalogue> Catalogue() const { return std::atomic_load(&catalogue); }
   std::shared_ptr<const Calendar> WorkingDays() const { return std::atomic_load(&calendar); }

@@ -1,5 +1,6 @@
 #include "storage/sql_accounts.h"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,11 @@ constexpr std::string_view kSelectUserById =
 constexpr std::string_view kSelectUserByUsername =
     "SELECT id, username, password_hash, kind, roles, person_id, display_name, department, centre, created_at"
     " FROM users WHERE username = $1";
+
+// The officials of a department, for assigning a case to a colleague (index users_department).
+constexpr std::string_view kSelectUsersOfDepartment =
+    "SELECT id, username, password_hash, kind, roles, person_id, display_name, department, centre, created_at"
+    " FROM users WHERE department = $1 ORDER BY id LIMIT $2";
 
 constexpr std::string_view kInsertPerson = "INSERT INTO persons (id, name, phone) VALUES ($1, $2, $3)";
 constexpr std::string_view kSelectPerson = "SELECT id, name, phone FROM persons WHERE id = $1";
@@ -105,6 +111,11 @@ Status SqlAccounts::InsertUser(const User& user) {
                      .OptionalText(user.centre)
                      .Int(Seconds(user.created_at));
                });
+}
+
+Result<std::vector<User>> SqlAccounts::ListUsersOfDepartment(const std::string& department, int limit) {
+  return sql_.All<User>(kSelectUsersOfDepartment, [&](Binder& b) { b.Text(department).Int(std::max(1, limit)); },
+                        ReadUser);
 }
 
 Result<User> SqlAccounts::GetUser(const std::string& id) {

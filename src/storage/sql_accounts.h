@@ -11,6 +11,7 @@ class SqlAccounts final : public ports::AccountRepository {
   explicit SqlAccounts(const SqlAccess& sql) : sql_(sql) {}
   Status InsertUser(const domain::User& user) override;
   Result<domain::User> GetUser(const std::string& id) override;
+  Result<std::vector<domain::User>> ListUsersOfDepartment(const std::string& department, int limit) override;
   Result<domain::User> FindUserByUsername(const std::string& username) override;
   Status InsertPerson(const domain::Person& person) override;
   Result<domain::Person> GetPerson(const std::string& id) override;

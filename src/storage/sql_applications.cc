@@ -16,26 +16,40 @@ using domain::Event;
 
 #define TB_APPLICATION_COLUMNS                                                                             \
   "id, item, department, applicant_user_id, person_id, enterprise, channel, centre, state, fields, materials," \
-  " created_at, updated_at, submitted_at, deadline, version, catalogue_version"
+  " created_at, updated_at, submitted_at, deadline, version, catalogue_version, reference, applicant_name,"     \
+  " assignee_user_id"
 constexpr std::string_view kApplicationColumns = TB_APPLICATION_COLUMNS;
 #define TB_SELECT_APPLICATION "SELECT " TB_APPLICATION_COLUMNS " FROM applications WHERE id = $1"
 constexpr std::string_view kSelectApplication = TB_SELECT_APPLICATION;
 constexpr std::string_view kSelectApplicationForUpdate = TB_SELECT_APPLICATION " FOR UPDATE";
 #undef TB_SELECT_APPLICATION
-#undef TB_APPLICATION_COLUMNS
-// The insert and the update list the columns both write first and in the same order ($1 to $14),
+// The insert and the update list the columns both write first and in the same order ($1 to $15),
 // so one binder serves both (BindApplicationColumns); the insert then adds what never changes: id,
-// created_at and the catalogue version it was made under.
+// created_at, the catalogue version it was made under, its reference number and applicant's name.
 constexpr std::string_view kInsertApplication =
     "INSERT INTO applications (item, department, applicant_user_id, person_id, enterprise, channel, centre, state,"
-    " fields, materials, updated_at, submitted_at, deadline, version, id, created_at, catalogue_version)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)";
+    " fields, materials, updated_at, submitted_at, deadline, version, assignee_user_id, id, created_at,"
+    " catalogue_version, reference, applicant_name)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)";
 // The version check is in the WHERE clause, so a concurrent writer cannot slip in between.
 constexpr std::string_view kUpdateApplication =
     "UPDATE applications SET item = $1, department = $2, applicant_user_id = $3, person_id = $4, enterprise = $5,"
     " channel = $6, centre = $7, state = $8, fields = $9, materials = $10, updated_at = $11, submitted_at = $12,"
-    " deadline = $13, version = $14 WHERE id = $15 AND version = $16";
+    " deadline = $13, version = $14, assignee_user_id = $15 WHERE id = $16 AND version = $17";
 constexpr std::string_view kApplicationExists = "SELECT 1 FROM applications WHERE id = $1";
+constexpr std::string_view kSelectApplicationByReference =
+    "SELECT " TB_APPLICATION_COLUMNS " FROM applications WHERE reference = $1";
+// The unique index on reference holds the NULLs too, so this finds the rows to backfill directly.
+constexpr std::string_view kSelectWithoutReference =
+    "SELECT " TB_APPLICATION_COLUMNS " FROM applications WHERE reference IS NULL ORDER BY id LIMIT $1";
+constexpr std::string_view kSetReference =
+    "UPDATE applications SET reference = $2, applicant_name = COALESCE(applicant_name, $3)"
+    " WHERE id = $1 AND reference IS NULL";
+// Increments and answers the day's counter in one statement: the row lock (PostgreSQL) or the
+// single writer (SQLite) orders concurrent creators.
+constexpr std::string_view kNextReferenceSequence =
+    "INSERT INTO reference_counters (day, last) VALUES ($1, 1)"
+    " ON CONFLICT (day) DO UPDATE SET last = reference_counters.last + 1 RETURNING last";
 
 constexpr std::string_view kInsertEvent =
     "INSERT INTO events (id, application_id, seq, action, from_state, to_state, actor_user_id, actor_role,"
@@ -43,6 +57,7 @@ constexpr std::string_view kInsertEvent =
 constexpr std::string_view kSelectEvents =
     "SELECT id, application_id, seq, action, from_state, to_state, actor_user_id, actor_role, channel, at, reason"
     " FROM events WHERE application_id = $1 ORDER BY seq";
+#undef TB_APPLICATION_COLUMNS
 
 // ---- page tokens: base64url of the last id ----
 
@@ -108,10 +123,13 @@ Result<Application> ReadApplication(Statement& statement) {
   }
   app.version = c.Int();
   app.catalogue_version = c.Int();
+  app.reference = c.Text();
+  app.applicant_name = c.Text();
+  app.assignee_user_id = c.Text();
   return app;
 }
 
-// Binds $1 to $14, the columns InsertApplication and UpdateApplication both write, in the order
+// Binds $1 to $15, the columns InsertApplication and UpdateApplication both write, in the order
 // kInsertApplication and kUpdateApplication list them; `fields` and `materials` are their JSON.
 Binder& BindApplicationColumns(Binder& binder, const Application& app, std::string_view fields,
                                std::string_view materials) {
@@ -131,7 +149,8 @@ Binder& BindApplicationColumns(Binder& binder, const Application& app, std::stri
       .Int(Seconds(app.updated_at))
       .OptionalInt(submitted_at)
       .OptionalText(deadline)
-      .Int(app.version);
+      .Int(app.version)
+      .OptionalText(app.assignee_user_id);
 }
 
 Result<Event> ReadEvent(Statement& statement) {
@@ -157,7 +176,12 @@ Status SqlApplications::InsertApplication(const Application& app) {
   TB_ASSIGN_OR_RETURN(const std::string fields, FieldsJson(app.fields));
   TB_ASSIGN_OR_RETURN(const std::string materials, MaterialsJson(app.materials));
   return sql_.Run(kInsertApplication, [&](Binder& b) {
-    BindApplicationColumns(b, app, fields, materials).Text(app.id).Int(Seconds(app.created_at)).Int(app.catalogue_version);
+    BindApplicationColumns(b, app, fields, materials)
+        .Text(app.id)
+        .Int(Seconds(app.created_at))
+        .Int(app.catalogue_version)
+        .OptionalText(app.reference)
+        .OptionalText(app.applicant_name);
   });
 }
 
@@ -200,17 +224,32 @@ Result<ports::ApplicationPage> SqlApplications::ListApplications(const ports::Ap
     scope = &candidate;
   }
   if (scope == nullptr) return MakeError(ErrorCode::kInvalidArgument, "an application query sets no scope");
+  // Newest first: the token is the last id. By deadline: "deadline|id" of the last row.
   std::optional<std::string> cursor;
+  std::string cursor_deadline;
   if (!query.page_token.empty()) {
     cursor = DecodePageToken(query.page_token);
     if (!cursor) return MakeError(ErrorCode::kInvalidArgument, "error.page_token.invalid");
+    if (query.by_deadline) {
+      const size_t bar = cursor->find('|');
+      if (bar == std::string::npos || !ParseIsoDate(cursor->substr(0, bar))) {
+        return MakeError(ErrorCode::kInvalidArgument, "error.page_token.invalid");
+      }
+      cursor_deadline = cursor->substr(0, bar);
+      cursor->erase(0, bar + 1);
+    }
   }
   const int limit = std::clamp(query.limit, 1, ports::kMaxPageSize);
+  // A name prefix is one range of the bytewise applicant_name index: [prefix, prefix + U+10FFFF).
+  const std::string name_end = query.name_prefix + "\xF4\x8F\xBF\xBF";
 
   // One SQL text per combination of filters, each prepared once and cached. An item list gives
   // one text per length, at most the number of enterprise items in the catalogue (the service
   // dedupes a grant's items). The scope's index (scope, id) serves every filter, walking newest
   // first and skipping the rows a filter leaves out (department, state, id serves a state filter).
+  // By deadline the workbench's indexes serve: (scope, deadline, id), (department, state,
+  // deadline, id), (assignee, deadline, id); a person or a name prefix narrows to that applicant's
+  // few rows through (person_id, id) or (scope, applicant_name, id) first.
   std::string sql = "SELECT ";
   sql += kApplicationColumns;
   sql += " FROM applications WHERE ";
@@ -226,8 +265,23 @@ Result<ports::ApplicationPage> SqlApplications::ListApplications(const ports::Ap
     sql += ")";
   }
   if (query.exclude_drafts) sql += " AND state <> $" + std::to_string(++parameter);
-  if (cursor) sql += " AND id < $" + std::to_string(++parameter);
-  sql += " ORDER BY id DESC LIMIT $" + std::to_string(++parameter);
+  if (!query.person_filter.empty()) sql += " AND person_id" + next();
+  if (!query.assignee_user_id.empty()) sql += " AND assignee_user_id" + next();
+  if (!query.name_prefix.empty()) {
+    sql += " AND applicant_name >= $" + std::to_string(++parameter);
+    sql += " AND applicant_name < $" + std::to_string(++parameter);
+  }
+  if (query.by_deadline) {
+    sql += " AND deadline IS NOT NULL";
+    if (cursor) {
+      sql += " AND (deadline, id) > ($" + std::to_string(parameter + 1) + ", $" + std::to_string(parameter + 2) + ")";
+      parameter += 2;
+    }
+    sql += " ORDER BY deadline, id LIMIT $" + std::to_string(++parameter);
+  } else {
+    if (cursor) sql += " AND id < $" + std::to_string(++parameter);
+    sql += " ORDER BY id DESC LIMIT $" + std::to_string(++parameter);
+  }
 
   TB_ASSIGN_OR_RETURN(StatementRef statement, sql_.connection().Prepare(sql));
   Binder binder(*statement);
@@ -236,6 +290,10 @@ Result<ports::ApplicationPage> SqlApplications::ListApplications(const ports::Ap
   if (!query.item.empty()) binder.Text(query.item);
   for (const std::string& item : query.items) binder.Text(item);
   if (query.exclude_drafts) binder.Text(domain::StateName(domain::ApplicationState::kDraft));
+  if (!query.person_filter.empty()) binder.Text(query.person_filter);
+  if (!query.assignee_user_id.empty()) binder.Text(query.assignee_user_id);
+  if (!query.name_prefix.empty()) binder.Text(query.name_prefix).Text(name_end);
+  if (cursor && query.by_deadline) binder.Text(cursor_deadline);
   if (cursor) binder.Text(*cursor);
   binder.Int(limit + 1);  // one more tells whether there is a next page
   TB_RETURN_IF_ERROR(binder.status());
@@ -245,13 +303,75 @@ Result<ports::ApplicationPage> SqlApplications::ListApplications(const ports::Ap
     TB_ASSIGN_OR_RETURN(const bool row, statement->Step());
     if (!row) break;
     if (static_cast<int>(page.applications.size()) == limit) {
-      page.next_page_token = EncodePageToken(page.applications.back().id);
+      const Application& last = page.applications.back();
+      page.next_page_token =
+          EncodePageToken(query.by_deadline && last.deadline ? FormatIsoDate(*last.deadline) + "|" + last.id : last.id);
       break;
     }
     TB_ASSIGN_OR_RETURN(Application app, ReadApplication(*statement));
     page.applications.push_back(std::move(app));
   }
   return page;
+}
+
+Result<Application> SqlApplications::GetApplicationByReference(const std::string& reference) {
+  return sql_.One<Application>(kSelectApplicationByReference, [&](Binder& b) { b.Text(reference); },
+                               "error.application.not_found", ReadApplication);
+}
+
+Result<int64_t> SqlApplications::NextReferenceSequence(Date day) {
+  TB_RETURN_IF_ERROR(sql_.RequireWritable());
+  return sql_.One<int64_t>(kNextReferenceSequence, [&](Binder& b) { b.Text(FormatIsoDate(day)); },
+                           "reference counter not returned",
+                           [](Statement& statement) -> Result<int64_t> { return statement.ColumnInt64(0); });
+}
+
+Result<std::vector<Application>> SqlApplications::ListWithoutReference(int limit) {
+  return sql_.All<Application>(kSelectWithoutReference, [&](Binder& b) { b.Int(std::max(1, limit)); }, ReadApplication);
+}
+
+Status SqlApplications::SetReference(const std::string& id, const std::string& reference,
+                                     const std::string& applicant_name) {
+  return sql_.Run(kSetReference, [&](Binder& b) { b.Text(id).Text(reference).OptionalText(applicant_name); });
+}
+
+Result<ports::QueueCounts> SqlApplications::CountQueue(const ports::ApplicationQuery& query, Date today, Date due_by) {
+  std::string_view column;
+  const std::string* value = nullptr;
+  if (!query.department.empty()) {
+    column = "department";
+    value = &query.department;
+  } else if (!query.centre.empty()) {
+    column = "centre";
+    value = &query.centre;
+  } else {
+    return MakeError(ErrorCode::kInvalidArgument, "a queue count needs a department or a centre");
+  }
+  // Only the waiting states: a range of (scope, state, deadline) per state, never the scope's
+  // whole history.
+  std::string sql =
+      "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN deadline < $2 THEN 1 ELSE 0 END), 0) AS BIGINT),"
+      " CAST(COALESCE(SUM(CASE WHEN deadline >= $2 AND deadline <= $3 THEN 1 ELSE 0 END), 0) AS BIGINT)"
+      " FROM applications WHERE ";
+  sql += column;
+  sql += " = $1 AND state IN ($4, $5, $6)";
+  return sql_.One<ports::QueueCounts>(
+      sql,
+      [&](Binder& b) {
+        b.Text(*value)
+            .Text(FormatIsoDate(today))
+            .Text(FormatIsoDate(due_by))
+            .Text(domain::StateName(domain::ApplicationState::kSubmitted))
+            .Text(domain::StateName(domain::ApplicationState::kAccepted))
+            .Text(domain::StateName(domain::ApplicationState::kUnderReview));
+      },
+      "no count", [](Statement& statement) -> Result<ports::QueueCounts> {
+        ports::QueueCounts counts;
+        counts.waiting = statement.ColumnInt64(0);
+        counts.overdue = statement.ColumnInt64(1);
+        counts.due_soon = statement.ColumnInt64(2);
+        return counts;
+      });
 }
 
 Status SqlApplications::InsertEvent(const Event& event) {

@@ -75,6 +75,7 @@ export async function start() {
   const env = {
     base,
     browser,
+    dir,  // the server's SQLite database is dir/t.db
     checked: [],
     async newPage(options = {}) {
       // axe is injected as a script tag; the server's CSP (script-src 'self') would block it.

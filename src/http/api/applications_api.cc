@@ -91,6 +91,17 @@ Response List(const HttpDeps& deps, Request& req) {
   list.item = req.Query("item");
   list.enterprise = req.Query("enterprise");
   list.page_token = req.Query("page_token");
+  list.query = req.Query("q");
+  const std::string mine = req.Query("mine");
+  if (!mine.empty() && mine != "true" && mine != "false") {
+    return ErrorResponse(deps, req, MakeError(ErrorCode::kInvalidArgument, "error.search.mine"));
+  }
+  list.mine = mine == "true";
+  const std::string sort = req.Query("sort");
+  if (!sort.empty() && sort != "deadline" && sort != "newest") {
+    return ErrorResponse(deps, req, MakeError(ErrorCode::kInvalidArgument, "error.search.sort"));
+  }
+  list.by_deadline = sort == "deadline";
   const std::string size = req.Query("page_size");
   if (!size.empty()) {
     auto [p, ec] = std::from_chars(size.data(), size.data() + size.size(), list.limit);
@@ -140,9 +151,36 @@ Response Act(const HttpDeps& deps, Request& req) {
   return AppResponse(deps, 200, *app);
 }
 
+// POST /api/v1/applications/{id}/assignment {"assignee": user id}: assigns the case to an official
+// of its department (the caller or a colleague); recorded in the case history.
+Response AssignCase(const HttpDeps& deps, Request& req) {
+  auto caller = RequireCaller(deps, req, /*write=*/true);
+  if (!caller.ok()) return ErrorResponse(deps, req, caller.error());
+  auto body = ParseObject(req.body);
+  if (!body.ok()) return ErrorResponse(deps, req, body.error());
+  std::string assignee;
+  auto status = [&]() -> Status {
+    for (const auto& [key, value] : body->items()) {
+      if (key == "assignee") continue;
+      const std::string name(domain::CutToCodePoints(key, domain::kMaxFieldNameBytes));
+      Error e = MakeError(ErrorCode::kInvalidArgument, "error.assign.field_not_taken");
+      e.fields.push_back({name, "error.field.not_taken", name});
+      return e;
+    }
+    TB_ASSIGN_OR_RETURN(assignee, OptionalString(*body, "assignee"));
+    if (assignee.empty()) return MakeError(ErrorCode::kInvalidArgument, "error.assign.assignee");
+    return Ok();
+  }();
+  if (!status.ok()) return ErrorResponse(deps, req, status.error());
+  auto app = services::Assign(*deps.ctx, caller->actor, req.Param("id"), assignee);
+  if (!app.ok()) return ErrorResponse(deps, req, app.error());
+  return AppResponse(deps, 200, *app);
+}
+
 }  // namespace
 
 void RegisterApplicationRoutes(Router& router, const HttpDeps& deps) {
+  router.Add("POST", "/api/v1/applications/{id}/assignment", [&deps](Request& req) { return AssignCase(deps, req); });
   router.Add("POST", "/api/v1/applications", [&deps](Request& req) { return Create(deps, req); });
   router.Add("GET", "/api/v1/applications", [&deps](Request& req) { return List(deps, req); });
   router.Add("POST", "/api/v1/applications/{id}/actions/{action}", [&deps](Request& req) { return Act(deps, req); });

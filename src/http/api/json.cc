@@ -116,7 +116,10 @@ Json ToJson(const domain::Application& app, Date today) {
          {"overdue", domain::IsOverdue(app, today)},
          {"version", app.version},
          {"catalogue_version", app.catalogue_version}};
+  j["reference"] = app.reference.empty() ? Json(nullptr) : Json(app.reference);
+  j["assignee"] = app.assignee_user_id.empty() ? Json(nullptr) : Json(app.assignee_user_id);
   Json applicant{{"user_id", app.applicant_user_id}};
+  if (!app.applicant_name.empty()) applicant["name"] = app.applicant_name;
   if (!app.person_id.empty()) applicant["person_id"] = app.person_id;
   if (!app.enterprise.empty()) applicant["enterprise"] = app.enterprise;
   j["applicant"] = std::move(applicant);

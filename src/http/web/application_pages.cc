@@ -1,5 +1,5 @@
 // The application pages: my applications, one application (fields, materials, timeline and the
-// caller's actions), acting on it, and the officials' department queue.
+// caller's actions) and acting on it. The officials' workbench is office_pages.cc.
 #include <algorithm>
 
 #include "domain/limits.h"
@@ -20,23 +20,6 @@ bool IsOfficial(const PageRequest& page) {
 }
 
 std::string ActionKey(Action action) { return domain::ActionName(action); }
-
-Data ApplicationRows(const Site& site, const PageRequest& page, const std::vector<Application>& apps) {
-  const Date today = Today(site);
-  Data rows{Data::type::list};
-  for (const auto& app : apps) {
-    Data row;
-    row.set("id", app.id);
-    row.set("item_name", ItemName(site, page, app.item));
-    row.set("state_tag", StateTag(site, page, app.state));
-    row.set("submitted", app.submitted_at ? FormatTime(*app.submitted_at) : page.T(site, "application.not_submitted"));
-    row.set("deadline", app.deadline ? FormatIsoDate(*app.deadline) : page.T(site, "application.no_deadline"));
-    row.set("overdue", domain::IsOverdue(app, today));
-    row.set("applicant", app.enterprise.empty() ? app.person_id : app.enterprise);
-    rows.push_back(row);
-  }
-  return rows;
-}
 
 void SetPager(const Site& site, const PageRequest& page, Data& data, const std::string& base,
               const std::string& next_token) {
@@ -59,45 +42,11 @@ Response MyApplications(const Site& site, Request& req) {
   auto listed = services::ListApplications(site.ctx(), page.caller->actor, request);
   if (!listed.ok()) return ErrorPageFor(site, page, listed.error());
   Data data = BaseData(site, page, "page.applications.title");
-  data.set("rows", ApplicationRows(site, page, listed->applications));
+  data.set("rows", ApplicationTableRows(site, page, listed->applications, nullptr));
   data.set("has_rows", !listed->applications.empty());
   data.set("table_caption", page.T(site, "applications.caption"));
   SetPager(site, page, data, "/applications", listed->next_page_token);
   return RenderPage(site, page, "applications", data);
-}
-
-Response Office(const Site& site, Request& req) {
-  PageRequest page = StartPage(site, req);
-  if (!page.caller) return SignInRedirect(page);
-  if (!IsOfficial(page)) return ErrorPage(site, page, 403, "page.forbidden.office");
-  services::ListRequest request;
-  request.page_token = req.Query("page_token");
-  request.limit = ports::kDefaultPageSize;
-  const std::string state_name = req.Query("state");
-  request.state = domain::ParseState(state_name);
-  auto listed = services::ListApplications(site.ctx(), page.caller->actor, request);
-  if (!listed.ok()) return ErrorPageFor(site, page, listed.error());
-  Data data = BaseData(site, page, "page.office.title");
-  Data states{Data::type::list};
-  // Every state an official's queue can hold (drafts are their applicants' own).
-  for (const ApplicationState listed_state :
-       {ApplicationState::kSubmitted, ApplicationState::kAccepted, ApplicationState::kCorrectionRequested,
-        ApplicationState::kUnderReview, ApplicationState::kApproved, ApplicationState::kDelivered,
-        ApplicationState::kCompleted, ApplicationState::kNotAccepted, ApplicationState::kRefused,
-        ApplicationState::kWithdrawn}) {
-    const std::string name = domain::StateName(listed_state);
-    Data option;
-    option.set("value", name);
-    option.set("label", TextOr(site, page, std::string("state.") + name, name));
-    option.set("selected", state_name == name);
-    states.push_back(option);
-  }
-  data.set("states", states);
-  data.set("rows", ApplicationRows(site, page, listed->applications));
-  data.set("has_rows", !listed->applications.empty());
-  data.set("table_caption", page.T(site, "office.caption"));
-  SetPager(site, page, data, request.state ? "/office?state=" + state_name : "/office", listed->next_page_token);
-  return RenderPage(site, page, "office", data);
 }
 
 std::string RoleText(const Site& site, const PageRequest& page, const std::string& role) {
@@ -114,8 +63,10 @@ Response Detail(const Site& site, PageRequest& page, const std::string& id, cons
   const auto catalogue = site.ctx().Catalogue();
   const domain::ServiceItem* item = catalogue ? catalogue->FindItem(app->item) : nullptr;
 
-  Data data = BaseData(site, page, "page.application.title", app->id);
+  const std::string reference = app->reference.empty() ? app->id : app->reference;
+  Data data = BaseData(site, page, "page.application.title", reference);
   data.set("id", app->id);
+  SetText(data, "reference", app->reference);
   data.set("item_code", app->item);
   data.set("item_name", ItemName(site, page, app->item));
   data.set("department", DepartmentName(site, page, app->department));
@@ -125,7 +76,18 @@ Response Detail(const Site& site, PageRequest& page, const std::string& id, cons
   data.set("submitted", app->submitted_at ? FormatTime(*app->submitted_at) : page.T(site, "application.not_submitted"));
   data.set("deadline", app->deadline ? FormatIsoDate(*app->deadline) : page.T(site, "application.no_deadline"));
   data.set("overdue", view->overdue);
-  data.set("applicant", app->enterprise.empty() ? app->person_id : app->enterprise);
+  SetApplicant(data, *app);
+  if (!app->assignee_user_id.empty() || IsOfficial(page)) {
+    // Officials see whom the case is assigned to and may change it (office_pages.cc).
+    auto colleagues = services::Colleagues(site.ctx(), actor);
+    if (colleagues.ok()) {
+      data.set("show_assignee", true);
+      for (const auto& user : *colleagues) {
+        if (user.id == app->assignee_user_id) data.set("assignee", user.display_name);
+      }
+      if (!domain::IsTerminal(app->state)) data.set("assign_href", "/applications/" + app->id + "/assign");
+    }
+  }
 
   Data fields{Data::type::list};
   if (item) {
@@ -256,7 +218,7 @@ Response Detail(const Site& site, PageRequest& page, const std::string& id, cons
     }
     data.set("errors", errors);
     data.set("has_errors", true);
-    MarkErrorTitle(site, page, data, page.T(site, "page.application.title", app->id));
+    MarkErrorTitle(site, page, data, page.T(site, "page.application.title", reference));
   }
   const std::string done = page.req->Query("done");
   if (!done.empty() && error == nullptr) {
@@ -371,7 +333,6 @@ void RegisterApplicationPages(Router& router, std::shared_ptr<const Site> site) 
   router.Add("GET", "/applications/{id}", [site](Request& req) { return DetailPage(*site, req); });
   router.Add("POST", "/applications/{id}/act", [site](Request& req) { return ActSubmit(*site, req); });
   router.Add("GET", "/applications/{id}/withdraw", [site](Request& req) { return WithdrawConfirm(*site, req); });
-  router.Add("GET", "/office", [site](Request& req) { return Office(*site, req); });
 }
 
 }  // namespace tongban::http::web

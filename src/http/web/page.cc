@@ -117,7 +117,18 @@ Data BaseData(const Site& site, const PageRequest& page, std::string_view title_
     bool official = false;
     for (const auto role : user.roles) official = official || domain::IsOfficialRole(role);
     data.set("is_official", official);
-    if (!user.department.empty()) data.set("department_name", DepartmentName(site, page, user.department));
+    // The menu says what the official does there: a clerk handles applications at a window, a
+    // reviewer reviews the department's cases.
+    const bool clerk = user.HasRole(domain::Role::kClerk);
+    data.set("office_nav", page.T(site, clerk ? "nav.office_clerk" : "nav.office_reviewer"));
+    // The name once, then where they work: their department, or their service centre.
+    if (!user.department.empty()) {
+      data.set("department_name", DepartmentName(site, page, user.department));
+    } else if (!user.centre.empty()) {
+      const auto catalogue = site.ctx().Catalogue();
+      const domain::ServiceCentre* centre = catalogue ? catalogue->FindCentre(user.centre) : nullptr;
+      data.set("department_name", centre != nullptr ? centre->name.In(page.lang) : user.centre);
+    }
   } else {
     data.set("signed_in", false);
   }

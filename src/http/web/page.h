@@ -86,5 +86,13 @@ Date Today(const Site& site);
 void RegisterCataloguePages(Router& router, std::shared_ptr<const Site> site);
 void RegisterApplyPages(Router& router, std::shared_ptr<const Site> site);
 void RegisterApplicationPages(Router& router, std::shared_ptr<const Site> site);
+void RegisterOfficePages(Router& router, std::shared_ptr<const Site> site);
+
+// Applications as pages show them (office_pages.cc): the applicant's name and masked resident id
+// ("applicant_name", "applicant_id"), and the rows of an applications table; `colleagues` (the
+// caller's department's officials, by id), when given, adds the assignee and the assign buttons.
+void SetApplicant(Data& row, const domain::Application& app);
+Data ApplicationTableRows(const Site& site, const PageRequest& page, const std::vector<domain::Application>& apps,
+                          const std::map<std::string, domain::User>* colleagues);
 
 }  // namespace tongban::http::web

@@ -149,6 +149,7 @@ Result<std::unique_ptr<Connection>> SqliteDriver::OpenReader() { return Open(fal
 
 std::optional<std::string> SqliteDriver::TemplateValue(std::string_view name) const {
   if (name == "blob") return "BLOB";
+  if (name == "text_bytewise") return "TEXT";  // SQLite's default collation (BINARY) is bytewise
   return std::nullopt;
 }
 
