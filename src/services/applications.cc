@@ -464,19 +464,37 @@ Status CheckAnswers(const Context& ctx, const std::string& item_code, std::map<s
   return Ok();
 }
 
-Result<ports::Blob> GetUpload(const Context& ctx, const Actor& actor, const std::string& id,
-                              const std::string& material) {
-  ports::Blob out;
-  TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
+Result<OpenedUpload> OpenUpload(const Context& ctx, const Actor& actor, const std::string& id,
+                                const std::string& material) {
+  OpenedUpload out;
+  TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
     TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(tx, actor, id));
-    const auto& app = loaded.first;
+    auto& [app, standing] = loaded;
     auto it = std::find_if(app.materials.begin(), app.materials.end(),
                            [&](const auto& a) { return a.code == material && a.status == MaterialStatus::kProvided; });
     if (it == app.materials.end()) return MakeError(ErrorCode::kNotFound, "error.material.not_found");
-    TB_ASSIGN_OR_RETURN(out, tx.uploads().GetBlob(it->blob_sha256));
-    return Ok();
+    TB_ASSIGN_OR_RETURN(out.blob, tx.uploads().GetBlob(it->blob_sha256));
+    out.file_name = it->file_name;
+    // An official's read is part of the case's history; the applicant reading their own is not.
+    if (actor.user.kind != domain::UserKind::kOfficial) return Ok();
+    const ActorRole role = HasRole(standing, ActorRole::kReviewer) ? ActorRole::kReviewer
+                           : HasRole(standing, ActorRole::kClerk)  ? ActorRole::kClerk
+                                                                   : standing.roles.front();
+    // A read changes nothing of the case: only the version moves (it numbers the history), and the
+    // event carries the time of the read.
+    app.version += 1;
+    TB_RETURN_IF_ERROR(tx.applications().UpdateApplication(app));
+    Application at_read = app;
+    at_read.updated_at = ctx.clock->Now();
+    return RecordEvent(ctx, tx, actor, at_read, "view_material", app.state, role, material);
   }));
   return out;
+}
+
+Result<ports::Blob> GetUpload(const Context& ctx, const Actor& actor, const std::string& id,
+                              const std::string& material) {
+  TB_ASSIGN_OR_RETURN(auto opened, OpenUpload(ctx, actor, id, material));
+  return std::move(opened.blob);
 }
 
 Result<Application> GetApplication(const Context& ctx, const Actor& actor, const std::string& id) {
@@ -559,6 +577,12 @@ Result<ApplicationView> ViewApplication(const Context& ctx, const Actor& actor, 
     TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(tx, actor, id));
     auto& [app, standing] = loaded;
     TB_ASSIGN_OR_RETURN(view.events, tx.applications().ListEvents(id));
+    for (const auto& event : view.events) {
+      if (event.action != "view_material" || view.actor_names.count(event.actor_user_id) > 0) continue;
+      auto user = tx.accounts().GetUser(event.actor_user_id);
+      if (!user.ok() && user.error().code != ErrorCode::kNotFound) return user.take_error();
+      view.actor_names[event.actor_user_id] = user.ok() ? user->display_name : "";
+    }
     view.roles = standing.roles;
     view.actions = ActionsFor(standing, app);
     view.editable = Editable(app.state) && HasRole(standing, ActorRole::kApplicant);

@@ -81,7 +81,22 @@ Result<domain::Application> AttachUpload(const Context& ctx, const Actor& actor,
 // kInvalidArgument with one FieldError per wrong or missing answer.
 Status CheckAnswers(const Context& ctx, const std::string& item, std::map<std::string, std::string> fields);
 
-// The uploaded file of a material, when the actor may see the application.
+// An uploaded file as it is handed out: the stored content and type, and the name it was uploaded with.
+struct OpenedUpload {
+  ports::Blob blob;
+  std::string file_name;
+};
+
+// The uploaded file of a material, for whoever may read the application (the same rule as
+// ViewApplication). An official's read is recorded with the case in the same transaction: a
+// "view_material" event (actor, role, channel, time; the material's code as its reason) that
+// bumps the version but not updated_at. This is the one function through which files are read,
+// so the access log hooks in here. kNotFound when the application is invisible to the actor or
+// the material has no upload.
+Result<OpenedUpload> OpenUpload(const Context& ctx, const Actor& actor, const std::string& id,
+                                const std::string& material);
+
+// OpenUpload's content alone.
 Result<ports::Blob> GetUpload(const Context& ctx, const Actor& actor, const std::string& id,
                               const std::string& material);
 
@@ -126,6 +141,9 @@ struct ApplicationView {
   bool editable = false;  // the caller may change its answers and uploads now (the one Editable rule)
   bool overdue = false;   // past its deadline today and still waiting on the department
   std::vector<MaterialView> materials;
+  // Display names of the officials whose reads of files the events record (user id -> name), so
+  // the timeline says who opened which material.
+  std::map<std::string, std::string> actor_names;
 };
 
 // Whether an application in `state` may still have its answers and uploads changed.

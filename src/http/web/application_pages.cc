@@ -4,6 +4,7 @@
 
 #include "domain/limits.h"
 #include "http/web/forms.h"
+#include "services/accounts.h"
 #include "services/applications.h"
 
 namespace tongban::http::web {
@@ -56,9 +57,14 @@ Response MyApplications(const Site& site, Request& req) {
   services::ListRequest request;
   request.page_token = req.Query("page_token");
   request.limit = ports::kDefaultPageSize;
+  // An agent acting for an enterprise (the switcher) sees the enterprise's applications.
+  auto acting = services::ActingEnterprise(site.ctx(), page.caller->actor, page.caller->session, false);
+  if (!acting.ok()) return ErrorPageFor(site, page, acting.error());
+  request.enterprise = *acting;
   auto listed = services::ListApplications(site.ctx(), page.caller->actor, request);
   if (!listed.ok()) return ErrorPageFor(site, page, listed.error());
   Data data = BaseData(site, page, "page.applications.title");
+  SetActingFor(site, page, data, *acting, "applications.acting_for");
   data.set("rows", ApplicationRows(site, page, listed->applications));
   data.set("has_rows", !listed->applications.empty());
   data.set("table_caption", page.T(site, "applications.caption"));
@@ -160,11 +166,21 @@ Response Detail(const Site& site, PageRequest& page, const std::string& id, cons
   for (const services::MaterialView& material : view->materials) {
     const domain::Material* described = item ? item->FindMaterial(material.code) : nullptr;
     Data row;
-    row.set("name", described ? described->name.In(page.lang) : material.code);
+    const std::string material_name = described ? described->name.In(page.lang) : material.code;
+    row.set("name", material_name);
     const std::string status = domain::MaterialStatusName(material.status);
     has_uploads = has_uploads || material.source == domain::MaterialSource::kUpload;
     row.set("status", status);
     row.set("status_text", TextOr(site, page, "material." + status, status));
+    if (material.source == domain::MaterialSource::kUpload && material.status == domain::MaterialStatus::kProvided) {
+      // Opening the file: services::OpenUpload records an official's read with the case.
+      row.set("file_href", "/applications/" + app->id + "/materials/" + material.code + "/file");
+      std::string file_name;
+      for (const auto& attached : app->materials) {
+        if (attached.code == material.code) file_name = attached.file_name;
+      }
+      row.set("file_text", page.T(site, "application.open_file", file_name.empty() ? material_name : file_name));
+    }
     materials.push_back(row);
   }
   data.set("materials", materials);
@@ -180,6 +196,20 @@ Response Detail(const Site& site, PageRequest& page, const std::string& id, cons
     row.set("action", TextOr(site, page, "event." + event.action, event.action));
     row.set("to_tag", StateTag(site, page, event.to));
     row.set("actor", RoleText(site, page, event.actor_role));
+    if (event.action == "view_material") {
+      // "审核人员 王五 查看了材料《营业执照》": who opened which file, in plain words.
+      const domain::Material* opened = item ? item->FindMaterial(event.reason) : nullptr;
+      const auto name = view->actor_names.find(event.actor_user_id);
+      std::string who = RoleText(site, page, event.actor_role);
+      if (name != view->actor_names.end() && !name->second.empty()) who += " " + name->second;
+      if (!who.empty() && who[0] >= 'a' && who[0] <= 'z') who[0] = static_cast<char>(who[0] - 'a' + 'A');
+      row.set("action", who + " " + page.T(site, "event.view_material", opened ? opened->name.In(page.lang) : event.reason));
+      row.set("channel", TextOr(site, page, std::string("channel.") + domain::ChannelName(event.channel),
+                                domain::ChannelName(event.channel)));
+      row.set("has_reason", false);
+      timeline.push_back(row);
+      continue;
+    }
     row.set("channel", TextOr(site, page, std::string("channel.") + domain::ChannelName(event.channel),
                               domain::ChannelName(event.channel)));
     SetText(row, "reason", event.reason);

@@ -117,6 +117,7 @@ Data BaseData(const Site& site, const PageRequest& page, std::string_view title_
     bool official = false;
     for (const auto role : user.roles) official = official || domain::IsOfficialRole(role);
     data.set("is_official", official);
+    data.set("is_agent", user.HasRole(domain::Role::kEnterpriseAgent));
     if (!user.department.empty()) data.set("department_name", DepartmentName(site, page, user.department));
   } else {
     data.set("signed_in", false);

@@ -86,5 +86,12 @@ Date Today(const Site& site);
 void RegisterCataloguePages(Router& router, std::shared_ptr<const Site> site);
 void RegisterApplyPages(Router& router, std::shared_ptr<const Site> site);
 void RegisterApplicationPages(Router& router, std::shared_ptr<const Site> site);
+// Sets "acting_for" to the text `key` naming `enterprise` (its name when the caller may act for it,
+// else its code); nothing when `enterprise` is "" (enterprise_pages.cc).
+void SetActingFor(const Site& site, const PageRequest& page, Data& data, const std::string& enterprise,
+                  std::string_view key);
+
+void RegisterEnterprisePages(Router& router, std::shared_ptr<const Site> site);
+void RegisterDownloadPages(Router& router, std::shared_ptr<const Site> site);
 
 }  // namespace tongban::http::web
