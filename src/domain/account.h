@@ -61,6 +61,7 @@ struct Session {
   std::string csrf_token;
   Timestamp created_at{};
   Timestamp expires_at{};
+  std::string acting_enterprise;  // credit code the agent acts for in this session; "" for themselves
 };
 
 }  // namespace tongban::domain

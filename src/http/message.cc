@@ -101,4 +101,42 @@ std::multimap<std::string, std::string> ParseFormEncoded(std::string_view text) 
   return out;
 }
 
+std::string AttachmentDisposition(std::string_view file_name, std::string_view content_type) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  // Only the last path segment counts: a name is never a path.
+  if (const size_t slash = file_name.find_last_of("/\\"); slash != std::string_view::npos) {
+    file_name.remove_prefix(slash + 1);
+  }
+  std::string ascii;
+  std::string encoded;
+  bool named = false;  // the name has more than dots
+  for (const char ch : file_name) {
+    const auto c = static_cast<unsigned char>(ch);
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                       c == '-' || c == '_';
+    if (c < 0x20 || c == 0x7f) continue;  // control characters never reach a header
+    named = named || c != '.';
+    ascii.push_back(plain ? ch : '_');
+    if (plain) {
+      encoded.push_back(ch);
+    } else {
+      encoded.push_back('%');
+      encoded.push_back(kHex[c >> 4]);
+      encoded.push_back(kHex[c & 15]);
+    }
+  }
+  while (!ascii.empty() && ascii.front() == '.') ascii.erase(0, 1);  // never a hidden file
+  if (ascii.size() > 100) ascii.erase(0, ascii.size() - 100);       // keep the extension
+  const bool ascii_named = ascii.find_first_not_of("._") != std::string::npos;
+  if (!ascii_named) {
+    const std::string extension = content_type == "application/pdf" ? ".pdf"
+                                  : content_type == "image/jpeg"    ? ".jpg"
+                                  : content_type == "image/png"     ? ".png"
+                                                                    : "";
+    ascii = "file" + extension;
+  }
+  if (!named) encoded = ascii;
+  return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
+}
+
 }  // namespace tongban::http

@@ -42,6 +42,11 @@ struct Response {
 
 // Percent-decodes `text` ('+' as space when `plus_as_space`); invalid escapes are kept as is.
 std::string PercentDecode(std::string_view text, bool plus_as_space);
+// A Content-Disposition value that hands out a file under its uploaded name, safely: `attachment`, an
+// ASCII `filename` (anything but letters, digits, '.', '-' and '_' becomes '_'; quotes, slashes
+// and control characters never pass) and the UTF-8 name as RFC 5987 `filename*`. An empty or
+// unusable name becomes "file" with the extension of `content_type` (PDF, JPEG, PNG).
+std::string AttachmentDisposition(std::string_view file_name, std::string_view content_type);
 // Parses "a=1&b=2" (application/x-www-form-urlencoded or a query string).
 std::multimap<std::string, std::string> ParseFormEncoded(std::string_view text);
 

@@ -26,6 +26,11 @@ class AccountRepository {
   virtual Status PutAgentGrant(const domain::AgentGrant& grant) = 0;  // insert or replace
   virtual Result<domain::AgentGrant> GetAgentGrant(const std::string& enterprise, const std::string& user_id) = 0;
   virtual Result<std::vector<domain::AgentGrant>> ListAgentGrantsOfUser(const std::string& user_id) = 0;
+  // The enterprise's agents whose user id sorts after `after_user_id` ("" from the start), at most
+  // `limit` of them, in user id order (keyset pagination).
+  virtual Result<std::vector<domain::AgentGrant>> ListAgentGrantsOfEnterprise(const std::string& enterprise,
+                                                                              const std::string& after_user_id,
+                                                                              int limit) = 0;
 };
 
 }  // namespace tongban::ports

@@ -27,6 +27,9 @@ class SessionRepository {
   virtual Status InsertSession(const domain::Session& session) = 0;
   virtual Result<domain::Session> GetSession(const std::string& token_hash) = 0;
   virtual Status DeleteSession(const std::string& token_hash) = 0;
+  // Sets the enterprise (credit code) the session's agent acts for; "" acts for themselves. An
+  // unknown session changes nothing and is not an error.
+  virtual Status SetActingEnterprise(const std::string& token_hash, const std::string& enterprise) = 0;
 
   // Login throttling: failures per key in a time window. Keys are short fixed-size names the
   // services derive by hashing (an account, an address); a key longer than kMaxLoginFailureKey is

@@ -238,6 +238,113 @@ Result<std::vector<domain::AgentGrant>> AgentGrantsOf(const Context& ctx, const 
   return out;
 }
 
+namespace {
+
+// Whether `grant` lets its agent act for the enterprise at all (the rule of ActingGrant in
+// applications.cc: an agent who may apply).
+bool LetsAct(const domain::User& user, const domain::AgentGrant& grant) {
+  return user.HasRole(domain::Role::kEnterpriseAgent) && grant.may_apply;
+}
+
+Result<std::vector<EnterpriseChoice>> EnterprisesIn(ports::Transaction& tx, const domain::User& user) {
+  std::vector<EnterpriseChoice> out;
+  if (!user.HasRole(domain::Role::kEnterpriseAgent)) return out;
+  TB_ASSIGN_OR_RETURN(auto grants, tx.accounts().ListAgentGrantsOfUser(user.id));
+  for (auto& grant : grants) {
+    if (!LetsAct(user, grant)) continue;
+    EnterpriseChoice choice;
+    TB_ASSIGN_OR_RETURN(choice.enterprise, tx.accounts().GetEnterprise(grant.enterprise));
+    choice.administrator = choice.enterprise.admin_user_id == user.id;
+    choice.grant = std::move(grant);
+    out.push_back(std::move(choice));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<EnterpriseChoice>> EnterprisesOf(const Context& ctx, const Actor& actor) {
+  std::vector<EnterpriseChoice> out;
+  TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
+    TB_ASSIGN_OR_RETURN(out, EnterprisesIn(tx, actor.user));
+    return Ok();
+  }));
+  return out;
+}
+
+Status ChooseEnterprise(const Context& ctx, const Actor& actor, const std::string& token_hash,
+                        const std::string& enterprise) {
+  return ctx.store->Write([&](ports::Transaction& tx) -> Status {
+    if (!enterprise.empty()) {
+      auto grant = tx.accounts().GetAgentGrant(enterprise, actor.user.id);
+      if (!grant.ok() && grant.error().code != ErrorCode::kNotFound) return grant.take_error();
+      if (!grant.ok() || !LetsAct(actor.user, *grant)) {
+        return MakeError(ErrorCode::kPermissionDenied, "error.enterprise.not_agent");
+      }
+    }
+    return tx.sessions().SetActingEnterprise(token_hash, enterprise);
+  });
+}
+
+Result<std::string> ActingEnterprise(const Context& ctx, const Actor& actor, const domain::Session& session,
+                                     bool choose_single) {
+  if (!actor.user.HasRole(domain::Role::kEnterpriseAgent)) return std::string();
+  if (session.acting_enterprise.empty() && !choose_single) return std::string();
+  std::string out;
+  bool changed = false;
+  TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
+    if (!session.acting_enterprise.empty()) {
+      auto grant = tx.accounts().GetAgentGrant(session.acting_enterprise, actor.user.id);
+      if (!grant.ok() && grant.error().code != ErrorCode::kNotFound) return grant.take_error();
+      if (grant.ok() && LetsAct(actor.user, *grant)) {
+        out = session.acting_enterprise;
+        return Ok();
+      }
+      changed = true;  // the rights were withdrawn: the choice goes
+    }
+    if (choose_single) {
+      TB_ASSIGN_OR_RETURN(auto choices, EnterprisesIn(tx, actor.user));
+      if (choices.size() == 1) {
+        out = choices.front().enterprise.code;
+        changed = true;
+      }
+    }
+    return Ok();
+  }));
+  if (changed) {
+    TB_RETURN_IF_ERROR(ctx.store->Write(
+        [&](ports::Transaction& tx) -> Status { return tx.sessions().SetActingEnterprise(session.token_hash, out); }));
+  }
+  return out;
+}
+
+Result<AgentPage> ListEnterpriseAgents(const Context& ctx, const Actor& actor, const std::string& enterprise,
+                                       const std::string& page_token, int limit) {
+  limit = std::clamp(limit, 1, ports::kMaxPageSize);
+  AgentPage out;
+  TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
+    auto found = tx.accounts().GetEnterprise(enterprise);
+    if (!found.ok() && found.error().code != ErrorCode::kNotFound) return found.take_error();
+    if (!found.ok() || found->admin_user_id.empty() || found->admin_user_id != actor.user.id) {
+      return MakeError(ErrorCode::kPermissionDenied, "error.grant.not_admin");
+    }
+    out.enterprise = std::move(found).value();
+    // One more than asked tells whether another page follows; the token is the last user id shown.
+    TB_ASSIGN_OR_RETURN(auto grants, tx.accounts().ListAgentGrantsOfEnterprise(enterprise, page_token, limit + 1));
+    if (static_cast<int>(grants.size()) > limit) {
+      grants.resize(static_cast<size_t>(limit));
+      out.next_page_token = grants.back().user_id;
+    }
+    for (auto& grant : grants) {
+      if (grant.user_id == actor.user.id) continue;
+      TB_ASSIGN_OR_RETURN(auto user, tx.accounts().GetUser(grant.user_id));
+      out.agents.push_back({std::move(grant), user.username, user.display_name});
+    }
+    return Ok();
+  }));
+  return out;
+}
+
 Result<int64_t> PruneExpired(const Context& ctx) {
   constexpr int kBatch = 1000;
   const Timestamp now = ctx.clock->Now();

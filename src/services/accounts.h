@@ -110,6 +110,48 @@ Result<domain::AgentGrant> GrantAgentRights(const Context& ctx, const Actor& act
 // The enterprises `user_id` may act for, with the rights given.
 Result<std::vector<domain::AgentGrant>> AgentGrantsOf(const Context& ctx, const std::string& user_id);
 
+// One enterprise an agent may act for, as the enterprise switcher shows it.
+struct EnterpriseChoice {
+  domain::Enterprise enterprise;
+  domain::AgentGrant grant;
+  bool administrator = false;  // the agent administers it (the rights page is theirs)
+};
+
+// The enterprises the actor may act for now (a grant that lets them apply), in credit code order;
+// empty for anyone who is not an enterprise agent.
+Result<std::vector<EnterpriseChoice>> EnterprisesOf(const Context& ctx, const Actor& actor);
+
+// The enterprise switcher: the session `token_hash` acts for `enterprise` from now on ("" acts for
+// the agent themselves), stored with the session so every server agrees. kPermissionDenied
+// (error.enterprise.not_agent) unless the actor's grant for it lets them apply (an unknown
+// enterprise alike); nothing changes then.
+Status ChooseEnterprise(const Context& ctx, const Actor& actor, const std::string& token_hash,
+                        const std::string& enterprise);
+
+// The enterprise `session` acts for, checked against the actor's rights now: "" when none is
+// chosen or the rights were withdrawn (the stale choice is then cleared). With `choose_single`, an
+// agent who has chosen none and may act for exactly one enterprise gets it chosen.
+Result<std::string> ActingEnterprise(const Context& ctx, const Actor& actor, const domain::Session& session,
+                                     bool choose_single);
+
+// An agent of an enterprise, as its administrator's rights page shows them.
+struct AgentEntry {
+  domain::AgentGrant grant;
+  std::string username;
+  std::string name;
+};
+struct AgentPage {
+  domain::Enterprise enterprise;
+  std::vector<AgentEntry> agents;  // in user id order, the administrator left out
+  std::string next_page_token;     // empty on the last page
+};
+
+// The enterprise's agents and their rights, a page at a time (`limit` clamped to
+// 1..ports::kMaxPageSize). kPermissionDenied (error.grant.not_admin) unless `actor` administers the
+// enterprise (an unknown enterprise alike).
+Result<AgentPage> ListEnterpriseAgents(const Context& ctx, const Actor& actor, const std::string& enterprise,
+                                       const std::string& page_token, int limit);
+
 // Housekeeping: deletes expired sessions and login failures older than kAccountFailureWindow, in
 // batches of one short transaction each. Returns how many rows went. Safe to run on every server.
 Result<int64_t> PruneExpired(const Context& ctx);

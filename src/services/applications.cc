@@ -581,19 +581,37 @@ Status CheckAnswers(const Context& ctx, const std::string& item_code, std::map<s
   return Ok();
 }
 
-Result<ports::Blob> GetUpload(const Context& ctx, const Actor& actor, const std::string& id,
-                              const std::string& material) {
-  ports::Blob out;
-  TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
+Result<OpenedUpload> OpenUpload(const Context& ctx, const Actor& actor, const std::string& id,
+                                const std::string& material) {
+  OpenedUpload out;
+  TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
     TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(tx, actor, id));
-    const auto& app = loaded.first;
+    auto& [app, standing] = loaded;
     auto it = std::find_if(app.materials.begin(), app.materials.end(),
                            [&](const auto& a) { return a.code == material && a.status == MaterialStatus::kProvided; });
     if (it == app.materials.end()) return MakeError(ErrorCode::kNotFound, "error.material.not_found");
-    TB_ASSIGN_OR_RETURN(out, tx.uploads().GetBlob(it->blob_sha256));
-    return Ok();
+    TB_ASSIGN_OR_RETURN(out.blob, tx.uploads().GetBlob(it->blob_sha256));
+    out.file_name = it->file_name;
+    // An official's read is part of the case's history; the applicant reading their own is not.
+    if (actor.user.kind != domain::UserKind::kOfficial) return Ok();
+    const ActorRole role = HasRole(standing, ActorRole::kReviewer) ? ActorRole::kReviewer
+                           : HasRole(standing, ActorRole::kClerk)  ? ActorRole::kClerk
+                                                                   : standing.roles.front();
+    // A read changes nothing of the case: only the version moves (it numbers the history), and the
+    // event carries the time of the read.
+    app.version += 1;
+    TB_RETURN_IF_ERROR(tx.applications().UpdateApplication(app));
+    Application at_read = app;
+    at_read.updated_at = ctx.clock->Now();
+    return RecordEvent(ctx, tx, actor, at_read, "view_material", app.state, role, material);
   }));
   return out;
+}
+
+Result<ports::Blob> GetUpload(const Context& ctx, const Actor& actor, const std::string& id,
+                              const std::string& material) {
+  TB_ASSIGN_OR_RETURN(auto opened, OpenUpload(ctx, actor, id, material));
+  return std::move(opened.blob);
 }
 
 Result<Application> GetApplication(const Context& ctx, const Actor& actor, const std::string& id) {
@@ -754,8 +772,9 @@ std::vector<TimelineEntry> Timeline(const std::vector<domain::Event>& events, co
       out.push_back(std::move(entry));
       continue;
     }
-    if (e.action == "upload") {
-      entry.what = "upload";
+    if (e.action == "upload" || e.action == "view_material") {
+      entry.what = e.action;
+      entry.actor_user_id = e.actor_user_id;
       const domain::Material* material = item != nullptr ? item->FindMaterial(e.reason) : nullptr;
       if (material != nullptr) entry.names.push_back(material->name);
       out.push_back(std::move(entry));
@@ -788,6 +807,17 @@ Result<ApplicationView> ViewApplication(const Context& ctx, const Actor& actor, 
     view.official = !HasRole(standing, ActorRole::kApplicant);
     const domain::ServiceItem* item = catalogue ? catalogue->FindItem(app.item) : nullptr;
     view.timeline = Timeline(view.events, item);
+    // Who opened which file: the official's name, read once per official.
+    std::map<std::string, std::string> names;
+    for (TimelineEntry& entry : view.timeline) {
+      if (entry.what != "view_material") continue;
+      if (names.count(entry.actor_user_id) == 0) {
+        auto user = tx.accounts().GetUser(entry.actor_user_id);
+        if (!user.ok() && user.error().code != ErrorCode::kNotFound) return user.take_error();
+        names[entry.actor_user_id] = user.ok() ? user->display_name : "";
+      }
+      entry.actor_name = names[entry.actor_user_id];
+    }
     if (app.state == ApplicationState::kCorrectionRequested) {
       for (auto it = view.timeline.rbegin(); it != view.timeline.rend(); ++it) {
         if (it->what != domain::ActionName(Action::kRequestCorrection)) continue;

@@ -108,7 +108,22 @@ Result<domain::Application> AttachUpload(const Context& ctx, const Actor& actor,
 // kInvalidArgument with one FieldError per wrong or missing answer.
 Status CheckAnswers(const Context& ctx, const std::string& item, std::map<std::string, std::string> fields);
 
-// The uploaded file of a material, when the actor may see the application.
+// An uploaded file as it is handed out: the stored content and type, and the name it was uploaded with.
+struct OpenedUpload {
+  ports::Blob blob;
+  std::string file_name;
+};
+
+// The uploaded file of a material, for whoever may read the application (the same rule as
+// ViewApplication). An official's read is recorded with the case in the same transaction: a
+// "view_material" event (actor, role, channel, time; the material's code as its reason) that
+// bumps the version but not updated_at. This is the one function through which files are read,
+// so the access log hooks in here. kNotFound when the application is invisible to the actor or
+// the material has no upload.
+Result<OpenedUpload> OpenUpload(const Context& ctx, const Actor& actor, const std::string& id,
+                                const std::string& material);
+
+// OpenUpload's content alone.
 Result<ports::Blob> GetUpload(const Context& ctx, const Actor& actor, const std::string& id,
                               const std::string& material);
 
@@ -186,10 +201,13 @@ struct MaterialView {
 // holds only what a person wrote; fields and materials are named, never given by their codes.
 struct TimelineEntry {
   // "draft" (the applicant started and saved a draft), "answers" (answers changed after
-  // submission), "upload" (a file was attached after submission), or the ActionName taken.
+  // submission), "upload" (a file was attached after submission), "view_material" (an official
+  // opened an uploaded file), or the ActionName taken.
   std::string what;
   Timestamp at{};
   std::string actor_role;  // "applicant", "clerk", "reviewer"
+  std::string actor_user_id;
+  std::string actor_name;  // the official's display name, for "view_material" (who opened a file)
   domain::Channel channel = domain::Channel::kWeb;
   // The state the entry led to, only when the words of `what` do not already say it (a
   // resubmission leads to "under review"; "completed" after "complete" is not repeated).

@@ -46,6 +46,11 @@ constexpr std::string_view kSelectAgentGrantsOfUser =
     "SELECT enterprise, user_id, may_apply, may_withdraw, items FROM agent_grants"
     " WHERE user_id = $1 ORDER BY enterprise";
 
+// The agents of an enterprise, by user id, in pages (the primary key (enterprise, user_id) is the index).
+constexpr std::string_view kSelectAgentGrantsOfEnterprise =
+    "SELECT enterprise, user_id, may_apply, may_withdraw, items FROM agent_grants"
+    " WHERE enterprise = $1 AND user_id > $2 ORDER BY user_id LIMIT $3";
+
 Result<User> ReadUser(Statement& statement) {
   Columns c(statement);
   User user;
@@ -166,6 +171,12 @@ Result<AgentGrant> SqlAccounts::GetAgentGrant(const std::string& enterprise, con
 
 Result<std::vector<AgentGrant>> SqlAccounts::ListAgentGrantsOfUser(const std::string& user_id) {
   return sql_.All<AgentGrant>(kSelectAgentGrantsOfUser, [&](Binder& b) { b.Text(user_id); }, ReadGrant);
+}
+
+Result<std::vector<AgentGrant>> SqlAccounts::ListAgentGrantsOfEnterprise(const std::string& enterprise,
+                                                                       const std::string& after_user_id, int limit) {
+  return sql_.All<AgentGrant>(kSelectAgentGrantsOfEnterprise,
+                              [&](Binder& b) { b.Text(enterprise).Text(after_user_id).Int(limit); }, ReadGrant);
 }
 
 }  // namespace tongban::storage

@@ -20,6 +20,9 @@ class SqlAccounts final : public ports::AccountRepository {
   Status PutAgentGrant(const domain::AgentGrant& grant) override;
   Result<domain::AgentGrant> GetAgentGrant(const std::string& enterprise, const std::string& user_id) override;
   Result<std::vector<domain::AgentGrant>> ListAgentGrantsOfUser(const std::string& user_id) override;
+  Result<std::vector<domain::AgentGrant>> ListAgentGrantsOfEnterprise(const std::string& enterprise,
+                                                                      const std::string& after_user_id,
+                                                                      int limit) override;
 
  private:
   const SqlAccess& sql_;

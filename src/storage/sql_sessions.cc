@@ -11,7 +11,10 @@ using domain::Session;
 constexpr std::string_view kInsertSession =
     "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)";
 constexpr std::string_view kSelectSession =
-    "SELECT token_hash, user_id, csrf_token, created_at, expires_at FROM sessions WHERE token_hash = $1";
+    "SELECT token_hash, user_id, csrf_token, created_at, expires_at, acting_enterprise FROM sessions"
+    " WHERE token_hash = $1";
+constexpr std::string_view kUpdateActingEnterprise =
+    "UPDATE sessions SET acting_enterprise = $1 WHERE token_hash = $2";
 constexpr std::string_view kDeleteSession = "DELETE FROM sessions WHERE token_hash = $1";
 
 constexpr std::string_view kInsertLoginFailure = "INSERT INTO login_failures (key, at) VALUES ($1, $2)";
@@ -33,6 +36,7 @@ Result<Session> ReadSession(Statement& statement) {
   session.csrf_token = c.Text();
   session.created_at = FromSeconds(c.Int());
   session.expires_at = FromSeconds(c.Int());
+  session.acting_enterprise = c.Text();
   return session;
 }
 
@@ -56,6 +60,10 @@ Result<Session> SqlSessions::GetSession(const std::string& token_hash) {
 // Deleting a session that is not there is not an error: logging out twice is fine.
 Status SqlSessions::DeleteSession(const std::string& token_hash) {
   return sql_.Run(kDeleteSession, [&](Binder& b) { b.Text(token_hash); });
+}
+
+Status SqlSessions::SetActingEnterprise(const std::string& token_hash, const std::string& enterprise) {
+  return sql_.Run(kUpdateActingEnterprise, [&](Binder& b) { b.OptionalText(enterprise).Text(token_hash); });
 }
 
 Status SqlSessions::RecordLoginFailure(const std::string& key, Timestamp at) {

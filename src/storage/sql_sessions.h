@@ -12,6 +12,7 @@ class SqlSessions final : public ports::SessionRepository {
   Status InsertSession(const domain::Session& session) override;
   Result<domain::Session> GetSession(const std::string& token_hash) override;
   Status DeleteSession(const std::string& token_hash) override;
+  Status SetActingEnterprise(const std::string& token_hash, const std::string& enterprise) override;
   Status RecordLoginFailure(const std::string& key, Timestamp at) override;
   Result<ports::LoginFailureCount> CountLoginFailures(const std::string& key, Timestamp since) override;
   Status ClearLoginFailures(const std::string& key) override;

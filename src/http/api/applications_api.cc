@@ -231,12 +231,14 @@ void RegisterApplicationRoutes(Router& router, const HttpDeps& deps) {
   router.Add("GET", "/api/v1/applications/{id}/materials/{code}", [&deps](Request& req) {
     auto caller = RequireCaller(deps, req, /*write=*/false);
     if (!caller.ok()) return ErrorResponse(deps, req, caller.error());
-    auto blob = services::GetUpload(*deps.ctx, caller->actor, req.Param("id"), req.Param("code"));
-    if (!blob.ok()) return ErrorResponse(deps, req, blob.error());
+    // The same read as the page's download: an official's read is recorded with the case.
+    auto opened = services::OpenUpload(*deps.ctx, caller->actor, req.Param("id"), req.Param("code"));
+    if (!opened.ok()) return ErrorResponse(deps, req, opened.error());
     Response res;
-    res.content_type = blob->content_type;
-    res.body = std::move(blob->data);
-    res.AddHeader("Content-Disposition", "attachment");
+    res.content_type = opened->blob.content_type;
+    res.body = std::move(opened->blob.data);
+    res.AddHeader("Content-Disposition", AttachmentDisposition(opened->file_name, res.content_type));
+    res.AddHeader("X-Content-Type-Options", "nosniff");
     return res;
   });
 }

@@ -4,6 +4,7 @@
 
 #include "domain/limits.h"
 #include "http/web/forms.h"
+#include "services/accounts.h"
 #include "services/applications.h"
 
 namespace tongban::http::web {
@@ -39,9 +40,14 @@ Response MyApplications(const Site& site, Request& req) {
   services::ListRequest request;
   request.page_token = req.Query("page_token");
   request.limit = ports::kDefaultPageSize;
+  // An agent acting for an enterprise (the switcher) sees the enterprise's applications.
+  auto acting = services::ActingEnterprise(site.ctx(), page.caller->actor, page.caller->session, false);
+  if (!acting.ok()) return ErrorPageFor(site, page, acting.error());
+  request.enterprise = *acting;
   auto listed = services::ListApplications(site.ctx(), page.caller->actor, request);
   if (!listed.ok()) return ErrorPageFor(site, page, listed.error());
   Data data = BaseData(site, page, "page.applications.title");
+  SetActingFor(site, page, data, *acting, "applications.acting_for");
   data.set("rows", ApplicationTableRows(site, page, listed->applications, nullptr));
   data.set("has_rows", !listed->applications.empty());
   data.set("table_caption", page.T(site, "applications.caption"));
@@ -121,11 +127,21 @@ Response Detail(const Site& site, PageRequest& page, const std::string& id, cons
   for (const services::MaterialView& material : view->materials) {
     const domain::Material* described = item ? item->FindMaterial(material.code) : nullptr;
     Data row;
-    row.set("name", described ? described->name.In(page.lang) : material.code);
+    const std::string material_name = described ? described->name.In(page.lang) : material.code;
+    row.set("name", material_name);
     const std::string status = domain::MaterialStatusName(material.status);
     has_uploads = has_uploads || material.source == domain::MaterialSource::kUpload;
     row.set("status", status);
     row.set("status_text", TextOr(site, page, "material." + status, status));
+    if (material.source == domain::MaterialSource::kUpload && material.status == domain::MaterialStatus::kProvided) {
+      // Opening the file: services::OpenUpload records an official's read with the case.
+      row.set("file_href", "/applications/" + app->id + "/materials/" + material.code + "/file");
+      std::string file_name;
+      for (const auto& attached : app->materials) {
+        if (attached.code == material.code) file_name = attached.file_name;
+      }
+      row.set("file_text", page.T(site, "application.open_file", file_name.empty() ? material_name : file_name));
+    }
     materials.push_back(row);
   }
   data.set("materials", materials);
@@ -143,7 +159,8 @@ Response Detail(const Site& site, PageRequest& page, const std::string& id, cons
     for (const domain::LocalText& name : entry.names) names += (names.empty() ? "" : page.T(site, "timeline.list_separator")) + name.In(page.lang);
     SetText(row, "names", names);
     if (entry.state) row.set("to_tag", StateTag(site, page, *entry.state));
-    row.set("actor", RoleText(site, page, entry.actor_role));
+    // The official's name where the entry records one (who opened which file).
+    row.set("actor", RoleText(site, page, entry.actor_role) + (entry.actor_name.empty() ? "" : " " + entry.actor_name));
     row.set("channel", TextOr(site, page, std::string("channel.") + domain::ChannelName(entry.channel),
                               domain::ChannelName(entry.channel)));
     SetText(row, "reason", entry.reason);

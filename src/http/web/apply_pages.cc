@@ -8,6 +8,7 @@
 
 #include "http/web/forms.h"
 #include "http/web/multipart.h"
+#include "services/accounts.h"
 #include "services/applications.h"
 
 namespace tongban::http::web {
@@ -192,6 +193,19 @@ Loaded LoadItem(const Site& site, const std::string& code) {
   return loaded;
 }
 
+// The enterprise an enterprise item is applied for: the one the session acts for (the switcher,
+// enterprise_pages.cc; an agent of exactly one enterprise gets it chosen); "" for persons' items
+// and when none is chosen yet.
+Result<std::string> EnterpriseFor(const Site& site, const PageRequest& page, const ServiceItem& item) {
+  if (item.applicant != domain::ApplicantKind::kEnterprise) return std::string();
+  return services::ActingEnterprise(site.ctx(), page.caller->actor, page.caller->session, /*choose_single=*/true);
+}
+
+// The switcher, coming back to this apply page once an enterprise is chosen.
+Response ChooseEnterpriseFirst(const ServiceItem& item) {
+  return Redirect("/enterprise?needed=1&return=" + UrlEncode("/apply/" + item.code));
+}
+
 int StepOf(const Request& req, const PageRequest& page, size_t asked) {
   if (!page.elder || asked == 0) return 0;
   const int step = std::atoi(req.Query("step").c_str());
@@ -207,6 +221,7 @@ Response ApplyForm(const Site& site, Request& req) {
   FormState state;
   state.step = StepOf(req, page, AskedFields(*loaded.item).size());
   const std::string id = req.Query("application");
+  std::string enterprise;
   if (!id.empty()) {
     auto view = services::ViewApplication(site.ctx(), page.caller->actor, id);
     if (!view.ok()) return ErrorPageFor(site, page, view.error());
@@ -220,8 +235,17 @@ Response ApplyForm(const Site& site, Request& req) {
       state.correction_in_person = view->correction->in_person;
     }
     state.values = app.fields;
+    enterprise = app.enterprise;
+  } else {
+    auto acting = EnterpriseFor(site, page, *loaded.item);
+    if (!acting.ok()) return ErrorPageFor(site, page, acting.error());
+    if (loaded.item->applicant == domain::ApplicantKind::kEnterprise && acting->empty()) {
+      return ChooseEnterpriseFirst(*loaded.item);
+    }
+    enterprise = *acting;
   }
   Data data = ApplyData(site, page, *loaded.item, state);
+  SetActingFor(site, page, data, enterprise, "apply.acting_for");
   if (req.Query("saved") == "1") data.set("notice", page.T(site, "apply.saved"));
   return RenderPage(site, page, "apply", data);
 }
@@ -259,6 +283,12 @@ Response ApplySubmit(const Site& site, Request& req) {
   services::SaveAnswersRequest request;
   request.item = item.code;
   request.application = state.application_id;
+  if (state.application_id.empty()) {
+    auto enterprise = EnterpriseFor(site, page, item);
+    if (!enterprise.ok()) return ErrorPageFor(site, page, enterprise.error());
+    if (item.applicant == domain::ApplicantKind::kEnterprise && enterprise->empty()) return ChooseEnterpriseFirst(item);
+    request.enterprise = *enterprise;
+  }
   request.fields = state.values;
   request.update = state.step > 0 ? services::FieldUpdate::kMerge : services::FieldUpdate::kReplace;
   request.complete = to_uploads || to_check;

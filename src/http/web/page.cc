@@ -129,6 +129,7 @@ Data BaseData(const Site& site, const PageRequest& page, std::string_view title_
       const domain::ServiceCentre* centre = catalogue ? catalogue->FindCentre(user.centre) : nullptr;
       data.set("department_name", centre != nullptr ? centre->name.In(page.lang) : user.centre);
     }
+    data.set("is_agent", user.HasRole(domain::Role::kEnterpriseAgent));
   } else {
     data.set("signed_in", false);
   }

@@ -94,5 +94,12 @@ void RegisterOfficePages(Router& router, std::shared_ptr<const Site> site);
 void SetApplicant(Data& row, const domain::Application& app);
 Data ApplicationTableRows(const Site& site, const PageRequest& page, const std::vector<domain::Application>& apps,
                           const std::map<std::string, domain::User>* colleagues);
+// Sets "acting_for" to the text `key` naming `enterprise` (its name when the caller may act for it,
+// else its code); nothing when `enterprise` is "" (enterprise_pages.cc).
+void SetActingFor(const Site& site, const PageRequest& page, Data& data, const std::string& enterprise,
+                  std::string_view key);
+
+void RegisterEnterprisePages(Router& router, std::shared_ptr<const Site> site);
+void RegisterDownloadPages(Router& router, std::shared_ptr<const Site> site);
 
 }  // namespace tongban::http::web

@@ -246,6 +246,8 @@ Status RegisterWebRoutes(Router& router, const HttpDeps& deps) {
   web::RegisterApplyPages(router, s);
   web::RegisterApplicationPages(router, s);
   web::RegisterOfficePages(router, s);
+  web::RegisterEnterprisePages(router, s);
+  web::RegisterDownloadPages(router, s);
 
   // Browsers get pages for unknown addresses; API clients get the JSON error.
   router.SetFallback([s](Request& req, int status) {

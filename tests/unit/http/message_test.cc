@@ -90,5 +90,31 @@ TEST(RequestTest, QueryAndParam) {
   EXPECT_EQ(req.Param("missing"), "");
 }
 
+// Issue 8, point 3: an uploaded file is handed out under its name, and no name breaks the header.
+TEST(AttachmentDispositionTest, Point3DispositionNamesTheFileSafely) {
+  struct Case {
+    std::string name;
+    std::string type;
+    std::string expected;
+  };
+  const Case cases[] = {
+      {"lease.pdf", "application/pdf", "attachment; filename=\"lease.pdf\"; filename*=UTF-8''lease.pdf"},
+      {"租赁合同.pdf", "application/pdf",
+       "attachment; filename=\"____________.pdf\"; filename*=UTF-8''%E7%A7%9F%E8%B5%81%E5%90%88%E5%90%8C.pdf"},
+      {"a\"b;\r\nSet-Cookie: x.png", "image/png",
+       "attachment; filename=\"a_b_Set-Cookie__x.png\"; filename*=UTF-8''a%22b%3BSet-Cookie%3A%20x.png"},
+      {"../../etc/passwd", "image/png", "attachment; filename=\"passwd\"; filename*=UTF-8''passwd"},
+      {"C:\\Users\\me\\scan.jpg", "image/jpeg", "attachment; filename=\"scan.jpg\"; filename*=UTF-8''scan.jpg"},
+      {"", "image/jpeg", "attachment; filename=\"file.jpg\"; filename*=UTF-8''file.jpg"},
+      {"...", "application/pdf", "attachment; filename=\"file.pdf\"; filename*=UTF-8''file.pdf"},
+      {"合同", "image/png", "attachment; filename=\"file.png\"; filename*=UTF-8''%E5%90%88%E5%90%8C"},
+  };
+  for (const auto& c : cases) {
+    const std::string value = AttachmentDisposition(c.name, c.type);
+    EXPECT_EQ(value, c.expected) << c.name;
+    EXPECT_EQ(value.find_first_of("\r\n"), std::string::npos) << c.name;
+  }
+}
+
 }  // namespace
 }  // namespace tongban::http
