@@ -79,10 +79,12 @@ Result<std::vector<DemoAccountPlan>> PlanDemoAccounts(const domain::Catalogue& c
   // Every department with items has someone to decide its applications, whatever the catalogue.
   for (const domain::ServiceItem& item : catalogue.items()) {
     if (!reviewed.insert(item.department).second) continue;
+    const domain::Department* department = catalogue.FindDepartment(item.department);
     DemoAccountPlan p;
     p.username = "reviewer." + item.department;
     p.role = domain::Role::kReviewer;
-    p.name = "审批员";
+    // No person's name to give: the account says whose reviewer it is.
+    p.name = "审批员 (" + (department != nullptr ? department->name.zh : item.department) + ")";
     p.department = item.department;
     out.push_back(std::move(p));
   }
