@@ -27,7 +27,7 @@ const LAYERS = {
   },
   app: {
     uses: ['common', 'domain', 'ports', 'crypto', 'storage', 'services', 'http'],
-    libs: ['nlohmann/', 'spdlog/', 'fmt/', 'yaml-cpp/', 'CLI/', 'unistd.h', 'sys/'],
+    libs: ['nlohmann/', 'spdlog/', 'fmt/', 'yaml-cpp/', 'CLI/', 'unistd.h', 'fcntl.h', 'sys/'],
   },
 };
 // Beast and Asio are heavy: only these files of http/ may include them (keeps builds lean).

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "app/catalogue_sync.h"
+#include "app/key_encryption_key.h"
 #include "storage/sql_store.h"
 
 namespace tongban::app {
@@ -29,6 +30,9 @@ Result<std::unique_ptr<System>> BuildSystem(const Config& config, bool with_rout
   sys->ctx.ids = &sys->ids;
   sys->ctx.hasher = &sys->hasher;
   sys->ctx.effects = &sys->effects;
+  TB_ASSIGN_OR_RETURN(std::string kek, LoadKeyEncryptionKey(config.keys_dir));
+  TB_ASSIGN_OR_RETURN(sys->keys, crypto::SealedKeyStore::Create(*sys->store, sys->clock, std::move(kek)));
+  sys->ctx.keys = sys->keys.get();
   sys->catalogue_sync = std::make_unique<CatalogueSync>(sys->ctx);
   TB_RETURN_IF_ERROR(sys->catalogue_sync->Start(ResolveDataPath(config.catalogue_dir), config.publish_catalogue));
   if (!with_routes) return sys;
