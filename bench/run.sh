@@ -7,6 +7,8 @@
 #               sqlite_ceiling                                 (raw durable SQLite inserts shaped like
 #                                                              a submission: 1 and 64 per transaction)
 #               pgbench -i -s 10; pgbench -c 8 -j 2 -T 20      (TPC-B-like, on the PostgreSQL cluster)
+#   signing     crypto_bench                                   (JWS sign/verify next to raw libsodium on
+#                                                              one core; RFC 9162 proofs at 10M leaves)
 #   SQLite      tongban serve --db sqlite:FILE                 GET /api/v1/items/market.business-licence
 #                                                              POST /api/v1/applications (bench/submit.lua)
 #   PostgreSQL  tongban serve --db postgresql://.../DB         the same two
@@ -213,6 +215,16 @@ if [[ -x "$SQLITE_CEILING" ]]; then
   done < <("$SQLITE_CEILING" --dir "$WORK_DIR" --seconds "$CEILING_SECONDS")
 else
   echo "bench: $SQLITE_CEILING is missing (build the sqlite_ceiling target); no SQLite ceiling" >&2
+fi
+
+# 2b. Signing and the Merkle tree (bench/crypto_bench.cc): JWS next to raw libsodium on one core,
+# RFC 9162 proofs at 10,000,000 leaves. Printed as they come; not part of the HTTP table.
+CRYPTO_BENCH="$BUILD_DIR/bench/crypto_bench"
+if [[ -x "$CRYPTO_BENCH" ]]; then
+  echo "bench: crypto_bench (taskset -c 0)"
+  if command -v taskset >/dev/null; then taskset -c 0 "$CRYPTO_BENCH"; else "$CRYPTO_BENCH"; fi
+else
+  echo "bench: $CRYPTO_BENCH is missing (build the crypto_bench target); no signing or Merkle figures" >&2
 fi
 
 # 3. Tongban on SQLite.

@@ -18,7 +18,7 @@ const LAYERS = {
   common: { uses: [], libs: ['fmt/'] },
   domain: { uses: ['common'], libs: [] },
   ports: { uses: ['common', 'domain'], libs: [] },
-  crypto: { uses: ['common', 'domain', 'ports'], libs: ['sodium.h', 'openssl/'] },
+  crypto: { uses: ['common', 'domain', 'ports'], libs: ['sodium.h', 'openssl/', 'nlohmann/'] },
   storage: { uses: ['common', 'domain', 'ports'], libs: ['sqlite3.h', 'libpq-fe.h', 'nlohmann/'] },
   services: { uses: ['common', 'domain', 'ports'], libs: [] },
   http: {
@@ -27,7 +27,7 @@ const LAYERS = {
   },
   app: {
     uses: ['common', 'domain', 'ports', 'crypto', 'storage', 'services', 'http'],
-    libs: ['nlohmann/', 'spdlog/', 'fmt/', 'yaml-cpp/', 'CLI/', 'unistd.h', 'sys/'],
+    libs: ['nlohmann/', 'spdlog/', 'fmt/', 'yaml-cpp/', 'CLI/', 'unistd.h', 'fcntl.h', 'sys/'],
   },
 };
 // Beast and Asio are heavy: only these files of http/ may include them (keeps builds lean).

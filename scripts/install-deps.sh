@@ -29,8 +29,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# Browser tests: playwright-core and axe-core, pinned by package-lock.json.
+# Browser tests: playwright-core, axe-core and jose (a JOSE implementation that is not ours),
+# pinned by package-lock.json.
 if [ ! -d tests/browser/node_modules/playwright-core ] || [ ! -d tests/browser/node_modules/axe-core ] \
+   || [ ! -d tests/browser/node_modules/jose ] \
    || [ tests/browser/package-lock.json -nt tests/browser/node_modules/.package-lock.json ]; then
   (cd tests/browser && npm ci --silent --no-audit --no-fund >/dev/null)
 fi

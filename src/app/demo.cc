@@ -7,6 +7,7 @@
 
 #include "common/ids.h"
 #include "services/accounts.h"
+#include "services/keys.h"
 
 namespace tongban::app {
 namespace {
@@ -128,6 +129,19 @@ Result<std::vector<DemoAccount>> EnsureDemoAccounts(const services::Context& ctx
     out.push_back({d.username, domain::RoleName(d.role), scope, d.name});
   }
   return out;
+}
+
+std::vector<ports::KeyOwner> DemoKeyOwners(const domain::Catalogue& catalogue) {
+  std::vector<ports::KeyOwner> owners{{ports::KeyOwnerKind::kPurpose, "log"}};
+  std::set<std::string> seen;
+  for (const domain::ServiceItem& item : catalogue.items()) {
+    if (seen.insert(item.department).second) owners.push_back({ports::KeyOwnerKind::kIssuer, item.department});
+  }
+  return owners;
+}
+
+Result<int> EnsureDemoSigningKeys(const services::Context& ctx) {
+  return services::EnsureSigningKeys(ctx, DemoKeyOwners(*ctx.Catalogue()));
 }
 
 Status GeneratePopulation(const services::Context& ctx, int persons, int enterprises) {

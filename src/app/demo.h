@@ -43,6 +43,12 @@ Result<std::vector<DemoAccount>> EnsureDemoAccounts(const services::Context& ctx
 // The password of every demo account (printed at start; demo mode only).
 inline constexpr char kDemoPassword[] = "demo-password-1";
 
+// The owners of the signing keys the demo needs: the access log's (purpose `log`) and one issuer
+// per department that has items (every one of them may issue licences), in catalogue order.
+std::vector<ports::KeyOwner> DemoKeyOwners(const domain::Catalogue& catalogue);
+// Creates the keys of DemoKeyOwners that have none; answers how many were created.
+Result<int> EnsureDemoSigningKeys(const services::Context& ctx);
+
 // A valid resident id for the demo: region 310115 (Pudong), birth date, sequence; check char computed.
 std::string DemoResidentId(int year, int month, int day, int sequence);
 // A valid credit code for the demo: "91310115" + 9-character organisation code + check char.

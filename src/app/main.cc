@@ -56,6 +56,11 @@ int Serve(tb::app::Config config, bool demo) {
       std::cout << fmt::format("  {:<27} {:<17} {:<26} {}\n", a.username, a.role, a.scope, a.name);
     }
   }
+  if (demo) {
+    auto keys = tb::app::EnsureDemoSigningKeys(system.ctx);
+    if (!keys.ok()) return Fail(keys.error().message);
+    if (*keys > 0) std::cout << "Created " << *keys << " signing keys (the access log and each issuing department).\n";
+  }
   if (demo && config.secure_cookies.value_or(true)) {
     std::cout << "Session cookies are marked Secure: browsers keep them over HTTPS only. To sign in over plain\n"
                  "HTTP from another machine, add --secure-cookies false (never in production).\n";
@@ -171,6 +176,18 @@ int main(int argc, char** argv) {
   publish->add_option("--reason", publish_reason, "Why this version (kept with it)")->required();
   publish->add_option("--by", publish_by, "Who publishes it (kept with it)");
 
+  auto* keys_cmd = app.add_subcommand("keys", "The platform's signing keys");
+  keys_cmd->require_subcommand(1);
+  auto* rotate = keys_cmd->add_subcommand(
+      "rotate", "Add a new active key for an issuer or a purpose; the old key stays for verification");
+  std::string rotate_issuer, rotate_purpose;
+  rotate->add_option("--issuer", rotate_issuer, "Department code of a licence issuer");
+  rotate->add_option("--purpose", rotate_purpose, "A platform purpose")
+      ->check(CLI::IsMember({"log", "identity", "trust_list", "federation"}));
+  rotate->add_option("--db", db, "Database URL")->required();
+  rotate->add_option("--keys-dir", keys_dir, "Folder of the key-encryption key (keys.dir)");
+  rotate->add_option("--config", config_file, "YAML configuration file");
+
   auto* routes = app.add_subcommand("routes", "Print every route the server answers (METHOD PATTERN)");
   routes->add_option("--db", db, "Database URL")->required();
 
@@ -243,6 +260,21 @@ int main(int argc, char** argv) {
     auto version = tb::app::PublishCatalogueFolder((*sys)->ctx, check_dir, publish_by, publish_reason);
     if (!version.ok()) return Fail(version.error().message);
     std::cout << "Catalogue version " << *version << " is the latest.\n";
+    return 0;
+  }
+  if (rotate->parsed()) {
+    if (rotate_issuer.empty() == rotate_purpose.empty()) return Fail("keys rotate: give --issuer DEPT or --purpose P");
+    tb::ports::KeyOwner owner{tb::ports::KeyOwnerKind::kPurpose, rotate_purpose};
+    if (!rotate_issuer.empty()) {
+      if ((*sys)->ctx.Catalogue()->FindDepartment(rotate_issuer) == nullptr) {
+        return Fail("keys rotate: no department '" + rotate_issuer + "' in the catalogue");
+      }
+      owner = {tb::ports::KeyOwnerKind::kIssuer, rotate_issuer};
+    }
+    auto key = (*sys)->keys->Rotate(owner);
+    if (!key.ok()) return Fail(key.error().message);
+    std::cout << fmt::format("New active key {} for {} {}; earlier keys stay in /.well-known/jwks.json.\n", key->kid,
+                             tb::ports::KeyOwnerKindName(owner.kind), owner.code);
     return 0;
   }
   if (user_add->parsed()) {

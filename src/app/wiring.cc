@@ -4,6 +4,7 @@
 
 #include "app/catalogue_sync.h"
 #include "services/applications.h"
+#include "app/key_encryption_key.h"
 #include "storage/sql_store.h"
 
 namespace tongban::app {
@@ -32,6 +33,9 @@ Result<std::unique_ptr<System>> BuildSystem(const Config& config, bool with_rout
   sys->ctx.effects = &sys->effects;
   // Applications made before reference numbers existed get theirs before anyone looks them up.
   TB_RETURN_IF_ERROR(services::AssignMissingReferences(sys->ctx));
+  TB_ASSIGN_OR_RETURN(std::string kek, LoadKeyEncryptionKey(config.keys_dir));
+  TB_ASSIGN_OR_RETURN(sys->keys, crypto::SealedKeyStore::Create(*sys->store, sys->clock, std::move(kek)));
+  sys->ctx.keys = sys->keys.get();
   sys->catalogue_sync = std::make_unique<CatalogueSync>(sys->ctx);
   TB_RETURN_IF_ERROR(sys->catalogue_sync->Start(ResolveDataPath(config.catalogue_dir), config.publish_catalogue));
   if (!with_routes) return sys;

@@ -6,6 +6,7 @@
 
 #include "app/catalogue_sync.h"
 #include "app/config.h"
+#include "crypto/key_store.h"
 #include "crypto/system.h"
 #include "http/app_routes.h"
 #include "http/i18n.h"
@@ -22,6 +23,7 @@ struct System {
   crypto::SystemClock clock;
   crypto::SodiumIdGenerator ids;
   crypto::SodiumHasher hasher;
+  std::unique_ptr<crypto::SealedKeyStore> keys;
   services::Context ctx;
   // Each capability registers the effects of transitions it reacts to, and the outbox senders it
   // delivers with, in BuildSystem: one line each.
@@ -34,7 +36,8 @@ struct System {
   std::unique_ptr<CatalogueSync> catalogue_sync;
 };
 
-// Opens the database (applying migrations) and loads the latest published catalogue (publishing
+// Opens the database (applying migrations), the key store (its key-encryption key from
+// config.keys_dir, app/key_encryption_key.h) and loads the latest published catalogue (publishing
 // the configured folder first when the database has none, or when config.publish_catalogue). With `with_routes`, also the
 // texts, templates and routes. Errors name the file and line when a file is at fault.
 Result<std::unique_ptr<System>> BuildSystem(const Config& config, bool with_routes);

@@ -126,4 +126,23 @@ std::string Base64UrlEncode(std::string_view data) {
   return out;
 }
 
+std::optional<std::string> Base64UrlDecode(std::string_view text) {
+  std::string out(text.size() * 3 / 4 + 1, '\0');
+  size_t length = 0;
+  const char* end = nullptr;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(),
+                        /*ignore=*/nullptr, &length, &end, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+      end != text.data() + text.size()) {
+    return std::nullopt;
+  }
+  out.resize(length);
+  return out;
+}
+
+std::string RandomBytes(size_t size) {
+  std::string out(size, '\0');
+  randombytes_buf(out.data(), out.size());
+  return out;
+}
+
 }  // namespace tongban::crypto

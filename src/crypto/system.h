@@ -3,6 +3,9 @@
 // Thread-safety: every class here is safe to use from every thread.
 #pragma once
 
+#include <optional>
+#include <string>
+
 #include "ports/system.h"
 
 namespace tongban::crypto {
@@ -37,7 +40,12 @@ class SodiumHasher final : public ports::Hasher {
 
 // SHA-256 of `data` as lower-case hex.
 std::string Sha256Hex(std::string_view data);
-// Base64url without padding.
+// Base64url without padding (RFC 4648 section 5): the one encoder and decoder of the code base.
 std::string Base64UrlEncode(std::string_view data);
+// The bytes of unpadded base64url `text`; nullopt for padding, whitespace, a character outside the
+// alphabet, an impossible length or non-zero unused bits (so each byte string has one encoding).
+std::optional<std::string> Base64UrlDecode(std::string_view text);
+// `size` random bytes (libsodium).
+std::string RandomBytes(size_t size);
 
 }  // namespace tongban::crypto

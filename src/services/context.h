@@ -1,4 +1,4 @@
-// What every use case needs: the store, the clock, ids, hashing, the catalogue and the calendar.
+// What every use case needs: the store, the clock, ids, hashing, signing keys, the catalogue and the calendar.
 // Thread-safety: a Context is shared by all request threads; everything it points to is
 // thread-safe, and the catalogue is swapped atomically when it is reloaded.
 #pragma once
@@ -11,6 +11,7 @@
 #include "common/reference.h"
 #include "domain/account.h"
 #include "domain/catalogue.h"
+#include "ports/key_store.h"
 #include "ports/store.h"
 #include "ports/system.h"
 
@@ -28,6 +29,7 @@ struct Context {
   const Effects* effects = nullptr;  // effects of transitions (services/effects.h); none when null
   // The platform's prefix of application reference numbers (common/reference.h).
   std::string reference_prefix = std::string(kDefaultReferencePrefix);
+  ports::KeyStore* keys = nullptr;   // the platform's signing keys; none when null
 
   std::shared_ptr<const domain::Catalogue> Catalogue() const { return std::atomic_load(&catalogue); }
   std::shared_ptr<const Calendar> WorkingDays() const { return std::atomic_load(&calendar); }

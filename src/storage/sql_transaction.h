@@ -19,6 +19,7 @@
 #include "storage/sql_accounts.h"
 #include "storage/sql_applications.h"
 #include "storage/sql_catalogue.h"
+#include "storage/sql_keys.h"
 #include "storage/sql_outbox.h"
 #include "storage/sql_sessions.h"
 #include "storage/sql_uploads.h"
@@ -40,6 +41,7 @@ class SqlTransaction final : public ports::Transaction {
   ports::CatalogueRepository& catalogue() override { return catalogue_; }
   ports::UploadRepository& uploads() override { return uploads_; }
   ports::OutboxRepository& outbox() override { return outbox_; }
+  ports::KeyRepository& keys() override { return keys_; }
 
  private:
   SqlAccess sql_;
@@ -49,6 +51,7 @@ class SqlTransaction final : public ports::Transaction {
   SqlCatalogue catalogue_{sql_};
   SqlUploads uploads_{sql_};
   SqlOutbox outbox_{sql_};
+  SqlKeys keys_{sql_};
 };
 
 }  // namespace tongban::storage

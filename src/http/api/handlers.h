@@ -14,5 +14,6 @@ Result<Caller> RequireCaller(const HttpDeps& deps, Request& req, bool write);
 void RegisterCatalogueRoutes(Router& router, const HttpDeps& deps);
 void RegisterSessionRoutes(Router& router, const HttpDeps& deps);
 void RegisterApplicationRoutes(Router& router, const HttpDeps& deps);
+void RegisterKeyRoutes(Router& router, const HttpDeps& deps);
 
 }  // namespace tongban::http::api

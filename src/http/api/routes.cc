@@ -28,6 +28,7 @@ void RegisterApiRoutes(Router& router, const HttpDeps& deps) {
   api::RegisterCatalogueRoutes(router, deps);
   api::RegisterSessionRoutes(router, deps);
   api::RegisterApplicationRoutes(router, deps);
+  api::RegisterKeyRoutes(router, deps);
 
   std::ifstream in(deps.web.openapi_path);
   std::ostringstream openapi;
