@@ -339,11 +339,11 @@ TEST_P(EnterpriseTest, Point3AnOfficialOpeningAFileIsRecordedWithTheCase) {
   // The page names who opened it.
   auto view = ViewApplication(ctx_, citizen_, draft.id);
   ASSERT_TRUE(view.ok());
-  const auto opened = std::find_if(view->timeline.begin(), view->timeline.end(),
+  const auto entry = std::find_if(view->timeline.begin(), view->timeline.end(),
                                    [](const TimelineEntry& e) { return e.what == "view_material"; });
-  ASSERT_NE(opened, view->timeline.end());
-  EXPECT_EQ(opened->actor_name, "测试");
-  ASSERT_EQ(opened->names.size(), 1u);
+  ASSERT_NE(entry, view->timeline.end());
+  EXPECT_EQ(entry->actor_name, "测试");
+  ASSERT_EQ(entry->names.size(), 1u);
   // A material without an upload is not found, and records nothing.
   const size_t after = EventActions(draft.id).size();
   EXPECT_FALSE(OpenUpload(ctx_, reviewer_, draft.id, "nothing").ok());
