@@ -99,7 +99,7 @@ Status LoadConfigFile(const std::string& path, Config& config) {
   if (root.IsNull()) return Ok();
   if (!root.IsMap()) return MakeError(ErrorCode::kInvalidArgument, fmt::format("{}:1: must be a map of settings", path));
   Reader r{path, {}};
-  r.Known(root, {"listen", "database", "catalogue", "web", "openapi", "threads", "worker_threads", "limits", "languages", "trust_forwarded_for", "secure_cookies", "public_url", "access_log", "keys", "catalogue_refresh_seconds"});
+  r.Known(root, {"listen", "database", "catalogue", "web", "openapi", "threads", "worker_threads", "limits", "languages", "trust_forwarded_for", "secure_cookies", "public_url", "access_log", "keys", "catalogue_refresh_seconds", "outbound"});
   r.String(root, "listen", config.listen);
   if (root["listen"] && root["listen"].IsScalar()) {
     auto s = ApplyListen(config.listen, config.server);
@@ -141,6 +141,15 @@ Status LoadConfigFile(const std::string& path, Config& config) {
     } else {
       r.Known(keys, {"dir"});
       r.String(keys, "dir", config.keys_dir);
+    }
+  }
+  if (const YAML::Node outbound = root["outbound"]) {
+    if (!outbound.IsMap()) {
+      r.errors.push_back(fmt::format("{}: outbound must be a map", r.At(outbound)));
+    } else {
+      r.Known(outbound, {"threads", "ca_file"});
+      r.Number(outbound, "threads", config.outbound.threads, 1, 64);
+      r.String(outbound, "ca_file", config.outbound.ca_file);
     }
   }
   if (const YAML::Node limits = root["limits"]) {

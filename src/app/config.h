@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/result.h"
+#include "http/client.h"
 #include "http/server.h"
 
 namespace tongban::app {
@@ -30,6 +31,9 @@ struct Config {
   // How often a server looks for a newer catalogue version in the database.
   int catalogue_refresh_seconds = 10;
   http::ServerOptions server;
+  // The outbound HTTP client: its threads and the CA file it trusts for https (empty: the
+  // system's store).
+  http::HttpClientOptions outbound;
 };
 
 // Reads `path` over the defaults in `config`. kInvalidArgument as "path:line: reason" for an

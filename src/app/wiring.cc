@@ -29,6 +29,7 @@ Result<std::unique_ptr<System>> BuildSystem(const Config& config, bool with_rout
   sys->ctx.ids = &sys->ids;
   sys->ctx.hasher = &sys->hasher;
   sys->ctx.effects = &sys->effects;
+  TB_ASSIGN_OR_RETURN(sys->outbound, http::HttpClient::Create(config.outbound));
   sys->catalogue_sync = std::make_unique<CatalogueSync>(sys->ctx);
   TB_RETURN_IF_ERROR(sys->catalogue_sync->Start(ResolveDataPath(config.catalogue_dir), config.publish_catalogue));
   if (!with_routes) return sys;
