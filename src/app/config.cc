@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <fmt/format.h>
 #include <set>
@@ -128,12 +129,20 @@ Status LoadConfigFile(const std::string& path, Config& config) {
   }
   r.Bool(root, "access_log", config.server.access_log);
   if (const YAML::Node langs = root["languages"]) {
-    if (!langs.IsSequence()) r.errors.push_back(fmt::format("{}: languages must be a list like [zh, en]", r.At(langs)));
+    std::vector<std::string> listed;
+    if (!langs.IsSequence() || langs.size() == 0) {
+      r.errors.push_back(fmt::format("{}: languages must be a list like [zh, en]", r.At(langs)));
+    }
     for (const auto& l : langs) {
       if (!l.IsScalar() || (l.Scalar() != "zh" && l.Scalar() != "en")) {
         r.errors.push_back(fmt::format("{}: languages can only be zh and en", r.At(l)));
+      } else if (std::find(listed.begin(), listed.end(), l.Scalar()) != listed.end()) {
+        r.errors.push_back(fmt::format("{}: languages lists {} twice", r.At(l), l.Scalar()));
+      } else {
+        listed.push_back(l.Scalar());
       }
     }
+    if (!listed.empty()) config.languages = listed;
   }
   if (const YAML::Node keys = root["keys"]) {
     if (!keys.IsMap()) {
