@@ -39,7 +39,7 @@ class Loader {
  public:
   Loader(const CatalogueFiles& files, std::string origin) : files_(files), origin_(std::move(origin)) {}
 
-  Result<LoadedCatalogue> Run() {
+  Result<LoadedCatalogue> Run(int64_t published_version) {
     departments_loaded_ =
         ReadEntries("departments.yaml", "departments", "department", {"code", "name"}, &Loader::ReadDepartment);
     districts_loaded_ = ReadEntries("districts.yaml", "districts", "district", {"code", "name"}, &Loader::ReadDistrict);
@@ -53,6 +53,7 @@ class Loader {
     if (LoadPinyin()) CheckPinyinCoverage();
     LoadCalendar();
     if (!problems_.empty()) return MakeError(ErrorCode::kInvalidArgument, problems_.Joined());
+    data_.published_version = published_version;
     // Everything Build checks was checked above with file and line; a failure here is a loader bug.
     Result<std::shared_ptr<const d::Catalogue>> built = d::Catalogue::Build(std::move(data_));
     if (!built.ok()) return built.take_error();
@@ -506,9 +507,10 @@ Result<CatalogueFiles> ReadCatalogueFiles(const std::string& dir) {
   return files;
 }
 
-Result<LoadedCatalogue> LoadCatalogueFiles(const CatalogueFiles& files, const std::string& origin) {
+Result<LoadedCatalogue> LoadCatalogueFiles(const CatalogueFiles& files, const std::string& origin,
+                                           int64_t published_version) {
   try {
-    return Loader(files, origin).Run();
+    return Loader(files, origin).Run(published_version);
   } catch (const std::exception& e) {
     // Guarded() catches per file; this is for allocation failures and the like.
     return MakeError(ErrorCode::kInternal, std::string("loading the catalogue failed: ") + e.what());

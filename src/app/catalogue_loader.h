@@ -38,7 +38,9 @@ inline constexpr const char* kTopFiles[] = {"departments.yaml", "districts.yaml"
 // Reads the files of the folder DIR (the top files above and items/*.yaml). A file that is missing
 // is left out (the loader reports it); kInvalidArgument when DIR is no folder or a file is unreadable.
 Result<CatalogueFiles> ReadCatalogueFiles(const std::string& dir);
-// As LoadCatalogue, from files in memory; problems are reported as "origin/name:line: ...".
-Result<LoadedCatalogue> LoadCatalogueFiles(const CatalogueFiles& files, const std::string& origin);
+// As LoadCatalogue, from files in memory; problems are reported as "origin/name:line: ...". The
+// catalogue says it is `published_version` (0: not a published version).
+Result<LoadedCatalogue> LoadCatalogueFiles(const CatalogueFiles& files, const std::string& origin,
+                                           int64_t published_version = 0);
 
 }  // namespace tongban::app

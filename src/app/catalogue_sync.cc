@@ -52,10 +52,8 @@ Result<bool> CatalogueSync::Refresh() {
   TB_ASSIGN_OR_RETURN(ports::CatalogueVersion stored, services::GetCatalogueVersion(ctx_, latest));
   TB_ASSIGN_OR_RETURN(CatalogueFiles files, FilesFromJson(stored.files_json));
   TB_ASSIGN_OR_RETURN(LoadedCatalogue loaded,
-                      LoadCatalogueFiles(files, "catalogue version " + std::to_string(latest)));
-  TB_ASSIGN_OR_RETURN(std::shared_ptr<const domain::Catalogue> versioned,
-                      loaded.catalogue->WithPublishedVersion(latest));
-  std::atomic_store(&ctx_.catalogue, std::move(versioned));
+                      LoadCatalogueFiles(files, "catalogue version " + std::to_string(latest), latest));
+  std::atomic_store(&ctx_.catalogue, loaded.catalogue);
   std::atomic_store(&ctx_.calendar, std::make_shared<const Calendar>(std::move(loaded.calendar)));
   version_ = latest;
   spdlog::info("catalogue version {} in use ({} items)", latest, loaded.catalogue->items().size());

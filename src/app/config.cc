@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <fmt/format.h>
 #include <set>
@@ -99,7 +100,7 @@ Status LoadConfigFile(const std::string& path, Config& config) {
   if (root.IsNull()) return Ok();
   if (!root.IsMap()) return MakeError(ErrorCode::kInvalidArgument, fmt::format("{}:1: must be a map of settings", path));
   Reader r{path, {}};
-  r.Known(root, {"listen", "database", "catalogue", "web", "openapi", "threads", "worker_threads", "limits", "languages", "trust_forwarded_for", "secure_cookies", "public_url", "access_log", "keys", "catalogue_refresh_seconds"});
+  r.Known(root, {"listen", "database", "catalogue", "web", "openapi", "threads", "worker_threads", "limits", "languages", "trust_forwarded_for", "secure_cookies", "public_url", "access_log", "keys", "catalogue_refresh_seconds", "outbound"});
   r.String(root, "listen", config.listen);
   if (root["listen"] && root["listen"].IsScalar()) {
     auto s = ApplyListen(config.listen, config.server);
@@ -128,12 +129,20 @@ Status LoadConfigFile(const std::string& path, Config& config) {
   }
   r.Bool(root, "access_log", config.server.access_log);
   if (const YAML::Node langs = root["languages"]) {
-    if (!langs.IsSequence()) r.errors.push_back(fmt::format("{}: languages must be a list like [zh, en]", r.At(langs)));
+    std::vector<std::string> listed;
+    if (!langs.IsSequence() || langs.size() == 0) {
+      r.errors.push_back(fmt::format("{}: languages must be a list like [zh, en]", r.At(langs)));
+    }
     for (const auto& l : langs) {
       if (!l.IsScalar() || (l.Scalar() != "zh" && l.Scalar() != "en")) {
         r.errors.push_back(fmt::format("{}: languages can only be zh and en", r.At(l)));
+      } else if (std::find(listed.begin(), listed.end(), l.Scalar()) != listed.end()) {
+        r.errors.push_back(fmt::format("{}: languages lists {} twice", r.At(l), l.Scalar()));
+      } else {
+        listed.push_back(l.Scalar());
       }
     }
+    if (!listed.empty()) config.languages = listed;
   }
   if (const YAML::Node keys = root["keys"]) {
     if (!keys.IsMap()) {
@@ -141,6 +150,15 @@ Status LoadConfigFile(const std::string& path, Config& config) {
     } else {
       r.Known(keys, {"dir"});
       r.String(keys, "dir", config.keys_dir);
+    }
+  }
+  if (const YAML::Node outbound = root["outbound"]) {
+    if (!outbound.IsMap()) {
+      r.errors.push_back(fmt::format("{}: outbound must be a map", r.At(outbound)));
+    } else {
+      r.Known(outbound, {"threads", "ca_file"});
+      r.Number(outbound, "threads", config.outbound.threads, 1, 64);
+      r.String(outbound, "ca_file", config.outbound.ca_file);
     }
   }
   if (const YAML::Node limits = root["limits"]) {

@@ -5,8 +5,10 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/result.h"
+#include "http/client.h"
 #include "http/server.h"
 
 namespace tongban::app {
@@ -29,7 +31,13 @@ struct Config {
   bool publish_catalogue = false;
   // How often a server looks for a newer catalogue version in the database.
   int catalogue_refresh_seconds = 10;
+  // The languages the site offers ("zh", "en"), the default first: the switch on every page
+  // shows only these and Accept-Language picks among them.
+  std::vector<std::string> languages = {"zh", "en"};
   http::ServerOptions server;
+  // The outbound HTTP client: its threads and the CA file it trusts for https (empty: the
+  // system's store).
+  http::HttpClientOptions outbound;
 };
 
 // Reads `path` over the defaults in `config`. kInvalidArgument as "path:line: reason" for an

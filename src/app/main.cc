@@ -70,7 +70,7 @@ int Serve(tb::app::Config config, bool demo) {
   hooks.handler = [&system](tb::http::Request& req) { return system.router.Dispatch(req); };
   hooks.inline_handler = [&system](tb::http::Request& req) { return system.router.DispatchInline(req); };
   hooks.error_text = [&system](const tb::http::Request& req, std::string_view key) {
-    return system.i18n.T(tb::http::RequestLanguage(req), key);
+    return system.i18n.T(tb::http::RequestLanguage(req, system.i18n.Offered()), key);
   };
   hooks.on_ready = [url](uint16_t port) {
     std::cout << "Tongban is serving on http://" << url << port << "/" << std::endl;
@@ -87,7 +87,7 @@ int main(int argc, char** argv) {
   tb::app::Config config;
   // Serve's options: each, when given, wins over the configuration file.
   std::string config_file, db, listen;
-  std::optional<std::string> catalogue_dir, web_dir, openapi_path, keys_dir, public_url;
+  std::optional<std::string> catalogue_dir, web_dir, openapi_path, keys_dir, public_url, outbound_ca_file;
   std::optional<size_t> max_body_bytes, max_connections, max_connections_per_address, worker_queue;
   std::optional<int> threads, worker_threads, refresh_seconds, read_timeout, write_timeout, idle_timeout, shutdown_grace;
   std::optional<bool> access_log, secure_cookies;
@@ -131,7 +131,9 @@ int main(int argc, char** argv) {
   serve->add_option("--secure-cookies", secure_cookies,
                     "Mark session cookies Secure (true/false; default true, except --demo on a loopback address)");
   serve->add_option("--public-url", public_url, "The https://host[:port] people use; sign-in refuses other origins");
-  serve->add_option("--languages", languages, "Languages offered: zh and en")
+  serve->add_option("--outbound-ca-file", outbound_ca_file,
+                    "PEM file of CAs trusted for https calls to other systems (default: the system's store)");
+  serve->add_option("--languages", languages, "Languages offered, the default first: zh,en (the default), en,zh, zh or en")
       ->check(CLI::IsMember({"zh", "en"}))
       ->delimiter(',');
 
@@ -234,6 +236,8 @@ int main(int argc, char** argv) {
   if (access_log) config.server.access_log = *access_log;
   if (secure_cookies) config.secure_cookies = *secure_cookies;
   if (public_url) config.public_url = *public_url;
+  if (outbound_ca_file) config.outbound.ca_file = *outbound_ca_file;
+  if (!languages.empty()) config.languages = languages;
   config.secure_cookies = tb::app::ResolveSecureCookies(config, demo);
   config.server.trust_forwarded_for = config.server.trust_forwarded_for || trust_forwarded_for;
   config.publish_catalogue = publish_catalogue || demo;

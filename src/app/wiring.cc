@@ -36,12 +36,20 @@ Result<std::unique_ptr<System>> BuildSystem(const Config& config, bool with_rout
   TB_ASSIGN_OR_RETURN(std::string kek, LoadKeyEncryptionKey(config.keys_dir));
   TB_ASSIGN_OR_RETURN(sys->keys, crypto::SealedKeyStore::Create(*sys->store, sys->clock, std::move(kek)));
   sys->ctx.keys = sys->keys.get();
+  TB_ASSIGN_OR_RETURN(sys->outbound, http::HttpClient::Create(config.outbound));
   sys->catalogue_sync = std::make_unique<CatalogueSync>(sys->ctx);
   TB_RETURN_IF_ERROR(sys->catalogue_sync->Start(ResolveDataPath(config.catalogue_dir), config.publish_catalogue));
   if (!with_routes) return sys;
 
   const std::string web_dir = ResolveDataPath(config.web_dir);
   TB_ASSIGN_OR_RETURN(sys->i18n, http::Translator::Load(web_dir + "/i18n"));
+  std::vector<domain::Language> offered;
+  for (const std::string& code : config.languages) {
+    const auto lang = http::ParseLanguageCode(code);
+    if (!lang) return MakeError(ErrorCode::kInvalidArgument, "languages: '" + code + "' is neither zh nor en");
+    offered.push_back(*lang);
+  }
+  TB_RETURN_IF_ERROR(sys->i18n.Offer(std::move(offered)));
   sys->deps.ctx = &sys->ctx;
   sys->deps.i18n = &sys->i18n;
   sys->deps.web.web_dir = web_dir;

@@ -8,6 +8,7 @@
 #include "app/config.h"
 #include "crypto/key_store.h"
 #include "crypto/system.h"
+#include "http/client.h"
 #include "http/app_routes.h"
 #include "http/i18n.h"
 #include "http/router.h"
@@ -24,6 +25,10 @@ struct System {
   crypto::SodiumIdGenerator ids;
   crypto::SodiumHasher hasher;
   std::unique_ptr<crypto::SealedKeyStore> keys;
+  // Outbound HTTP for every capability that calls another system (department data sources, an
+  // SMS gateway, federation peers): asynchronous, on its own thread, never a server I/O thread or
+  // a request worker. Take it as a ports::OutboundHttp&. Declared early: destroyed after its users.
+  std::unique_ptr<http::HttpClient> outbound;
   services::Context ctx;
   // Each capability registers the effects of transitions it reacts to, and the outbox senders it
   // delivers with, in BuildSystem: one line each.

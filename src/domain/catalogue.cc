@@ -109,14 +109,6 @@ bool ServiceItem::HasChannel(Channel channel) const {
   return std::find(channels.begin(), channels.end(), channel) != channels.end();
 }
 
-Result<std::shared_ptr<const Catalogue>> Catalogue::WithPublishedVersion(int64_t version) const {
-  // Built afresh, not copied: the indexes point into their own catalogue's data.
-  TB_ASSIGN_OR_RETURN(std::shared_ptr<const Catalogue> built, Build(data_));
-  auto versioned = std::const_pointer_cast<Catalogue>(built);  // made non-const by Build
-  versioned->published_version_ = version;
-  return std::shared_ptr<const Catalogue>(std::move(versioned));
-}
-
 Result<std::shared_ptr<const Catalogue>> Catalogue::Build(CatalogueData data) {
   auto catalogue = std::make_shared<Catalogue>();
   catalogue->data_ = std::move(data);

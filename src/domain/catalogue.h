@@ -152,6 +152,9 @@ struct CatalogueData {
   // The items most people come for (常办事项), curated per audience, in the order shown.
   std::vector<std::string> popular_for_persons;
   std::vector<std::string> popular_for_enterprises;
+  // The published version these data are (0 when they were read from a folder). Carried in the
+  // data so that a version is built once, indexes and all.
+  int64_t published_version = 0;
 };
 
 // How one query word matched an entry, best first.
@@ -235,12 +238,9 @@ class Catalogue {
   // Whether persons (or enterprises) apply for the bundle: some of its items are theirs.
   bool BundleTakes(const Bundle& bundle, ApplicantKind kind) const;
   // The published version this catalogue was loaded from (0 when it was built from a folder).
-  int64_t published_version() const { return published_version_; }
-  // The same catalogue, built afresh, saying it is published version `version`.
-  Result<std::shared_ptr<const Catalogue>> WithPublishedVersion(int64_t version) const;
+  int64_t published_version() const { return data_.published_version; }
 
  private:
-  int64_t published_version_ = 0;
   CatalogueData data_;
   std::map<std::string, size_t, std::less<>> item_index_;
   std::map<std::string, size_t, std::less<>> bundle_index_;

@@ -1,5 +1,6 @@
 #include "http/i18n.h"
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -54,6 +55,31 @@ bool Translator::Has(std::string_view key) const { return zh_.find(key) != zh_.e
 
 const std::map<std::string, std::string, std::less<>>& Translator::All(domain::Language lang) const {
   return lang == domain::Language::kEn ? en_ : zh_;
+}
+
+Status Translator::Offer(std::vector<domain::Language> languages) {
+  if (languages.empty()) return MakeError(ErrorCode::kInvalidArgument, "languages: offer at least one of zh and en");
+  for (size_t i = 0; i < languages.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (languages[i] == languages[j]) {
+        return MakeError(ErrorCode::kInvalidArgument,
+                         std::string("languages: ") + LanguageCode(languages[i]) + " is listed twice");
+      }
+    }
+  }
+  offered_ = std::move(languages);
+  return Ok();
+}
+
+const std::vector<domain::Language>& AllLanguages() {
+  static const std::vector<domain::Language> all = {domain::Language::kZh, domain::Language::kEn};
+  return all;
+}
+
+std::optional<domain::Language> ParseLanguageCode(std::string_view code) {
+  if (code == "zh") return domain::Language::kZh;
+  if (code == "en") return domain::Language::kEn;
+  return std::nullopt;
 }
 
 namespace {
@@ -117,7 +143,8 @@ std::vector<LanguageRange> ParseAcceptLanguage(std::string_view header) {
 }
 
 // The most preferred range: highest q, first listed among equals; nullptr when none is acceptable.
-const LanguageRange* MostPreferred(const std::vector<LanguageRange>& ranges, bool (*counts)(const LanguageRange&)) {
+template <typename Counts>
+const LanguageRange* MostPreferred(const std::vector<LanguageRange>& ranges, Counts counts) {
   const LanguageRange* best = nullptr;
   for (const LanguageRange& r : ranges) {
     if (r.q <= 0 || !counts(r)) continue;
@@ -128,20 +155,27 @@ const LanguageRange* MostPreferred(const std::vector<LanguageRange>& ranges, boo
 
 }  // namespace
 
-std::optional<domain::Language> PreferredLanguage(std::string_view accept_language) {
+std::optional<domain::Language> PreferredLanguage(std::string_view accept_language,
+                                                  const std::vector<domain::Language>& offered) {
   const std::vector<LanguageRange> ranges = ParseAcceptLanguage(accept_language);
-  const LanguageRange* best =
-      MostPreferred(ranges, [](const LanguageRange& r) { return r.primary == "zh" || r.primary == "en"; });
+  const LanguageRange* best = MostPreferred(ranges, [&offered](const LanguageRange& r) {
+    const auto lang = ParseLanguageCode(r.primary);
+    return lang && std::find(offered.begin(), offered.end(), *lang) != offered.end();
+  });
   if (best == nullptr) return std::nullopt;
-  return best->primary == "en" ? domain::Language::kEn : domain::Language::kZh;
+  return ParseLanguageCode(best->primary);
 }
 
-domain::Language RequestLanguage(const Request& req) {
+domain::Language RequestLanguage(const Request& req, const std::vector<domain::Language>& offered) {
+  const auto is_offered = [&offered](domain::Language lang) {
+    return std::find(offered.begin(), offered.end(), lang) != offered.end();
+  };
   for (const std::string& chosen : {req.Query("lang"), req.Cookie("lang")}) {
-    if (chosen == "en") return domain::Language::kEn;
-    if (chosen == "zh") return domain::Language::kZh;
+    const auto lang = ParseLanguageCode(chosen);
+    if (lang && is_offered(*lang)) return *lang;
   }
-  return PreferredLanguage(req.Header("accept-language")).value_or(domain::Language::kZh);
+  const auto fallback = offered.empty() ? domain::Language::kZh : offered.front();
+  return PreferredLanguage(req.Header("accept-language"), offered).value_or(fallback);
 }
 
 DateInputFormat BrowserDateFormat(std::string_view accept_language) {

@@ -60,6 +60,29 @@ Result<size_t> PageSize(const std::string& size, size_t fallback) {
   return static_cast<size_t>(n);
 }
 
+// The query parameters /items and /search share: q, department, district, applicant, page_token
+// and page_size (1 to 100, default `default_size`). kInvalidArgument for a bad token, size or
+// applicant.
+template <typename Query>
+Result<Query> ParseQuery(const Request& req, size_t default_size) {
+  Query q;
+  q.q = req.Query("q");
+  q.department = req.Query("department");
+  q.district = req.Query("district");
+  TB_ASSIGN_OR_RETURN(q.offset, PageOffset(req.Query("page_token")));
+  TB_ASSIGN_OR_RETURN(q.limit, PageSize(req.Query("page_size"), default_size));
+  TB_ASSIGN_OR_RETURN(q.applicant, ApplicantFilter(req.Query("applicant")));
+  return q;
+}
+
+// A page of `count` results from `offset` of `total`, with the token of the next page (null on the last).
+Response PageResponse(Json items, size_t offset, size_t count, size_t total) {
+  const size_t next = offset + count;
+  return JsonResponse(200, Json{{"items", std::move(items)},
+                                {"total", total},
+                                {"next_page_token", next < total ? Json(std::to_string(next)) : Json(nullptr)}});
+}
+
 // One search result: an item or a bundle, in brief (GET the item or bundle for the rest).
 Json ResultJson(const domain::Catalogue& catalogue, const domain::SearchHit& hit) {
   if (hit.item != nullptr) {
@@ -104,52 +127,24 @@ void RegisterCatalogueRoutes(Router& router, const HttpDeps& deps) {
   });
 
   router.Add("GET", "/api/v1/items", [&deps, ctx](Request& req) {
-    domain::ItemQuery q;
-    q.q = req.Query("q");
-    q.department = req.Query("department");
-    q.district = req.Query("district");
-    auto offset = PageOffset(req.Query("page_token"));
-    if (!offset.ok()) return ErrorResponse(deps, req, offset.error());
-    q.offset = *offset;
-    auto size = PageSize(req.Query("page_size"), q.limit);
-    if (!size.ok()) return ErrorResponse(deps, req, size.error());
-    q.limit = *size;
-    auto applicant = ApplicantFilter(req.Query("applicant"));
-    if (!applicant.ok()) return ErrorResponse(deps, req, applicant.error());
-    q.applicant = *applicant;
+    auto q = ParseQuery<domain::ItemQuery>(req, domain::ItemQuery{}.limit);
+    if (!q.ok()) return ErrorResponse(deps, req, q.error());
     const auto catalogue = ctx->Catalogue();
-    auto [page, total] = catalogue->Search(q);
+    auto [page, total] = catalogue->Search(*q);
     Json items = Json::array();
     for (const auto* item : page) items.push_back(ToJson(*item, *catalogue));
-    const size_t next = q.offset + page.size();
-    return JsonResponse(200, Json{{"items", std::move(items)},
-                                  {"total", total},
-                                  {"next_page_token", next < total ? Json(std::to_string(next)) : Json(nullptr)}});
+    return PageResponse(std::move(items), q->offset, page.size(), total);
   });
 
   // Items and bundles together, ranked: what the search box on the pages uses.
   router.Add("GET", "/api/v1/search", [&deps, ctx](Request& req) {
-    domain::SearchQuery q;
-    q.q = req.Query("q");
-    q.department = req.Query("department");
-    q.district = req.Query("district");
-    auto offset = PageOffset(req.Query("page_token"));
-    if (!offset.ok()) return ErrorResponse(deps, req, offset.error());
-    q.offset = *offset;
-    auto size = PageSize(req.Query("page_size"), 20);
-    if (!size.ok()) return ErrorResponse(deps, req, size.error());
-    q.limit = *size;
-    auto applicant = ApplicantFilter(req.Query("applicant"));
-    if (!applicant.ok()) return ErrorResponse(deps, req, applicant.error());
-    q.applicant = *applicant;
+    auto q = ParseQuery<domain::SearchQuery>(req, 20);
+    if (!q.ok()) return ErrorResponse(deps, req, q.error());
     const auto catalogue = ctx->Catalogue();
-    const domain::SearchPage found = catalogue->Find(q);
+    const domain::SearchPage found = catalogue->Find(*q);
     Json items = Json::array();
     for (const domain::SearchHit& hit : found.hits) items.push_back(ResultJson(*catalogue, hit));
-    const size_t next = q.offset + found.hits.size();
-    return JsonResponse(200, Json{{"items", std::move(items)},
-                                  {"total", found.total},
-                                  {"next_page_token", next < found.total ? Json(std::to_string(next)) : Json(nullptr)}});
+    return PageResponse(std::move(items), q->offset, found.hits.size(), found.total);
   });
 
   // Items are read far more than anything else: their JSON is rendered once per catalogue, and

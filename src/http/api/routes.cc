@@ -7,7 +7,7 @@
 namespace tongban::http {
 
 Response ErrorResponse(const HttpDeps& deps, const Request& req, const Error& error) {
-  const auto lang = RequestLanguage(req);
+  const auto lang = RequestLanguage(req, deps.i18n->Offered());
   // Internal messages are for operators, not for people: log them, answer a generic text.
   const std::string message = error.code == ErrorCode::kInternal ? deps.i18n->T(lang, "error.internal")
                                                                   : deps.i18n->T(lang, error.message);

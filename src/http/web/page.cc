@@ -7,7 +7,7 @@ namespace tongban::http::web {
 PageRequest StartPage(const Site& site, Request& req) {
   PageRequest page;
   page.req = &req;
-  page.lang = RequestLanguage(req);
+  page.lang = RequestLanguage(req, site.i18n().Offered());
   page.elder = req.Cookie("elder") == "1";
   if (!SessionToken(req).empty()) {
     auto caller = Identify(site.ctx(), req);
@@ -105,6 +105,8 @@ Data BaseData(const Site& site, const PageRequest& page, std::string_view title_
   const std::string target = page.req->target.empty() ? "/" : page.req->target;
   const std::string here = UrlEncode(target);
   data.set("return_path", target);
+  // The switch shows when the site offers the other language too (languages: in the configuration).
+  data.set("offers_other_lang", site.i18n().Offered().size() > 1);
   data.set("other_lang", en ? "zh" : "en");
   data.set("switch_lang_href", std::string("/prefs?lang=") + (en ? "zh" : "en") + "&return=" + here);
   data.set("elder_href", std::string("/prefs?elder=") + (page.elder ? "0" : "1") + "&return=" + here);

@@ -1,5 +1,6 @@
 // RegisterWebRoutes and the pages that belong to no group: home, preferences, sign-in and
 // sign-out, static files, and the HTML error pages for unknown addresses.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -77,7 +78,9 @@ Response Prefs(const Site& site, Request& req) {
   if (!IsLocalPath(back)) back = "/";
   Response res = Redirect(back);
   const std::string lang = req.Query("lang");
-  if (lang == "zh" || lang == "en") {
+  const auto chosen = ParseLanguageCode(lang);
+  const auto& offered = site.i18n().Offered();
+  if (chosen && std::find(offered.begin(), offered.end(), *chosen) != offered.end()) {
     res.AddHeader("Set-Cookie", "lang=" + lang + "; Path=/; Max-Age=" + std::to_string(kPrefsMaxAge) + "; SameSite=Lax");
   }
   const std::string elder = req.Query("elder");
@@ -96,7 +99,7 @@ Response Static(const Site& site, Request& req) {
   }
   PageRequest page;
   page.req = &req;
-  page.lang = RequestLanguage(req);
+  page.lang = RequestLanguage(req, site.i18n().Offered());
   if (!safe) return ErrorPage(site, page, 404, "page.not_found.message");
   std::ifstream in(std::filesystem::path(site.static_dir) / name, std::ios::binary);
   if (!in) return ErrorPage(site, page, 404, "page.not_found.message");

@@ -50,5 +50,37 @@ TEST(ConfigTest, Finding11TheExampleFileReadsAndKeepsCookiesSecure) {
   EXPECT_NE(bad.error().message.find("public_url"), std::string::npos);
 }
 
+TEST(ConfigTest, OutboundClientSettingsAreRead) {
+  const auto path = std::filesystem::temp_directory_path() / "tongban-config-outbound-test.yaml";
+  Config config;
+  std::ofstream(path) << "outbound:\n  threads: 2\n  ca_file: /etc/tongban/ca.pem\n";
+  ASSERT_TRUE(LoadConfigFile(path.string(), config).ok());
+  EXPECT_EQ(config.outbound.threads, 2);
+  EXPECT_EQ(config.outbound.ca_file, "/etc/tongban/ca.pem");
+  EXPECT_TRUE(config.outbound.verify_peer);
+  std::ofstream(path) << "outbound:\n  verify: false\n";
+  const Status bad = LoadConfigFile(path.string(), config);
+  std::filesystem::remove(path);
+  ASSERT_FALSE(bad.ok());  // certificate checks cannot be turned off from the configuration
+  EXPECT_NE(bad.error().message.find("unknown setting 'verify'"), std::string::npos) << bad.error().message;
+}
+
+TEST(ConfigTest, LanguagesAreReadInOrderAndARepeatIsRefused) {
+  const auto path = std::filesystem::temp_directory_path() / "tongban-config-languages-test.yaml";
+  Config config;
+  EXPECT_EQ(config.languages, (std::vector<std::string>{"zh", "en"}));
+  std::ofstream(path) << "languages: [en, zh]\n";
+  ASSERT_TRUE(LoadConfigFile(path.string(), config).ok());
+  EXPECT_EQ(config.languages, (std::vector<std::string>{"en", "zh"}));
+  std::ofstream(path) << "languages: [en, en]\n";
+  const Status twice = LoadConfigFile(path.string(), config);
+  std::ofstream(path) << "languages: []\n";
+  const Status none = LoadConfigFile(path.string(), config);
+  std::filesystem::remove(path);
+  ASSERT_FALSE(twice.ok());
+  EXPECT_NE(twice.error().message.find("twice"), std::string::npos) << twice.error().message;
+  EXPECT_FALSE(none.ok());
+}
+
 }  // namespace
 }  // namespace tongban::app

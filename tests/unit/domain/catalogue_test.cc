@@ -224,5 +224,24 @@ TEST(CatalogueTest, ItemLookupsByName) {
   EXPECT_FALSE(item.HasChannel(Channel::kKiosk));
 }
 
+// Review leftover: a published version used to be built twice (WithPublishedVersion rebuilt the
+// whole catalogue, indexes and all, to stamp the version). The version is now part of the data,
+// so one Build gives a catalogue that says its version and searches its own data.
+TEST(CatalogueTest, PublishedVersionIsCarriedInTheDataAndBuiltOnce) {
+  CatalogueData data = SampleData();
+  data.published_version = 7;
+  auto built = Catalogue::Build(std::move(data));
+  ASSERT_TRUE(built.ok()) << built.error().message;
+  EXPECT_EQ((*built)->published_version(), 7);
+  ItemQuery q;
+  q.q = "食品";
+  const auto [found, total] = (*built)->Search(q);
+  ASSERT_EQ(total, 1u);
+  EXPECT_EQ(found.front(), (*built)->FindItem("market.food-business-permit"));  // points into its own data
+  auto folder = Catalogue::Build(SampleData());
+  ASSERT_TRUE(folder.ok());
+  EXPECT_EQ((*folder)->published_version(), 0);
+}
+
 }  // namespace
 }  // namespace tongban::domain

@@ -100,5 +100,39 @@ TEST(RequestLanguageTest, ChoiceWinsOverAcceptLanguage) {
   EXPECT_EQ(RequestLanguage(cookie), Language::kEn);
 }
 
+// --languages / languages: decide what the site offers: a choice or Accept-Language naming a
+// language not offered is passed over, and the first offered is the default.
+TEST(RequestLanguageTest, LanguagesOfferedDecideAmongThem) {
+  const std::vector<Language> en_only = {Language::kEn};
+  const std::vector<Language> en_first = {Language::kEn, Language::kZh};
+  const std::vector<Language> zh_only = {Language::kZh};
+  EXPECT_EQ(RequestLanguage(WithAcceptLanguage(""), en_only), Language::kEn);
+  EXPECT_EQ(RequestLanguage(WithAcceptLanguage("zh-CN"), en_only), Language::kEn);
+  EXPECT_EQ(RequestLanguage(WithAcceptLanguage(""), en_first), Language::kEn);  // the default is the first
+  EXPECT_EQ(RequestLanguage(WithAcceptLanguage("fr-FR"), en_first), Language::kEn);
+  EXPECT_EQ(RequestLanguage(WithAcceptLanguage("zh-CN,en;q=0.9"), en_first), Language::kZh);
+  EXPECT_EQ(RequestLanguage(WithAcceptLanguage("en-US"), zh_only), Language::kZh);
+  // Among the offered only: English at q=0.9 is not offered, so Chinese at q=0.5 wins over nothing.
+  EXPECT_EQ(PreferredLanguage("en-US,zh;q=0.5", zh_only), Language::kZh);
+  EXPECT_EQ(PreferredLanguage("en-US", zh_only), std::nullopt);
+  Request chose_zh = WithAcceptLanguage("en-US");
+  chose_zh.query.emplace("lang", "zh");
+  EXPECT_EQ(RequestLanguage(chose_zh, en_only), Language::kEn);
+  Request cookie_zh = WithAcceptLanguage("");
+  cookie_zh.headers.emplace_back("cookie", "lang=zh");
+  EXPECT_EQ(RequestLanguage(cookie_zh, en_only), Language::kEn);
+  EXPECT_EQ(RequestLanguage(cookie_zh, en_first), Language::kZh);
+}
+
+TEST(TranslatorTest, OfferRefusesAnEmptyListOrARepeat) {
+  Translator t;
+  EXPECT_EQ(t.Offered(), AllLanguages());
+  EXPECT_FALSE(t.Offer({}).ok());
+  EXPECT_FALSE(t.Offer({Language::kEn, Language::kEn}).ok());
+  EXPECT_EQ(t.Offered(), AllLanguages());  // a refused list changes nothing
+  ASSERT_TRUE(t.Offer({Language::kEn}).ok());
+  EXPECT_EQ(t.Offered(), std::vector<Language>{Language::kEn});
+}
+
 }  // namespace
 }  // namespace tongban::http

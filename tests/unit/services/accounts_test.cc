@@ -6,51 +6,25 @@
 
 #include <gtest/gtest.h>
 
-#include "crypto/system.h"
+#include "services_fixture.h"
 #include "storage/driver.h"
-#include "storage/sql_store.h"
-#include "support/store_targets.h"
 
 namespace tongban::services {
 namespace {
 
 constexpr char kPassword[] = "a-long-password";
 
-class FakeClock final : public ports::Clock {
- public:
-  Timestamp Now() const override { return now_; }
-  void Set(Date date, int hour = 10) { now_ = StartOfLocalDay(date) + std::chrono::hours(hour); }
-  void Advance(std::chrono::seconds by) { now_ += by; }
+using testing::StoreFixture;
 
- private:
-  Timestamp now_{};
-};
-
-class AccountsTest : public ::testing::TestWithParam<storage::testing::StoreTarget> {
+class AccountsTest : public StoreFixture {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(crypto::InitCrypto());
-    url_ = GetParam().new_url();
-    auto store = storage::OpenStore(url_);
-    ASSERT_TRUE(store.ok()) << store.error().message;
-    store_ = std::move(store).value();
+    StoreFixture::SetUp();
     domain::CatalogueData data;
     data.departments = {{"market", {"市场监管局", "Market regulation"}}};
-    auto catalogue = domain::Catalogue::Build(std::move(data));
-    ASSERT_TRUE(catalogue.ok()) << catalogue.error().message;
-    ctx_.store = store_.get();
-    ctx_.clock = &clock_;
-    ctx_.ids = &ids_;
-    ctx_.hasher = &hasher_;
-    ctx_.catalogue = *catalogue;
-    clock_.Set({2026, 9, 28});
+    ServeCatalogue(std::move(data));
     AddCitizen("zhang.wei", "11010519491231002X");
     AddCitizen("li.na", "110101199003070935");
-  }
-
-  void TearDown() override {
-    store_.reset();
-    GetParam().cleanup(url_);
   }
 
   void AddCitizen(const std::string& username, const std::string& person) {
@@ -58,9 +32,7 @@ class AccountsTest : public ::testing::TestWithParam<storage::testing::StoreTarg
     u.username = username;
     u.password = kPassword;
     u.person_id = person;
-    u.name = "测试";
-    auto created = CreateUser(ctx_, u);
-    ASSERT_TRUE(created.ok()) << username << ": " << created.error().message;
+    AddUser(std::move(u));
   }
 
   ErrorCode LoginCode(const std::string& username, const std::string& password, const std::string& address) {
@@ -86,13 +58,6 @@ class AccountsTest : public ::testing::TestWithParam<storage::testing::StoreTarg
     }
     return keys;
   }
-
-  std::string url_;
-  std::unique_ptr<ports::Store> store_;
-  FakeClock clock_;
-  crypto::SodiumIdGenerator ids_;
-  crypto::SodiumHasher hasher_;
-  Context ctx_;
 };
 
 TEST(AccountDelayTest, GrowsFromThirtySecondsToFifteenMinutes) {

@@ -162,10 +162,10 @@ TEST_P(ApplicationsTest, ListsShowOnlyWhatTheCallerMaySee) {
 // A decision and the licence it leads to refer to the item and legal basis in force when the
 // application was made: the application keeps the published catalogue version.
 TEST_P(ApplicationsTest, AnApplicationRecordsTheCatalogueVersionItWasMadeUnder) {
-  ctx_.catalogue = *ctx_.catalogue->WithPublishedVersion(42);
+  UseCatalogueVersion(42);
   const auto app = Submit("market.counter");
   EXPECT_EQ(app.catalogue_version, 42);
-  ctx_.catalogue = *ctx_.catalogue->WithPublishedVersion(43);  // a new version is published
+  UseCatalogueVersion(43);  // a new version is published
   ASSERT_TRUE(Do(reviewer_, app.id, Action::kAccept).ok());
   const auto stored = GetApplication(ctx_, reviewer_, app.id);
   ASSERT_TRUE(stored.ok()) << stored.error().message;

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <set>
 #include <thread>
 
 #include "crypto/system.h"
@@ -24,9 +25,60 @@ class FakeClock final : public ports::Clock {
  public:
   Timestamp Now() const override { return now_; }
   void Set(Date date, int hour = 10) { now_ = StartOfLocalDay(date) + std::chrono::hours(hour); }
+  void Advance(std::chrono::seconds by) { now_ += by; }
 
  private:
   Timestamp now_{};
+};
+
+// A fresh store of the parameter's database, a fake clock at 2026-09-28 10:00 and real ids and
+// hashing in ctx_; each suite adds its catalogue (ServeCatalogue) and its people (AddUser).
+class StoreFixture : public ::testing::TestWithParam<storage::testing::StoreTarget> {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(crypto::InitCrypto());
+    url_ = GetParam().new_url();
+    auto store = storage::OpenStore(url_);
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    store_ = std::move(store).value();
+    calendar_ = std::make_shared<const Calendar>(std::set<Date>{}, std::set<Date>{}, Date{2026, 1, 1}, Date{2026, 12, 31});
+    ctx_.store = store_.get();
+    ctx_.clock = &clock_;
+    ctx_.ids = &ids_;
+    ctx_.hasher = &hasher_;
+    ctx_.calendar = calendar_;
+    clock_.Set({2026, 9, 28});
+  }
+
+  void TearDown() override {
+    store_.reset();
+    GetParam().cleanup(url_);
+  }
+
+  void ServeCatalogue(domain::CatalogueData data) {
+    auto catalogue = domain::Catalogue::Build(std::move(data));
+    ASSERT_TRUE(catalogue.ok()) << catalogue.error().message;
+    ctx_.catalogue = *catalogue;
+  }
+
+  // Creates the user (password "a-long-password", name 测试 unless set) and returns them as an
+  // actor on the web channel.
+  Actor AddUser(NewUser u) {
+    if (u.password.empty()) u.password = "a-long-password";
+    if (u.name.empty()) u.name = "测试";
+    const std::string username = u.username;
+    auto created = CreateUser(ctx_, u);
+    EXPECT_TRUE(created.ok()) << username << ": " << created.error().message;
+    return Actor{created.ok() ? *created : domain::User{}, domain::Channel::kWeb, "127.0.0.1"};
+  }
+
+  std::string url_;
+  std::unique_ptr<ports::Store> store_;
+  FakeClock clock_;
+  crypto::SodiumIdGenerator ids_;
+  crypto::SodiumHasher hasher_;
+  std::shared_ptr<const Calendar> calendar_;
+  Context ctx_;
 };
 
 inline domain::ServiceItem MakeItem(std::string code, bool fully_online, int promised) {
@@ -60,35 +112,18 @@ inline domain::ServiceItem MakeItem(std::string code, bool fully_online, int pro
   return item;
 }
 
-class ServicesTest : public ::testing::TestWithParam<storage::testing::StoreTarget> {
+class ServicesTest : public StoreFixture {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(crypto::InitCrypto());
-    url_ = GetParam().new_url();
-    auto store = storage::OpenStore(url_);
-    ASSERT_TRUE(store.ok()) << store.error().message;
-    store_ = std::move(store).value();
-
-    domain::CatalogueData data;
-    data.departments = {{"market", {"市场监管局", "Market regulation"}}, {"hrss", {"人社局", "HRSS"}}};
-    data.districts = {{"310115", {"浦东新区", "Pudong"}}};
-    data.centres = {{"centre.310115", {"浦东中心", "Pudong centre"}, "310115", domain::CentreLevel::kDistrict, {}}};
-    data.items = {MakeItem("market.online", true, 5), MakeItem("market.counter", false, 3)};
-    auto catalogue = domain::Catalogue::Build(std::move(data));
-    ASSERT_TRUE(catalogue.ok()) << catalogue.error().message;
+    StoreFixture::SetUp();
+    UseCatalogueVersion(0);
 
     // 2026 National Day and its adjusted working days (catalogue/calendar.yaml has the full year).
     std::set<Date> holidays;
     for (int d = 1; d <= 7; ++d) holidays.insert(Date{2026, 10, d});
     calendar_ = std::make_shared<const Calendar>(holidays, std::set<Date>{{2026, 9, 20}, {2026, 10, 10}},
                                                  Date{2026, 1, 1}, Date{2026, 12, 31});
-    ctx_.store = store_.get();
-    ctx_.clock = &clock_;
-    ctx_.ids = &ids_;
-    ctx_.hasher = &hasher_;
-    ctx_.catalogue = *catalogue;
     ctx_.calendar = calendar_;
-    clock_.Set({2026, 9, 28});
 
     citizen_ = MakeUser("zhang.wei", domain::Role::kCitizen, "", "11010519491231002X");
     other_ = MakeUser("li.na", domain::Role::kCitizen, "", "110101199003070935");
@@ -96,23 +131,27 @@ class ServicesTest : public ::testing::TestWithParam<storage::testing::StoreTarg
     stranger_ = MakeUser("reviewer.hrss", domain::Role::kReviewer, "hrss", "");
   }
 
-  void TearDown() override {
-    store_.reset();
-    GetParam().cleanup(url_);
+  // The fixture's small catalogue, as published version `version` (0: not published).
+  static domain::CatalogueData CatalogueData(int64_t version = 0) {
+    domain::CatalogueData data;
+    data.departments = {{"market", {"市场监管局", "Market regulation"}}, {"hrss", {"人社局", "HRSS"}}};
+    data.districts = {{"310115", {"浦东新区", "Pudong"}}};
+    data.centres = {{"centre.310115", {"浦东中心", "Pudong centre"}, "310115", domain::CentreLevel::kDistrict, {}}};
+    data.items = {MakeItem("market.online", true, 5), MakeItem("market.counter", false, 3)};
+    data.published_version = version;
+    return data;
   }
+  // Serves the fixture's catalogue as published version `version`.
+  void UseCatalogueVersion(int64_t version) { ServeCatalogue(CatalogueData(version)); }
 
   Actor MakeUser(const std::string& username, domain::Role role, const std::string& department,
                  const std::string& person) {
     NewUser u;
     u.username = username;
-    u.password = "a-long-password";
     u.role = role;
     u.department = department;
     u.person_id = person;
-    u.name = "测试";
-    auto created = CreateUser(ctx_, u);
-    EXPECT_TRUE(created.ok()) << username << ": " << created.error().message;
-    return Actor{created.ok() ? *created : domain::User{}, domain::Channel::kWeb, "127.0.0.1"};
+    return AddUser(std::move(u));
   }
 
   domain::Application Submit(const std::string& item) {
@@ -131,13 +170,6 @@ class ServicesTest : public ::testing::TestWithParam<storage::testing::StoreTarg
     return Act(ctx_, who, id, req);
   }
 
-  std::string url_;
-  std::unique_ptr<ports::Store> store_;
-  FakeClock clock_;
-  crypto::SodiumIdGenerator ids_;
-  crypto::SodiumHasher hasher_;
-  std::shared_ptr<const Calendar> calendar_;
-  Context ctx_;
   Actor citizen_, other_, reviewer_, stranger_;
 };
 
