@@ -780,6 +780,13 @@ std::vector<TimelineEntry> Timeline(const std::vector<domain::Event>& events, co
       out.push_back(std::move(entry));
       continue;
     }
+    if (e.action == "assign") {
+      // "分派给: 周婷": the reason holds the assignee's name, which is not a reason.
+      entry.what = e.action;
+      entry.names.push_back(domain::LocalText{e.reason, e.reason});
+      out.push_back(std::move(entry));
+      continue;
+    }
     entry.what = e.action;
     if (e.from != e.to && StateNamedBy(e.action) != e.to) entry.state = e.to;
     entry.reason = e.reason;

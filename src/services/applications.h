@@ -202,7 +202,8 @@ struct MaterialView {
 struct TimelineEntry {
   // "draft" (the applicant started and saved a draft), "answers" (answers changed after
   // submission), "upload" (a file was attached after submission), "view_material" (an official
-  // opened an uploaded file), or the ActionName taken.
+  // opened an uploaded file; `names` holds the material), "assign" (`names` holds the assignee), or
+  // the ActionName taken.
   std::string what;
   Timestamp at{};
   std::string actor_role;  // "applicant", "clerk", "reviewer"

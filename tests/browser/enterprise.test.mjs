@@ -55,7 +55,10 @@ describe('point 1: enterprises apply on the web', () => {
       await clickAndCheck(env, page, page.locator('button[name="intent"][value="save"]'));
       assert.match(page.url(), /saved=1/, 'the draft saved');
       assert.equal((await page.locator('.notice').textContent()).trim(), t['apply.saved']);
-      await clickAndCheck(env, page, page.locator('button[name="intent"][value="submit"]'));
+      // Continue to check your answers, which sends it.
+      await clickAndCheck(env, page, page.locator('button[name="intent"][value="check"]'));
+      assert.match(page.url(), /\/check$/, `check your answers: ${page.url()}`);
+      await clickAndCheck(env, page, page.locator('form[action$="/act"] button[type="submit"]'));
       const submitted = page.url().match(/\/applications\/([^/]+)\/submitted/);
       assert.ok(submitted, `submitted: ${page.url()}`);
       madeId = submitted[1];
@@ -146,7 +149,7 @@ describe('point 3: reviewers open uploaded files', () => {
       assert.deepEqual(Buffer.from(await file.body()), PDF);
       await page.reload();
       await checkA11y(env, page);
-      const said = texts[mode.lang]['event.view_material'].replace('{detail}', material.name[mode.lang]);
+      const said = `${texts[mode.lang]['timeline.what.view_material']}: ${material.name[mode.lang]}`;
       const timeline = await page.locator('.timeline').textContent();
       assert.ok(timeline.includes(said), `the timeline says "${said}"`);
       await page.context().close();

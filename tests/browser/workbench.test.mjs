@@ -139,7 +139,7 @@ describe('point 8: the workbench', () => {
     await clickAndCheck(env, page, page.locator('main form button[type="submit"]'));
     assert.match(page.url(), /done=assign/);
     assert.ok((await page.locator('main dl').first().textContent()).includes('周婷'));
-    assert.ok((await page.locator('.timeline').textContent()).includes(t['event.assign']));
+    assert.ok((await page.locator('.timeline').textContent()).includes(`${t['timeline.what.assign']}: 周婷`));
     await page.context().close();
 
     // The clerk of the department sees it under "mine"; the menu says what a clerk does.
