@@ -105,6 +105,23 @@ Response OfficialPage(const Site& site, const PageRequest& page, const ServiceIt
   return RenderPage(site, page, "apply_official", data, status);
 }
 
+// The fields the platform fills itself (never asked), with where each comes from; none when
+// `item` is null.
+void SetSourced(const Site& site, const PageRequest& page, Data& data, const ServiceItem* item) {
+  Data sourced{Data::type::list};
+  if (item != nullptr) {
+    for (const auto& field : item->fields) {
+      if (!field.source) continue;
+      Data row;
+      row.set("label", field.label.In(page.lang));
+      row.set("from", DatasetText(site, page, field));
+      sourced.push_back(row);
+    }
+  }
+  data.set("sourced", sourced);
+  data.set("has_sourced", !sourced.is_empty_list());
+}
+
 // Everything the apply template needs; `errors` maps field name -> error text.
 struct FormState {
   std::string application_id;
@@ -139,18 +156,7 @@ Data ApplyData(const Site& site, const PageRequest& page, const ServiceItem& ite
   data.set("fields", fields);
   data.set("has_fields", last > first);
   // Sourced fields: shown on the first (or only) page, never asked.
-  Data sourced{Data::type::list};
-  if (state.step <= 1) {
-    for (const auto& field : item.fields) {
-      if (!field.source) continue;
-      Data row;
-      row.set("label", field.label.In(page.lang));
-      row.set("from", DatasetText(site, page, field));
-      sourced.push_back(row);
-    }
-  }
-  data.set("sourced", sourced);
-  data.set("has_sourced", !sourced.is_empty_list());
+  SetSourced(site, page, data, state.step <= 1 ? &item : nullptr);
   const bool uploads = NeedsUploads(item);
   data.set("needs_uploads", uploads);
   std::string action = "/apply/" + item.code;
@@ -367,16 +373,7 @@ Response CheckPage(const Site& site, Request& req) {
     answers.push_back(row);
   }
   data.set("answers", answers);
-  Data sourced{Data::type::list};
-  for (const auto& field : item->fields) {
-    if (!field.source) continue;
-    Data row;
-    row.set("label", field.label.In(page.lang));
-    row.set("from", DatasetText(site, page, field));
-    sourced.push_back(row);
-  }
-  data.set("sourced", sourced);
-  data.set("has_sourced", !sourced.is_empty_list());
+  SetSourced(site, page, data, item);
   Data files{Data::type::list};
   for (const auto& material : item->materials) {
     if (material.source != domain::MaterialSource::kUpload) continue;
