@@ -1,8 +1,10 @@
 // The raw SQLite ceiling for durable submissions (docs/PERFORMANCE.md): how many "submissions"
 // SQLite itself can make durable on this disk, with no HTTP, JSON or services around it. A
-// submission is what POST /api/v1/applications writes: one row shaped like an application (ids,
-// integers, a ~600-byte JSON text column) and one event row, into tables with the same columns and
-// indexes as migrations/V001__init.sql. The database is in WAL mode with synchronous=FULL, as the
+// submission is what POST /api/v1/applications writes: the day's reference counter incremented,
+// one row shaped like an application (ids, integers, a ~600-byte JSON text column, its reference
+// number and applicant's name) and one event row, into tables with the same columns and indexes as
+// the migrations give them (V001, V007, V008: keep this schema in step when a migration adds an
+// index to applications or events). The database is in WAL mode with synchronous=FULL, as the
 // server opens it.
 //
 // Two shapes are measured, each for --seconds on a fresh file:
@@ -33,13 +35,22 @@ CREATE TABLE applications (
   id TEXT PRIMARY KEY, item TEXT NOT NULL, department TEXT NOT NULL, applicant_user_id TEXT NOT NULL,
   person_id TEXT, enterprise TEXT, channel TEXT NOT NULL, centre TEXT, state TEXT NOT NULL,
   fields TEXT NOT NULL, materials TEXT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,
-  submitted_at BIGINT, deadline TEXT, version BIGINT NOT NULL);
+  submitted_at BIGINT, deadline TEXT, version BIGINT NOT NULL, catalogue_version BIGINT NOT NULL DEFAULT 0,
+  reference TEXT, applicant_name TEXT, assignee_user_id TEXT);
 CREATE INDEX applications_applicant ON applications (applicant_user_id, id);
 CREATE INDEX applications_person ON applications (person_id, id);
 CREATE INDEX applications_enterprise ON applications (enterprise, id);
 CREATE INDEX applications_department_state ON applications (department, state, id);
 CREATE INDEX applications_department ON applications (department, id);
 CREATE INDEX applications_centre ON applications (centre, id);
+CREATE UNIQUE INDEX applications_reference ON applications (reference);
+CREATE INDEX applications_department_deadline ON applications (department, deadline, id);
+CREATE INDEX applications_department_state_deadline ON applications (department, state, deadline, id);
+CREATE INDEX applications_centre_deadline ON applications (centre, deadline, id);
+CREATE INDEX applications_assignee_deadline ON applications (assignee_user_id, deadline, id);
+CREATE INDEX applications_department_name ON applications (department, applicant_name, id);
+CREATE INDEX applications_centre_name ON applications (centre, applicant_name, id);
+CREATE TABLE reference_counters (day TEXT PRIMARY KEY, last BIGINT NOT NULL);
 CREATE TABLE events (
   id TEXT PRIMARY KEY, application_id TEXT NOT NULL REFERENCES applications (id), seq BIGINT NOT NULL,
   action TEXT NOT NULL, from_state TEXT NOT NULL, to_state TEXT NOT NULL, actor_user_id TEXT NOT NULL,
@@ -49,9 +60,13 @@ CREATE TABLE events (
 
 constexpr const char* kInsertApplication =
     "INSERT INTO applications (id, item, department, applicant_user_id, person_id, enterprise, channel, centre, "
-    "state, fields, materials, created_at, updated_at, submitted_at, deadline, version) "
+    "state, fields, materials, created_at, updated_at, submitted_at, deadline, version, catalogue_version, "
+    "reference, applicant_name) "
     "VALUES (?1, 'hrss.social-security-card', 'hrss', ?2, ?3, NULL, 'web', NULL, 'submitted', ?4, ?5, ?6, ?6, ?6, "
-    "'2026-12-08', 1)";
+    "'2026-12-08', 1, 1, ?7, '张伟')";
+constexpr const char* kNextReference =
+    "INSERT INTO reference_counters (day, last) VALUES ('2026-11-29', 1)"
+    " ON CONFLICT (day) DO UPDATE SET last = reference_counters.last + 1 RETURNING last";
 constexpr const char* kInsertEvent =
     "INSERT INTO events (id, application_id, seq, action, from_state, to_state, actor_user_id, actor_role, channel, "
     "at, reason) VALUES (?1, ?2, 1, 'submit', 'draft', 'submitted', ?3, 'citizen', 'web', ?4, '')";
@@ -110,6 +125,8 @@ Run Measure(const std::filesystem::path& file, int batch, double seconds) {
   sqlite3_stmt* event = nullptr;
   if (sqlite3_prepare_v2(db, kInsertApplication, -1, &app, nullptr) != SQLITE_OK) Die(db, "prepare application");
   if (sqlite3_prepare_v2(db, kInsertEvent, -1, &event, nullptr) != SQLITE_OK) Die(db, "prepare event");
+  sqlite3_stmt* counter = nullptr;
+  if (sqlite3_prepare_v2(db, kNextReference, -1, &counter, nullptr) != SQLITE_OK) Die(db, "prepare counter");
   sqlite3_stmt* begin = nullptr;
   sqlite3_stmt* commit = nullptr;
   if (sqlite3_prepare_v2(db, "BEGIN IMMEDIATE", -1, &begin, nullptr) != SQLITE_OK) Die(db, "prepare begin");
@@ -132,12 +149,16 @@ Run Measure(const std::filesystem::path& file, int batch, double seconds) {
       const std::string fields = FieldsJson(rng);
       const long long now = std::chrono::duration_cast<std::chrono::microseconds>(
                                 std::chrono::system_clock::now().time_since_epoch()).count();
+      if (sqlite3_step(counter) != SQLITE_ROW) Die(db, "reference counter");
+      const std::string reference = "SH-2026-1129-" + std::to_string(sqlite3_column_int64(counter, 0));
+      sqlite3_reset(counter);
       sqlite3_bind_text(app, 1, id.data(), static_cast<int>(id.size()), SQLITE_TRANSIENT);
       sqlite3_bind_text(app, 2, user, -1, SQLITE_TRANSIENT);
       sqlite3_bind_text(app, 3, person.data(), static_cast<int>(person.size()), SQLITE_TRANSIENT);
       sqlite3_bind_text(app, 4, fields.data(), static_cast<int>(fields.size()), SQLITE_TRANSIENT);
       sqlite3_bind_text(app, 5, materials.data(), static_cast<int>(materials.size()), SQLITE_STATIC);
       sqlite3_bind_int64(app, 6, now);
+      sqlite3_bind_text(app, 7, reference.data(), static_cast<int>(reference.size()), SQLITE_TRANSIENT);
       if (sqlite3_step(app) != SQLITE_DONE) Die(db, "insert application");
       sqlite3_reset(app);
       const std::string event_id = Ulid(rng);
@@ -153,7 +174,7 @@ Run Measure(const std::filesystem::path& file, int batch, double seconds) {
     run.submissions += batch;
   }
   run.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  for (sqlite3_stmt* s : {app, event, begin, commit}) sqlite3_finalize(s);
+  for (sqlite3_stmt* s : {app, event, counter, begin, commit}) sqlite3_finalize(s);
   sqlite3_close(db);
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(file.string() + suffix);
   return run;
