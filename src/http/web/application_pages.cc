@@ -324,14 +324,7 @@ Response WithdrawPage(const Site& site, PageRequest& page, const std::string& id
   data.set("action", domain::ActionName(Action::kWithdraw));
   data.set("reason_label", page.T(site, withdraw->reason_required ? "act.reason_required" : "act.reason_optional"));
   if (error == nullptr) return RenderPage(site, page, "withdraw", data);
-  Data errors{Data::type::list};
-  Data row;
-  row.set("text", ErrorText(site, page, *error));
-  row.set("href", "#reason-withdraw");
-  errors.push_back(row);
-  data.set("errors", errors);
-  data.set("has_errors", true);
-  data.set("error", ErrorText(site, page, *error));
+  data.set("error", AddOneErrorSummary(site, page, *error, data, "#reason-withdraw"));
   data.set("reason", typed_reason);
   MarkErrorTitle(site, page, data, page.T(site, "page.withdraw.title"));
   return RenderPage(site, page, "withdraw", data, HttpStatus(error->code));

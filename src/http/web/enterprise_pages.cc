@@ -80,14 +80,7 @@ Response Choose(const Site& site, Request& req) {
   auto choices = services::EnterprisesOf(site.ctx(), actor);
   if (!choices.ok()) return ErrorPageFor(site, page, choices.error());
   Data data = SwitcherData(site, page, *choices, page.caller->session.acting_enterprise, return_path);
-  Data errors{Data::type::list};
-  Data row;
-  row.set("text", ErrorText(site, page, error));
-  row.set("href", "#enterprise-choice");
-  errors.push_back(row);
-  data.set("errors", errors);
-  data.set("has_errors", true);
-  data.set("choice_error", ErrorText(site, page, error));
+  data.set("choice_error", AddOneErrorSummary(site, page, error, data, "#enterprise-choice"));
   MarkErrorTitle(site, page, data, page.T(site, "page.enterprise.title"));
   return RenderPage(site, page, "enterprise", data, HttpStatus(error.code));
 }

@@ -103,6 +103,19 @@ std::map<std::string, std::string> AddErrorSummary(const Site& site, const PageR
   return by_field;
 }
 
+std::string AddOneErrorSummary(const Site& site, const PageRequest& page, const Error& error, Data& data,
+                               const std::string& anchor) {
+  const std::string text = ErrorText(site, page, error);
+  Data row;
+  row.set("text", text);
+  row.set("href", anchor);
+  Data errors{Data::type::list};
+  errors.push_back(row);
+  data.set("errors", errors);
+  data.set("has_errors", true);
+  return text;
+}
+
 void MarkErrorTitle(const Site& site, const PageRequest& page, Data& data, const std::string& title) {
   data.set("title", page.T(site, "page.error_prefix") + title);
 }

@@ -24,6 +24,12 @@ Data FieldView(const Site& site, const PageRequest& page, const domain::Field& f
 std::map<std::string, std::string> AddErrorSummary(const Site& site, const PageRequest& page, const Error& error,
                                                    Data& data, const std::string& materials_href = "");
 
+// Adds "errors" and "has_errors" to `data` for a form with one answer in question: the error's
+// text as one line linking to `anchor` ("#id" of that answer's input). Returns the text, for the
+// message beside the input.
+std::string AddOneErrorSummary(const Site& site, const PageRequest& page, const Error& error, Data& data,
+                               const std::string& anchor);
+
 // The title with the "Error: " prefix when the page shows errors (screen readers hear it first).
 void MarkErrorTitle(const Site& site, const PageRequest& page, Data& data, const std::string& title);
 

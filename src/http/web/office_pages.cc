@@ -145,14 +145,7 @@ Response Workbench(const Site& site, Request& req) {
     const bool search_error = error.message == "error.application.reference_check" ||
                               error.message == "error.search.query" || error.message == "error.page_token.invalid";
     if (!search_error) return ErrorPageFor(site, page, error);
-    Data errors{Data::type::list};
-    Data row;
-    row.set("text", ErrorText(site, page, error));
-    row.set("href", "#office-q");
-    errors.push_back(row);
-    data.set("errors", errors);
-    data.set("has_errors", true);
-    data.set("q_error", ErrorText(site, page, error));
+    data.set("q_error", AddOneErrorSummary(site, page, error, data, "#office-q"));
     MarkErrorTitle(site, page, data, page.T(site, clerk ? "page.office.title_clerk" : "page.office.title"));
     data.set("has_rows", false);
     return RenderPage(site, page, "office", data, HttpStatus(error.code) == 404 ? 200 : HttpStatus(error.code));
@@ -214,14 +207,7 @@ Response AssignPage(const Site& site, PageRequest& page, const std::string& id, 
   }
   data.set("people", people);
   if (error != nullptr) {
-    Data errors{Data::type::list};
-    Data row;
-    row.set("text", ErrorText(site, page, *error));
-    row.set("href", "#assignee");
-    errors.push_back(row);
-    data.set("errors", errors);
-    data.set("has_errors", true);
-    data.set("assignee_error", ErrorText(site, page, *error));
+    data.set("assignee_error", AddOneErrorSummary(site, page, *error, data, "#assignee"));
     MarkErrorTitle(site, page, data, page.T(site, "page.assign.title", reference));
   }
   return RenderPage(site, page, "assign", data, error == nullptr ? 200 : HttpStatus(error->code));

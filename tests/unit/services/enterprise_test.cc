@@ -10,19 +10,13 @@
 #include "crypto/system.h"
 #include "services/accounts.h"
 #include "services/applications.h"
-#include "storage/sql_store.h"
-#include "support/store_targets.h"
+#include "services_fixture.h"
 
 namespace tongban::services {
 namespace {
 
 using domain::Action;
 using domain::ApplicationState;
-
-class FixedClock final : public ports::Clock {
- public:
-  Timestamp Now() const override { return StartOfLocalDay(Date{2026, 9, 28}) + std::chrono::hours(10); }
-};
 
 domain::Field TextField(std::string name, bool required) {
   domain::Field f;
@@ -59,14 +53,10 @@ std::string CreditCode(int n) {
 
 std::string ResidentId(const std::string& first17) { return first17 + ResidentIdCheckChar(first17); }
 
-class EnterpriseTest : public ::testing::TestWithParam<storage::testing::StoreTarget> {
+class EnterpriseTest : public testing::StoreFixture {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(crypto::InitCrypto());
-    url_ = GetParam().new_url();
-    auto store = storage::OpenStore(url_);
-    ASSERT_TRUE(store.ok()) << store.error().message;
-    store_ = std::move(store).value();
+    StoreFixture::SetUp();
     domain::CatalogueData data;
     data.departments = {{"market", {"市场监管局", "Market regulation"}}};
     data.districts = {{"310115", {"浦东新区", "Pudong"}}};
@@ -74,15 +64,7 @@ class EnterpriseTest : public ::testing::TestWithParam<storage::testing::StoreTa
     data.items = {Item("market.person", domain::ApplicantKind::kPerson),
                   Item("market.firm-a", domain::ApplicantKind::kEnterprise),
                   Item("market.firm-b", domain::ApplicantKind::kEnterprise)};
-    auto catalogue = domain::Catalogue::Build(std::move(data));
-    ASSERT_TRUE(catalogue.ok()) << catalogue.error().message;
-    calendar_ = std::make_shared<const Calendar>(std::set<Date>{}, std::set<Date>{}, Date{2026, 1, 1}, Date{2026, 12, 31});
-    ctx_.store = store_.get();
-    ctx_.clock = &clock_;
-    ctx_.ids = &ids_;
-    ctx_.hasher = &hasher_;
-    ctx_.catalogue = *catalogue;
-    ctx_.calendar = calendar_;
+    ServeCatalogue(std::move(data));
 
     citizen_ = User("zhang.wei", domain::Role::kCitizen, "", "", "11010519491231002X");
     reviewer_ = User("reviewer.market", domain::Role::kReviewer, "market", "", "");
@@ -94,25 +76,16 @@ class EnterpriseTest : public ::testing::TestWithParam<storage::testing::StoreTa
     agent_ = User("zhao.lei", domain::Role::kEnterpriseAgent, "", "", ResidentId("31011519900505040"), enterprise_);
   }
 
-  void TearDown() override {
-    store_.reset();
-    GetParam().cleanup(url_);
-  }
-
   Actor User(const std::string& username, domain::Role role, const std::string& department, const std::string& centre,
              const std::string& person, const std::string& enterprise = "") {
     NewUser u;
     u.username = username;
-    u.password = "a-long-password";
     u.role = role;
     u.department = department;
     u.centre = centre;
     u.person_id = person;
-    u.name = "测试";
     u.enterprise = enterprise;
-    auto created = CreateUser(ctx_, u);
-    EXPECT_TRUE(created.ok()) << username << ": " << created.error().message;
-    return Actor{created.ok() ? *created : domain::User{}, domain::Channel::kWeb, "127.0.0.1"};
+    return AddUser(std::move(u));
   }
 
   domain::Application Apply(const Actor& who, const std::string& item, bool submit = true,
@@ -183,13 +156,6 @@ class EnterpriseTest : public ::testing::TestWithParam<storage::testing::StoreTa
     return auth.ok() ? auth->session : domain::Session{};
   }
 
-  std::string url_;
-  std::unique_ptr<ports::Store> store_;
-  FixedClock clock_;
-  crypto::SodiumIdGenerator ids_;
-  crypto::SodiumHasher hasher_;
-  std::shared_ptr<const Calendar> calendar_;
-  Context ctx_;
   Actor citizen_, reviewer_, clerk_, other_clerk_, market_clerk_, admin_, agent_;
   std::string enterprise_;
   std::string token_;
