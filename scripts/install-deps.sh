@@ -14,6 +14,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   chromium wrk sqlite3
   postgresql postgresql-client nginx   # PostgreSQL store tests, scale-out test behind nginx
+  zlib1g-dev                           # gzip of the W3C Bitstring Status Lists (crypto/status_list.cc)
 )
 # The machine may carry its own Node.js; take Debian's only when there is none.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)

@@ -100,7 +100,7 @@ Status LoadConfigFile(const std::string& path, Config& config) {
   if (root.IsNull()) return Ok();
   if (!root.IsMap()) return MakeError(ErrorCode::kInvalidArgument, fmt::format("{}:1: must be a map of settings", path));
   Reader r{path, {}};
-  r.Known(root, {"listen", "database", "catalogue", "web", "openapi", "threads", "worker_threads", "limits", "languages", "trust_forwarded_for", "secure_cookies", "public_url", "access_log", "keys", "catalogue_refresh_seconds", "outbound"});
+  r.Known(root, {"listen", "database", "catalogue", "web", "openapi", "threads", "worker_threads", "limits", "languages", "trust_forwarded_for", "secure_cookies", "public_url", "access_log", "keys", "catalogue_refresh_seconds", "outbound", "trust_list"});
   r.String(root, "listen", config.listen);
   if (root["listen"] && root["listen"].IsScalar()) {
     auto s = ApplyListen(config.listen, config.server);
@@ -150,6 +150,14 @@ Status LoadConfigFile(const std::string& path, Config& config) {
     } else {
       r.Known(keys, {"dir"});
       r.String(keys, "dir", config.keys_dir);
+    }
+  }
+  if (const YAML::Node trust_list = root["trust_list"]) {
+    if (!trust_list.IsMap()) {
+      r.errors.push_back(fmt::format("{}: trust_list must be a map", r.At(trust_list)));
+    } else {
+      r.Known(trust_list, {"validity_hours"});
+      r.Number(trust_list, "validity_hours", config.trust_list_validity_hours, 1, 24 * 366);
     }
   }
   if (const YAML::Node outbound = root["outbound"]) {

@@ -38,6 +38,8 @@ struct Config {
   // The outbound HTTP client: its threads and the CA file it trusts for https (empty: the
   // system's store).
   http::HttpClientOptions outbound;
+  // How long the signed trust list (GET /api/v1/trust-list) is valid: its "exp" - "iat".
+  int trust_list_validity_hours = 24;
 };
 
 // Reads `path` over the defaults in `config`. kInvalidArgument as "path:line: reason" for an

@@ -12,6 +12,7 @@
 #include "app/config.h"
 #include "app/demo.h"
 #include "app/periodic.h"
+#include "app/verify_command.h"
 #include "app/wiring.h"
 #include "http/i18n.h"
 #include "http/server.h"
@@ -185,7 +186,7 @@ int main(int argc, char** argv) {
   std::string rotate_issuer, rotate_purpose;
   rotate->add_option("--issuer", rotate_issuer, "Department code of a licence issuer");
   rotate->add_option("--purpose", rotate_purpose, "A platform purpose")
-      ->check(CLI::IsMember({"log", "identity", "trust_list", "federation"}));
+      ->check(CLI::IsMember({"log", "identity", "trust_list", "federation", "status"}));
   rotate->add_option("--db", db, "Database URL")->required();
   rotate->add_option("--keys-dir", keys_dir, "Folder of the key-encryption key (keys.dir)");
   rotate->add_option("--config", config_file, "YAML configuration file");
@@ -193,7 +194,25 @@ int main(int argc, char** argv) {
   auto* routes = app.add_subcommand("routes", "Print every route the server answers (METHOD PATTERN)");
   routes->add_option("--db", db, "Database URL")->required();
 
-  CLI11_PARSE(app, argc, argv);
+  tb::app::VerifyCommand verify_command;
+  auto* verify = app.add_subcommand("verify", "Verify a licence credential, QR token or presentation offline");
+  verify->add_option("token", verify_command.token, "The token (- reads standard input)");
+  verify->add_option("--trust-list", verify_command.trust_list_file, "The trust list (GET /api/v1/trust-list)");
+  verify->add_option("--status-list", verify_command.status_list_files,
+                     "A status list credential (GET /api/v1/status-lists/ID); repeat for each list");
+  verify->add_option("--audience", verify_command.audience, "The audience a presentation must be for");
+  verify->add_option("--nonce", verify_command.nonce, "The nonce a presentation must carry");
+  verify->add_option("--lang", verify_command.lang, "Language of the reasons (zh or en)");
+  verify->add_option("--web", verify_command.web_dir, "Folder of the texts (web/)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    // `tongban verify` promises 2 for bad usage.
+    return rc != 0 && argc > 1 && std::string_view(argv[1]) == "verify" ? 2 : rc;
+  }
+  if (verify->parsed()) return tb::app::RunVerifyCommand(verify_command);
 
   if (check->parsed()) {
     auto loaded = tb::app::LoadCatalogue(check_dir);

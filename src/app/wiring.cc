@@ -4,6 +4,8 @@
 
 #include "app/catalogue_sync.h"
 #include "services/applications.h"
+#include "services/keys.h"
+#include "services/verification.h"
 #include "app/key_encryption_key.h"
 #include "storage/sql_store.h"
 
@@ -36,10 +38,18 @@ Result<std::unique_ptr<System>> BuildSystem(const Config& config, bool with_rout
   TB_ASSIGN_OR_RETURN(std::string kek, LoadKeyEncryptionKey(config.keys_dir));
   TB_ASSIGN_OR_RETURN(sys->keys, crypto::SealedKeyStore::Create(*sys->store, sys->clock, std::move(kek)));
   sys->ctx.keys = sys->keys.get();
+  sys->ctx.tokens = &sys->tokens;
+  sys->ctx.trust_list_validity_hours = config.trust_list_validity_hours;
   TB_ASSIGN_OR_RETURN(sys->outbound, http::HttpClient::Create(config.outbound));
   sys->catalogue_sync = std::make_unique<CatalogueSync>(sys->ctx);
   TB_RETURN_IF_ERROR(sys->catalogue_sync->Start(ResolveDataPath(config.catalogue_dir), config.publish_catalogue));
   if (!with_routes) return sys;
+  // The trust list's and the status lists' signing keys exist before the first request (kConflict:
+  // another server made them at the same moment).
+  if (auto made = services::EnsureSigningKeys(sys->ctx, {services::kTrustListKeyOwner, services::kStatusListKeyOwner});
+      !made.ok() && made.error().code != ErrorCode::kConflict) {
+    return made.take_error();
+  }
 
   const std::string web_dir = ResolveDataPath(config.web_dir);
   TB_ASSIGN_OR_RETURN(sys->i18n, http::Translator::Load(web_dir + "/i18n"));

@@ -8,6 +8,7 @@
 #include "app/config.h"
 #include "crypto/key_store.h"
 #include "crypto/system.h"
+#include "crypto/token_codec.h"
 #include "http/client.h"
 #include "http/app_routes.h"
 #include "http/i18n.h"
@@ -25,6 +26,7 @@ struct System {
   crypto::SodiumIdGenerator ids;
   crypto::SodiumHasher hasher;
   std::unique_ptr<crypto::SealedKeyStore> keys;
+  crypto::JoseTokenCodec tokens;
   // Outbound HTTP for every capability that calls another system (department data sources, an
   // SMS gateway, federation peers): asynchronous, on its own thread, never a server I/O thread or
   // a request worker. Take it as a ports::OutboundHttp&. Declared early: destroyed after its users.

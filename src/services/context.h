@@ -14,6 +14,7 @@
 #include "ports/key_store.h"
 #include "ports/store.h"
 #include "ports/system.h"
+#include "ports/verification.h"
 
 namespace tongban::services {
 
@@ -30,6 +31,14 @@ struct Context {
   // The platform's prefix of application reference numbers (common/reference.h).
   std::string reference_prefix = std::string(kDefaultReferencePrefix);
   ports::KeyStore* keys = nullptr;   // the platform's signing keys; none when null
+  // Verification (services/verification.h): the token codec, the server's own status bits and
+  // the licences presentations are made of; none when null.
+  ports::TokenCodec* tokens = nullptr;
+  ports::StatusSource* status_source = nullptr;
+  ports::LicenceSource* licence_source = nullptr;
+  // "urn:tongban:<platform_code>:..." in the trust list (licence-format.md).
+  std::string platform_code = "sh";
+  int trust_list_validity_hours = 24;  // config trust_list.validity_hours
 
   std::shared_ptr<const domain::Catalogue> Catalogue() const { return std::atomic_load(&catalogue); }
   std::shared_ptr<const Calendar> WorkingDays() const { return std::atomic_load(&calendar); }

@@ -4,6 +4,7 @@
 #include "http/api/json.h"
 #include "http/app_routes.h"
 #include "http/auth.h"
+#include "services/verification.h"
 
 namespace tongban::http::api {
 
@@ -15,5 +16,8 @@ void RegisterCatalogueRoutes(Router& router, const HttpDeps& deps);
 void RegisterSessionRoutes(Router& router, const HttpDeps& deps);
 void RegisterApplicationRoutes(Router& router, const HttpDeps& deps);
 void RegisterKeyRoutes(Router& router, const HttpDeps& deps);
+void RegisterVerificationRoutes(Router& router, const HttpDeps& deps);
+// The answer of POST /api/v1/verify: {"valid","status","claims","reasons":[{code,message}],"kind"}.
+Json VerificationJson(const HttpDeps& deps, const Request& req, const services::Verification& v);
 
 }  // namespace tongban::http::api

@@ -1,0 +1,227 @@
+#include "services/verification.h"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+
+namespace tongban::services {
+namespace {
+
+using ports::StatusPointer;
+using ports::StatusPurpose;
+
+std::string IssuerId(const Context& ctx, std::string_view code) {
+  return "urn:tongban:" + ctx.platform_code + ":issuer:" + std::string(code);
+}
+
+Verification Refused(std::string status, std::vector<ports::VerifyReason> reasons) {
+  Verification v;
+  v.status = std::move(status);
+  v.reasons = std::move(reasons);
+  return v;
+}
+
+// Trims what a paste or a file adds around a token.
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+// One status bit: true set, false clear, an error when it cannot be known.
+using StatusLookup = std::function<Result<bool>(const StatusPointer&)>;
+
+// Everything after the codec's check but the nonce: validity period, audience, status bits.
+Verification Decide(const ports::TokenCheck& check, Timestamp now, const VerifyExpectations& expect,
+                    const StatusLookup& status) {
+  if (!check.token) return Refused(check.status, check.reasons);
+  const ports::CheckedToken& t = *check.token;
+  Verification v;
+  v.kind = t.kind;
+  v.claims_json = t.claims_json;
+  if (t.kind == ports::TokenKind::kPresentation) {
+    if (!expect.audience.empty() && expect.audience != t.audience) {
+      v.status = "wrong_audience";
+      v.reasons.push_back({"verify.reason.audience", t.audience});
+    }
+    if (v.status.empty() && !expect.nonce.empty() && expect.nonce != t.nonce) {
+      v.status = "wrong_audience";
+      v.reasons.push_back({"verify.reason.nonce", ""});
+    }
+  }
+  bool revoked = false, suspended = false, unknown = false;
+  for (const StatusPointer& p : t.status) {
+    auto bit = status(p);
+    if (!bit.ok()) {
+      unknown = true;
+      v.reasons.push_back({bit.error().message, p.list_id});
+      continue;
+    }
+    if (*bit && p.purpose == StatusPurpose::kRevocation) revoked = true;
+    if (*bit && p.purpose == StatusPurpose::kSuspension) suspended = true;
+  }
+  const bool expired = t.valid_until && now > *t.valid_until;
+  const bool early = t.valid_from && now < *t.valid_from;
+  if (revoked) v.reasons.push_back({"verify.reason.revoked", ""});
+  if (suspended) v.reasons.push_back({"verify.reason.suspended", ""});
+  if (expired) v.reasons.push_back({"verify.reason.expired", FormatRfc3339(*t.valid_until)});
+  if (early) v.reasons.push_back({"verify.reason.not_yet_valid", FormatRfc3339(*t.valid_from)});
+  // The most telling status first: a revoked licence says revoked even when it also expired.
+  if (v.status.empty()) {
+    v.status = revoked     ? "revoked"
+               : suspended ? "suspended"
+               : expired   ? "expired"
+               : early     ? "not_yet_valid"
+               : unknown   ? "status_unknown"
+                           : "valid";
+  }
+  v.valid = v.status == "valid";
+  return v;
+}
+
+}  // namespace
+
+Result<ports::TrustList> CurrentTrustList(const Context& ctx) {
+  if (ctx.keys == nullptr) return MakeError(ErrorCode::kUnavailable, "error.keys.unavailable");
+  TB_ASSIGN_OR_RETURN(std::vector<ports::PublicSigningKey> keys, ctx.keys->PublicKeys());
+  const auto catalogue = ctx.Catalogue();
+  ports::TrustList list;
+  list.iss = "urn:tongban:" + ctx.platform_code + ":platform";
+  list.issued_at = ctx.clock->Now();
+  list.expires_at = list.issued_at + std::chrono::hours(ctx.trust_list_validity_hours);
+  list.status_issuer_id = IssuerId(ctx, "platform");
+  std::map<std::string, ports::TrustedIssuer> issuers;
+  for (ports::PublicSigningKey& key : keys) {
+    if (key.owner == kStatusListKeyOwner) {
+      list.status_keys.push_back(key);
+      continue;
+    }
+    if (key.owner.kind != ports::KeyOwnerKind::kIssuer) continue;
+    ports::TrustedIssuer& issuer = issuers[key.owner.code];
+    if (issuer.id.empty()) {
+      issuer.id = IssuerId(ctx, key.owner.code);
+      issuer.department = key.owner.code;
+      issuer.platform = ctx.platform_code;
+      if (catalogue) {
+        if (const domain::Department* d = catalogue->FindDepartment(key.owner.code)) {
+          issuer.name_zh = d->name.zh;
+          issuer.name_en = d->name.en;
+        }
+      }
+      // licence_types: the catalogue does not yet say which types a department issues; the field
+      // stays out (any type) rather than inventing a list.
+    }
+    issuer.keys.push_back(std::move(key));
+  }
+  for (auto& [code, issuer] : issuers) list.issuers.push_back(std::move(issuer));
+  return list;
+}
+
+Result<std::string> SignedTrustList(const Context& ctx) {
+  if (ctx.tokens == nullptr) return MakeError(ErrorCode::kUnavailable, "error.keys.unavailable");
+  TB_ASSIGN_OR_RETURN(ports::TrustList list, CurrentTrustList(ctx));
+  return ctx.keys->Sign(kTrustListKeyOwner, ctx.tokens->TrustListPayload(list), "trust-list+jwt");
+}
+
+Result<Verification> VerifyOnline(const Context& ctx, std::string_view token, const VerifyExpectations& expect) {
+  if (ctx.tokens == nullptr || ctx.keys == nullptr) return MakeError(ErrorCode::kUnavailable, "error.keys.unavailable");
+  token = Trim(token);
+  if (token.empty() || token.size() > kMaxTokenBytes) {
+    return Refused("bad_signature", {{"error.jws.malformed", ""}});
+  }
+  TB_ASSIGN_OR_RETURN(ports::TrustList trust, CurrentTrustList(ctx));
+  const Timestamp now = ctx.clock->Now();
+  const ports::TokenCheck check = ctx.tokens->Check(token, trust);
+  Verification v = Decide(check, now, expect, [&ctx](const StatusPointer& p) -> Result<bool> {
+    if (ctx.status_source == nullptr) {
+      return MakeError(ErrorCode::kUnavailable, "verify.reason.status_unavailable");
+    }
+    auto bit = ctx.status_source->IsSet(p);
+    if (!bit.ok() && bit.error().code != ErrorCode::kInternal) {
+      return MakeError(bit.error().code, "verify.reason.status_unavailable");
+    }
+    return bit;
+  });
+  // A presentation is accepted once: its nonce is recorded (until it expires) the first time it
+  // would be valid; a second time it is a replay.
+  if (v.valid && check.token && check.token->kind == ports::TokenKind::kPresentation) {
+    const ports::CheckedToken& t = *check.token;
+    const std::string key = ctx.hasher->Sha256Hex(t.issuer_department + "\n" + t.audience + "\n" + t.nonce);
+    const Status used = ctx.store->Write([&](ports::Transaction& tx) -> Status {
+      TB_RETURN_IF_ERROR(tx.presentation_nonces().UseNonce(key, *t.valid_until));
+      // Housekeeping: nonces that expired can never be replayed within their time again.
+      auto purged = tx.presentation_nonces().PurgeExpiredNonces(now, 100);
+      if (!purged.ok()) return purged.take_error();
+      return Ok();
+    });
+    if (!used.ok()) {
+      if (used.error().code != ErrorCode::kConflict) return used.error();
+      v.valid = false;
+      v.status = "replayed";
+      v.reasons.push_back({"verify.reason.replayed", ""});
+    }
+  }
+  return v;
+}
+
+Verification VerifyOffline(const ports::TokenCodec& codec, const ports::TrustList& trust,
+                           const std::vector<std::string>& status_credentials, std::string_view token,
+                           const VerifyExpectations& expect, Timestamp now) {
+  token = Trim(token);
+  if (token.empty() || token.size() > kMaxTokenBytes) return Refused("bad_signature", {{"error.jws.malformed", ""}});
+  const ports::TokenCheck check = codec.Check(token, trust);
+  Verification v = Decide(check, now, expect, [&](const StatusPointer& p) -> Result<bool> {
+    // The credential of this list among the files given; the codec refuses the others.
+    Error last = MakeError(ErrorCode::kNotFound, "verify.reason.status_unavailable");
+    for (const std::string& credential : status_credentials) {
+      auto bit = codec.StatusBitFromCredential(credential, p, trust, now);
+      if (bit.ok()) return bit;
+      if (bit.error().message != "verify.reason.status_list_other") last = bit.take_error();
+    }
+    return last;
+  });
+  if (check.token && check.token->kind == ports::TokenKind::kPresentation) {
+    v.reasons.push_back({"verify.reason.offline_nonce", ""});
+  }
+  return v;
+}
+
+Result<Presentation> CreatePresentation(const Context& ctx, const Actor& actor, const std::string& licence_id,
+                                        ports::PresentationRequest request) {
+  const auto invalid = [](const char* key, std::string field, std::string detail = {}) {
+    return Error{ErrorCode::kInvalidArgument, key, {{std::move(field), key, std::move(detail)}}};
+  };
+  if (request.disclose.empty() || request.disclose.size() > kMaxDisclosedClaims) {
+    return invalid("error.presentation.disclose", "disclose");
+  }
+  if (request.ttl_seconds < 1 || request.ttl_seconds > kMaxPresentationTtlSeconds) {
+    return invalid("error.presentation.ttl", "ttl_seconds", std::to_string(kMaxPresentationTtlSeconds));
+  }
+  if (request.audience.size() > 256) return invalid("error.presentation.audience", "audience", "256");
+  if (request.nonce.size() > 128) return invalid("error.presentation.nonce", "nonce", "128");
+  if (ctx.licence_source == nullptr || ctx.tokens == nullptr || ctx.keys == nullptr) {
+    return MakeError(ErrorCode::kUnavailable, "error.presentation.unavailable");
+  }
+  TB_ASSIGN_OR_RETURN(ports::LicenceForPresentation licence, ctx.licence_source->Get(licence_id));
+  // Someone else's licence is answered as absent: its existence is not the caller's business.
+  if (licence.holder_user_id != actor.user.id) return MakeError(ErrorCode::kNotFound, "error.presentation.licence_not_found");
+  const Timestamp now = ctx.clock->Now();
+  Timestamp expires_at = now + std::chrono::seconds(request.ttl_seconds);
+  if (licence.valid_until) {
+    if (*licence.valid_until < now) return MakeError(ErrorCode::kConflict, "error.presentation.expired_licence");
+    expires_at = std::min(expires_at, *licence.valid_until);
+  }
+  if (request.nonce.empty()) request.nonce = ctx.ids->NewToken();
+  TB_ASSIGN_OR_RETURN(auto prepared, ctx.tokens->PreparePresentation(licence, request,
+                                                                     IssuerId(ctx, licence.issuer_department), now,
+                                                                     expires_at));
+  TB_ASSIGN_OR_RETURN(std::string jwt, ctx.keys->Sign({ports::KeyOwnerKind::kIssuer, licence.issuer_department},
+                                                      prepared.payload, "dc+sd-jwt"));
+  Presentation out;
+  out.token = std::move(jwt) + "~";
+  for (const std::string& d : prepared.disclosures) out.token += d + "~";
+  out.expires_at = expires_at;
+  return out;
+}
+
+}  // namespace tongban::services
