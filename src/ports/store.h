@@ -14,6 +14,7 @@
 #include "ports/outbox_repository.h"
 #include "ports/session_repository.h"
 #include "ports/upload_repository.h"
+#include "ports/access_log_repository.h"
 
 namespace tongban::ports {
 
@@ -29,6 +30,7 @@ class Transaction {
   virtual UploadRepository& uploads() = 0;
   virtual OutboxRepository& outbox() = 0;
   virtual KeyRepository& keys() = 0;
+  virtual AccessLogRepository& access_log() = 0;
 };
 
 // Work done inside one transaction. It may be run more than once (the store retries

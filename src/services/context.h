@@ -12,6 +12,7 @@
 #include "domain/account.h"
 #include "domain/catalogue.h"
 #include "ports/key_store.h"
+#include "ports/log_tree.h"
 #include "ports/store.h"
 #include "ports/system.h"
 
@@ -30,6 +31,7 @@ struct Context {
   // The platform's prefix of application reference numbers (common/reference.h).
   std::string reference_prefix = std::string(kDefaultReferencePrefix);
   ports::KeyStore* keys = nullptr;   // the platform's signing keys; none when null
+  const ports::LogTree* log_tree = nullptr;  // the access log's tree arithmetic; no access log when null
 
   std::shared_ptr<const domain::Catalogue> Catalogue() const { return std::atomic_load(&catalogue); }
   std::shared_ptr<const Calendar> WorkingDays() const { return std::atomic_load(&calendar); }

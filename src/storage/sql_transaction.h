@@ -23,6 +23,7 @@
 #include "storage/sql_outbox.h"
 #include "storage/sql_sessions.h"
 #include "storage/sql_uploads.h"
+#include "storage/sql_access_log.h"
 
 namespace tongban::storage {
 
@@ -42,6 +43,7 @@ class SqlTransaction final : public ports::Transaction {
   ports::UploadRepository& uploads() override { return uploads_; }
   ports::OutboxRepository& outbox() override { return outbox_; }
   ports::KeyRepository& keys() override { return keys_; }
+  ports::AccessLogRepository& access_log() override { return access_log_; }
 
  private:
   SqlAccess sql_;
@@ -52,6 +54,7 @@ class SqlTransaction final : public ports::Transaction {
   SqlUploads uploads_{sql_};
   SqlOutbox outbox_{sql_};
   SqlKeys keys_{sql_};
+  SqlAccessLog access_log_{sql_};
 };
 
 }  // namespace tongban::storage

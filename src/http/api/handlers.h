@@ -15,5 +15,9 @@ void RegisterCatalogueRoutes(Router& router, const HttpDeps& deps);
 void RegisterSessionRoutes(Router& router, const HttpDeps& deps);
 void RegisterApplicationRoutes(Router& router, const HttpDeps& deps);
 void RegisterKeyRoutes(Router& router, const HttpDeps& deps);
+void RegisterLogRoutes(Router& router, const HttpDeps& deps);
+// The access log's JSON shapes (log_api.cc), shared with its page.
+Json TreeHeadJson(const ports::LogTree& tree, const ports::TreeHead& head);
+Json AccessLogEntryJson(const ports::LogTree& tree, const ports::AccessLogRow& row);
 
 }  // namespace tongban::http::api
