@@ -9,6 +9,9 @@
 #               pgbench -i -s 10; pgbench -c 8 -j 2 -T 20      (TPC-B-like, on the PostgreSQL cluster)
 #   signing     crypto_bench                                   (JWS sign/verify next to raw libsodium on
 #                                                              one core; RFC 9162 proofs at 10M leaves)
+#   access log  access_log_bench                               (sequencing next to raw SQLite inserts;
+#                                                              an inclusion proof at 10M leaves next
+#                                                              to raw SHA-256 of as many hashes)
 #   SQLite      tongban serve --db sqlite:FILE                 GET /api/v1/items/market.business-licence
 #                                                              POST /api/v1/applications (bench/submit.lua)
 #   PostgreSQL  tongban serve --db postgresql://.../DB         the same two
@@ -225,6 +228,17 @@ if [[ -x "$CRYPTO_BENCH" ]]; then
   if command -v taskset >/dev/null; then taskset -c 0 "$CRYPTO_BENCH"; else "$CRYPTO_BENCH"; fi
 else
   echo "bench: $CRYPTO_BENCH is missing (build the crypto_bench target); no signing or Merkle figures" >&2
+fi
+
+# 2c. The access log (bench/access_log_bench.cc): sequencing next to raw SQLite inserts of the same
+# rows, and an inclusion proof at 10,000,000 leaves (tiles in SQLite) next to raw SHA-256 of the
+# same number of hashes. Printed as they come; not part of the HTTP table.
+ACCESS_LOG_BENCH="$BUILD_DIR/bench/access_log_bench"
+if [[ -x "$ACCESS_LOG_BENCH" ]]; then
+  echo "bench: access_log_bench"
+  "$ACCESS_LOG_BENCH" --dir "$WORK_DIR" --entries "${LOG_ENTRIES:-100000}" --leaves "${LOG_LEAVES:-10000000}"
+else
+  echo "bench: $ACCESS_LOG_BENCH is missing (build the access_log_bench target); no access-log figures" >&2
 fi
 
 # 3. Tongban on SQLite.

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string_view>
 
+#include "app/audit.h"
 #include "app/catalogue_loader.h"
 #include "app/config.h"
 #include "app/demo.h"
@@ -17,6 +18,7 @@
 #include "http/i18n.h"
 #include "http/server.h"
 #include "services/accounts.h"
+#include "services/access_log.h"
 #include "storage/sql_store.h"
 
 namespace tb = tongban;
@@ -49,6 +51,15 @@ int Serve(tb::app::Config config, bool demo) {
       if (!run.ok()) spdlog::warn("outbox delivery failed: {}", run.error().message);
     });
   }
+  // The access log's sequencer: every server runs it each second; one per round holds the lock
+  // (PostgreSQL advisory lock; SQLite's single writer), the others skip. Never on an I/O thread.
+  if (auto log_key = system.keys->EnsureKey(tb::services::kLogKeyOwner); !log_key.ok()) {
+    spdlog::warn("the access log's signing key could not be created: {}", log_key.error().message);
+  }
+  tb::app::Periodic sequencer(std::chrono::seconds(1), [&system] {
+    auto run = tb::services::SequenceQueued(system.ctx, tb::services::kSequencerBatch, tb::services::kSequencerRounds);
+    if (!run.ok()) spdlog::warn("access log sequencing failed: {}", run.error().message);
+  });
   if (demo) {
     auto accounts = tb::app::EnsureDemoAccounts(system.ctx);
     if (!accounts.ok()) return Fail(accounts.error().message);
@@ -191,6 +202,17 @@ int main(int argc, char** argv) {
   rotate->add_option("--keys-dir", keys_dir, "Folder of the key-encryption key (keys.dir)");
   rotate->add_option("--config", config_file, "YAML configuration file");
 
+  auto* audit = app.add_subcommand("audit", "Audit the access log from outside");
+  audit->require_subcommand(1);
+  auto* audit_verify = audit->add_subcommand(
+      "verify", "Fetch signed tree heads over time; check each signature and consistency proof");
+  tb::app::AuditOptions audit_options;
+  audit_verify->add_option("--url", audit_options.url, "The server's base URL")->required();
+  audit_verify->add_option("--interval", audit_options.interval_seconds, "Seconds between heads")
+      ->check(CLI::Range(0, 86400));
+  audit_verify->add_option("--count", audit_options.count, "How many heads to fetch")->check(CLI::Range(1, 1000000));
+  audit_verify->add_option("--state", audit_options.state_file, "File of the last verified head (read, then written)");
+
   auto* routes = app.add_subcommand("routes", "Print every route the server answers (METHOD PATTERN)");
   routes->add_option("--db", db, "Database URL")->required();
 
@@ -213,6 +235,8 @@ int main(int argc, char** argv) {
     return rc != 0 && argc > 1 && std::string_view(argv[1]) == "verify" ? 2 : rc;
   }
   if (verify->parsed()) return tb::app::RunVerifyCommand(verify_command);
+
+  if (audit_verify->parsed()) return tb::app::AuditVerify(audit_options, std::cout, std::cerr);
 
   if (check->parsed()) {
     auto loaded = tb::app::LoadCatalogue(check_dir);

@@ -40,6 +40,7 @@ Result<std::unique_ptr<System>> BuildSystem(const Config& config, bool with_rout
   sys->ctx.keys = sys->keys.get();
   sys->ctx.tokens = &sys->tokens;
   sys->ctx.trust_list_validity_hours = config.trust_list_validity_hours;
+  sys->ctx.log_tree = &sys->log_tree;
   TB_ASSIGN_OR_RETURN(sys->outbound, http::HttpClient::Create(config.outbound));
   sys->catalogue_sync = std::make_unique<CatalogueSync>(sys->ctx);
   TB_RETURN_IF_ERROR(sys->catalogue_sync->Start(ResolveDataPath(config.catalogue_dir), config.publish_catalogue));

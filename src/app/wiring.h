@@ -7,6 +7,7 @@
 #include "app/catalogue_sync.h"
 #include "app/config.h"
 #include "crypto/key_store.h"
+#include "crypto/log_tiles.h"
 #include "crypto/system.h"
 #include "crypto/token_codec.h"
 #include "http/client.h"
@@ -27,6 +28,7 @@ struct System {
   crypto::SodiumHasher hasher;
   std::unique_ptr<crypto::SealedKeyStore> keys;
   crypto::JoseTokenCodec tokens;
+  crypto::TileLogTree log_tree;  // the access log's tree over its tiles (stateless)
   // Outbound HTTP for every capability that calls another system (department data sources, an
   // SMS gateway, federation peers): asynchronous, on its own thread, never a server I/O thread or
   // a request worker. Take it as a ports::OutboundHttp&. Declared early: destroyed after its users.

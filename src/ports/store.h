@@ -15,6 +15,7 @@
 #include "ports/session_repository.h"
 #include "ports/upload_repository.h"
 #include "ports/verification.h"
+#include "ports/access_log_repository.h"
 
 namespace tongban::ports {
 
@@ -31,6 +32,7 @@ class Transaction {
   virtual OutboxRepository& outbox() = 0;
   virtual KeyRepository& keys() = 0;
   virtual PresentationNonceRepository& presentation_nonces() = 0;
+  virtual AccessLogRepository& access_log() = 0;
 };
 
 // Work done inside one transaction. It may be run more than once (the store retries

@@ -1,4 +1,5 @@
 #include "services/applications.h"
+#include "services/access_log.h"
 
 #include <algorithm>
 
@@ -86,6 +87,25 @@ Result<Application> FindApplication(ports::Transaction& tx, const std::string& i
     return tx.applications().GetApplication(found.id);  // read again as a write reads: locked
   }
   return tx.applications().GetApplication(id_or_reference);
+}
+
+// The access-log entry of an official opening a case: the case's own data (its form's fields and
+// materials) read to handle the person's application.
+domain::AccessLogEntry CaseReadEntry(const Actor& actor, ActorRole role, const Application& app) {
+  domain::AccessLogEntry entry;
+  entry.accessor_user_id = actor.user.id;
+  entry.accessor_role = domain::ActorRoleName(role);
+  entry.accessor_department = actor.user.department;
+  entry.subject_id = app.person_id;
+  entry.dataset = "application";
+  for (const auto& [name, value] : app.fields) entry.fields.push_back(name);
+  for (const auto& m : app.materials) {
+    if (m.status == MaterialStatus::kProvided) entry.fields.push_back("material:" + m.code);
+  }
+  entry.purpose = "case_handling:" + app.item;
+  entry.legal_basis = "application:" + (app.reference.empty() ? app.id : app.reference);
+  entry.application_id = app.id;
+  return entry;
 }
 
 Result<std::pair<Application, Standing>> LoadVisible(ports::Transaction& tx, const Actor& actor,
@@ -616,6 +636,21 @@ Result<ports::Blob> GetUpload(const Context& ctx, const Actor& actor, const std:
 
 Result<Application> GetApplication(const Context& ctx, const Actor& actor, const std::string& id) {
   Application out;
+  // An official opening a person's case reads that person's data: the read is recorded in the
+  // access log, queued in the same (write) transaction as the read. Everyone else only reads.
+  if (actor.user.kind == domain::UserKind::kOfficial && ctx.log_tree != nullptr) {
+    TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
+      TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(tx, actor, id));
+      out = std::move(loaded.first);
+      if (out.person_id.empty() || out.applicant_user_id == actor.user.id) return Ok();
+      const auto& standing = loaded.second;
+      const ActorRole role = HasRole(standing, ActorRole::kReviewer) ? ActorRole::kReviewer
+                             : HasRole(standing, ActorRole::kClerk)  ? ActorRole::kClerk
+                                                                     : standing.roles.front();
+      return RecordAccess(ctx, tx, CaseReadEntry(actor, role, out));
+    }));
+    return out;
+  }
   TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
     TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(tx, actor, id));
     out = std::move(loaded.first);
@@ -803,9 +838,19 @@ Result<ApplicationView> ViewApplication(const Context& ctx, const Actor& actor, 
   const auto catalogue = ctx.Catalogue();
   const Date today = LocalDate(ctx.clock->Now());
   ApplicationView view;
-  TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
+  // An official opening a person's case reads that person's data: recorded in the access log in
+  // the same (write) transaction, as GetApplication does. Everyone else only reads.
+  const bool logged = actor.user.kind == domain::UserKind::kOfficial && ctx.log_tree != nullptr;
+  const auto work = [&](ports::Transaction& tx) -> Status {
+    view = ApplicationView{};
     TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(tx, actor, id));
     auto& [app, standing] = loaded;
+    if (logged && !app.person_id.empty() && app.applicant_user_id != actor.user.id) {
+      const ActorRole role = HasRole(standing, ActorRole::kReviewer) ? ActorRole::kReviewer
+                             : HasRole(standing, ActorRole::kClerk)  ? ActorRole::kClerk
+                                                                     : standing.roles.front();
+      TB_RETURN_IF_ERROR(RecordAccess(ctx, tx, CaseReadEntry(actor, role, app)));
+    }
     TB_ASSIGN_OR_RETURN(view.events, tx.applications().ListEvents(app.id));
     view.roles = standing.roles;
     view.actions = ActionsFor(standing, app);
@@ -846,7 +891,8 @@ Result<ApplicationView> ViewApplication(const Context& ctx, const Actor& actor, 
     }
     view.application = std::move(app);
     return Ok();
-  }));
+  };
+  TB_RETURN_IF_ERROR(logged ? ctx.store->Write(work) : ctx.store->Read(work));
   return view;
 }
 

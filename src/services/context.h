@@ -12,6 +12,7 @@
 #include "domain/account.h"
 #include "domain/catalogue.h"
 #include "ports/key_store.h"
+#include "ports/log_tree.h"
 #include "ports/store.h"
 #include "ports/system.h"
 #include "ports/verification.h"
@@ -39,6 +40,7 @@ struct Context {
   // "urn:tongban:<platform_code>:..." in the trust list (licence-format.md).
   std::string platform_code = "sh";
   int trust_list_validity_hours = 24;  // config trust_list.validity_hours
+  const ports::LogTree* log_tree = nullptr;  // the access log's tree arithmetic; no access log when null
 
   std::shared_ptr<const domain::Catalogue> Catalogue() const { return std::atomic_load(&catalogue); }
   std::shared_ptr<const Calendar> WorkingDays() const { return std::atomic_load(&calendar); }

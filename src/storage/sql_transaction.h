@@ -24,6 +24,7 @@
 #include "storage/sql_presentation_nonces.h"
 #include "storage/sql_sessions.h"
 #include "storage/sql_uploads.h"
+#include "storage/sql_access_log.h"
 
 namespace tongban::storage {
 
@@ -44,6 +45,7 @@ class SqlTransaction final : public ports::Transaction {
   ports::OutboxRepository& outbox() override { return outbox_; }
   ports::KeyRepository& keys() override { return keys_; }
   ports::PresentationNonceRepository& presentation_nonces() override { return presentation_nonces_; }
+  ports::AccessLogRepository& access_log() override { return access_log_; }
 
  private:
   SqlAccess sql_;
@@ -55,6 +57,7 @@ class SqlTransaction final : public ports::Transaction {
   SqlOutbox outbox_{sql_};
   SqlKeys keys_{sql_};
   SqlPresentationNonces presentation_nonces_{sql_};
+  SqlAccessLog access_log_{sql_};
 };
 
 }  // namespace tongban::storage

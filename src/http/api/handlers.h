@@ -19,5 +19,9 @@ void RegisterKeyRoutes(Router& router, const HttpDeps& deps);
 void RegisterVerificationRoutes(Router& router, const HttpDeps& deps);
 // The answer of POST /api/v1/verify: {"valid","status","claims","reasons":[{code,message}],"kind"}.
 Json VerificationJson(const HttpDeps& deps, const Request& req, const services::Verification& v);
+void RegisterLogRoutes(Router& router, const HttpDeps& deps);
+// The access log's JSON shapes (log_api.cc), shared with its page.
+Json TreeHeadJson(const ports::LogTree& tree, const ports::TreeHead& head);
+Json AccessLogEntryJson(const ports::LogTree& tree, const ports::AccessLogRow& row);
 
 }  // namespace tongban::http::api

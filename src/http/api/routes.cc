@@ -30,6 +30,7 @@ void RegisterApiRoutes(Router& router, const HttpDeps& deps) {
   api::RegisterApplicationRoutes(router, deps);
   api::RegisterKeyRoutes(router, deps);
   api::RegisterVerificationRoutes(router, deps);
+  api::RegisterLogRoutes(router, deps);
 
   std::ifstream in(deps.web.openapi_path);
   std::ostringstream openapi;

@@ -102,5 +102,6 @@ void SetActingFor(const Site& site, const PageRequest& page, Data& data, const s
 void RegisterEnterprisePages(Router& router, std::shared_ptr<const Site> site);
 void RegisterDownloadPages(Router& router, std::shared_ptr<const Site> site);
 void RegisterVerifyPages(Router& router, std::shared_ptr<const Site> site);
+void RegisterAccessLogPages(Router& router, std::shared_ptr<const Site> site);
 
 }  // namespace tongban::http::web

@@ -252,6 +252,7 @@ Status RegisterWebRoutes(Router& router, const HttpDeps& deps) {
   web::RegisterEnterprisePages(router, s);
   web::RegisterDownloadPages(router, s);
   web::RegisterVerifyPages(router, s);
+  web::RegisterAccessLogPages(router, s);
 
   // Browsers get pages for unknown addresses; API clients get the JSON error.
   router.SetFallback([s](Request& req, int status) {
