@@ -14,6 +14,7 @@
 #include "http/i18n.h"
 #include "http/router.h"
 #include "services/context.h"
+#include "services/verification.h"
 #include "services/effects.h"
 #include "services/outbox.h"
 
@@ -27,6 +28,7 @@ struct System {
   crypto::SodiumHasher hasher;
   std::unique_ptr<crypto::SealedKeyStore> keys;
   crypto::JoseTokenCodec tokens;
+  services::TrustListCache trust_cache;
   // Outbound HTTP for every capability that calls another system (department data sources, an
   // SMS gateway, federation peers): asynchronous, on its own thread, never a server I/O thread or
   // a request worker. Take it as a ports::OutboundHttp&. Declared early: destroyed after its users.

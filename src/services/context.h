@@ -19,6 +19,7 @@
 namespace tongban::services {
 
 class Effects;
+class TrustListCache;
 
 struct Context {
   ports::Store* store = nullptr;
@@ -39,6 +40,7 @@ struct Context {
   // "urn:tongban:<platform_code>:..." in the trust list (licence-format.md).
   std::string platform_code = "sh";
   int trust_list_validity_hours = 24;  // config trust_list.validity_hours
+  TrustListCache* trust_cache = nullptr;  // online verification's copy of the trust list; none when null
 
   std::shared_ptr<const domain::Catalogue> Catalogue() const { return std::atomic_load(&catalogue); }
   std::shared_ptr<const Calendar> WorkingDays() const { return std::atomic_load(&calendar); }
