@@ -14,6 +14,8 @@
 #                                                              to raw SHA-256 of as many hashes)
 #   SQLite      tongban serve --db sqlite:FILE                 GET /api/v1/items/market.business-licence
 #                                                              POST /api/v1/applications (bench/submit.lua)
+#                                                              POST /api/v1/verify (bench/verify.lua), to
+#                                                              raw libsodium verify x cores
 #   PostgreSQL  tongban serve --db postgresql://.../DB         the same two
 # and prints req/s, p99 latency, non-2xx answers and the ratio to the relevant ceiling: reads to
 # bare_beast, SQLite submissions to sqlite_ceiling with 64 per transaction (the server's single
@@ -156,6 +158,7 @@ EOF
       --listen "127.0.0.1:$port" --demo) > "$WORK_DIR/tongban-$label.log" 2>&1 &
   PIDS+=($!)
   TB_URL="http://127.0.0.1:$port"
+  TB_DB=$db
   if ! wait_for_http "$TB_URL$ITEM_PATH" "${PIDS[-1]}"; then
     echo "bench: tongban on $label did not come up; its log:" >&2
     tail -n 20 "$WORK_DIR/tongban-$label.log" >&2 || true
@@ -181,6 +184,15 @@ measure_tongban() {
     measure "$label POST /api/v1/applications" "$post_key" -s "$REPO_DIR/bench/submit.lua" "$TB_URL"
   else
     echo "bench: $label: could not log in as $USERNAME (answer: ${session:0:200}); POST skipped" >&2
+  fi
+  # POST /api/v1/verify of a credential signed by the demo's market issuer key (public route).
+  local sign="$BUILD_DIR/tests/tongban_jws_sign" credential
+  if [[ -x $sign && -n ${CEILING[verify]:-} ]]; then
+    credential=$("$sign" --db "$TB_DB" --keys-dir "$REPO_DIR/var/keys" --issuer market --typ vc+jwt \
+      '{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential","TongbanLicence"],"id":"urn:tongban:licence:BENCH","issuer":{"id":"urn:tongban:sh:issuer:market"},"validFrom":"2026-01-01T00:00:00+08:00","credentialSubject":{"licence_type":"business_licence","holder_name":"张伟"}}' || true)
+    if [[ -n $credential ]]; then
+      TOKEN=$credential measure "$label POST /api/v1/verify" verify -s "$REPO_DIR/bench/verify.lua" "$TB_URL"
+    fi
   fi
 }
 
@@ -225,7 +237,15 @@ fi
 CRYPTO_BENCH="$BUILD_DIR/bench/crypto_bench"
 if [[ -x "$CRYPTO_BENCH" ]]; then
   echo "bench: crypto_bench (taskset -c 0)"
-  if command -v taskset >/dev/null; then taskset -c 0 "$CRYPTO_BENCH"; else "$CRYPTO_BENCH"; fi
+  if command -v taskset >/dev/null; then taskset -c 0 "$CRYPTO_BENCH"; else "$CRYPTO_BENCH"; fi \
+    | tee "$WORK_DIR/crypto_bench.txt"
+  # The ceiling of POST /api/v1/verify: raw libsodium verify on one core times the cores the
+  # server has (it shares them with wrk, as every HTTP row does).
+  raw_verify=$(awk '/^raw crypto_sign_verify_detached/ {print $(NF-3)}' "$WORK_DIR/crypto_bench.txt")
+  if [[ -n $raw_verify ]]; then
+    ceiling verify "raw verify x $(nproc)" "raw libsodium verify x $(nproc) cores (ceiling)" \
+      "$(awk -v r="$raw_verify" -v n="$(nproc)" 'BEGIN { printf "%.0f", r * n }')" "-"
+  fi
 else
   echo "bench: $CRYPTO_BENCH is missing (build the crypto_bench target); no signing or Merkle figures" >&2
 fi

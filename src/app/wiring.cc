@@ -39,6 +39,7 @@ Result<std::unique_ptr<System>> BuildSystem(const Config& config, bool with_rout
   TB_ASSIGN_OR_RETURN(sys->keys, crypto::SealedKeyStore::Create(*sys->store, sys->clock, std::move(kek)));
   sys->ctx.keys = sys->keys.get();
   sys->ctx.tokens = &sys->tokens;
+  sys->ctx.trust_cache = &sys->trust_cache;
   sys->ctx.trust_list_validity_hours = config.trust_list_validity_hours;
   sys->ctx.log_tree = &sys->log_tree;
   TB_ASSIGN_OR_RETURN(sys->outbound, http::HttpClient::Create(config.outbound));

@@ -15,6 +15,7 @@
 #include "http/i18n.h"
 #include "http/router.h"
 #include "services/context.h"
+#include "services/verification.h"
 #include "services/effects.h"
 #include "services/outbox.h"
 
@@ -29,6 +30,7 @@ struct System {
   std::unique_ptr<crypto::SealedKeyStore> keys;
   crypto::JoseTokenCodec tokens;
   crypto::TileLogTree log_tree;  // the access log's tree over its tiles (stateless)
+  services::TrustListCache trust_cache;
   // Outbound HTTP for every capability that calls another system (department data sources, an
   // SMS gateway, federation peers): asynchronous, on its own thread, never a server I/O thread or
   // a request worker. Take it as a ports::OutboundHttp&. Declared early: destroyed after its users.

@@ -20,6 +20,7 @@
 namespace tongban::services {
 
 class Effects;
+class TrustListCache;
 
 struct Context {
   ports::Store* store = nullptr;
@@ -41,6 +42,7 @@ struct Context {
   std::string platform_code = "sh";
   int trust_list_validity_hours = 24;  // config trust_list.validity_hours
   const ports::LogTree* log_tree = nullptr;  // the access log's tree arithmetic; no access log when null
+  TrustListCache* trust_cache = nullptr;  // online verification's copy of the trust list; none when null
 
   std::shared_ptr<const domain::Catalogue> Catalogue() const { return std::atomic_load(&catalogue); }
   std::shared_ptr<const Calendar> WorkingDays() const { return std::atomic_load(&calendar); }

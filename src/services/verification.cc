@@ -117,6 +117,20 @@ Result<ports::TrustList> CurrentTrustList(const Context& ctx) {
   return list;
 }
 
+Result<std::shared_ptr<const ports::TrustList>> TrustListCache::Get(const Context& ctx, bool refresh) {
+  const Timestamp now = ctx.clock->Now();
+  {
+    std::lock_guard lock(mu_);
+    if (!refresh && list_ && now < built_at_ + ttl_ && now >= built_at_) return list_;
+  }
+  TB_ASSIGN_OR_RETURN(ports::TrustList fresh, CurrentTrustList(ctx));
+  auto list = std::make_shared<const ports::TrustList>(std::move(fresh));
+  std::lock_guard lock(mu_);
+  list_ = list;
+  built_at_ = now;
+  return list;
+}
+
 Result<std::string> SignedTrustList(const Context& ctx) {
   if (ctx.tokens == nullptr) return MakeError(ErrorCode::kUnavailable, "error.keys.unavailable");
   TB_ASSIGN_OR_RETURN(ports::TrustList list, CurrentTrustList(ctx));
@@ -129,9 +143,20 @@ Result<Verification> VerifyOnline(const Context& ctx, std::string_view token, co
   if (token.empty() || token.size() > kMaxTokenBytes) {
     return Refused("bad_signature", {{"error.jws.malformed", ""}});
   }
-  TB_ASSIGN_OR_RETURN(ports::TrustList trust, CurrentTrustList(ctx));
   const Timestamp now = ctx.clock->Now();
-  const ports::TokenCheck check = ctx.tokens->Check(token, trust);
+  ports::TokenCheck check;
+  if (ctx.trust_cache != nullptr) {
+    TB_ASSIGN_OR_RETURN(auto trust, ctx.trust_cache->Get(ctx, false));
+    check = ctx.tokens->Check(token, *trust);
+    // A kid the copy does not know may be a key added since it was built: look again, once.
+    if (!check.token && !check.reasons.empty() && check.reasons[0].code == "error.jws.unknown_key") {
+      TB_ASSIGN_OR_RETURN(trust, ctx.trust_cache->Get(ctx, true));
+      check = ctx.tokens->Check(token, *trust);
+    }
+  } else {
+    TB_ASSIGN_OR_RETURN(ports::TrustList trust, CurrentTrustList(ctx));
+    check = ctx.tokens->Check(token, trust);
+  }
   Verification v = Decide(check, now, expect, [&ctx](const StatusPointer& p) -> Result<bool> {
     if (ctx.status_source == nullptr) {
       return MakeError(ErrorCode::kUnavailable, "verify.reason.status_unavailable");

@@ -12,6 +12,9 @@
 // Thread-safety: stateless functions over a shared Context.
 #pragma once
 
+#include <chrono>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +38,23 @@ Result<ports::TrustList> CurrentTrustList(const Context& ctx);
 // The trust list as a compact JWS (typ trust-list+jwt) signed by the "trust_list" purpose key,
 // valid ctx.trust_list_validity_hours. kNotFound (error.keys.no_active_key) before its key exists.
 Result<std::string> SignedTrustList(const Context& ctx);
+
+// Online verification's copy of the trust list, rebuilt after `ttl` (one key store read instead of
+// one per request). Keys never leave the store, so a stale copy only lacks keys added since: a
+// token with a kid the copy does not know makes VerifyOnline rebuild it at once and check again.
+// Thread-safety: safe from every request thread.
+class TrustListCache {
+ public:
+  explicit TrustListCache(std::chrono::seconds ttl = std::chrono::seconds(30)) : ttl_(ttl) {}
+  // The copy, rebuilt when older than ttl or when `refresh`; errors of CurrentTrustList.
+  Result<std::shared_ptr<const ports::TrustList>> Get(const Context& ctx, bool refresh);
+
+ private:
+  const std::chrono::seconds ttl_;
+  std::mutex mu_;
+  std::shared_ptr<const ports::TrustList> list_;
+  Timestamp built_at_{};
+};
 
 // What a relying party expects of a presentation (both optional).
 struct VerifyExpectations {

@@ -384,6 +384,21 @@ TEST_P(VerificationTest, OfflineWithTrustListAndStatusListFiles) {
   EXPECT_FALSE(codec_.ParseTrustList(trust_text, clock_.Now() + std::chrono::hours(25)).ok());
 }
 
+// Online verification keeps a copy of the trust list; a key added since is found at once.
+TEST_P(VerificationTest, CachedTrustListSeesARotatedKeyAtOnce) {
+  TrustListCache cache(std::chrono::seconds(3600));
+  ctx_.trust_cache = &cache;
+  EXPECT_TRUE(Verify(Sign(CredentialPayload())).valid);
+  ASSERT_TRUE(keys_->Rotate(kMarket).ok());
+  const std::string by_new_key = Sign(CredentialPayload());
+  EXPECT_TRUE(Verify(by_new_key).valid);
+  const crypto::Ed25519KeyPair other = crypto::GenerateEd25519();
+  EXPECT_EQ(Verify(crypto::SignJws(other.secret_key, crypto::JwkThumbprint(other.public_key),
+                                   CredentialPayload().dump(), "vc+jwt"))
+                .status,
+            "unknown_issuer");
+}
+
 INSTANTIATE_TEST_SUITE_P(Databases, VerificationTest, ::testing::ValuesIn(storage::testing::StoreTargets()),
                          [](const auto& info) { return info.param.name; });
 
