@@ -227,6 +227,16 @@ else
   echo "bench: $CRYPTO_BENCH is missing (build the crypto_bench target); no signing or Merkle figures" >&2
 fi
 
+# 2c. Licences (bench/licence_bench.cc): issuance (sign + store, durable, SQLite) next to raw
+# libsodium signing, and status list credentials of 131,072 entries rebuilt and signed.
+LICENCE_BENCH="$BUILD_DIR/bench/licence_bench"
+if [[ -x "$LICENCE_BENCH" ]]; then
+  echo "bench: licence_bench"
+  "$LICENCE_BENCH" --db "sqlite:$WORK_DIR/licence-bench.db"
+else
+  echo "bench: $LICENCE_BENCH is missing (build the licence_bench target); no licence figures" >&2
+fi
+
 # 3. Tongban on SQLite.
 if [[ -x "$TONGBAN" ]]; then
   if start_tongban "sqlite:$WORK_DIR/bench.db" sqlite; then

@@ -38,6 +38,11 @@ struct Config {
   // The outbound HTTP client: its threads and the CA file it trusts for https (empty: the
   // system's store).
   http::HttpClientOptions outbound;
+  // The platform's code in licence issuer ids (urn:tongban:<platform_code>:issuer:<department>).
+  std::string platform_code = "sh";
+  // licences.status_ttl_seconds: how long a status list credential is valid (offline verifiers
+  // see a change within this time).
+  int licence_status_ttl_seconds = 300;
 };
 
 // Reads `path` over the defaults in `config`. kInvalidArgument as "path:line: reason" for an

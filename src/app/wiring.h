@@ -7,6 +7,7 @@
 #include "app/catalogue_sync.h"
 #include "app/config.h"
 #include "crypto/key_store.h"
+#include "crypto/licence_format.h"
 #include "crypto/system.h"
 #include "http/client.h"
 #include "http/app_routes.h"
@@ -25,6 +26,7 @@ struct System {
   crypto::SodiumIdGenerator ids;
   crypto::SodiumHasher hasher;
   std::unique_ptr<crypto::SealedKeyStore> keys;
+  crypto::JsonLicenceFormat licence_format;
   // Outbound HTTP for every capability that calls another system (department data sources, an
   // SMS gateway, federation peers): asynchronous, on its own thread, never a server I/O thread or
   // a request worker. Take it as a ports::OutboundHttp&. Declared early: destroyed after its users.

@@ -12,6 +12,7 @@
 #include "domain/account.h"
 #include "domain/catalogue.h"
 #include "ports/key_store.h"
+#include "ports/licence_format.h"
 #include "ports/store.h"
 #include "ports/system.h"
 
@@ -30,6 +31,12 @@ struct Context {
   // The platform's prefix of application reference numbers (common/reference.h).
   std::string reference_prefix = std::string(kDefaultReferencePrefix);
   ports::KeyStore* keys = nullptr;   // the platform's signing keys; none when null
+  // Licences (services/licences.h): how their documents are written, the platform's code in
+  // issuer ids, where status lists are published, and how long a status list credential is valid.
+  ports::LicenceFormat* licence_format = nullptr;
+  std::string platform_code = "sh";
+  std::string public_base_url = "http://127.0.0.1:8080";
+  int licence_status_ttl_seconds = 300;
 
   std::shared_ptr<const domain::Catalogue> Catalogue() const { return std::atomic_load(&catalogue); }
   std::shared_ptr<const Calendar> WorkingDays() const { return std::atomic_load(&calendar); }

@@ -20,6 +20,7 @@
 #include "storage/sql_applications.h"
 #include "storage/sql_catalogue.h"
 #include "storage/sql_keys.h"
+#include "storage/sql_licences.h"
 #include "storage/sql_outbox.h"
 #include "storage/sql_sessions.h"
 #include "storage/sql_uploads.h"
@@ -42,6 +43,7 @@ class SqlTransaction final : public ports::Transaction {
   ports::UploadRepository& uploads() override { return uploads_; }
   ports::OutboxRepository& outbox() override { return outbox_; }
   ports::KeyRepository& keys() override { return keys_; }
+  ports::LicenceRepository& licences() override { return licences_; }
 
  private:
   SqlAccess sql_;
@@ -52,6 +54,7 @@ class SqlTransaction final : public ports::Transaction {
   SqlUploads uploads_{sql_};
   SqlOutbox outbox_{sql_};
   SqlKeys keys_{sql_};
+  SqlLicences licences_{sql_};
 };
 
 }  // namespace tongban::storage

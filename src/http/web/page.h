@@ -101,5 +101,6 @@ void SetActingFor(const Site& site, const PageRequest& page, Data& data, const s
 
 void RegisterEnterprisePages(Router& router, std::shared_ptr<const Site> site);
 void RegisterDownloadPages(Router& router, std::shared_ptr<const Site> site);
+void RegisterLicencePages(Router& router, std::shared_ptr<const Site> site);
 
 }  // namespace tongban::http::web

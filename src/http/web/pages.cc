@@ -251,6 +251,7 @@ Status RegisterWebRoutes(Router& router, const HttpDeps& deps) {
   web::RegisterOfficePages(router, s);
   web::RegisterEnterprisePages(router, s);
   web::RegisterDownloadPages(router, s);
+  web::RegisterLicencePages(router, s);
 
   // Browsers get pages for unknown addresses; API clients get the JSON error.
   router.SetFallback([s](Request& req, int status) {
