@@ -185,7 +185,7 @@ int main(int argc, char** argv) {
   std::string rotate_issuer, rotate_purpose;
   rotate->add_option("--issuer", rotate_issuer, "Department code of a licence issuer");
   rotate->add_option("--purpose", rotate_purpose, "A platform purpose")
-      ->check(CLI::IsMember({"log", "identity", "trust_list", "federation"}));
+      ->check(CLI::IsMember({"log", "identity", "trust_list", "federation", "status"}));
   rotate->add_option("--db", db, "Database URL")->required();
   rotate->add_option("--keys-dir", keys_dir, "Folder of the key-encryption key (keys.dir)");
   rotate->add_option("--config", config_file, "YAML configuration file");
