@@ -18,7 +18,7 @@ const LAYERS = {
   common: { uses: [], libs: ['fmt/'] },
   domain: { uses: ['common'], libs: [] },
   ports: { uses: ['common', 'domain'], libs: [] },
-  crypto: { uses: ['common', 'domain', 'ports'], libs: ['sodium.h', 'openssl/', 'nlohmann/', 'zlib.h'] },
+  crypto: { uses: ['common', 'domain', 'ports'], libs: ['sodium.h', 'openssl/', 'nlohmann/', 'zlib.h', 'qrencode.h'] },
   storage: { uses: ['common', 'domain', 'ports'], libs: ['sqlite3.h', 'libpq-fe.h', 'nlohmann/'] },
   services: { uses: ['common', 'domain', 'ports'], libs: [] },
   http: {

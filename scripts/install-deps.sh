@@ -9,12 +9,13 @@ packages=(
   libboost-dev libboost-system-dev          # Beast/Asio HTTP server
   nlohmann-json3-dev libkainjow-mustache-dev
   libsqlite3-dev libpq-dev
-  libsodium-dev libssl-dev libqrencode-dev   # libqrencode: the e-licence QR codes (next release); not linked yet
+  libsodium-dev libssl-dev libqrencode-dev   # libqrencode: the e-licence QR codes (crypto/licence_format.cc)
   libyaml-cpp-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   chromium wrk sqlite3
   postgresql postgresql-client nginx   # PostgreSQL store tests, scale-out test behind nginx
   zlib1g-dev                           # gzip of the W3C Bitstring Status Lists (crypto/status_list.cc)
+  zbar-tools                           # zbarimg: the licences API test decodes the QR PNG we render
 )
 # The machine may carry its own Node.js; take Debian's only when there is none.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)

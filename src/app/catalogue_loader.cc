@@ -50,6 +50,14 @@ class Loader {
                 {"code", "name", "description", "items", "routing", "industry_licence", "aliases"},
                 &Loader::ReadBundle);
     ReadEntries("popular.yaml", "popular", "popular list", {"audience", "items"}, &Loader::ReadPopular);
+    // licence-types.yaml is optional (a catalogue without licences); when present, every
+    // reference to a licence type must resolve.
+    if (files_.contains("licence-types.yaml")) {
+      licence_types_loaded_ = ReadEntries("licence-types.yaml", "licence_types", "licence type",
+                                          {"code", "name", "issuer", "holder", "validity", "claims", "parts"},
+                                          &Loader::ReadLicenceType);
+      if (licence_types_loaded_) CheckLicenceReferences();
+    }
     if (LoadPinyin()) CheckPinyinCoverage();
     LoadCalendar();
     if (!problems_.empty()) return MakeError(ErrorCode::kInvalidArgument, problems_.Joined());
@@ -292,6 +300,152 @@ class Loader {
     *into = std::move(codes);
   }
 
+  // licence-types.yaml: one kind of electronic licence (C6).
+  void ReadLicenceType(FileContext& file, MapReader& m) {
+    const size_t problems_before = problems_.size();
+    d::LicenceType type;
+    std::optional<std::string> code = m.String("code");
+    if (code && !yaml_checks::IsSnakeCase(*code)) {
+      file.AddLine(m.LineOfKey("code"), "licence type code " + Quote(*code) +
+                                            " must be lower-case words joined by '_', e.g. business_licence");
+    } else if (code && licence_types_.Define(file, m.LineOfKey("code"), *code)) {
+      type.code = *code;
+      entry_lines_licence_[*code] = {file.path(), m.line()};
+    }
+    if (std::optional<d::LocalText> name = m.Text("name")) type.name = *name;
+    if (std::optional<std::string> issuer = m.String("issuer")) {
+      if (departments_loaded_ && !departments_.Contains(*issuer)) {
+        file.AddLine(m.LineOfKey("issuer"), "unknown department " + Quote(*issuer) + "; use a code from departments.yaml");
+      }
+      type.issuer = *issuer;
+    }
+    if (std::optional<std::string> holder = m.String("holder")) {
+      if (std::optional<d::ApplicantKind> kind = d::ParseApplicantKind(*holder)) {
+        type.holder = *kind;
+      } else {
+        file.AddLine(m.LineOfKey("holder"), "'holder' must be person or enterprise, not " + Quote(*holder));
+      }
+    }
+    if (std::optional<std::string> validity = m.String("validity")) {
+      // "none", "<n>y" or "<n>m".
+      const std::string& v = *validity;
+      int n = 0;
+      const bool numbered = v.size() >= 2 && v.size() <= 4 &&
+                            std::all_of(v.begin(), v.end() - 1, [](char c) { return c >= '0' && c <= '9'; }) &&
+                            (v.back() == 'y' || v.back() == 'm');
+      if (numbered) n = std::stoi(v.substr(0, v.size() - 1));
+      if (v == "none") {
+      } else if (numbered && n > 0 && v.back() == 'y') {
+        type.validity_years = n;
+      } else if (numbered && n > 0 && v.back() == 'm') {
+        type.validity_months = n;
+      } else {
+        file.AddLine(m.LineOfKey("validity"), "'validity' must be none, years such as 5y or months such as 6m, not " +
+                                                  Quote(v));
+      }
+    }
+    if (std::optional<YAML::Node> claims = m.List("claims", false)) {
+      for (const YAML::Node& node : *claims) {
+        MapReader cm(file, node, "claim", {"name", "label", "field"}, m.LineOfKey("claims"));
+        if (!cm.ok()) continue;
+        std::optional<std::string> name = cm.String("name");
+        std::optional<d::LocalText> label = cm.Text("label");
+        std::optional<std::string> field = cm.String("field");
+        if (name && !yaml_checks::IsSnakeCase(*name)) {
+          file.AddLine(cm.LineOfKey("name"), "claim name " + Quote(*name) + " must be snake_case");
+        } else if (name && std::any_of(type.claims.begin(), type.claims.end(),
+                                       [&](const d::LicenceClaim& c) { return c.name == *name; })) {
+          file.AddLine(cm.LineOfKey("name"), "claim " + Quote(*name) + " repeats");
+        }
+        if (name && label && field) type.claims.push_back({*name, *label, *field});
+      }
+    }
+    if (std::optional<YAML::Node> parts = m.List("parts", false)) {
+      for (const YAML::Node& p : *parts) {
+        if (!p.IsScalar() || p.Scalar().empty()) {
+          file.Add(p, "a part must be a licence type code", m.LineOfKey("parts"));
+        } else {
+          type.parts.push_back(p.Scalar());
+        }
+      }
+      if (type.parts.size() == 1) file.AddLine(m.LineOfKey("parts"), "an industry licence joins two or more parts");
+    }
+    if (problems_.size() == problems_before) data_.licence_types.push_back(std::move(type));
+  }
+
+  // Every reference to a licence type resolves: an item's licence_type (whose holder matches the
+  // item's applicant and whose claims come from the item's fields), every `source: licence`
+  // material and field, a bundle's industry_licence and an industry licence's parts.
+  void CheckLicenceReferences() {
+    auto find = [&](const std::string& code) -> const d::LicenceType* {
+      for (const d::LicenceType& t : data_.licence_types) {
+        if (t.code == code) return &t;
+      }
+      return nullptr;
+    };
+    auto unknown = [&](const std::string& code) {
+      return "unknown licence type " + Quote(code) + "; use a code from licence-types.yaml";
+    };
+    for (const d::LicenceType& t : data_.licence_types) {
+      const auto& [path, line] = entry_lines_licence_[t.code];
+      for (const std::string& part : t.parts) {
+        const d::LicenceType* p = find(part);
+        if (p == nullptr) {
+          problems_.Add(path, line, "licence type " + Quote(t.code) + ": part " + unknown(part));
+        } else if (p->industry()) {
+          problems_.Add(path, line, "licence type " + Quote(t.code) + ": part " + Quote(part) +
+                                        " is itself an industry licence; list single permits");
+        }
+      }
+    }
+    for (const d::ServiceItem& item : data_.items) {
+      const auto where = entry_lines_.find({true, item.code});
+      if (where == entry_lines_.end()) continue;
+      const auto& [path, line] = where->second;
+      auto report = [&](const std::string& what) { problems_.Add(path, line, "item " + Quote(item.code) + ": " + what); };
+      for (const d::Material& material : item.materials) {
+        if (material.source == d::MaterialSource::kLicence && find(material.dataset) == nullptr) {
+          report("material " + Quote(material.code) + ": " + unknown(material.dataset));
+        }
+      }
+      for (const d::Field& field : item.fields) {
+        if (field.source == d::MaterialSource::kLicence && find(field.dataset) == nullptr) {
+          report("field " + Quote(field.name) + ": " + unknown(field.dataset));
+        }
+      }
+      if (item.licence_type.empty()) continue;
+      const d::LicenceType* type = find(item.licence_type);
+      if (type == nullptr) {
+        report("licence_type: " + unknown(item.licence_type));
+        continue;
+      }
+      if (type->industry()) {
+        report("licence_type " + Quote(type->code) + " is an industry licence: it is issued from its parts, not by an item");
+      }
+      if (type->holder != item.applicant) {
+        report("licence_type " + Quote(type->code) + " is held by a " + d::ApplicantKindName(type->holder) +
+               " but the item is for a " + d::ApplicantKindName(item.applicant));
+      }
+      for (const d::LicenceClaim& claim : type->claims) {
+        if (item.FindField(claim.field) == nullptr) {
+          report("licence_type " + Quote(type->code) + ": claim " + Quote(claim.name) + " comes from field " +
+                 Quote(claim.field) + ", which the item does not have");
+        }
+      }
+    }
+    for (const d::Bundle& bundle : data_.bundles) {
+      if (bundle.industry_licence.empty()) continue;
+      const auto where = entry_lines_.find({false, bundle.code});
+      if (where == entry_lines_.end()) continue;
+      const d::LicenceType* type = find(bundle.industry_licence);
+      if (type == nullptr || !type->industry()) {
+        problems_.Add(where->second.first, where->second.second,
+                      "bundle " + Quote(bundle.code) + ": industry_licence " + Quote(bundle.industry_licence) +
+                          " is not an industry licence type (one with parts) of licence-types.yaml");
+      }
+    }
+  }
+
   // pinyin.yaml: the readings of the Chinese characters of names and aliases, for search by pinyin.
   // Returns whether the table could be read.
   bool LoadPinyin() {
@@ -472,6 +626,9 @@ class Loader {
   CodeRegistry items_{"item"};
   CodeRegistry standard_codes_{"standard item"};
   CodeRegistry bundles_{"bundle"};
+  CodeRegistry licence_types_{"licence type"};
+  bool licence_types_loaded_ = false;
+  std::map<std::string, std::pair<std::string, int>> entry_lines_licence_;
   // When a file could not be read at all, references into it are not checked: every one of them
   // would be reported and bury the one real problem.
   bool departments_loaded_ = false;

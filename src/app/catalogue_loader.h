@@ -33,7 +33,8 @@ Result<LoadedCatalogue> LoadCatalogue(const std::string& dir);
 // This is what `tongban catalogue publish` stores in the database as one version.
 using CatalogueFiles = std::map<std::string, std::string>;
 inline constexpr const char* kTopFiles[] = {"departments.yaml", "districts.yaml", "centres.yaml", "bundles.yaml",
-                                            "popular.yaml",     "pinyin.yaml",    "calendar.yaml"};
+                                            "popular.yaml",     "pinyin.yaml",    "calendar.yaml",
+                                            "licence-types.yaml"};
 
 // Reads the files of the folder DIR (the top files above and items/*.yaml). A file that is missing
 // is left out (the loader reports it); kInvalidArgument when DIR is no folder or a file is unreadable.

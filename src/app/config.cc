@@ -100,7 +100,7 @@ Status LoadConfigFile(const std::string& path, Config& config) {
   if (root.IsNull()) return Ok();
   if (!root.IsMap()) return MakeError(ErrorCode::kInvalidArgument, fmt::format("{}:1: must be a map of settings", path));
   Reader r{path, {}};
-  r.Known(root, {"listen", "database", "catalogue", "web", "openapi", "threads", "worker_threads", "limits", "languages", "trust_forwarded_for", "secure_cookies", "public_url", "access_log", "keys", "catalogue_refresh_seconds", "outbound", "trust_list"});
+  r.Known(root, {"listen", "database", "catalogue", "web", "openapi", "threads", "worker_threads", "limits", "languages", "trust_forwarded_for", "secure_cookies", "public_url", "access_log", "keys", "catalogue_refresh_seconds", "outbound", "trust_list", "platform_code", "licences"});
   r.String(root, "listen", config.listen);
   if (root["listen"] && root["listen"].IsScalar()) {
     auto s = ApplyListen(config.listen, config.server);
@@ -167,6 +167,21 @@ Status LoadConfigFile(const std::string& path, Config& config) {
       r.Known(outbound, {"threads", "ca_file"});
       r.Number(outbound, "threads", config.outbound.threads, 1, 64);
       r.String(outbound, "ca_file", config.outbound.ca_file);
+    }
+  }
+  r.String(root, "platform_code", config.platform_code);
+  if (root["platform_code"] &&
+      (config.platform_code.empty() || config.platform_code.size() > 16 ||
+       config.platform_code.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789") != std::string::npos)) {
+    r.errors.push_back(fmt::format("{}: platform_code must be 1-16 lower-case letters or digits, like sh",
+                                   r.At(root["platform_code"])));
+  }
+  if (const YAML::Node licences = root["licences"]) {
+    if (!licences.IsMap()) {
+      r.errors.push_back(fmt::format("{}: licences must be a map", r.At(licences)));
+    } else {
+      r.Known(licences, {"status_ttl_seconds"});
+      r.Number(licences, "status_ttl_seconds", config.licence_status_ttl_seconds, 10, 86400);
     }
   }
   if (const YAML::Node limits = root["limits"]) {

@@ -40,6 +40,11 @@ struct Config {
   http::HttpClientOptions outbound;
   // How long the signed trust list (GET /api/v1/trust-list) is valid: its "exp" - "iat".
   int trust_list_validity_hours = 24;
+  // The platform's code in licence issuer ids (urn:tongban:<platform_code>:issuer:<department>).
+  std::string platform_code = "sh";
+  // licences.status_ttl_seconds: how long a status list credential is valid (offline verifiers
+  // see a change within this time).
+  int licence_status_ttl_seconds = 300;
 };
 
 // Reads `path` over the defaults in `config`. kInvalidArgument as "path:line: reason" for an

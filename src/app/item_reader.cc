@@ -173,7 +173,7 @@ std::optional<d::ServiceItem> ReadItem(FileContext& file, const YAML::Node& node
   MapReader m(file, node, "item",
               {"code", "name", "description", "department", "legal_basis", "applicant", "instant", "legal_limit_days",
                "promised_limit_days", "fully_online", "on_the_spot", "channels", "materials", "fields", "fee",
-               "keywords", "version", "standard_code", "legal_texts", "aliases"});
+               "keywords", "version", "standard_code", "legal_texts", "aliases", "licence_type"});
   if (!m.ok()) return std::nullopt;
   const size_t problems_before = file.problem_count();
   d::ServiceItem item;
@@ -192,6 +192,8 @@ std::optional<d::ServiceItem> ReadItem(FileContext& file, const YAML::Node& node
   std::optional<d::LocalText> fee = m.Text("fee");
   std::optional<int> version = m.Int("version", false);
   std::optional<std::string> standard_code = m.String("standard_code", false);
+  // Checked against licence-types.yaml once every file is read (catalogue_loader.cc).
+  if (std::optional<std::string> licence_type = m.String("licence_type", false)) item.licence_type = *licence_type;
 
   if (code) item.code = *code;
   if (standard_code) {

@@ -6,6 +6,7 @@
 #include "services/applications.h"
 #include "services/keys.h"
 #include "services/verification.h"
+#include "services/licences.h"
 #include "app/key_encryption_key.h"
 #include "storage/sql_store.h"
 
@@ -33,6 +34,12 @@ Result<std::unique_ptr<System>> BuildSystem(const Config& config, bool with_rout
   sys->ctx.ids = &sys->ids;
   sys->ctx.hasher = &sys->hasher;
   sys->ctx.effects = &sys->effects;
+  sys->ctx.licence_format = &sys->licence_format;
+  sys->ctx.platform_code = config.platform_code;
+  sys->ctx.public_base_url = config.public_url.empty() ? "http://" + config.listen : config.public_url;
+  while (!sys->ctx.public_base_url.empty() && sys->ctx.public_base_url.back() == '/') sys->ctx.public_base_url.pop_back();
+  sys->ctx.licence_status_ttl_seconds = config.licence_status_ttl_seconds;
+  services::RegisterLicenceEffects(sys->effects);
   // Applications made before reference numbers existed get theirs before anyone looks them up.
   TB_RETURN_IF_ERROR(services::AssignMissingReferences(sys->ctx));
   TB_ASSIGN_OR_RETURN(std::string kek, LoadKeyEncryptionKey(config.keys_dir));
@@ -45,6 +52,9 @@ Result<std::unique_ptr<System>> BuildSystem(const Config& config, bool with_rout
   TB_ASSIGN_OR_RETURN(sys->outbound, http::HttpClient::Create(config.outbound));
   sys->catalogue_sync = std::make_unique<CatalogueSync>(sys->ctx);
   TB_RETURN_IF_ERROR(sys->catalogue_sync->Start(ResolveDataPath(config.catalogue_dir), config.publish_catalogue));
+  // Every department that issues licences can sign them from the first approval on.
+  TB_ASSIGN_OR_RETURN(const int issuer_keys, services::EnsureLicenceIssuerKeys(sys->ctx));
+  (void)issuer_keys;
   if (!with_routes) return sys;
   // The trust list's and the status lists' signing keys exist before the first request (kConflict:
   // another server made them at the same moment).

@@ -8,6 +8,7 @@
 #include "app/config.h"
 #include "crypto/key_store.h"
 #include "crypto/log_tiles.h"
+#include "crypto/licence_format.h"
 #include "crypto/system.h"
 #include "crypto/token_codec.h"
 #include "http/client.h"
@@ -31,6 +32,7 @@ struct System {
   crypto::JoseTokenCodec tokens;
   crypto::TileLogTree log_tree;  // the access log's tree over its tiles (stateless)
   services::TrustListCache trust_cache;
+  crypto::JsonLicenceFormat licence_format;
   // Outbound HTTP for every capability that calls another system (department data sources, an
   // SMS gateway, federation peers): asynchronous, on its own thread, never a server I/O thread or
   // a request worker. Take it as a ports::OutboundHttp&. Declared early: destroyed after its users.

@@ -121,6 +121,7 @@ Result<std::shared_ptr<const Catalogue>> Catalogue::Build(CatalogueData data) {
   IndexByCode(d.centres, "service centre", c.centre_index_, problems);
   IndexByCode(d.items, "item", c.item_index_, problems);
   IndexByCode(d.bundles, "bundle", c.bundle_index_, problems);
+  IndexByCode(d.licence_types, "licence type", c.licence_type_index_, problems);
 
   for (const ServiceCentre& centre : d.centres) {
     if (!c.district_index_.contains(centre.district)) {
@@ -168,6 +169,16 @@ const District* Catalogue::FindDistrict(std::string_view code) const {
 }
 const ServiceCentre* Catalogue::FindCentre(std::string_view code) const {
   return Lookup(centre_index_, data_.centres, code);
+}
+const LicenceType* Catalogue::FindLicenceType(std::string_view code) const {
+  return Lookup(licence_type_index_, data_.licence_types, code);
+}
+std::vector<const LicenceType*> Catalogue::IndustryTypesWithPart(std::string_view part) const {
+  std::vector<const LicenceType*> out;
+  for (const LicenceType& t : data_.licence_types) {
+    if (std::find(t.parts.begin(), t.parts.end(), part) != t.parts.end()) out.push_back(&t);
+  }
+  return out;
 }
 
 std::vector<const ServiceCentre*> Catalogue::CentresFor(const ServiceItem& item) const {

@@ -120,6 +120,8 @@ struct ServiceItem {
   // shown to people; empty where the catalogue has none. `code` is the internal key.
   std::string standard_code;
   std::vector<LegalText> legal_texts;  // links for laws legal_basis cites, where published
+  // The licence type approval issues (licence-types.yaml); empty when the item results in none.
+  std::string licence_type;
 
   const Field* FindField(std::string_view name) const;
   const Material* FindMaterial(std::string_view code) const;
@@ -140,12 +142,37 @@ struct Bundle {
   std::vector<std::string> aliases;  // other names people use ("开餐馆", "生孩子")
 };
 
+// A claim a licence type carries: its name in the credential, its label, and the application
+// field it is copied from.
+struct LicenceClaim {
+  std::string name;  // snake_case, the credentialSubject key
+  LocalText label;
+  std::string field;  // the field of the issuing item's application
+};
+
+// A kind of electronic licence (C6): who issues it, to whom, what it says and how long it is valid.
+// An industry comprehensive licence (一业一证) lists `parts`: the types it stands for; it is issued
+// when its holder holds all of them.
+struct LicenceType {
+  std::string code;  // snake_case, e.g. "business_licence"
+  LocalText name;
+  std::string issuer;  // Department code
+  ApplicantKind holder = ApplicantKind::kPerson;
+  std::vector<LicenceClaim> claims;
+  int validity_years = 0;   // both 0: valid until suspended or revoked
+  int validity_months = 0;
+  std::vector<std::string> parts;  // LicenceType codes; empty unless an industry licence
+
+  bool industry() const { return !parts.empty(); }
+};
+
 struct CatalogueData {
   std::vector<Department> departments;
   std::vector<District> districts;
   std::vector<ServiceCentre> centres;
   std::vector<ServiceItem> items;
   std::vector<Bundle> bundles;
+  std::vector<LicenceType> licence_types;
   // The pinyin of the Chinese characters of names and aliases: one UTF-8 character -> its
   // readings without tones, lower case ("行" -> {"xing", "hang"}). Search by pinyin uses it.
   std::map<std::string, std::vector<std::string>, std::less<>> pinyin;
@@ -216,12 +243,16 @@ class Catalogue {
   const std::vector<ServiceCentre>& centres() const { return data_.centres; }
   const std::vector<ServiceItem>& items() const { return data_.items; }
   const std::vector<Bundle>& bundles() const { return data_.bundles; }
+  const std::vector<LicenceType>& licence_types() const { return data_.licence_types; }
 
   const ServiceItem* FindItem(std::string_view code) const;
   const Bundle* FindBundle(std::string_view code) const;
   const Department* FindDepartment(std::string_view code) const;
   const District* FindDistrict(std::string_view code) const;
   const ServiceCentre* FindCentre(std::string_view code) const;
+  const LicenceType* FindLicenceType(std::string_view code) const;
+  // The industry licence types that list `part` among their parts.
+  std::vector<const LicenceType*> IndustryTypesWithPart(std::string_view part) const;
 
   // Where a person can do `item` in person (C3): none unless it has the window channel; then
   // every centre that takes its applicant kind (ServiceCentre::Takes), in catalogue order.
@@ -247,6 +278,7 @@ class Catalogue {
   std::map<std::string, size_t, std::less<>> department_index_;
   std::map<std::string, size_t, std::less<>> district_index_;
   std::map<std::string, size_t, std::less<>> centre_index_;
+  std::map<std::string, size_t, std::less<>> licence_type_index_;
   std::shared_ptr<const SearchIndex> search_;  // built once, over data_
 };
 

@@ -11,6 +11,7 @@
 #include "ports/application_repository.h"
 #include "ports/catalogue_repository.h"
 #include "ports/key_repository.h"
+#include "ports/licence_repository.h"
 #include "ports/outbox_repository.h"
 #include "ports/session_repository.h"
 #include "ports/upload_repository.h"
@@ -33,6 +34,7 @@ class Transaction {
   virtual KeyRepository& keys() = 0;
   virtual PresentationNonceRepository& presentation_nonces() = 0;
   virtual AccessLogRepository& access_log() = 0;
+  virtual LicenceRepository& licences() = 0;
 };
 
 // Work done inside one transaction. It may be run more than once (the store retries

@@ -1,6 +1,8 @@
 #include "services/applications.h"
 #include "services/access_log.h"
 
+#include "services/licences.h"
+
 #include <algorithm>
 
 #include "common/ids.h"
@@ -885,6 +887,18 @@ Result<ApplicationView> ViewApplication(const Context& ctx, const Actor& actor, 
         material.status = m.source == MaterialSource::kUpload ? MaterialStatus::kMissing : MaterialStatus::kToBeFetched;
         for (const auto& attached : app.materials) {
           if (attached.code == m.code) material.status = attached.status;
+        }
+        if (m.source == MaterialSource::kLicence) {
+          const bool enterprise = !app.enterprise.empty();
+          TB_ASSIGN_OR_RETURN(auto held, HeldLicence(tx, enterprise ? domain::ApplicantKind::kEnterprise
+                                                                    : domain::ApplicantKind::kPerson,
+                                                     enterprise ? app.enterprise : app.person_id, m.dataset));
+          if (held && held->delivered_at) {
+            material.licence_id = held->id;
+            material.licence_issuer = held->issuer;
+            material.licence_as_of = ctx.clock->Now();
+            material.licence_status = ShownStatus(*held, material.licence_as_of);
+          }
         }
         view.materials.push_back(std::move(material));
       }

@@ -194,6 +194,14 @@ struct MaterialView {
   std::string code;
   domain::MaterialSource source = domain::MaterialSource::kUpload;
   domain::MaterialStatus status = domain::MaterialStatus::kMissing;
+  // A licence material (C7): the applicant's (or acting enterprise's) newest e-licence of its type,
+  // read when the application is viewed. licence_status "valid" satisfies it (fetched, with this
+  // provenance); "suspended", "revoked" or "expired" does not, and the page says why; empty when
+  // they hold none.
+  std::string licence_id;
+  std::string licence_issuer;
+  std::string licence_status;
+  Timestamp licence_as_of{};
 };
 
 // One entry of an application's history in plain words, built from its events: what the pages

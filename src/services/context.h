@@ -13,6 +13,7 @@
 #include "domain/catalogue.h"
 #include "ports/key_store.h"
 #include "ports/log_tree.h"
+#include "ports/licence_format.h"
 #include "ports/store.h"
 #include "ports/system.h"
 #include "ports/verification.h"
@@ -43,6 +44,11 @@ struct Context {
   int trust_list_validity_hours = 24;  // config trust_list.validity_hours
   const ports::LogTree* log_tree = nullptr;  // the access log's tree arithmetic; no access log when null
   TrustListCache* trust_cache = nullptr;  // online verification's copy of the trust list; none when null
+  // Licences (services/licences.h): how their documents are written, the platform's code in
+  // issuer ids, where status lists are published, and how long a status list credential is valid.
+  ports::LicenceFormat* licence_format = nullptr;
+  std::string public_base_url = "http://127.0.0.1:8080";
+  int licence_status_ttl_seconds = 300;
 
   std::shared_ptr<const domain::Catalogue> Catalogue() const { return std::atomic_load(&catalogue); }
   std::shared_ptr<const Calendar> WorkingDays() const { return std::atomic_load(&calendar); }

@@ -20,6 +20,7 @@
 #include "storage/sql_applications.h"
 #include "storage/sql_catalogue.h"
 #include "storage/sql_keys.h"
+#include "storage/sql_licences.h"
 #include "storage/sql_outbox.h"
 #include "storage/sql_presentation_nonces.h"
 #include "storage/sql_sessions.h"
@@ -46,6 +47,7 @@ class SqlTransaction final : public ports::Transaction {
   ports::KeyRepository& keys() override { return keys_; }
   ports::PresentationNonceRepository& presentation_nonces() override { return presentation_nonces_; }
   ports::AccessLogRepository& access_log() override { return access_log_; }
+  ports::LicenceRepository& licences() override { return licences_; }
 
  private:
   SqlAccess sql_;
@@ -58,6 +60,7 @@ class SqlTransaction final : public ports::Transaction {
   SqlKeys keys_{sql_};
   SqlPresentationNonces presentation_nonces_{sql_};
   SqlAccessLog access_log_{sql_};
+  SqlLicences licences_{sql_};
 };
 
 }  // namespace tongban::storage

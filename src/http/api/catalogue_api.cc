@@ -118,6 +118,7 @@ void RegisterCatalogueRoutes(Router& router, const HttpDeps& deps) {
   router.Add("GET", "/api/v1/districts", [ctx](Request&) { return ListAll(ctx->Catalogue()->districts()); });
   router.Add("GET", "/api/v1/service-centres", [ctx](Request&) { return ListAll(ctx->Catalogue()->centres()); });
   router.Add("GET", "/api/v1/bundles", [ctx](Request&) { return ListAll(ctx->Catalogue()->bundles()); });
+  router.Add("GET", "/api/v1/licence-types", [ctx](Request&) { return ListAll(ctx->Catalogue()->licence_types()); });
 
   router.Add("GET", "/api/v1/bundles/{code}", [&deps, ctx](Request& req) {
     const auto catalogue = ctx->Catalogue();

@@ -23,5 +23,6 @@ void RegisterLogRoutes(Router& router, const HttpDeps& deps);
 // The access log's JSON shapes (log_api.cc), shared with its page.
 Json TreeHeadJson(const ports::LogTree& tree, const ports::TreeHead& head);
 Json AccessLogEntryJson(const ports::LogTree& tree, const ports::AccessLogRow& row);
+void RegisterLicenceRoutes(Router& router, const HttpDeps& deps);
 
 }  // namespace tongban::http::api

@@ -55,6 +55,7 @@ Json ToJson(const domain::ServiceItem& item) {
               {"name", ToJson(item.name)},
               {"description", ToJson(item.description)},
               {"department", item.department},
+              {"licence_type", item.licence_type.empty() ? Json(nullptr) : Json(item.licence_type)},
               {"legal_basis", item.legal_basis},
               {"applicant", domain::ApplicantKindName(item.applicant)},
               {"instant", item.instant},
@@ -78,6 +79,17 @@ Json ToJson(const domain::ServiceItem& item, const domain::Catalogue& catalogue)
   for (const domain::ServiceCentre* c : catalogue.CentresFor(item)) centres.push_back(c->code);
   j["service_centres"] = std::move(centres);
   return j;
+}
+
+Json ToJson(const domain::LicenceType& t) {
+  Json claims = Json::array();
+  for (const auto& c : t.claims) claims.push_back(Json{{"name", c.name}, {"label", ToJson(c.label)}, {"field", c.field}});
+  Json validity = nullptr;
+  if (t.validity_years > 0) validity = Json{{"years", t.validity_years}};
+  if (t.validity_months > 0) validity = Json{{"months", t.validity_months}};
+  return Json{{"code", t.code},           {"name", ToJson(t.name)},   {"issuer", t.issuer},
+              {"holder", domain::ApplicantKindName(t.holder)}, {"validity", std::move(validity)},
+              {"claims", std::move(claims)}, {"parts", t.parts}};
 }
 
 Json ToJson(const domain::Bundle& b) {

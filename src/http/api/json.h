@@ -23,6 +23,7 @@ Json ToJson(const domain::ServiceItem& item);
 // The item as above plus "service_centres": the codes of the centres where it can be done in person
 // (domain::Catalogue::CentresFor; their address, hours and phone are in GET /api/v1/service-centres).
 Json ToJson(const domain::ServiceItem& item, const domain::Catalogue& catalogue);
+Json ToJson(const domain::LicenceType& type);
 Json ToJson(const domain::Bundle& bundle);
 Json ToJson(const domain::Application& app, Date today);
 Json ToJson(const domain::Event& event);

@@ -31,6 +31,7 @@ void RegisterApiRoutes(Router& router, const HttpDeps& deps) {
   api::RegisterKeyRoutes(router, deps);
   api::RegisterVerificationRoutes(router, deps);
   api::RegisterLogRoutes(router, deps);
+  api::RegisterLicenceRoutes(router, deps);
 
   std::ifstream in(deps.web.openapi_path);
   std::ostringstream openapi;

@@ -133,6 +133,20 @@ Response Detail(const Site& site, PageRequest& page, const std::string& id, cons
     has_uploads = has_uploads || material.source == domain::MaterialSource::kUpload;
     row.set("status", status);
     row.set("status_text", TextOr(site, page, "material." + status, status));
+    if (!material.licence_status.empty()) {
+      // Accepted everywhere (C7): a valid e-licence is fetched, with where it came from; one that
+      // is not valid does not count, and the page says why.
+      if (material.licence_status == "valid") {
+        row.set("status", std::string("fetched"));
+        row.set("status_text", page.T(site, "material.fetched"));
+        row.set("licence_note", page.T(site, "material.from_licence",
+                                      material.licence_id + " · " + DepartmentName(site, page, material.licence_issuer) +
+                                          " · " + FormatTime(material.licence_as_of)));
+      } else {
+        row.set("licence_note", page.T(site, "material.licence_not_valid." + material.licence_status));
+      }
+      if (!view->official) row.set("licence_href", "/licences/" + material.licence_id);
+    }
     if (material.source == domain::MaterialSource::kUpload && material.status == domain::MaterialStatus::kProvided) {
       // Opening the file: services::OpenUpload records an official's read with the case.
       row.set("file_href", "/applications/" + app->id + "/materials/" + material.code + "/file");

@@ -103,5 +103,6 @@ void RegisterEnterprisePages(Router& router, std::shared_ptr<const Site> site);
 void RegisterDownloadPages(Router& router, std::shared_ptr<const Site> site);
 void RegisterVerifyPages(Router& router, std::shared_ptr<const Site> site);
 void RegisterAccessLogPages(Router& router, std::shared_ptr<const Site> site);
+void RegisterLicencePages(Router& router, std::shared_ptr<const Site> site);
 
 }  // namespace tongban::http::web

@@ -476,5 +476,89 @@ TEST_F(CatalogueLoaderBrokenTest, Finding11CatalogueCheckCoversPinyinAliasesAndP
   EXPECT_EQ(Matching(Problems(), "pinyin.yaml:1: cannot read the file").size(), 1u);
 }
 
+
+// Issue 10 item 2: licence types are catalogue data, and `catalogue check` refuses a reference
+// that does not resolve.
+TEST(CatalogueLoaderTest, DemoCatalogueHasTheLicenceTypes) {
+  Result<LoadedCatalogue> loaded = LoadCatalogue(std::string(TONGBAN_SOURCE_DIR) + "/catalogue");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  const domain::Catalogue& c = *loaded->catalogue;
+  EXPECT_GE(c.licence_types().size(), 15u);
+  const domain::LicenceType* catering = c.FindLicenceType("catering");
+  ASSERT_NE(catering, nullptr);
+  EXPECT_EQ(catering->parts.size(), 5u);
+  EXPECT_EQ(c.FindItem("market.business-licence")->licence_type, "business_licence");
+  EXPECT_EQ(c.IndustryTypesWithPart("food_business_permit").size(), 1u);
+  const domain::LicenceType* food = c.FindLicenceType("food_business_permit");
+  ASSERT_NE(food, nullptr);
+  EXPECT_EQ(food->validity_years, 5);
+  EXPECT_EQ(food->issuer, "market");
+}
+
+TEST_F(CatalogueLoaderBrokenTest, LicenceTypeReferencesAreChecked) {
+  const std::string types =
+      "licence_types:\n"                                                                     // 1
+      "  - code: business_licence\n"                                                         // 2
+      "    name: {zh: 营业执照, en: Business licence}\n"                                       // 3
+      "    issuer: market\n"                                                                 // 4
+      "    holder: enterprise\n"                                                             // 5
+      "    validity: none\n"                                                                 // 6
+      "    claims:\n"                                                                        // 7
+      "      - {name: enterprise_name, label: {zh: 名称, en: Name}, field: enterprise_name}\n"  // 8
+      "  - code: catering\n"                                                                 // 9
+      "    name: {zh: 餐饮, en: Catering}\n"                                                   // 10
+      "    issuer: market\n"                                                                 // 11
+      "    holder: enterprise\n"                                                             // 12
+      "    validity: 5y\n"                                                                   // 13
+      "    parts: [business_licence, fire_safety_approval]\n"                                // 14
+      "  - code: fire_safety_approval\n"                                                     // 15
+      "    name: {zh: 消防, en: Fire}\n"                                                      // 16
+      "    issuer: fire\n"                                                                   // 17
+      "    holder: enterprise\n"                                                             // 18
+      "    validity: none\n";                                                                // 19
+  auto write_types = [&](const std::string& from, const std::string& to) {
+    std::string text = types;
+    if (!from.empty()) text.replace(text.find(from), from.size(), to);
+    std::ofstream(dir_ / "licence-types.yaml") << text;
+  };
+  auto has = [&](const std::string& where, const std::string& what) {
+    const std::vector<std::string> problems = Problems();
+    for (const std::string& p : problems) {
+      if (p.rfind((dir_ / where).string() + ":", 0) == 0 && p.find(what) != std::string::npos) return true;
+    }
+    std::string all;
+    for (const std::string& p : problems) all += p + "\n";
+    ADD_FAILURE() << "no problem at " << where << " with '" << what << "'; got:\n" << all;
+    return false;
+  };
+  // An industry licence part that is no type.
+  Write("items/market.yaml", "", "");
+  write_types("fire_safety_approval]", "fire_permit]");
+  EXPECT_TRUE(has("licence-types.yaml:9", "part unknown licence type 'fire_permit'"));
+  // An item naming an unknown licence type.
+  Write("items/market.yaml", "    department: market\n", "    department: market\n    licence_type: shop_permit\n");
+  write_types("", "");
+  EXPECT_TRUE(has("items/market.yaml:2", "licence_type: unknown licence type 'shop_permit'"));
+  // A claim from a field the item lacks.
+  Write("items/market.yaml", "    department: market\n", "    department: market\n    licence_type: business_licence\n");
+  write_types("field: enterprise_name}", "field: registered_name}");
+  EXPECT_TRUE(has("items/market.yaml:2", "claim 'enterprise_name' comes from field 'registered_name'"));
+  // A `source: licence` material naming an unknown type.
+  Write("items/market.yaml", "source: upload}", "source: licence, dataset: food_permit}");
+  write_types("", "");
+  EXPECT_TRUE(has("items/market.yaml:2", "material 'articles': unknown licence type 'food_permit'"));
+  // A bundle's industry licence that is not an industry licence type.
+  Write("bundles.yaml", "industry_licence: catering", "industry_licence: business_licence");
+  EXPECT_TRUE(has("bundles.yaml:2", "industry_licence 'business_licence' is not an industry licence type"));
+  // A bad validity.
+  Write("items/market.yaml", "", "");
+  write_types("validity: 5y", "validity: forever");
+  EXPECT_TRUE(has("licence-types.yaml:13", "'validity' must be none"));
+  // All well: loads.
+  write_types("", "");
+  Write("items/market.yaml", "    department: market\n", "    department: market\n    licence_type: business_licence\n");
+  EXPECT_TRUE(Problems().empty());
+}
+
 }  // namespace
 }  // namespace tongban::app

@@ -1,0 +1,87 @@
+// Electronic licences' use cases (docs/product.md C6, C7; issue 10 items 2, 3, 4, 7, 8): issued on
+// approval inside the decision's transaction (an effect), handed to the holder on delivery, shown
+// to the holder and the issuing department, suspended, revoked and reinstated by the issuer, and
+// an industry comprehensive licence (一业一证) issued when its holder holds all its parts, whose
+// status follows them.
+// Thread-safety: stateless functions over a shared Context.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/events.h"
+#include "domain/licence.h"
+#include "ports/licence_repository.h"
+#include "services/context.h"
+#include "services/effects.h"
+
+namespace tongban::services {
+
+// Registers the licence effects for ApplicationChanged: an approval of an item with a
+// licence_type issues the licence (and any industry licence it completes) in the decision's
+// transaction, so a failing issuance fails the approval; a delivery hands the application's
+// licences to the holder.
+void RegisterLicenceEffects(Effects& effects);
+
+// Issues a licence of `type` for the approved `app` inside `tx`. Answers the licences issued: the
+// licence, then any industry licence it completed. kNotFound (error.keys.no_active_key) when the
+// issuer has no signing key.
+Result<std::vector<domain::Licence>> IssueLicence(const Context& ctx, ports::Transaction& tx,
+                                                  const domain::LicenceType& type, const domain::Application& app,
+                                                  const std::string& actor_user_id);
+
+// Creates a signing key for every issuing department of the catalogue's licence types, and the
+// status lists' key, where none exists; answers how many were created.
+Result<int> EnsureLicenceIssuerKeys(const Context& ctx);
+
+// A licence as someone sees it.
+struct LicenceView {
+  domain::Licence licence;
+  bool expired = false;        // valid_until has passed
+  bool delivered = false;      // handed to the holder (industry licences always are)
+  bool may_act = false;        // the viewer is a reviewer of the issuing department
+  std::string shown_status;    // "valid", "suspended", "revoked" or "expired"
+  std::vector<domain::LicenceStatusChange> history;
+};
+
+// The licences the actor holds: their own as a person, or the enterprise's (`enterprise`, a
+// credit code) when they are its agent. Newest first, after the licence id `after`.
+// kPermissionDenied (error.licence.no_agent_rights) for an enterprise they do not act for.
+struct LicenceList {
+  std::vector<LicenceView> licences;
+  std::string next_after;
+};
+Result<LicenceList> ListMyLicences(const Context& ctx, const Actor& actor, const std::string& enterprise,
+                                   const std::string& after, int limit);
+
+// One licence, for its holder (or their agent) and the issuing department's officials; kNotFound
+// (error.licence.not_found) for anyone else, so ids are not probed.
+Result<LicenceView> GetLicence(const Context& ctx, const Actor& actor, const std::string& id);
+
+// Suspends, revokes or reinstates a licence for the issuing department's reviewer, with a reason;
+// an industry licence that lists it follows; the holder is told through the outbox, in the same
+// transaction. kNotFound as GetLicence; kPermissionDenied (error.licence.not_issuer) for another
+// official or the holder; kInvalidArgument (error.licence.reason_required) without a reason;
+// kConflict (error.licence.status) when the status does not allow the action (revoked is final).
+Result<LicenceView> ActOnLicence(const Context& ctx, const Actor& actor, const std::string& id,
+                                 domain::LicenceAction action, const std::string& reason);
+
+// The signing key of status list credentials: the platform purpose "status".
+inline const ports::KeyOwner kStatusListKeyOwner{ports::KeyOwnerKind::kPurpose, "status"};
+
+// The signed W3C Bitstring Status List credential (compact JWS, typ vc+jwt) of `id`: "<list>"
+// (revocation) or "<list>-suspension", rebuilt from the licences of that list that are not valid
+// (an indexed query; valid licences are not read), valid for ctx.licence_status_ttl_seconds.
+// kNotFound (error.status_list.not_found) for a list that does not exist.
+Result<std::string> StatusListCredential(const Context& ctx, const std::string& id);
+
+// The status in force of `licence` at `now`, as shown: "valid", "suspended", "revoked", "expired".
+std::string ShownStatus(const domain::Licence& licence, Timestamp now);
+
+// The holder's licence of `type` that satisfies a `source: licence` material: their newest of
+// that type. nullopt when they have none. The caller checks its status (ShownStatus).
+Result<std::optional<domain::Licence>> HeldLicence(ports::Transaction& tx, domain::ApplicantKind kind,
+                                                   const std::string& holder_id, const std::string& type);
+
+}  // namespace tongban::services
