@@ -250,7 +250,6 @@ else
   echo "bench: $CRYPTO_BENCH is missing (build the crypto_bench target); no signing or Merkle figures" >&2
 fi
 
-<<<<<<< HEAD
 # 2c. The access log (bench/access_log_bench.cc): sequencing next to raw SQLite inserts of the same
 # rows, and an inclusion proof at 10,000,000 leaves (tiles in SQLite) next to raw SHA-256 of the
 # same number of hashes. Printed as they come; not part of the HTTP table.
@@ -260,8 +259,9 @@ if [[ -x "$ACCESS_LOG_BENCH" ]]; then
   "$ACCESS_LOG_BENCH" --dir "$WORK_DIR" --entries "${LOG_ENTRIES:-100000}" --leaves "${LOG_LEAVES:-10000000}"
 else
   echo "bench: $ACCESS_LOG_BENCH is missing (build the access_log_bench target); no access-log figures" >&2
-=======
-# 2c. Licences (bench/licence_bench.cc): issuance (sign + store, durable, SQLite) next to raw
+fi
+
+# 2d. Licences (bench/licence_bench.cc): issuance (sign + store, durable, SQLite) next to raw
 # libsodium signing, and status list credentials of 131,072 entries rebuilt and signed.
 LICENCE_BENCH="$BUILD_DIR/bench/licence_bench"
 if [[ -x "$LICENCE_BENCH" ]]; then
@@ -269,7 +269,6 @@ if [[ -x "$LICENCE_BENCH" ]]; then
   "$LICENCE_BENCH" --db "sqlite:$WORK_DIR/licence-bench.db"
 else
   echo "bench: $LICENCE_BENCH is missing (build the licence_bench target); no licence figures" >&2
->>>>>>> lic
 fi
 
 # 3. Tongban on SQLite.
