@@ -35,6 +35,8 @@ Result<std::unique_ptr<System>> BuildSystem(const Config& config, bool with_rout
   sys->ctx.hasher = &sys->hasher;
   sys->ctx.effects = &sys->effects;
   sys->ctx.licence_format = &sys->licence_format;
+  sys->ctx.status_source = &sys->stored_licences;
+  sys->ctx.licence_source = &sys->stored_licences;
   sys->ctx.platform_code = config.platform_code;
   sys->ctx.public_base_url = config.public_url.empty() ? "http://" + config.listen : config.public_url;
   while (!sys->ctx.public_base_url.empty() && sys->ctx.public_base_url.back() == '/') sys->ctx.public_base_url.pop_back();

@@ -16,6 +16,7 @@
 #include "http/i18n.h"
 #include "http/router.h"
 #include "services/context.h"
+#include "services/licences.h"
 #include "services/verification.h"
 #include "services/effects.h"
 #include "services/outbox.h"
@@ -38,6 +39,8 @@ struct System {
   // a request worker. Take it as a ports::OutboundHttp&. Declared early: destroyed after its users.
   std::unique_ptr<http::HttpClient> outbound;
   services::Context ctx;
+  // The licences table as verification reads it (status bits, presentations); reads ctx.
+  services::StoredLicences stored_licences{ctx};
   // Each capability registers the effects of transitions it reacts to, and the outbox senders it
   // delivers with, in BuildSystem: one line each.
   services::Effects effects;

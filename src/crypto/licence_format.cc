@@ -55,18 +55,23 @@ void PutChunk(std::string& png, const char* type, const std::string& data) {
   put32(static_cast<uint32_t>(crc32(0L, reinterpret_cast<const Bytef*>(body.data()), static_cast<uInt>(body.size()))));
 }
 
+// The credential's claims about its holder, but the holder's id.
+Json SubjectClaimsJson(const domain::Licence& l) {
+  Json subject{{"licence_type", l.type}, {"holder_name", l.holder_name}};
+  for (const auto& [name, value] : l.claims) subject[name] = value;
+  if (!l.parts.empty()) subject["parts"] = l.parts;
+  return subject;
+}
+
 }  // namespace
 
-std::string HolderUrn(const domain::Licence& l) {
-  return std::string("urn:tongban:") + domain::ApplicantKindName(l.holder_kind) + ":" + l.holder_id;
-}
+std::string JsonLicenceFormat::SubjectClaims(const domain::Licence& l) { return SubjectClaimsJson(l).dump(); }
 
 std::string JsonLicenceFormat::CredentialPayload(const domain::Licence& l, const ports::LicenceDocumentContext& c) {
   Json types = Json::array({"VerifiableCredential", "TongbanLicence"});
   if (!c.type_class.empty()) types.push_back(c.type_class);
-  Json subject{{"id", HolderUrn(l)}, {"licence_type", l.type}, {"holder_name", l.holder_name}};
-  for (const auto& [name, value] : l.claims) subject[name] = value;
-  if (!l.parts.empty()) subject["parts"] = l.parts;
+  Json subject = SubjectClaimsJson(l);
+  subject["id"] = domain::HolderUrn(l);
   Json vc{{"@context", Json::array({"https://www.w3.org/ns/credentials/v2"})},
           {"type", std::move(types)},
           {"id", "urn:tongban:licence:" + l.id},

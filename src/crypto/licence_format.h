@@ -12,6 +12,7 @@ class JsonLicenceFormat final : public ports::LicenceFormat {
   std::string CredentialPayload(const domain::Licence& licence, const ports::LicenceDocumentContext& c) override;
   std::string QrPayload(const domain::Licence& licence, const ports::LicenceDocumentContext& c,
                         const std::vector<std::string>& parts) override;
+  std::string SubjectClaims(const domain::Licence& licence) override;
   Result<std::string> QrSvg(std::string_view text) override;
   Result<std::string> QrPng(std::string_view text, int module_pixels = 4) override;
   Result<int> QrVersion(std::string_view text) override;
@@ -19,8 +20,5 @@ class JsonLicenceFormat final : public ports::LicenceFormat {
                                 const std::vector<int64_t>& set, Timestamp from, Timestamp until, int ttl_seconds,
                                 const ports::LicenceDocumentContext& c) override;
 };
-
-// The id a licence holder has in credentials: urn:tongban:person:<id> or urn:tongban:enterprise:<code>.
-std::string HolderUrn(const domain::Licence& licence);
 
 }  // namespace tongban::crypto

@@ -58,6 +58,10 @@ LicenceStatus IndustryStatus(LicenceStatus own, const std::vector<LicenceStatus>
   return part_down ? LicenceStatus::kSuspended : own;
 }
 
+std::string HolderUrn(const Licence& licence) {
+  return std::string("urn:tongban:") + ApplicantKindName(licence.holder_kind) + ":" + licence.holder_id;
+}
+
 std::string MaskHolderId(std::string_view id) {
   if (id.size() <= 10) return std::string(id.size(), '*');
   return std::string(id.substr(0, 6)) + std::string(id.size() - 10, '*') + std::string(id.substr(id.size() - 4));

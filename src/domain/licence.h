@@ -78,6 +78,9 @@ LicenceStatus IndustryStatus(LicenceStatus own, const std::vector<LicenceStatus>
 // characters masked, for the QR token and printed pages.
 std::string MaskHolderId(std::string_view id);
 
+// The id a licence holder has in credentials: urn:tongban:person:<id> or urn:tongban:enterprise:<code>.
+std::string HolderUrn(const Licence& licence);
+
 // The date a licence issued at `issued` stops being valid under `type`'s rule; none when it has
 // no expiry.
 std::optional<Timestamp> ValidUntil(const LicenceType& type, Timestamp issued);

@@ -41,6 +41,9 @@ class LicenceFormat {
   // compact references of an industry licence's parts ("<status list>:<index>").
   virtual std::string QrPayload(const domain::Licence& licence, const LicenceDocumentContext& c,
                                 const std::vector<std::string>& parts) = 0;
+  // The credential's credentialSubject but its "id" (the claims a presentation may disclose):
+  // JSON text.
+  virtual std::string SubjectClaims(const domain::Licence& licence) = 0;
   // The QR code of `text` at level M as an SVG document, or a PNG image. kInvalidArgument
   // (error.licence.qr_too_large) when it needs a version above kMaxQrVersion.
   virtual Result<std::string> QrSvg(std::string_view text) = 0;

@@ -19,6 +19,7 @@
 
 #include "common/result.h"
 #include "common/time.h"
+#include "domain/account.h"
 #include "ports/key_store.h"
 
 namespace tongban::ports {
@@ -90,7 +91,6 @@ struct LicenceForPresentation {
   std::string id;
   std::string type;
   std::string issuer_department;
-  std::string holder_user_id;  // who may present it
   std::string subject_id;      // urn:tongban:person:... or urn:tongban:enterprise:...
   std::string claims_json;     // the credential's credentialSubject claims (a JSON object)
   std::optional<Timestamp> valid_until;
@@ -146,8 +146,9 @@ class StatusSource {
 class LicenceSource {
  public:
   virtual ~LicenceSource() = default;
-  // The licence `id`; kNotFound (error.licence.not_found) when there is none.
-  virtual Result<LicenceForPresentation> Get(const std::string& id) = 0;
+  // The licence `id` when `caller` holds it (its person, or an agent of its enterprise);
+  // kNotFound (error.presentation.licence_not_found) when there is none or it is someone else's.
+  virtual Result<LicenceForPresentation> HeldBy(const domain::User& caller, const std::string& id) = 0;
 };
 
 // At most this many expired nonces are purged by one PurgeExpired call (keeps it short).

@@ -399,4 +399,57 @@ Result<std::optional<Licence>> HeldLicence(ports::Transaction& tx, domain::Appli
   return tx.licences().LatestLicenceOfType(kind, holder_id, type);
 }
 
+Result<bool> StoredLicences::IsSet(const ports::StatusPointer& pointer) {
+  constexpr std::string_view kSuspensionSuffix = "-suspension";
+  std::string list = pointer.list_id;
+  const bool suspension = pointer.purpose == ports::StatusPurpose::kSuspension;
+  if (suspension) {
+    if (!list.ends_with(kSuspensionSuffix)) return MakeError(ErrorCode::kNotFound, "error.status_list.not_found");
+    list.resize(list.size() - kSuspensionSuffix.size());
+  }
+  if (pointer.index < 0 || pointer.index >= domain::kLicenceStatusListSize) {
+    return MakeError(ErrorCode::kNotFound, "error.status_list.not_found");
+  }
+  bool set = false;
+  TB_RETURN_IF_ERROR(ctx_.store->Read([&](ports::Transaction& tx) -> Status {
+    auto licence = tx.licences().GetLicenceAtStatusIndex(list, pointer.index);
+    if (licence.ok()) {
+      set = licence->status == (suspension ? LicenceStatus::kSuspended : LicenceStatus::kRevoked);
+      return Ok();
+    }
+    if (licence.error().code != ErrorCode::kNotFound) return licence.take_error();
+    // A free index of a list that exists is a 0 bit; a list that does not exist is unknown.
+    TB_ASSIGN_OR_RETURN(const bool exists, tx.licences().StatusListExists(list));
+    return exists ? Ok() : MakeError(ErrorCode::kNotFound, "error.status_list.not_found");
+  }));
+  return set;
+}
+
+Result<ports::LicenceForPresentation> StoredLicences::HeldBy(const domain::User& caller, const std::string& id) {
+  if (ctx_.licence_format == nullptr) return MakeError(ErrorCode::kUnavailable, "error.presentation.unavailable");
+  ports::LicenceForPresentation out;
+  TB_RETURN_IF_ERROR(ctx_.store->Read([&](ports::Transaction& tx) -> Status {
+    auto licence = tx.licences().GetLicence(id);
+    if (!licence.ok()) {
+      return licence.error().code == ErrorCode::kNotFound
+                 ? MakeError(ErrorCode::kNotFound, "error.presentation.licence_not_found")
+                 : licence.take_error();
+    }
+    TB_ASSIGN_OR_RETURN(const bool holder, IsHolder(tx, Actor{caller, domain::Channel::kWeb, ""}, *licence));
+    // Before delivery the licence is not yet the holder's to show.
+    if (!holder || !licence->delivered_at) return MakeError(ErrorCode::kNotFound, "error.presentation.licence_not_found");
+    const Licence& l = *licence;
+    out.id = l.id;
+    out.type = l.type;
+    out.issuer_department = l.issuer;
+    out.subject_id = domain::HolderUrn(l);
+    out.claims_json = ctx_.licence_format->SubjectClaims(l);
+    out.valid_until = l.valid_until;
+    out.status = {{l.status_list, l.status_index, ports::StatusPurpose::kRevocation},
+                  {l.status_list + "-suspension", l.status_index, ports::StatusPurpose::kSuspension}};
+    return Ok();
+  }));
+  return out;
+}
+
 }  // namespace tongban::services

@@ -13,6 +13,8 @@
 #include "domain/events.h"
 #include "domain/licence.h"
 #include "ports/licence_repository.h"
+#include "ports/verification.h"
+#include "services/verification.h"
 #include "services/context.h"
 #include "services/effects.h"
 
@@ -67,8 +69,6 @@ Result<LicenceView> GetLicence(const Context& ctx, const Actor& actor, const std
 Result<LicenceView> ActOnLicence(const Context& ctx, const Actor& actor, const std::string& id,
                                  domain::LicenceAction action, const std::string& reason);
 
-// The signing key of status list credentials: the platform purpose "status".
-inline const ports::KeyOwner kStatusListKeyOwner{ports::KeyOwnerKind::kPurpose, "status"};
 
 // The signed W3C Bitstring Status List credential (compact JWS, typ vc+jwt) of `id`: "<list>"
 // (revocation) or "<list>-suspension", rebuilt from the licences of that list that are not valid
@@ -83,5 +83,20 @@ std::string ShownStatus(const domain::Licence& licence, Timestamp now);
 // that type. nullopt when they have none. The caller checks its status (ShownStatus).
 Result<std::optional<domain::Licence>> HeldLicence(ports::Transaction& tx, domain::ApplicantKind kind,
                                                    const std::string& holder_id, const std::string& type);
+
+// The platform's own licences as verification reads them (ports/verification.h): a status bit
+// straight from the licences table, so online verification sees a change at once, and a licence
+// for its holder's presentation. Each call is one read transaction.
+class StoredLicences final : public ports::StatusSource, public ports::LicenceSource {
+ public:
+  explicit StoredLicences(const Context& ctx) : ctx_(ctx) {}
+  // The revocation bit is set for a revoked licence, the suspension bit for a suspended one (also
+  // an industry licence suspended by a part), exactly as StatusListCredential sets them.
+  Result<bool> IsSet(const ports::StatusPointer& pointer) override;
+  Result<ports::LicenceForPresentation> HeldBy(const domain::User& caller, const std::string& id) override;
+
+ private:
+  const Context& ctx_;
+};
 
 }  // namespace tongban::services

@@ -108,8 +108,14 @@ Result<ports::TrustList> CurrentTrustList(const Context& ctx) {
           issuer.name_en = d->name.en;
         }
       }
-      // licence_types: the catalogue does not yet say which types a department issues; the field
-      // stays out (any type) rather than inventing a list.
+      // The licence types the catalogue says this department issues (none: it issues none).
+      if (catalogue) {
+        std::vector<std::string> types;
+        for (const domain::LicenceType& t : catalogue->licence_types()) {
+          if (t.issuer == key.owner.code) types.push_back(t.code);
+        }
+        issuer.licence_types = std::move(types);
+      }
     }
     issuer.keys.push_back(std::move(key));
   }
@@ -227,9 +233,8 @@ Result<Presentation> CreatePresentation(const Context& ctx, const Actor& actor, 
   if (ctx.licence_source == nullptr || ctx.tokens == nullptr || ctx.keys == nullptr) {
     return MakeError(ErrorCode::kUnavailable, "error.presentation.unavailable");
   }
-  TB_ASSIGN_OR_RETURN(ports::LicenceForPresentation licence, ctx.licence_source->Get(licence_id));
   // Someone else's licence is answered as absent: its existence is not the caller's business.
-  if (licence.holder_user_id != actor.user.id) return MakeError(ErrorCode::kNotFound, "error.presentation.licence_not_found");
+  TB_ASSIGN_OR_RETURN(ports::LicenceForPresentation licence, ctx.licence_source->HeldBy(actor.user, licence_id));
   const Timestamp now = ctx.clock->Now();
   Timestamp expires_at = now + std::chrono::seconds(request.ttl_seconds);
   if (licence.valid_until) {

@@ -26,6 +26,7 @@
 namespace tongban::services {
 
 inline const ports::KeyOwner kTrustListKeyOwner{ports::KeyOwnerKind::kPurpose, "trust_list"};
+// The signing key of status list credentials (services/licences.h builds them).
 inline const ports::KeyOwner kStatusListKeyOwner{ports::KeyOwnerKind::kPurpose, "status"};
 // The longest token /api/v1/verify reads (an SD-JWT of a large licence stays far below).
 inline constexpr size_t kMaxTokenBytes = 64 * 1024;

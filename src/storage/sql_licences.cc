@@ -47,6 +47,8 @@ constexpr std::string_view kInsertList =
     "INSERT INTO licence_status_lists (id, seq, used, created_at) VALUES ($1, $2, 1, $3)";
 constexpr std::string_view kTakeInList = "UPDATE licence_status_lists SET used = used + 1 WHERE id = $1";
 constexpr std::string_view kListExists = "SELECT 1 FROM licence_status_lists WHERE id = $1";
+constexpr std::string_view kSelectAtIndex =
+    "SELECT " TB_LICENCE_COLUMNS " FROM licences WHERE status_list = $1 AND status_index = $2";
 constexpr std::string_view kIndexTaken = "SELECT 1 FROM licences WHERE status_list = $1 AND status_index = $2";
 constexpr std::string_view kIndexesWithStatus =
     "SELECT status_index FROM licences WHERE status_list = $1 AND status = $2 ORDER BY status_index";
@@ -233,6 +235,11 @@ Result<std::string> SqlLicences::TakeStatusListSlot(Timestamp at) {
   const std::string id = std::to_string(seq);
   TB_RETURN_IF_ERROR(sql_.Run(kInsertList, [&](Binder& b) { b.Text(id).Int(seq).Int(Seconds(at)); }));
   return id;
+}
+
+Result<Licence> SqlLicences::GetLicenceAtStatusIndex(const std::string& list, int64_t index) {
+  return sql_.One<Licence>(kSelectAtIndex, [&](Binder& b) { b.Text(list).Int(index); }, "error.licence.not_found",
+                           ReadLicence);
 }
 
 Result<bool> SqlLicences::StatusIndexTaken(const std::string& list, int64_t index) {

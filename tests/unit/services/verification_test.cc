@@ -39,12 +39,15 @@ class TableStatus final : public ports::StatusSource {
 
 class Licences final : public ports::LicenceSource {
  public:
-  Result<ports::LicenceForPresentation> Get(const std::string& id) override {
+  Result<ports::LicenceForPresentation> HeldBy(const domain::User& caller, const std::string& id) override {
     const auto it = by_id.find(id);
-    if (it == by_id.end()) return MakeError(ErrorCode::kNotFound, "error.presentation.licence_not_found");
+    if (it == by_id.end() || holder_of[id] != caller.id) {
+      return MakeError(ErrorCode::kNotFound, "error.presentation.licence_not_found");
+    }
     return it->second;
   }
   std::map<std::string, ports::LicenceForPresentation> by_id;
+  std::map<std::string, std::string> holder_of;  // licence id -> the user who holds it
 };
 
 class VerificationTest : public StoreFixture {
@@ -65,12 +68,12 @@ class VerificationTest : public StoreFixture {
     licence.id = "LIC1";
     licence.type = "business_licence";
     licence.issuer_department = "market";
-    licence.holder_user_id = holder_.user.id;
     licence.subject_id = "urn:tongban:person:310115199001011013";
     licence.claims_json = Subject().dump();
     licence.valid_until = clock_.Now() + std::chrono::hours(24 * 90);
     licence.status = {{"L1", 5, StatusPurpose::kRevocation}, {"L1-suspension", 5, StatusPurpose::kSuspension}};
     licences_.by_id["LIC1"] = licence;
+    licences_.holder_of["LIC1"] = holder_.user.id;
   }
 
   static Json Subject() {
