@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "domain/dataset.h"
 #include "domain/text.h"
 
 namespace tongban::domain {
@@ -80,6 +81,10 @@ struct Field {
   // Filled from shared data or a licence, never asked from the applicant (C4, C5).
   std::optional<MaterialSource> source;
   std::string dataset;                // where a sourced field comes from, e.g. "household_registration"
+  // The dataset's field this one is filled from when the names differ (applicant_name ->
+  // population's "name"); empty: the field of the same name.
+  std::string dataset_field;
+  const std::string& DatasetFieldName() const { return dataset_field.empty() ? name : dataset_field; }
 };
 
 struct Material {
@@ -146,6 +151,7 @@ struct CatalogueData {
   std::vector<ServiceCentre> centres;
   std::vector<ServiceItem> items;
   std::vector<Bundle> bundles;
+  std::vector<Dataset> datasets;  // the city's datasets (datasets/*.yaml), in file order
   // The pinyin of the Chinese characters of names and aliases: one UTF-8 character -> its
   // readings without tones, lower case ("行" -> {"xing", "hang"}). Search by pinyin uses it.
   std::map<std::string, std::vector<std::string>, std::less<>> pinyin;
@@ -216,12 +222,14 @@ class Catalogue {
   const std::vector<ServiceCentre>& centres() const { return data_.centres; }
   const std::vector<ServiceItem>& items() const { return data_.items; }
   const std::vector<Bundle>& bundles() const { return data_.bundles; }
+  const std::vector<Dataset>& datasets() const { return data_.datasets; }
 
   const ServiceItem* FindItem(std::string_view code) const;
   const Bundle* FindBundle(std::string_view code) const;
   const Department* FindDepartment(std::string_view code) const;
   const District* FindDistrict(std::string_view code) const;
   const ServiceCentre* FindCentre(std::string_view code) const;
+  const Dataset* FindDataset(std::string_view code) const;
 
   // Where a person can do `item` in person (C3): none unless it has the window channel; then
   // every centre that takes its applicant kind (ServiceCentre::Takes), in catalogue order.
@@ -247,6 +255,7 @@ class Catalogue {
   std::map<std::string, size_t, std::less<>> department_index_;
   std::map<std::string, size_t, std::less<>> district_index_;
   std::map<std::string, size_t, std::less<>> centre_index_;
+  std::map<std::string, size_t, std::less<>> dataset_index_;
   std::shared_ptr<const SearchIndex> search_;  // built once, over data_
 };
 

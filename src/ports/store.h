@@ -10,6 +10,7 @@
 #include "ports/account_repository.h"
 #include "ports/application_repository.h"
 #include "ports/catalogue_repository.h"
+#include "ports/dataset_repository.h"
 #include "ports/key_repository.h"
 #include "ports/outbox_repository.h"
 #include "ports/session_repository.h"
@@ -29,6 +30,7 @@ class Transaction {
   virtual UploadRepository& uploads() = 0;
   virtual OutboxRepository& outbox() = 0;
   virtual KeyRepository& keys() = 0;
+  virtual DatasetRepository& datasets() = 0;
 };
 
 // Work done inside one transaction. It may be run more than once (the store retries

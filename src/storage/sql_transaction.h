@@ -19,6 +19,7 @@
 #include "storage/sql_accounts.h"
 #include "storage/sql_applications.h"
 #include "storage/sql_catalogue.h"
+#include "storage/sql_datasets.h"
 #include "storage/sql_keys.h"
 #include "storage/sql_outbox.h"
 #include "storage/sql_sessions.h"
@@ -42,6 +43,7 @@ class SqlTransaction final : public ports::Transaction {
   ports::UploadRepository& uploads() override { return uploads_; }
   ports::OutboxRepository& outbox() override { return outbox_; }
   ports::KeyRepository& keys() override { return keys_; }
+  ports::DatasetRepository& datasets() override { return datasets_; }
 
  private:
   SqlAccess sql_;
@@ -52,6 +54,7 @@ class SqlTransaction final : public ports::Transaction {
   SqlUploads uploads_{sql_};
   SqlOutbox outbox_{sql_};
   SqlKeys keys_{sql_};
+  SqlDatasets datasets_{sql_};
 };
 
 }  // namespace tongban::storage

@@ -15,5 +15,6 @@ void RegisterCatalogueRoutes(Router& router, const HttpDeps& deps);
 void RegisterSessionRoutes(Router& router, const HttpDeps& deps);
 void RegisterApplicationRoutes(Router& router, const HttpDeps& deps);
 void RegisterKeyRoutes(Router& router, const HttpDeps& deps);
+void RegisterDatasetRoutes(Router& router, const HttpDeps& deps);
 
 }  // namespace tongban::http::api

@@ -29,6 +29,7 @@ void RegisterApiRoutes(Router& router, const HttpDeps& deps) {
   api::RegisterSessionRoutes(router, deps);
   api::RegisterApplicationRoutes(router, deps);
   api::RegisterKeyRoutes(router, deps);
+  api::RegisterDatasetRoutes(router, deps);
 
   std::ifstream in(deps.web.openapi_path);
   std::ostringstream openapi;
