@@ -357,3 +357,9 @@ for row in "${RESULTS[@]}"; do
       printf "\ntarget: PostgreSQL submissions >= 50%% of pgbench TPS: %.0f%% (%s)\n", r, (r >= 50 ? "met" : "not met") }'
   fi
 done
+
+# 6. demo generate next to the raw bulk-load rate (bench/generate.sh; GENERATE=0 skips it).
+if [[ ${GENERATE:-1} == 1 && -x "$TONGBAN" ]]; then
+  echo
+  POSTGRES=$POSTGRES "$REPO_DIR/bench/generate.sh" "$BUILD_DIR" || echo "bench: bench/generate.sh failed" >&2
+fi

@@ -12,9 +12,11 @@
 #include <set>
 #include <sstream>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
+#include "app/dataset_reader.h"
 #include "app/item_reader.h"
 #include "app/yaml_checks.h"
 #include "common/time.h"
@@ -45,7 +47,9 @@ class Loader {
     districts_loaded_ = ReadEntries("districts.yaml", "districts", "district", {"code", "name"}, &Loader::ReadDistrict);
     ReadEntries("centres.yaml", "centres", "service centre",
                 {"code", "name", "district", "level", "address", "opening_hours", "phone"}, &Loader::ReadCentre);
+    LoadDatasets();
     LoadItems();
+    CheckDatasetReferences();
     ReadEntries("bundles.yaml", "bundles", "bundle",
                 {"code", "name", "description", "items", "routing", "industry_licence", "aliases"},
                 &Loader::ReadBundle);
@@ -156,6 +160,100 @@ class Loader {
     data_.centres.push_back(std::move(centre));
   }
 
+  // The files under `folder`/ ending in .yaml, sorted by name (the map is ordered).
+  std::vector<std::string> FilesUnder(const std::string& folder) const {
+    std::vector<std::string> names;
+    for (const auto& [name, content] : files_) {
+      if (name.rfind(folder + "/", 0) == 0 && name.size() > folder.size() + 6 &&
+          name.compare(name.size() - 5, 5, ".yaml") == 0) {
+        names.push_back(name);
+      }
+    }
+    return names;
+  }
+
+  // datasets/*.yaml: the city's datasets (issue 9 item 1). A catalogue without any is valid as
+  // long as no item reads shared data.
+  void LoadDatasets() {
+    for (const std::string& name : FilesUnder("datasets")) {
+      FileContext file = Open(name);
+      Guarded(file, [&] {
+        std::optional<YAML::Node> list = ReadTopList(file, "datasets");
+        if (!list) {
+          datasets_incomplete_ = true;
+          return;
+        }
+        for (const YAML::Node& node : *list) {
+          std::optional<d::Dataset> dataset =
+              ReadDataset(file, node, datasets_, departments_loaded_ ? &departments_ : nullptr);
+          if (dataset) {
+            data_.datasets.push_back(std::move(*dataset));
+          } else {
+            datasets_incomplete_ = true;
+          }
+        }
+      });
+    }
+  }
+
+  // Every dataset an item reads shared data from exists and holds the field the item fills from
+  // it (issue 9 item 1): reported at the material's or field's line.
+  void CheckDatasetReferences() {
+    if (datasets_incomplete_) return;  // the dataset file's own problems are reported already
+    auto find = [&](const std::string& code) -> const d::Dataset* {
+      for (const d::Dataset& ds : data_.datasets) {
+        if (ds.code == code) return &ds;
+      }
+      return nullptr;
+    };
+    auto unknown = [&](const std::string& code) {
+      return "unknown dataset " + Quote(code) + "; define it in datasets/*.yaml";
+    };
+    for (const d::ServiceItem& item : data_.items) {
+      auto where = entry_lines_.find({true, item.code});
+      if (where == entry_lines_.end()) continue;
+      const std::string& path = where->second.first;
+      auto line_of = [&](const std::string& key) {
+        auto it = reference_lines_.find({item.code, key});
+        return it == reference_lines_.end() ? where->second.second : it->second;
+      };
+      for (const d::Material& material : item.materials) {
+        if (material.source != d::MaterialSource::kSharedData || find(material.dataset) != nullptr) continue;
+        problems_.Add(path, line_of("material:" + material.code),
+                      "item " + Quote(item.code) + " material " + Quote(material.code) + ": " + unknown(material.dataset));
+      }
+      for (const d::Field& field : item.fields) {
+        if (field.source != d::MaterialSource::kSharedData) continue;
+        const d::Dataset* dataset = find(field.dataset);
+        const std::string prefix = "item " + Quote(item.code) + " field " + Quote(field.name) + ": ";
+        if (dataset == nullptr) {
+          problems_.Add(path, line_of("field:" + field.name), prefix + unknown(field.dataset));
+        } else if (dataset->FindField(field.DatasetFieldName()) == nullptr) {
+          std::string names;
+          for (const d::DatasetField& f : dataset->fields) names += (names.empty() ? "" : ", ") + f.name;
+          problems_.Add(path, line_of("field:" + field.name),
+                        prefix + "dataset " + Quote(dataset->code) + " has no field " + Quote(field.DatasetFieldName()) +
+                            (field.dataset_field.empty() ? "; name one of its fields with 'dataset_field': " : "; its fields: ") +
+                            names);
+        }
+      }
+    }
+  }
+
+  // Where each material and field of an item was written, for CheckDatasetReferences.
+  void NoteReferenceLines(const std::string& item_code, const YAML::Node& node) {
+    if (!node.IsMap()) return;
+    for (const auto& [list, key, prefix] : {std::tuple{"materials", "code", "material:"}, std::tuple{"fields", "name", "field:"}}) {
+      const YAML::Node entries = node[list];
+      if (!entries || !entries.IsSequence()) continue;
+      for (const YAML::Node& entry : entries) {
+        if (!entry.IsMap()) continue;
+        const YAML::Node name = entry[key];
+        if (name && name.IsScalar()) reference_lines_[{item_code, std::string(prefix) + name.Scalar()}] = LineOf(entry);
+      }
+    }
+  }
+
   void LoadItems() {
     std::vector<std::string> names;  // sorted: the map is ordered
     for (const auto& [name, content] : files_) {
@@ -180,6 +278,7 @@ class Loader {
               ReadItem(file, node, items_, standard_codes_, departments_loaded_ ? &departments_ : nullptr);
           if (item) {
             entry_lines_[{true, item->code}] = {file.path(), yaml_checks::LineOf(node)};
+            NoteReferenceLines(item->code, node);
             data_.items.push_back(std::move(*item));
           }
         }
@@ -629,6 +728,10 @@ class Loader {
   CodeRegistry licence_types_{"licence type"};
   bool licence_types_loaded_ = false;
   std::map<std::string, std::pair<std::string, int>> entry_lines_licence_;
+  CodeRegistry datasets_{"dataset"};
+  bool datasets_incomplete_ = false;
+  // (item code, "material:CODE" or "field:NAME") -> the line it was written on.
+  std::map<std::pair<std::string, std::string>, int> reference_lines_;
   // When a file could not be read at all, references into it are not checked: every one of them
   // would be reported and bury the one real problem.
   bool departments_loaded_ = false;
@@ -656,9 +759,12 @@ Result<CatalogueFiles> ReadCatalogueFiles(const std::string& dir) {
   for (const char* name : kTopFiles) {
     if (fs::is_regular_file(fs::path(dir) / name, ec)) TB_RETURN_IF_ERROR(read(fs::path(dir) / name, name));
   }
-  for (fs::directory_iterator it(fs::path(dir) / "items", ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->is_regular_file(ec) && it->path().extension() == ".yaml") {
-      TB_RETURN_IF_ERROR(read(it->path(), "items/" + it->path().filename().string()));
+  for (const char* folder : {"items", "datasets"}) {
+    ec.clear();
+    for (fs::directory_iterator it(fs::path(dir) / folder, ec), end; !ec && it != end; it.increment(ec)) {
+      if (it->is_regular_file(ec) && it->path().extension() == ".yaml") {
+        TB_RETURN_IF_ERROR(read(it->path(), std::string(folder) + "/" + it->path().filename().string()));
+      }
     }
   }
   return files;

@@ -19,7 +19,7 @@ struct LoadedCatalogue {
   Calendar calendar;
 };
 
-// Reads DIR/departments.yaml, districts.yaml, centres.yaml, items/*.yaml (sorted by name),
+// Reads DIR/departments.yaml, districts.yaml, centres.yaml, items/*.yaml and datasets/*.yaml (each sorted by name),
 // bundles.yaml, popular.yaml, pinyin.yaml and calendar.yaml. The formats are documented at the
 // top of each file in the demo catalogue/ folder.
 //

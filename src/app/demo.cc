@@ -144,33 +144,4 @@ Result<int> EnsureDemoSigningKeys(const services::Context& ctx) {
   return services::EnsureSigningKeys(ctx, DemoKeyOwners(*ctx.Catalogue()));
 }
 
-Status GeneratePopulation(const services::Context& ctx, int persons, int enterprises) {
-  constexpr int kBatch = 1000;
-  for (int start = 0; start < persons; start += kBatch) {
-    TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
-      for (int i = start; i < std::min(persons, start + kBatch); ++i) {
-        // Spread births over 1940-2020 and sequences over 000-999: ids stay unique for i < 29M.
-        const int day_index = i / 1000;
-        const Date birth = AddDays(Date{1940, 1, 1}, day_index % 29200);
-        domain::Person p{DemoResidentId(birth.year, birth.month, birth.day, i % 1000), fmt::format("居民{:07d}", i),
-                         fmt::format("139{:08d}", i)};
-        auto s = tx.accounts().InsertPerson(p);
-        if (!s.ok() && s.error().code != ErrorCode::kConflict) return s;
-      }
-      return Ok();
-    }));
-  }
-  for (int start = 0; start < enterprises; start += kBatch) {
-    TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
-      for (int i = start; i < std::min(enterprises, start + kBatch); ++i) {
-        domain::Enterprise e{DemoCreditCode(1000 + i), fmt::format("上海示范企业{:07d}有限公司", i), ""};
-        auto s = tx.accounts().InsertEnterprise(e);
-        if (!s.ok() && s.error().code != ErrorCode::kConflict) return s;
-      }
-      return Ok();
-    }));
-  }
-  return Ok();
-}
-
 }  // namespace tongban::app

@@ -54,7 +54,5 @@ std::string DemoResidentId(int year, int month, int day, int sequence);
 // A valid credit code for the demo: "91310115" + 9-character organisation code + check char.
 std::string DemoCreditCode(int sequence);
 
-// Adds `persons` persons and `enterprises` enterprises with valid ids (no accounts).
-Status GeneratePopulation(const services::Context& ctx, int persons, int enterprises);
 
 }  // namespace tongban::app

@@ -68,7 +68,8 @@ void ReadMaterial(FileContext& file, const YAML::Node& node, d::ServiceItem& ite
 
 void ReadField(FileContext& file, const YAML::Node& node, d::ServiceItem& item, int list_line) {
   MapReader m(file, node, "field",
-              {"name", "label", "hint", "type", "required", "options", "min", "max", "pattern", "source", "dataset"},
+              {"name", "label", "hint", "type", "required", "options", "min", "max", "pattern", "source", "dataset",
+               "dataset_field"},
               list_line);
   if (!m.ok()) return;
   d::Field field;
@@ -82,6 +83,7 @@ void ReadField(FileContext& file, const YAML::Node& node, d::ServiceItem& item, 
   std::optional<std::string> pattern = m.String("pattern", false);
   std::optional<std::string> source = m.String("source", false);
   std::optional<std::string> dataset = m.String("dataset", false);
+  std::optional<std::string> dataset_field = m.String("dataset_field", false);
 
   if (name) {
     if (!IsSnakeCase(*name)) {
@@ -163,6 +165,10 @@ void ReadField(FileContext& file, const YAML::Node& node, d::ServiceItem& item, 
     file.AddLine(m.LineOfKey("dataset"), "'dataset' needs 'source' (shared_data or licence)");
   }
   if (dataset) field.dataset = *dataset;
+  if (dataset_field) {
+    if (!dataset) file.AddLine(m.LineOfKey("dataset_field"), "'dataset_field' needs 'dataset'");
+    field.dataset_field = *dataset_field;
+  }
   item.fields.push_back(std::move(field));
 }
 

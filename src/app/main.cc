@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <iostream>
 #include <optional>
 #include <string_view>
@@ -11,6 +12,8 @@
 #include "app/audit.h"
 #include "app/catalogue_loader.h"
 #include "app/config.h"
+#include "app/data_load.h"
+#include "app/demo_city.h"
 #include "app/demo.h"
 #include "app/periodic.h"
 #include "app/verify_command.h"
@@ -66,6 +69,21 @@ int Serve(tb::app::Config config, bool demo) {
     std::cout << "Demo accounts (password for all: " << tb::app::kDemoPassword << "):\n";
     for (const auto& a : *accounts) {
       std::cout << fmt::format("  {:<27} {:<17} {:<26} {}\n", a.username, a.role, a.scope, a.name);
+    }
+  }
+  if (demo) {
+    // A small generated city when the datasets are empty, so that the demo has data to show.
+    auto exists = tb::app::CityExists(system.ctx);
+    if (!exists.ok()) return Fail(exists.error().message);
+    if (!*exists) {
+      tb::app::CityOptions city;
+      city.persons = 2000;
+      city.enterprises = 200;
+      city.today = tb::LocalDate(system.ctx.clock->Now());
+      auto made = tb::app::GenerateCity(system.ctx, city);
+      if (!made.ok()) return Fail(made.error().message);
+      std::cout << fmt::format("Generated a demo city: {} persons, {} enterprises, {} records.\n", made->persons,
+                               made->enterprises, made->records);
     }
   }
   if (demo) {
@@ -173,10 +191,23 @@ int main(int argc, char** argv) {
   auto* demo_cmd = app.add_subcommand("demo", "Demo data");
   demo_cmd->require_subcommand(1);
   auto* generate = demo_cmd->add_subcommand("generate", "Generate persons and enterprises");
-  int persons = 0, enterprises = 0;
-  generate->add_option("--persons", persons)->check(CLI::Range(0, 30000000));
-  generate->add_option("--enterprises", enterprises)->check(CLI::Range(0, 10000000));
+  int64_t persons = 0, enterprises = 0;
+  uint64_t seed = 1;
+  generate->add_option("--persons", persons, "Persons besides the demo accounts' people")->check(CLI::Range(0, 30000000));
+  generate->add_option("--enterprises", enterprises, "Enterprises besides the demo enterprise")
+      ->check(CLI::Range(0, 10000000));
+  generate->add_option("--seed", seed, "The same seed (and day) gives the same city");
   generate->add_option("--db", db, "Database URL");
+  generate->add_option("--catalogue", catalogue_dir, "Catalogue folder (its districts and datasets)");
+
+  auto* data_cmd = app.add_subcommand("data", "The city's datasets");
+  data_cmd->require_subcommand(1);
+  auto* data_load = data_cmd->add_subcommand("load", "Load a file of records into a dataset, all or nothing");
+  std::string load_dataset, load_file;
+  data_load->add_option("DATASET", load_dataset, "The dataset's code, e.g. population")->required();
+  data_load->add_option("FILE", load_file, "CSV with a header row (.csv) or JSON Lines (.jsonl)")->required();
+  data_load->add_option("--db", db, "Database URL")->required();
+  data_load->add_option("--catalogue", catalogue_dir, "Catalogue folder (its datasets)");
 
   auto* catalogue = app.add_subcommand("catalogue", "Service catalogue");
   catalogue->require_subcommand(1);
@@ -335,9 +366,37 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (generate->parsed()) {
-    auto s = tb::app::GeneratePopulation((*sys)->ctx, persons, enterprises);
-    if (!s.ok()) return Fail(s.error().message);
-    std::cout << fmt::format("Generated {} persons and {} enterprises.\n", persons, enterprises);
+    tb::app::CityOptions city;
+    city.persons = persons;
+    city.enterprises = enterprises;
+    city.seed = seed;
+    city.today = tb::LocalDate((*sys)->ctx.clock->Now());
+    const auto started = std::chrono::steady_clock::now();
+    auto rate = [started](const tb::app::CityStats& s) {
+      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      return fmt::format("{} persons, {} enterprises, {} records in {:.1f} s ({:.0f} records/s)", s.persons,
+                         s.enterprises, s.records, seconds, seconds > 0 ? s.records / seconds : 0.0);
+    };
+    auto made = tb::app::GenerateCity((*sys)->ctx, city, [&](const tb::app::CityStats& s) {
+      std::cerr << "\rgenerating: " << rate(s) << std::flush;
+    });
+    std::cerr << "\n";
+    if (!made.ok()) return Fail(made.error().message);
+    std::cout << "Generated " << rate(*made) << ".\n";
+    return 0;
+  }
+  if (data_load->parsed()) {
+    auto loaded = tb::app::LoadDatasetFile((*sys)->ctx, load_dataset, load_file);
+    if (!loaded.ok()) return Fail(loaded.error().message);
+    if (!loaded->written) {
+      for (const std::string& p : loaded->problems) std::cerr << p << "\n";
+      if (loaded->bad_rows > static_cast<int64_t>(loaded->problems.size())) {
+        std::cerr << fmt::format("... and {} more\n", loaded->bad_rows - static_cast<int64_t>(loaded->problems.size()));
+      }
+      std::cerr << fmt::format("tongban: {} of {} rows are bad; nothing was loaded.\n", loaded->bad_rows, loaded->rows);
+      return 1;
+    }
+    std::cout << fmt::format("Loaded {} records into {}.\n", loaded->rows, load_dataset);
     return 0;
   }
   return 0;

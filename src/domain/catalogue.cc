@@ -122,6 +122,7 @@ Result<std::shared_ptr<const Catalogue>> Catalogue::Build(CatalogueData data) {
   IndexByCode(d.items, "item", c.item_index_, problems);
   IndexByCode(d.bundles, "bundle", c.bundle_index_, problems);
   IndexByCode(d.licence_types, "licence type", c.licence_type_index_, problems);
+  IndexByCode(d.datasets, "dataset", c.dataset_index_, problems);
 
   for (const ServiceCentre& centre : d.centres) {
     if (!c.district_index_.contains(centre.district)) {
@@ -131,6 +132,11 @@ Result<std::shared_ptr<const Catalogue>> Catalogue::Build(CatalogueData data) {
   for (const ServiceItem& item : d.items) {
     if (!c.department_index_.contains(item.department)) {
       problems.push_back("item '" + item.code + "' names unknown department '" + item.department + "'");
+    }
+  }
+  for (const Dataset& dataset : d.datasets) {
+    if (!c.department_index_.contains(dataset.department)) {
+      problems.push_back("dataset '" + dataset.code + "' names unknown department '" + dataset.department + "'");
     }
   }
   for (const Bundle& bundle : d.bundles) {
@@ -161,6 +167,10 @@ const ServiceItem* Catalogue::FindItem(std::string_view code) const {
 const Bundle* Catalogue::FindBundle(std::string_view code) const {
   return Lookup(bundle_index_, data_.bundles, code);
 }
+const Dataset* Catalogue::FindDataset(std::string_view code) const {
+  return Lookup(dataset_index_, data_.datasets, code);
+}
+
 const Department* Catalogue::FindDepartment(std::string_view code) const {
   return Lookup(department_index_, data_.departments, code);
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "domain/dataset.h"
 #include "domain/text.h"
 
 namespace tongban::domain {
@@ -80,6 +81,10 @@ struct Field {
   // Filled from shared data or a licence, never asked from the applicant (C4, C5).
   std::optional<MaterialSource> source;
   std::string dataset;                // where a sourced field comes from, e.g. "household_registration"
+  // The dataset's field this one is filled from when the names differ (applicant_name ->
+  // population's "name"); empty: the field of the same name.
+  std::string dataset_field;
+  const std::string& DatasetFieldName() const { return dataset_field.empty() ? name : dataset_field; }
 };
 
 struct Material {
@@ -173,6 +178,7 @@ struct CatalogueData {
   std::vector<ServiceItem> items;
   std::vector<Bundle> bundles;
   std::vector<LicenceType> licence_types;
+  std::vector<Dataset> datasets;  // the city's datasets (datasets/*.yaml), in file order
   // The pinyin of the Chinese characters of names and aliases: one UTF-8 character -> its
   // readings without tones, lower case ("行" -> {"xing", "hang"}). Search by pinyin uses it.
   std::map<std::string, std::vector<std::string>, std::less<>> pinyin;
@@ -244,6 +250,7 @@ class Catalogue {
   const std::vector<ServiceItem>& items() const { return data_.items; }
   const std::vector<Bundle>& bundles() const { return data_.bundles; }
   const std::vector<LicenceType>& licence_types() const { return data_.licence_types; }
+  const std::vector<Dataset>& datasets() const { return data_.datasets; }
 
   const ServiceItem* FindItem(std::string_view code) const;
   const Bundle* FindBundle(std::string_view code) const;
@@ -253,6 +260,7 @@ class Catalogue {
   const LicenceType* FindLicenceType(std::string_view code) const;
   // The industry licence types that list `part` among their parts.
   std::vector<const LicenceType*> IndustryTypesWithPart(std::string_view part) const;
+  const Dataset* FindDataset(std::string_view code) const;
 
   // Where a person can do `item` in person (C3): none unless it has the window channel; then
   // every centre that takes its applicant kind (ServiceCentre::Takes), in catalogue order.
@@ -279,6 +287,7 @@ class Catalogue {
   std::map<std::string, size_t, std::less<>> district_index_;
   std::map<std::string, size_t, std::less<>> centre_index_;
   std::map<std::string, size_t, std::less<>> licence_type_index_;
+  std::map<std::string, size_t, std::less<>> dataset_index_;
   std::shared_ptr<const SearchIndex> search_;  // built once, over data_
 };
 

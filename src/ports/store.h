@@ -10,6 +10,7 @@
 #include "ports/account_repository.h"
 #include "ports/application_repository.h"
 #include "ports/catalogue_repository.h"
+#include "ports/dataset_repository.h"
 #include "ports/key_repository.h"
 #include "ports/licence_repository.h"
 #include "ports/outbox_repository.h"
@@ -35,6 +36,7 @@ class Transaction {
   virtual PresentationNonceRepository& presentation_nonces() = 0;
   virtual AccessLogRepository& access_log() = 0;
   virtual LicenceRepository& licences() = 0;
+  virtual DatasetRepository& datasets() = 0;
 };
 
 // Work done inside one transaction. It may be run more than once (the store retries

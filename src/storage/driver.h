@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "common/result.h"
 
@@ -84,6 +85,17 @@ class Connection {
   virtual bool SerializationFailed() { return false; }
   // False once the connection to the database is lost; the owner then replaces it.
   virtual bool Healthy() { return true; }
+  // Bulk load: appends `rows` to `table`, each row one text value per column of `columns` in
+  // order, inside the open transaction. PostgreSQL streams them with COPY FROM STDIN; a database
+  // without a bulk path answers false from SupportsCopy() and the caller writes batched multi-row
+  // INSERTs instead (which CopyRows then refuses with kInternal). Errors as Statement::Step; after
+  // a failure the transaction must be rolled back.
+  virtual bool SupportsCopy() const { return false; }
+  virtual Status CopyRows(std::string_view table, const std::vector<std::string_view>& columns,
+                          const std::vector<std::vector<std::string>>& rows) {
+    (void)table, (void)columns, (void)rows;
+    return MakeError(ErrorCode::kInternal, "this database has no bulk load: use batched INSERTs");
+  }
 };
 
 struct DriverOptions {

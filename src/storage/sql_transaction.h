@@ -19,6 +19,7 @@
 #include "storage/sql_accounts.h"
 #include "storage/sql_applications.h"
 #include "storage/sql_catalogue.h"
+#include "storage/sql_datasets.h"
 #include "storage/sql_keys.h"
 #include "storage/sql_licences.h"
 #include "storage/sql_outbox.h"
@@ -48,6 +49,7 @@ class SqlTransaction final : public ports::Transaction {
   ports::PresentationNonceRepository& presentation_nonces() override { return presentation_nonces_; }
   ports::AccessLogRepository& access_log() override { return access_log_; }
   ports::LicenceRepository& licences() override { return licences_; }
+  ports::DatasetRepository& datasets() override { return datasets_; }
 
  private:
   SqlAccess sql_;
@@ -61,6 +63,7 @@ class SqlTransaction final : public ports::Transaction {
   SqlPresentationNonces presentation_nonces_{sql_};
   SqlAccessLog access_log_{sql_};
   SqlLicences licences_{sql_};
+  SqlDatasets datasets_{sql_};
 };
 
 }  // namespace tongban::storage

@@ -32,6 +32,7 @@ void RegisterApiRoutes(Router& router, const HttpDeps& deps) {
   api::RegisterVerificationRoutes(router, deps);
   api::RegisterLogRoutes(router, deps);
   api::RegisterLicenceRoutes(router, deps);
+  api::RegisterDatasetRoutes(router, deps);
 
   std::ifstream in(deps.web.openapi_path);
   std::ostringstream openapi;

@@ -562,3 +562,78 @@ TEST_F(CatalogueLoaderBrokenTest, LicenceTypeReferencesAreChecked) {
 
 }  // namespace
 }  // namespace tongban::app
+
+namespace tongban::app {
+namespace {
+
+// Issue 9 item 1: every dataset an item reads shared data from exists and holds the field the item
+// fills from it; `catalogue check` names the file, the line, the item and what is missing.
+TEST_F(CatalogueLoaderBrokenTest, CatalogueCheckNamesAMissingDatasetAndAMissingField) {
+  Write("items/market.yaml",
+        "      - {code: articles, name: {zh: 章程, en: Articles}, source: upload}\n"
+        "    fields:\n"
+        "      - {name: enterprise_name, label: {zh: 名称, en: Name}, type: text, required: true}\n",
+        "      - {code: articles, name: {zh: 章程, en: Articles}, source: shared_data, dataset: market_register}\n"
+        "    fields:\n"
+        "      - {name: enterprise_name, label: {zh: 名称, en: Name}, type: text, source: shared_data, dataset: market_entity}\n"
+        "      - {name: capital, label: {zh: 资本, en: Capital}, type: number, source: shared_data, dataset: market_entity, dataset_field: registered_capital}\n"
+        "      - {name: boss, label: {zh: 法人, en: Boss}, type: text, source: shared_data, dataset: market_entity, dataset_field: boss_name}\n");
+  fs::create_directories(dir_ / "datasets");
+  std::ofstream(dir_ / "datasets" / "market.yaml")
+      << "datasets:\n"
+         "  - code: market_entity\n"
+         "    name: {zh: 企业登记, en: Enterprise registry}\n"
+         "    department: market\n"
+         "    subject: enterprise\n"
+         "    fields:\n"
+         "      - {name: name, label: {zh: 名称, en: Name}, type: text, class: public, required: true}\n"
+         "      - {name: registered_capital, label: {zh: 注册资本, en: Capital}, type: number, class: public}\n"
+         "    legal_bases:\n"
+         "      - {code: registration-regulation, citation: {zh: 《市场主体登记管理条例》, en: Registration regulation}}\n";
+  const std::vector<std::string> problems = Problems();
+  const std::string file = (dir_ / "items/market.yaml").string();
+  std::string all;
+  for (const std::string& p : problems) all += p + "\n";
+  ASSERT_EQ(problems.size(), 3u) << all;
+  EXPECT_EQ(problems[0], file + ":15: item 'market.business-licence' material 'articles': unknown dataset "
+                                "'market_register'; define it in datasets/*.yaml");
+  EXPECT_EQ(problems[1].rfind(file + ":17: item 'market.business-licence' field 'enterprise_name': dataset "
+                                     "'market_entity' has no field 'enterprise_name'; name one of its fields with "
+                                     "'dataset_field': name, registered_capital", 0),
+            0u)
+      << all;
+  EXPECT_EQ(problems[2].rfind(file + ":19: item 'market.business-licence' field 'boss': dataset 'market_entity' has "
+                                     "no field 'boss_name'",
+                              0),
+            0u)
+      << all;
+}
+
+TEST_F(CatalogueLoaderBrokenTest, ADatasetIsCheckedLikeAnyCatalogueEntry) {
+  Write("calendar.yaml", "", "");
+  fs::create_directories(dir_ / "datasets");
+  std::ofstream(dir_ / "datasets" / "a.yaml")
+      << "datasets:\n"
+         "  - code: Market-Entity\n"                                                    // 2
+         "    name: {zh: 企业登记, en: Enterprise registry}\n"
+         "    department: markt\n"                                                      // 4
+         "    subject: company\n"                                                       // 5
+         "    source: http\n"                                                           // 6
+         "    fields:\n"
+         "      - {name: name, label: {zh: 名称, en: Name}, type: select, class: secret}\n"  // 8
+         "    legal_bases: []\n";                                                       // 9
+  const std::vector<std::string> problems = Problems();
+  std::string all;
+  for (const std::string& p : problems) all += p + "\n";
+  const std::string file = (dir_ / "datasets/a.yaml").string();
+  for (const std::string& expected :
+       {file + ":2: dataset code 'Market-Entity' must be snake_case", file + ":4: unknown department 'markt'",
+        file + ":5: 'subject' must be person", file + ":2: a dataset with source http needs 'url'",
+        file + ":8: a dataset field's 'type' must be", file + ":8: 'class' must be public, internal, personal or sensitive",
+        file + ":9: a dataset needs at least one legal basis"}) {
+    EXPECT_NE(all.find(expected), std::string::npos) << expected << "\nin:\n" << all;
+  }
+}
+
+}  // namespace
+}  // namespace tongban::app

@@ -77,6 +77,9 @@ TEST(EnumNamesTest, EveryEnumeratorOfEveryNamedEnumHasAName) {
   ExpectEveryEnumeratorNamed<CentreLevel>("CentreLevel", 2, CentreLevelName, ParseCentreLevel);
   ExpectEveryEnumeratorNamed<BundleRouting>("BundleRouting", 2, BundleRoutingName, ParseBundleRouting);
   ExpectEveryEnumeratorNamed<Language>("Language", 2, LanguageName, ParseLanguage);
+  ExpectEveryEnumeratorNamed<DataClass>("DataClass", 4, DataClassName, ParseDataClass);
+  ExpectEveryEnumeratorNamed<SubjectKind>("SubjectKind", 2, SubjectKindName, ParseSubjectKind);
+  ExpectEveryEnumeratorNamed<DatasetSource>("DatasetSource", 2, DatasetSourceName, ParseDatasetSource);
   ExpectEveryEnumeratorNamed<ports::OutboxState>("OutboxState", 3, ports::OutboxStateName, ports::ParseOutboxState);
 }
 
