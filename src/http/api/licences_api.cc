@@ -28,6 +28,8 @@ Json LicenceJson(const services::LicenceView& v) {
          {"status_list", l.status_list},
          {"status_index", l.status_index},
          {"application", l.application_id.empty() ? Json(nullptr) : Json(l.application_id)}};
+  // The token its QR code carries, once delivered (what a checker scans, as text).
+  if (v.delivered) j["qr_token"] = l.qr_token;
   if (!v.history.empty()) {
     Json history = Json::array();
     for (const auto& h : v.history) {
