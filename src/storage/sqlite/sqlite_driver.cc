@@ -2,9 +2,11 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <system_error>
+#include <thread>
 #include <utility>
 
 namespace tongban::storage {
@@ -172,6 +174,26 @@ std::string SqliteDriver::RewritePlaceholders(std::string_view sql) {
   return out;
 }
 
+namespace {
+
+// Switching a new database to WAL needs the exclusive lock. When several servers open a new
+// file at once, two of them can each hold a shared lock and want the exclusive one; SQLite then
+// answers SQLITE_BUSY at once instead of calling the busy handler, since waiting would
+// deadlock. The one refused lets go of its lock and tries again, within the busy timeout.
+Status EnterWal(Connection& connection, sqlite3* db, std::chrono::milliseconds busy_timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + busy_timeout;
+  while (true) {
+    Status entered = connection.Exec("PRAGMA journal_mode=WAL");
+    if (entered.ok() || (sqlite3_errcode(db) & 0xff) != SQLITE_BUSY ||
+        std::chrono::steady_clock::now() >= deadline) {
+      return entered;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Connection>> SqliteDriver::Open(bool writer) {
   if (writer) {
     const std::filesystem::path parent = std::filesystem::path(path_).parent_path();
@@ -195,9 +217,10 @@ Result<std::unique_ptr<Connection>> SqliteDriver::Open(bool writer) {
   // statement journals (the undo of each savepoint) stay in memory instead of a temporary file
   // written page by page, and its page cache holds a whole group's changed pages, so that pages
   // are not spilled to the WAL before the commit. Durability is synchronous=FULL's either way.
-  const char* pragmas = writer ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+  const char* pragmas = writer ? "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
                                  " PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;"
                                : "PRAGMA query_only=ON; PRAGMA foreign_keys=ON;";
+  if (writer) TB_RETURN_IF_ERROR(EnterWal(*connection, db, options_.busy_timeout));
   TB_RETURN_IF_ERROR(connection->Exec(pragmas));
   if (writer) {
     // Some file systems (network mounts) cannot do WAL; SQLite then quietly keeps another mode,
