@@ -34,6 +34,28 @@ Hash Fold(const std::string& tile, size_t first, size_t count) {
   return row.front();
 }
 
+// A full tile is stored with its interior: after its 256 hashes come the 255 node hashes above
+// them, level by level (128 of height 1, 64 of height 2, ..., the tile's root last), so that a
+// proof reads the subtrees it needs instead of folding them.
+constexpr size_t kFullTileHashes = 2 * kLogTileWidth - 1;
+
+// Node j of height r (1..8) inside a full tile: its position among the tile's 511 hashes.
+size_t InteriorPosition(int r, uint64_t j) { return 2 * kLogTileWidth - (2 * kLogTileWidth >> r) + j; }
+
+// A full tile of 256 hashes followed by its 255 interior hashes, in the stored order.
+std::string WithInterior(const std::string& tile) {
+  std::string all = tile;
+  all.reserve(kFullTileHashes * kLogHashBytes);
+  size_t row = 0;  // the position of the row being paired
+  for (size_t width = kLogTileWidth; width > 1; width /= 2) {
+    for (size_t i = 0; i < width / 2; ++i) {
+      all += Bytes(merkle::NodeHash(HashAt(all, row + 2 * i), HashAt(all, row + 2 * i + 1)));
+    }
+    row += width;
+  }
+  return all;
+}
+
 std::vector<std::string> ToBytes(const std::vector<Hash>& hashes) {
   std::vector<std::string> out;
   out.reserve(hashes.size());
@@ -62,7 +84,9 @@ Result<Hash> TileSubtrees::Subtree(int level, uint64_t index) const {
   if (tile->size() < (offset + count) * kLogHashBytes) {
     return MakeError(ErrorCode::kNotFound, "error.log.missing_tile");
   }
-  return Fold(*tile, offset, count);
+  if (r == 0) return HashAt(*tile, offset);
+  if (tile->size() == kFullTileHashes * kLogHashBytes) return HashAt(*tile, InteriorPosition(r, offset >> r));
+  return Fold(*tile, offset, count);  // the right edge's partial tile (or a full one stored without interior)
 }
 
 std::string TileLogTree::LeafHash(std::string_view leaf) const { return Bytes(merkle::LeafHash(leaf)); }
@@ -89,7 +113,8 @@ Result<std::string> TileLogTree::Append(ports::AccessLogRepository& repo, uint64
       tile += h;
       ++pos;
       if (pos % kLogTileWidth == 0) {
-        completed.push_back(Bytes(Fold(tile, 0, kLogTileWidth)));
+        tile = WithInterior(tile);
+        completed.push_back(tile.substr(tile.size() - kLogHashBytes));  // the tile's root
         TB_RETURN_IF_ERROR(repo.PutLogTile(level, pos / kLogTileWidth - 1, tile));
         source.Remember(level, pos / kLogTileWidth - 1, std::move(tile));
         tile.clear();

@@ -1,7 +1,8 @@
 // The access log's tree over C2SP tlog-tiles kept in the database: TileSubtrees answers
 // merkle::SubtreeSource from the hash tiles (tile (L, N) holds the hashes of the level-8L subtrees
-// N*256 ... N*256+w-1; a subtree of level 8L+r is folded from 2^r of them, r < 8), loading each
-// tile once per use; TileLogTree is ports::LogTree over it, appending at the right edge.
+// N*256 ... N*256+w-1; a full tile also keeps the 255 node hashes above them, so a subtree of
+// level 8L+r is read from it; only the right edge's partial tile is folded from 2^r hashes, r < 8),
+// loading each tile once per use; TileLogTree is ports::LogTree over it, appending at the right edge.
 // Thread-safety: TileLogTree is stateless; a TileSubtrees belongs to one thread.
 #pragma once
 

@@ -51,11 +51,14 @@ class AccessLogRepository {
   virtual Result<bool> TryLockSequencer() = 0;
   // At most `limit` queued entries, oldest first.
   virtual Result<std::vector<AccessLogRow>> ListQueuedAccessLogRows(int limit) = 0;
-  // Gives rows[i] the leaf index first_index + i and takes them off the queue. kConflict when an
-  // index is taken or a row is no longer queued (another sequencer ran).
-  virtual Status SequenceAccessLogRows(uint64_t first_index, const std::vector<AccessLogRow>& rows) = 0;
+  // Gives the oldest `limit` queued entries the leaf indexes first_index, first_index + 1, ... in
+  // queue order, takes them off the queue, and answers them as leaves in leaf order (none: the
+  // queue was empty). kConflict when a leaf index from first_index on is already taken (another
+  // sequencer ran; the caller must abandon the transaction).
+  virtual Result<std::vector<AccessLogRow>> SequenceOldest(uint64_t first_index, int limit) = 0;
 
-  // The hashes of tile (level, index): n * 32 bytes, n in 1..256. kNotFound when none is stored.
+  // The hashes of tile (level, index): n * 32 bytes, n in 1..256, or 511 * 32 for a full tile
+  // stored with its interior nodes (crypto/log_tiles.h). kNotFound when none is stored.
   virtual Result<std::string> GetLogTile(int level, uint64_t index) = 0;
   // Stores the tile, replacing a narrower one of the same place (its hashes are a prefix).
   virtual Status PutLogTile(int level, uint64_t index, const std::string& hashes) = 0;

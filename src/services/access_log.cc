@@ -53,13 +53,12 @@ Result<SequenceRound> SequenceOnce(const Context& ctx, int batch) {
     } else {
       return latest.take_error();
     }
-    TB_ASSIGN_OR_RETURN(const std::vector<ports::AccessLogRow> rows, log.ListQueuedAccessLogRows(batch));
+    TB_ASSIGN_OR_RETURN(const std::vector<ports::AccessLogRow> rows, log.SequenceOldest(size, batch));
     round.tree_size = size;
     if (rows.empty() && has_head) return Ok();
     std::vector<std::string> hashes;
     hashes.reserve(rows.size());
     for (const auto& row : rows) hashes.push_back(tree.LeafHash(row.leaf));
-    TB_RETURN_IF_ERROR(log.SequenceAccessLogRows(size, rows));
     std::string root;
     if (rows.empty()) {
       TB_ASSIGN_OR_RETURN(root, tree.RootHash(log, size));

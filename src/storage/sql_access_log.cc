@@ -18,10 +18,19 @@ constexpr std::string_view kTryLock =
     "SELECT CASE WHEN pg_try_advisory_xact_lock(7426931012) THEN 1 ELSE 0 END";
 constexpr std::string_view kListQueued =
     "SELECT id, subject_id, subject_salt, leaf, queued_at FROM access_log_queue ORDER BY id LIMIT $1";
-constexpr std::string_view kInsertLeaf =
+// A sequencer round in three statements, however many entries it moves: the oldest queued
+// entries become leaves first_index, first_index + 1, ... in queue order; the round reads back
+// exactly what it inserted (so an entry queued meanwhile with an older id waits for the next
+// round instead of being hashed without a leaf), then takes those entries off the queue.
+constexpr std::string_view kSequenceOldest =
     "INSERT INTO access_log_leaves (leaf_index, id, subject_id, subject_salt, leaf, queued_at)"
-    " VALUES ($1, $2, $3, $4, $5, $6)";
-constexpr std::string_view kDequeue = "DELETE FROM access_log_queue WHERE id = $1";
+    " SELECT $1 + ROW_NUMBER() OVER (ORDER BY q.id) - 1, q.id, q.subject_id, q.subject_salt, q.leaf, q.queued_at"
+    " FROM (SELECT id, subject_id, subject_salt, leaf, queued_at FROM access_log_queue ORDER BY id LIMIT $2) q";
+constexpr std::string_view kLeavesFrom =
+    "SELECT id, subject_id, subject_salt, leaf, queued_at, leaf_index FROM access_log_leaves"
+    " WHERE leaf_index >= $1 ORDER BY leaf_index";
+constexpr std::string_view kDequeueSequenced =
+    "DELETE FROM access_log_queue WHERE id IN (SELECT id FROM access_log_leaves WHERE leaf_index >= $1)";
 constexpr std::string_view kSelectTile =
     "SELECT hashes FROM access_log_tiles WHERE level = $1 AND tile_index = $2";
 constexpr std::string_view kPutTile =
@@ -97,18 +106,18 @@ Result<std::vector<AccessLogRow>> SqlAccessLog::ListQueuedAccessLogRows(int limi
   return sql_.All<AccessLogRow>(kListQueued, [&](Binder& b) { b.Int(std::max(1, limit)); }, ReadQueued);
 }
 
-Status SqlAccessLog::SequenceAccessLogRows(uint64_t first_index, const std::vector<AccessLogRow>& rows) {
-  uint64_t index = first_index;
-  for (const auto& row : rows) {
-    TB_ASSIGN_OR_RETURN(const int64_t removed, sql_.Execute(kDequeue, [&](Binder& b) { b.Text(row.id); }));
-    if (removed != 1) return MakeError(ErrorCode::kConflict, "error.log.sequenced_elsewhere");
-    TB_RETURN_IF_ERROR(sql_.Run(kInsertLeaf, [&](Binder& b) {
-      b.Int(Signed(index)).Text(row.id).Text(row.subject_id).Text(row.subject_salt).Text(row.leaf).Int(
-          Seconds(row.queued_at));
-    }));
-    ++index;
+Result<std::vector<AccessLogRow>> SqlAccessLog::SequenceOldest(uint64_t first_index, int limit) {
+  TB_ASSIGN_OR_RETURN(const int64_t moved, sql_.Execute(kSequenceOldest, [&](Binder& b) {
+    b.Int(Signed(first_index)).Int(std::max(1, limit));
+  }));
+  TB_ASSIGN_OR_RETURN(std::vector<AccessLogRow> rows,
+                      sql_.All<AccessLogRow>(kLeavesFrom, [&](Binder& b) { b.Int(Signed(first_index)); }, ReadLeaf));
+  TB_ASSIGN_OR_RETURN(const int64_t removed,
+                      sql_.Execute(kDequeueSequenced, [&](Binder& b) { b.Int(Signed(first_index)); }));
+  if (static_cast<int64_t>(rows.size()) != moved || removed != moved) {
+    return MakeError(ErrorCode::kConflict, "error.log.sequenced_elsewhere");
   }
-  return Ok();
+  return rows;
 }
 
 Result<std::string> SqlAccessLog::GetLogTile(int level, uint64_t index) {

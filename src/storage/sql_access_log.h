@@ -12,7 +12,7 @@ class SqlAccessLog final : public ports::AccessLogRepository {
   Status EnqueueAccessLogRow(const ports::AccessLogRow& row) override;
   Result<bool> TryLockSequencer() override;
   Result<std::vector<ports::AccessLogRow>> ListQueuedAccessLogRows(int limit) override;
-  Status SequenceAccessLogRows(uint64_t first_index, const std::vector<ports::AccessLogRow>& rows) override;
+  Result<std::vector<ports::AccessLogRow>> SequenceOldest(uint64_t first_index, int limit) override;
   Result<std::string> GetLogTile(int level, uint64_t index) override;
   Status PutLogTile(int level, uint64_t index, const std::string& hashes) override;
   Status InsertTreeHead(const ports::TreeHead& head) override;

@@ -48,10 +48,22 @@ TEST_P(AccessLogContractTest, QueuedEntriesAreSequencedOnceInQueueOrder) {
   ASSERT_OK(Write([&](ports::Transaction& tx) -> Status {
     TB_ASSIGN_OR_RETURN(const bool locked, tx.access_log().TryLockSequencer());
     EXPECT_TRUE(locked);
-    return tx.access_log().SequenceAccessLogRows(0, *queued);
+    TB_ASSIGN_OR_RETURN(const std::vector<AccessLogRow> moved, tx.access_log().SequenceOldest(0, 2));
+    EXPECT_EQ(moved.size(), 2u);
+    for (size_t i = 0; i < moved.size() && i < queued->size(); ++i) {
+      EXPECT_EQ(moved[i].id, (*queued)[i].id);
+      EXPECT_EQ(moved[i].leaf, (*queued)[i].leaf);
+      EXPECT_EQ(moved[i].subject_salt, (*queued)[i].subject_salt);
+      EXPECT_EQ(moved[i].queued_at, (*queued)[i].queued_at);
+      EXPECT_EQ(moved[i].leaf_index, std::optional<uint64_t>(i));
+    }
+    return Ok();
   }));
-  // Sequencing the same rows again (another sequencer's stale batch) is refused, nothing kept.
-  EXPECT_CODE(Write([&](ports::Transaction& tx) { return tx.access_log().SequenceAccessLogRows(2, *queued); }),
+  // Sequencing from a taken index again (another sequencer's stale round) is refused, nothing kept.
+  EXPECT_CODE(Write([&](ports::Transaction& tx) -> Status {
+                TB_RETURN_IF_ERROR(tx.access_log().SequenceOldest(1, 10));
+                return Ok();
+              }),
               ErrorCode::kConflict);
   auto rest = Queued(10);
   ASSERT_OK(rest);
@@ -69,7 +81,10 @@ TEST_P(AccessLogContractTest, APersonSeesTheirOwnEntriesOnlyPageByPage) {
   std::vector<AccessLogRow> rows;
   for (int i = 0; i < 5; ++i) rows.push_back(Row("01" + std::to_string(i), i == 2 ? "other" : "me", i));
   for (const auto& r : rows) ASSERT_OK(Enqueue(r));
-  ASSERT_OK(Write([&](ports::Transaction& tx) { return tx.access_log().SequenceAccessLogRows(0, rows); }));
+  ASSERT_OK(Write([&](ports::Transaction& tx) -> Status {
+    TB_RETURN_IF_ERROR(tx.access_log().SequenceOldest(0, 5));
+    return Ok();
+  }));
   ASSERT_OK(Enqueue(Row("02P", "me", 9)));
   auto page = ReadValue<std::vector<AccessLogRow>>(
       [](ports::Transaction& tx) { return tx.access_log().ListSubjectLeaves("me", 1000, 2); });

@@ -22,7 +22,7 @@ class MapTiles final : public ports::AccessLogRepository {
   Status EnqueueAccessLogRow(const ports::AccessLogRow&) override { return Unused(); }
   Result<bool> TryLockSequencer() override { return true; }
   Result<std::vector<ports::AccessLogRow>> ListQueuedAccessLogRows(int) override { return Unused(); }
-  Status SequenceAccessLogRows(uint64_t, const std::vector<ports::AccessLogRow>&) override { return Unused(); }
+  Result<std::vector<ports::AccessLogRow>> SequenceOldest(uint64_t, int) override { return Unused(); }
   Result<std::string> GetLogTile(int level, uint64_t index) override {
     ++reads;
     auto it = tiles.find({level, index});
@@ -133,9 +133,26 @@ TEST(TileLogTreeTest, EqualsMemorySubtreesForEverySizeTo600) {
     }
   }
   // 600 leaves: two full level-0 tiles, one partial, and a partial level-1 tile of two hashes.
-  EXPECT_EQ(t.tiles.tiles.at({0, 0}).size(), 256u * 32);
+  // A full tile keeps its 255 interior hashes after its 256.
+  EXPECT_EQ(t.tiles.tiles.at({0, 0}).size(), 511u * 32);
   EXPECT_EQ(t.tiles.tiles.at({0, 2}).size(), (600u - 512) * 32);
   EXPECT_EQ(t.tiles.tiles.at({1, 0}).size(), 2u * 32);
+}
+
+// Tiles written before full tiles kept their interior (256 hashes only) still answer: the proof
+// folds them, and equals the one read from the interior.
+TEST(TileLogTreeTest, FullTilesWithoutInteriorStillAnswer) {
+  Trees t;
+  t.GrowTo(70000, {4096});
+  const auto with_interior = t.tree.InclusionProof(t.tiles, 12345, 70000);
+  ASSERT_TRUE(with_interior.ok());
+  for (auto& [key, hashes] : t.tiles.tiles) {
+    if (hashes.size() == 511u * 32) hashes.resize(256u * 32);
+  }
+  const auto folded = t.tree.InclusionProof(t.tiles, 12345, 70000);
+  ASSERT_TRUE(folded.ok()) << folded.error().message;
+  EXPECT_EQ(*folded, *with_interior);
+  EXPECT_EQ(ToHashes(*folded), *merkle::InclusionProof(12345, 70000, t.memory));
 }
 
 TEST(TileLogTreeTest, ProofReadsOnlyTheTilesItNeeds) {
