@@ -4,6 +4,7 @@
 
 #include "app/catalogue_sync.h"
 #include "services/applications.h"
+#include "services/identity_code.h"
 #include "services/keys.h"
 #include "services/verification.h"
 #include "services/licences.h"
@@ -60,7 +61,8 @@ Result<std::unique_ptr<System>> BuildSystem(const Config& config, bool with_rout
   if (!with_routes) return sys;
   // The trust list's and the status lists' signing keys exist before the first request (kConflict:
   // another server made them at the same moment).
-  if (auto made = services::EnsureSigningKeys(sys->ctx, {services::kTrustListKeyOwner, services::kStatusListKeyOwner});
+  if (auto made = services::EnsureSigningKeys(sys->ctx, {services::kTrustListKeyOwner, services::kStatusListKeyOwner,
+                                                               services::kIdentityCodeKeyOwner});
       !made.ok() && made.error().code != ErrorCode::kConflict) {
     return made.take_error();
   }

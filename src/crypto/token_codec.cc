@@ -109,6 +109,39 @@ TokenCheck RefuseJws(const Error& error) {
 
 }  // namespace
 
+std::string JoseTokenCodec::IdentityCodePayload(const ports::IdentityClaims& c) const {
+  return Dump(Json{{"sub", c.sub},
+                   {"kind", c.kind},
+                   {"name", c.name},
+                   {"idm", c.masked_id},
+                   {"jti", c.jti},
+                   {"exp", Seconds(c.expires_at)}});
+}
+
+Result<ports::IdentityClaims> JoseTokenCodec::ParseIdentityCode(std::string_view payload) const {
+  const Json j = Json::parse(payload, nullptr, /*allow_exceptions=*/false);
+  const auto text = [&](const char* key) -> const Json* {
+    const auto it = j.find(key);
+    return it != j.end() && it->is_string() ? &*it : nullptr;
+  };
+  const auto number = [&](const char* key) -> const Json* {
+    const auto it = j.find(key);
+    return it != j.end() && it->is_number_integer() ? &*it : nullptr;
+  };
+  if (!j.is_object() || !text("sub") || !text("kind") || !text("name") || !text("idm") || !text("jti") ||
+      !number("exp")) {
+    return MakeError(ErrorCode::kInvalidArgument, "error.identity_code.malformed");
+  }
+  ports::IdentityClaims c;
+  c.sub = j["sub"].get<std::string>();
+  c.kind = j["kind"].get<std::string>();
+  c.name = j["name"].get<std::string>();
+  c.masked_id = j["idm"].get<std::string>();
+  c.jti = j["jti"].get<std::string>();
+  c.expires_at = FromSeconds(j["exp"].get<int64_t>());
+  return c;
+}
+
 std::string JoseTokenCodec::TrustListPayload(const TrustList& list) const {
   Json issuers = Json::array();
   for (const ports::TrustedIssuer& issuer : list.issuers) {

@@ -19,6 +19,8 @@ inline constexpr std::string_view kTrustListTyp = "trust-list+jwt";
 
 class JoseTokenCodec final : public ports::TokenCodec {
  public:
+  std::string IdentityCodePayload(const ports::IdentityClaims& claims) const override;
+  Result<ports::IdentityClaims> ParseIdentityCode(std::string_view payload) const override;
   std::string TrustListPayload(const ports::TrustList& list) const override;
   Result<ports::TrustList> ParseTrustList(std::string_view text, Timestamp now) const override;
   ports::TokenCheck Check(std::string_view token, const ports::TrustList& trust) const override;

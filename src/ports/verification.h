@@ -105,9 +105,27 @@ struct PresentationRequest {
   std::string nonce;
 };
 
+// The claims of an identity code (随申码, issue 11 item 2): a short-lived signed token a person
+// shows as a QR code at a window, a kiosk or to a relying party. It names the account (not the
+// identity number, which only a clerk's online check reads) and carries what a checker shows.
+// Its issuer is the platform whose identity key (kid) signed it; no "iss" or "iat", so that the
+// token stays within a QR code of version 15 at level M, like a licence's.
+struct IdentityClaims {
+  std::string sub;        // the account's user id
+  std::string kind;       // "person" or "enterprise"
+  std::string name;       // the name to greet the person by
+  std::string masked_id;  // "310115********1013" (domain::MaskHolderId)
+  std::string jti;        // random (128 bits, base64url), unique per code
+  Timestamp expires_at{};
+};
+
 class TokenCodec {
  public:
   virtual ~TokenCodec() = default;
+  // An identity code's JWT payload as JSON text, and back. kInvalidArgument
+  // (error.identity_code.malformed) for a payload that is not one.
+  virtual std::string IdentityCodePayload(const IdentityClaims& claims) const = 0;
+  virtual Result<IdentityClaims> ParseIdentityCode(std::string_view payload) const = 0;
   // The trust list's JWT payload (licence-format.md section 4) as JSON text.
   virtual std::string TrustListPayload(const TrustList& list) const = 0;
   // A trust list from a file: the signed JWS (typ trust-list+jwt) or its JSON payload. A signed
