@@ -146,6 +146,14 @@ Response Detail(const Site& site, PageRequest& page, const std::string& id, cons
         row.set("licence_note", page.T(site, "material.licence_not_valid." + material.licence_status));
       }
       if (!view->official) row.set("licence_href", "/licences/" + material.licence_id);
+    } else if (material.status == domain::MaterialStatus::kFetched && !material.dataset.empty()) {
+      // Fetched at submission from a dataset: which one, and as of when its owner vouches for it.
+      const domain::Dataset* ds = site.ctx().Catalogue()->FindDataset(material.dataset);
+      row.set("licence_note", page.T(site, "material.from_dataset",
+                                     (ds ? ds->name.In(page.lang) : material.dataset) + " · " +
+                                         FormatTime(material.as_of)));
+    } else if (material.status == domain::MaterialStatus::kMissing && !material.reason.empty()) {
+      row.set("licence_note", page.T(site, "material.not_fetched." + material.reason));
     }
     if (material.source == domain::MaterialSource::kUpload && material.status == domain::MaterialStatus::kProvided) {
       // Opening the file: services::OpenUpload records an official's read with the case.
