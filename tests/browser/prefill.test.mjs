@@ -37,7 +37,7 @@ for (const [lang, elder] of [['zh', false], ['en', false], ['zh', true], ['en', 
     assert.match(text, /\d{4}-\d{2}-\d{2}/);
     const wrong = section.locator('a[href="/me/data/flags/new?dataset=population&field=name"]');
     assert.equal(await wrong.count(), 1);
-    assert.equal((await wrong.textContent()).trim(), t['apply.prefill_wrong']);
+    assert.ok((await wrong.textContent()).trim().startsWith(t['apply.prefill_wrong']));
     await page.context().close();
   });
 }

@@ -148,7 +148,6 @@ void SetPrefill(const Site& site, const PageRequest& page, Data& data, const Ser
                                  FormatIsoDate(LocalDate(value->second.source.as_of))));
       row.set("wrong_href", "/me/data/flags/new?dataset=" + value->second.source.dataset +
                                 "&field=" + field.DatasetFieldName());
-      row.set("wrong_label", page.T(site, "apply.prefill_wrong_named", field.label.In(page.lang)));
     } else if (std::find(read->needs_consent.begin(), read->needs_consent.end(), field.name) !=
                read->needs_consent.end()) {
       row.set("from", page.T(site, "apply.prefill_needs_consent"));

@@ -33,7 +33,6 @@ Response ConsentsPage(const Site& site, Request& req) {
       r.set("revoked_text", page.T(site, "consents.revoked_at", FormatTime(*c.revoked_at)));
     } else {
       r.set("active", true);
-      r.set("revoke_label", page.T(site, "consents.revoke_named", item ? item->name.In(page.lang) : c.purpose));
     }
     rows.push_back(r);
   }
