@@ -130,7 +130,9 @@ Response Detail(const Site& site, PageRequest& page, const std::string& id, cons
     const std::string material_name = described ? described->name.In(page.lang) : material.code;
     row.set("name", material_name);
     const std::string status = domain::MaterialStatusName(material.status);
-    has_uploads = has_uploads || material.source == domain::MaterialSource::kUpload;
+    // A material that could not be fetched at submission may be uploaded instead.
+    has_uploads = has_uploads || material.source == domain::MaterialSource::kUpload ||
+                  (material.status == domain::MaterialStatus::kMissing && !material.reason.empty());
     row.set("status", status);
     row.set("status_text", TextOr(site, page, "material." + status, status));
     if (!material.licence_status.empty()) {

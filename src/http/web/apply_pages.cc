@@ -479,7 +479,11 @@ Data MaterialsData(const Site& site, const PageRequest& page, const domain::Appl
   Data rows{Data::type::list};
   if (item) {
     for (const auto& material : item->materials) {
-      if (material.source != domain::MaterialSource::kUpload) continue;
+      // Shared data or a licence that could not be fetched at submission may be uploaded instead.
+      const bool unfetched = std::any_of(app.materials.begin(), app.materials.end(), [&](const auto& a) {
+        return a.code == material.code && a.status == domain::MaterialStatus::kMissing && !a.reason.empty();
+      });
+      if (material.source != domain::MaterialSource::kUpload && !unfetched) continue;
       Data row;
       row.set("code", material.code);
       row.set("name", material.name.In(page.lang));

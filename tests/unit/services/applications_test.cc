@@ -104,7 +104,12 @@ TEST_P(ApplicationsTest, SharedDataIsNeverAskedFor) {
   ASSERT_EQ(app.materials.size(), 1u);
   EXPECT_EQ(app.materials[0].status, domain::MaterialStatus::kMissing);
   EXPECT_EQ(app.materials[0].reason, "no_record");
-  EXPECT_TRUE(AttachUpload(ctx_, citizen_, app.id, "identity", "id.pdf", "%PDF-1.4\n").ok());
+  // It may be uploaded instead once the application is editable again (a correction asked).
+  ASSERT_TRUE(Do(reviewer_, app.id, Action::kRequestCorrection, "请上传身份证明").ok());
+  auto instead = AttachUpload(ctx_, citizen_, app.id, "identity", "id.pdf", "%PDF-1.4\n");
+  ASSERT_TRUE(instead.ok()) << instead.error().message;
+  EXPECT_EQ(instead->materials[0].status, domain::MaterialStatus::kProvided);
+  EXPECT_EQ(instead->materials[0].reason, "");
 }
 
 TEST_P(ApplicationsTest, CheckAnswersValidatesACompleteFormAndWritesNothing) {
