@@ -222,6 +222,43 @@ class Loader {
         problems_.Add(path, line_of("material:" + material.code),
                       "item " + Quote(item.code) + " material " + Quote(material.code) + ": " + unknown(material.dataset));
       }
+      // Every dataset read has a legal basis the dataset lists (issue 9 item 3), reported at the
+      // first material or field reading it; a basis for a dataset the item does not read, too.
+      std::set<std::string> read;
+      auto check_basis = [&](const std::string& code, const std::string& where_key) {
+        const d::Dataset* dataset = find(code);
+        if (dataset == nullptr || !read.insert(code).second) return;
+        auto basis = item.data_bases.find(code);
+        if (basis == item.data_bases.end()) {
+          std::string codes;
+          for (const d::LegalBasis& b : dataset->legal_bases) codes += (codes.empty() ? "" : ", ") + b.code;
+          problems_.Add(path, line_of(where_key),
+                        "item " + Quote(item.code) + " reads dataset " + Quote(code) +
+                            " without a legal basis; add it to 'data_bases' with one of: " + codes);
+          return;
+        }
+        for (const d::LegalBasis& b : dataset->legal_bases) {
+          if (b.code == basis->second) return;
+        }
+        std::string codes;
+        for (const d::LegalBasis& b : dataset->legal_bases) codes += (codes.empty() ? "" : ", ") + b.code;
+        problems_.Add(path, line_of("data_bases:" + code),
+                      "item " + Quote(item.code) + " data_bases: dataset " + Quote(code) + " does not list the legal basis " +
+                          Quote(basis->second) + "; use one of: " + codes);
+      };
+      for (const d::Material& material : item.materials) {
+        if (material.source == d::MaterialSource::kSharedData) check_basis(material.dataset, "material:" + material.code);
+      }
+      for (const d::Field& field : item.fields) {
+        if (field.source == d::MaterialSource::kSharedData) check_basis(field.dataset, "field:" + field.name);
+      }
+      for (const auto& [code, basis] : item.data_bases) {
+        if (read.count(code) == 0) {
+          problems_.Add(path, line_of("data_bases:" + code),
+                        "item " + Quote(item.code) + " data_bases: the item reads nothing from dataset " + Quote(code) +
+                            "; remove it");
+        }
+      }
       for (const d::Field& field : item.fields) {
         if (field.source != d::MaterialSource::kSharedData) continue;
         const d::Dataset* dataset = find(field.dataset);
@@ -250,6 +287,12 @@ class Loader {
         if (!entry.IsMap()) continue;
         const YAML::Node name = entry[key];
         if (name && name.IsScalar()) reference_lines_[{item_code, std::string(prefix) + name.Scalar()}] = LineOf(entry);
+      }
+    }
+    const YAML::Node bases = node["data_bases"];
+    if (bases && bases.IsMap()) {
+      for (const auto& entry : bases) {
+        if (entry.first.IsScalar()) reference_lines_[{item_code, "data_bases:" + entry.first.Scalar()}] = LineOf(entry.second);
       }
     }
   }

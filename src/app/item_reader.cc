@@ -179,7 +179,7 @@ std::optional<d::ServiceItem> ReadItem(FileContext& file, const YAML::Node& node
   MapReader m(file, node, "item",
               {"code", "name", "description", "department", "legal_basis", "applicant", "instant", "legal_limit_days",
                "promised_limit_days", "fully_online", "on_the_spot", "channels", "materials", "fields", "fee",
-               "keywords", "version", "standard_code", "legal_texts", "aliases", "licence_type"});
+               "keywords", "version", "standard_code", "legal_texts", "aliases", "licence_type", "data_bases"});
   if (!m.ok()) return std::nullopt;
   const size_t problems_before = file.problem_count();
   d::ServiceItem item;
@@ -200,6 +200,20 @@ std::optional<d::ServiceItem> ReadItem(FileContext& file, const YAML::Node& node
   std::optional<std::string> standard_code = m.String("standard_code", false);
   // Checked against licence-types.yaml once every file is read (catalogue_loader.cc).
   if (std::optional<std::string> licence_type = m.String("licence_type", false)) item.licence_type = *licence_type;
+  // Checked against datasets/*.yaml once every file is read (catalogue_loader.cc).
+  if (const YAML::Node* bases = m.Get("data_bases", false)) {
+    if (!bases->IsMap()) {
+      file.AddLine(m.LineOfKey("data_bases"), "'data_bases' must be a map {dataset: legal basis code}");
+    } else {
+      for (const auto& entry : *bases) {
+        if (!entry.first.IsScalar() || !entry.second.IsScalar()) {
+          file.AddLine(m.LineOfKey("data_bases"), "'data_bases' must be a map {dataset: legal basis code}");
+          continue;
+        }
+        item.data_bases[entry.first.as<std::string>()] = entry.second.as<std::string>();
+      }
+    }
+  }
 
   if (code) item.code = *code;
   if (standard_code) {

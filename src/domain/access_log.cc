@@ -49,7 +49,9 @@ std::string EncodeAccessLogLeaf(const AccessLogEntry& e, std::string_view subjec
     if (i > 0) out.push_back(',');
     out += JsonStringLiteral(e.fields[i]);
   }
-  out += "],\"legal_basis\":" + JsonStringLiteral(e.legal_basis) + ",\"purpose\":" + JsonStringLiteral(e.purpose) +
+  out += "],\"legal_basis\":" + JsonStringLiteral(e.legal_basis);
+  if (!e.outcome.empty()) out += ",\"outcome\":" + JsonStringLiteral(e.outcome);
+  out += ",\"purpose\":" + JsonStringLiteral(e.purpose) +
          ",\"subject\":" + JsonStringLiteral(subject_commitment) +
          ",\"time\":" + JsonStringLiteral(FormatRfc3339(e.time)) + ",\"v\":" + std::to_string(kAccessLogLeafVersion) +
          "}";

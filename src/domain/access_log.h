@@ -32,6 +32,9 @@ struct AccessLogEntry {
   std::string purpose;              // e.g. an item code or "case_review"
   std::string legal_basis;          // a legal basis, or "consent:<id>"
   std::string application_id;       // the case the read served; empty when none
+  // "" for a read that happened; "refused" for a read outside the item's declaration that was
+  // refused (services/data_access.h): recorded all the same, so the person sees the attempt.
+  std::string outcome;
   Timestamp time{};
 };
 
@@ -41,8 +44,9 @@ std::string SubjectCommitmentInput(std::string_view salt, std::string_view subje
 
 // The leaf bytes (version 1):
 // {"accessor":{"department":..,"role":..,"user":..},"application":..,"dataset":..,"fields":[..],
-//  "legal_basis":..,"purpose":..,"subject":<commitment>,"time":<RFC 3339>,"v":1}
-// "application" is left out when empty. Fields keep the caller's order.
+//  "legal_basis":..,"outcome":"refused","purpose":..,"subject":<commitment>,"time":<RFC 3339>,"v":1}
+// "application" is left out when empty; "outcome" (between "legal_basis" and "purpose") is left
+// out for a plain read and is "refused" for a refused one. Fields keep the caller's order.
 std::string EncodeAccessLogLeaf(const AccessLogEntry& entry, std::string_view subject_commitment);
 
 // A JSON string literal of `text` (quotes included), escaping as RFC 8785 does (", \, control

@@ -12,6 +12,7 @@ constexpr std::array kMaterialStatusNames = {
     EnumName<MaterialStatus>{MaterialStatus::kProvided, "provided"},
     EnumName<MaterialStatus>{MaterialStatus::kToBeFetched, "to_be_fetched"},
     EnumName<MaterialStatus>{MaterialStatus::kMissing, "missing"},
+    EnumName<MaterialStatus>{MaterialStatus::kFetched, "fetched"},
 };
 
 }  // namespace

@@ -13,9 +13,11 @@
 
 namespace tongban::domain {
 
-// A material as attached to an application.
-enum class MaterialStatus { kProvided, kToBeFetched, kMissing };
-const char* MaterialStatusName(MaterialStatus status);  // "provided", "to_be_fetched", "missing"
+// A material as attached to an application. kFetched: a shared_data or licence material the
+// platform fetched at submission (services/data_access.h), with its provenance.
+enum class MaterialStatus { kProvided, kToBeFetched, kMissing, kFetched };
+// "provided", "to_be_fetched", "missing", "fetched"
+const char* MaterialStatusName(MaterialStatus status);
 std::optional<MaterialStatus> ParseMaterialStatus(std::string_view name);
 
 struct AttachedMaterial {
@@ -25,6 +27,15 @@ struct AttachedMaterial {
   std::string content_type;
   std::string file_name;
   int64_t size = 0;
+  // Fetched at submission (kFetched), or why it could not be (kMissing: "no_record",
+  // "no_licence", "suspended", "revoked", "expired").
+  std::string reason;
+  std::string dataset;    // shared_data: the dataset, record and the owner's as-of time
+  std::string record_id;
+  std::optional<Timestamp> as_of;  // shared_data: the record's; licence: when its status was read
+  std::string licence_id;  // licence: the holder's licence of the type, its issuer and status then
+  std::string licence_issuer;
+  std::string licence_status;
 };
 
 struct Application {

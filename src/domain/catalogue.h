@@ -127,6 +127,9 @@ struct ServiceItem {
   std::vector<LegalText> legal_texts;  // links for laws legal_basis cites, where published
   // The licence type approval issues (licence-types.yaml); empty when the item results in none.
   std::string licence_type;
+  // The legal basis under which the item reads each dataset it names (dataset code -> one of that
+  // dataset's legal_bases codes): a read of a dataset without one is refused (services/data_access.h).
+  std::map<std::string, std::string, std::less<>> data_bases;
 
   const Field* FindField(std::string_view name) const;
   const Material* FindMaterial(std::string_view code) const;

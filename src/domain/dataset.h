@@ -5,6 +5,7 @@
 // Thread-safety: plain value types and pure functions.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -72,5 +73,9 @@ Result<std::string> CheckSubjectId(SubjectKind kind, std::string_view id, Date t
 // YYYY-MM-DD; booleans true/false; ids and credit codes valid). Returns the canonical value or
 // kInvalidArgument with the reason, naming the field.
 Result<std::string> CheckDatasetValue(const DatasetField& field, std::string_view value, Date today);
+
+// The values of a record as the store keeps them (ports::DatasetRecord::fields_json): a JSON
+// object whose values are strings. kInvalidArgument (error.dataset.bad_record) for anything else.
+Result<std::map<std::string, std::string>> ParseRecordValues(std::string_view json);
 
 }  // namespace tongban::domain

@@ -1,4 +1,6 @@
 #include "services/applications.h"
+
+#include "services/data_access.h"
 #include "services/access_log.h"
 
 #include "services/licences.h"
@@ -375,6 +377,7 @@ Result<Application> CreateApplication(const Context& ctx, const Actor& actor, co
       errors.insert(errors.end(), missing.begin(), missing.end());
     }
     if (!errors.empty()) return FieldErrors(std::move(errors));
+    if (req.submit) TB_RETURN_IF_ERROR(FetchMaterials(ctx, tx, actor, *item, app));
     TB_ASSIGN_OR_RETURN(app.applicant_name, ApplicantName(tx, actor, app));
     // Last before the insert: on PostgreSQL the day's counter row stays locked until commit.
     TB_ASSIGN_OR_RETURN(const int64_t sequence, tx.applications().NextReferenceSequence(today));
@@ -526,6 +529,7 @@ Result<Application> Act(const Context& ctx, const Actor& actor, const std::strin
     const Date today = LocalDate(now);
     if (req.action == Action::kSubmit || req.action == Action::kResubmit) {
       TB_RETURN_IF_ERROR(CheckComplete(ctx, *item, app));
+      TB_RETURN_IF_ERROR(FetchMaterials(ctx, tx, actor, *item, app));
     }
     if (req.action == Action::kSubmit) {
       app.submitted_at = now;
@@ -574,7 +578,14 @@ Result<Application> AttachUpload(const Context& ctx, const Actor& actor, const s
     const domain::ServiceItem* item = catalogue->FindItem(app.item);
     const domain::Material* m = item ? item->FindMaterial(material) : nullptr;
     if (m == nullptr) return MakeError(ErrorCode::kNotFound, "error.material.not_found");
-    if (m->source != MaterialSource::kUpload) return MakeError(ErrorCode::kInvalidArgument, "error.material.not_asked");
+    // Shared data and licences are fetched; one that could not be may be uploaded instead.
+    const auto attached = std::find_if(app.materials.begin(), app.materials.end(),
+                                       [&](const auto& a) { return a.code == material; });
+    const bool unfetchable = attached != app.materials.end() && attached->status == MaterialStatus::kMissing &&
+                             !attached->reason.empty();
+    if (m->source != MaterialSource::kUpload && !unfetchable) {
+      return MakeError(ErrorCode::kInvalidArgument, "error.material.not_asked");
+    }
     TB_RETURN_IF_ERROR(tx.uploads().PutBlob(blob));
     for (auto& a : app.materials) {
       if (a.code != material) continue;
@@ -583,6 +594,7 @@ Result<Application> AttachUpload(const Context& ctx, const Actor& actor, const s
       a.content_type = type;
       a.file_name = std::string(domain::CutToCodePoints(file_name, domain::kMaxFileNameCodePoints));
       a.size = static_cast<int64_t>(content.size());
+      a.reason.clear();
     }
     app.version += 1;
     app.updated_at = ctx.clock->Now();
@@ -885,20 +897,17 @@ Result<ApplicationView> ViewApplication(const Context& ctx, const Actor& actor, 
         material.code = m.code;
         material.source = m.source;
         material.status = m.source == MaterialSource::kUpload ? MaterialStatus::kMissing : MaterialStatus::kToBeFetched;
+        // What was fetched at submission, with its provenance (services/data_access.h).
         for (const auto& attached : app.materials) {
-          if (attached.code == m.code) material.status = attached.status;
-        }
-        if (m.source == MaterialSource::kLicence) {
-          const bool enterprise = !app.enterprise.empty();
-          TB_ASSIGN_OR_RETURN(auto held, HeldLicence(tx, enterprise ? domain::ApplicantKind::kEnterprise
-                                                                    : domain::ApplicantKind::kPerson,
-                                                     enterprise ? app.enterprise : app.person_id, m.dataset));
-          if (held && held->delivered_at) {
-            material.licence_id = held->id;
-            material.licence_issuer = held->issuer;
-            material.licence_as_of = ctx.clock->Now();
-            material.licence_status = ShownStatus(*held, material.licence_as_of);
-          }
+          if (attached.code != m.code) continue;
+          material.status = attached.status;
+          material.reason = attached.reason;
+          material.dataset = attached.dataset;
+          material.record_id = attached.record_id;
+          material.licence_id = attached.licence_id;
+          material.licence_issuer = attached.licence_issuer;
+          material.licence_status = attached.licence_status;
+          if (attached.as_of) material.as_of = material.licence_as_of = *attached.as_of;
         }
         view.materials.push_back(std::move(material));
       }

@@ -194,10 +194,16 @@ struct MaterialView {
   std::string code;
   domain::MaterialSource source = domain::MaterialSource::kUpload;
   domain::MaterialStatus status = domain::MaterialStatus::kMissing;
-  // A licence material (C7): the applicant's (or acting enterprise's) newest e-licence of its type,
-  // read when the application is viewed. licence_status "valid" satisfies it (fetched, with this
-  // provenance); "suspended", "revoked" or "expired" does not, and the page says why; empty when
-  // they hold none.
+  // Fetched at submission (services/data_access.h): a shared_data material's record, or why it
+  // could not be fetched (`reason`, with status kMissing).
+  std::string reason;
+  std::string dataset;
+  std::string record_id;
+  Timestamp as_of{};
+  // A licence material (C7): the applicant's (or acting enterprise's) newest e-licence of its type
+  // as fetched at submission. licence_status "valid" satisfied it (kFetched, with this
+  // provenance); "suspended", "revoked" or "expired" did not, and the page says why; empty when
+  // they held none.
   std::string licence_id;
   std::string licence_issuer;
   std::string licence_status;

@@ -92,12 +92,21 @@ Result<std::map<std::string, std::string>> ParseFields(const std::string& text) 
 Result<std::string> MaterialsJson(const std::vector<domain::AttachedMaterial>& materials) {
   json out = json::array();
   for (const domain::AttachedMaterial& m : materials) {
-    out.push_back({{"code", m.code},
-                   {"status", domain::MaterialStatusName(m.status)},
-                   {"blob_sha256", m.blob_sha256},
-                   {"content_type", m.content_type},
-                   {"file_name", m.file_name},
-                   {"size", m.size}});
+    json one{{"code", m.code},
+             {"status", domain::MaterialStatusName(m.status)},
+             {"blob_sha256", m.blob_sha256},
+             {"content_type", m.content_type},
+             {"file_name", m.file_name},
+             {"size", m.size}};
+    // The provenance of a fetched material (V015's fetch at submission), only when there is one.
+    if (!m.reason.empty()) one["reason"] = m.reason;
+    if (!m.dataset.empty()) one["dataset"] = m.dataset;
+    if (!m.record_id.empty()) one["record_id"] = m.record_id;
+    if (m.as_of) one["as_of"] = Seconds(*m.as_of);
+    if (!m.licence_id.empty()) one["licence_id"] = m.licence_id;
+    if (!m.licence_issuer.empty()) one["licence_issuer"] = m.licence_issuer;
+    if (!m.licence_status.empty()) one["licence_status"] = m.licence_status;
+    out.push_back(std::move(one));
   }
   return DumpJson(out, "a material's file name");
 }
@@ -118,6 +127,13 @@ Result<std::vector<domain::AttachedMaterial>> ParseMaterials(const std::string& 
       material.content_type = m.value("content_type", "");
       material.file_name = m.value("file_name", "");
       material.size = m.value("size", int64_t{0});
+      material.reason = m.value("reason", "");
+      material.dataset = m.value("dataset", "");
+      material.record_id = m.value("record_id", "");
+      if (m.contains("as_of")) material.as_of = FromSeconds(m.at("as_of").get<int64_t>());
+      material.licence_id = m.value("licence_id", "");
+      material.licence_issuer = m.value("licence_issuer", "");
+      material.licence_status = m.value("licence_status", "");
       materials.push_back(std::move(material));
     }
   } catch (const json::exception& e) {

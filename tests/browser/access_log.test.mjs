@@ -51,7 +51,8 @@ before(async () => {
   // Wait for the sequencer (each second).
   for (let i = 0; i < 50; i++) {
     const r = await api('/api/v1/me/access-log', { token: citizen });
-    if (r.data.items.length === 1 && r.data.items[0].status === 'sequenced') break;
+    // The submission's fetches of shared data and the reviewer's read (issue 9 item 4).
+    if (r.data.items.some((e) => e.dataset === 'application') && r.data.items.every((e) => e.status === 'sequenced')) break;
     await new Promise((res) => setTimeout(res, 200));
   }
 });
@@ -76,7 +77,7 @@ for (const [lang, elder] of [['zh', false], ['en', false], ['zh', true], ['en', 
     if (elder) assert.equal(await page.getAttribute('html', 'class'), 'elder');
     assert.equal((await page.locator('h1').textContent()).trim(), t['access_log.heading']);
     const rows = page.locator('table[data-access-log] tbody tr');
-    assert.equal(await rows.count(), 1);
+    assert.ok(await rows.count() >= 1);
     const proofCell = rows.first().locator('td').last();
     assert.match(await proofCell.textContent(), new RegExp(t['access_log.verified'].replace('{detail}', '\\d+')));
     // The browser's own check (WebCrypto) agrees.

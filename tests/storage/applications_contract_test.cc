@@ -36,6 +36,49 @@ TEST_P(StoreContractTest, ApplicationRoundTripsEveryField) {
   EXPECT_EQ(got->catalogue_version, 7);
 }
 
+// Issue 9 item 4: a material fetched at submission keeps its provenance (a dataset's record, or
+// a licence with its issuer and status), and one that could not be fetched keeps the reason.
+TEST_P(StoreContractTest, FetchedMaterialProvenanceRoundTrips) {
+  domain::Application app = SampleApplication("01J00000000000000000000009");
+  domain::AttachedMaterial record;
+  record.code = "identity";
+  record.status = domain::MaterialStatus::kFetched;
+  record.dataset = "population";
+  record.record_id = "1";
+  record.as_of = At(1750000000);
+  domain::AttachedMaterial licence;
+  licence.code = "business_licence";
+  licence.status = domain::MaterialStatus::kFetched;
+  licence.licence_id = "01JLICENCE";
+  licence.licence_issuer = "market";
+  licence.licence_status = "valid";
+  licence.as_of = At(1760000100);
+  domain::AttachedMaterial missing;
+  missing.code = "permit";
+  missing.status = domain::MaterialStatus::kMissing;
+  missing.reason = "suspended";
+  missing.licence_id = "01JOTHER";
+  missing.licence_status = "suspended";
+  app.materials = {record, licence, missing};
+  ASSERT_OK(Write([&](ports::Transaction& tx) { return tx.applications().InsertApplication(app); }));
+  const Result<domain::Application> got = GetApplication(app.id);
+  ASSERT_OK(got);
+  ASSERT_EQ(got->materials.size(), 3u);
+  EXPECT_EQ(got->materials[0].status, domain::MaterialStatus::kFetched);
+  EXPECT_EQ(got->materials[0].dataset, "population");
+  EXPECT_EQ(got->materials[0].record_id, "1");
+  EXPECT_EQ(got->materials[0].as_of, std::optional<Timestamp>(At(1750000000)));
+  EXPECT_EQ(got->materials[0].reason, "");
+  EXPECT_EQ(got->materials[1].licence_id, "01JLICENCE");
+  EXPECT_EQ(got->materials[1].licence_issuer, "market");
+  EXPECT_EQ(got->materials[1].licence_status, "valid");
+  EXPECT_EQ(got->materials[1].as_of, std::optional<Timestamp>(At(1760000100)));
+  EXPECT_EQ(got->materials[2].status, domain::MaterialStatus::kMissing);
+  EXPECT_EQ(got->materials[2].reason, "suspended");
+  EXPECT_EQ(got->materials[2].licence_status, "suspended");
+  EXPECT_FALSE(got->materials[2].as_of.has_value());
+}
+
 TEST_P(StoreContractTest, DraftWithoutSubmissionOrDeadlineRoundTrips) {
   domain::Application app = SampleApplication("01J00000000000000000000002");
   app.state = domain::ApplicationState::kDraft;

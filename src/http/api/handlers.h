@@ -26,5 +26,6 @@ Json AccessLogEntryJson(const ports::LogTree& tree, const ports::AccessLogRow& r
 void RegisterLicenceRoutes(Router& router, const HttpDeps& deps);
 void RegisterDatasetRoutes(Router& router, const HttpDeps& deps);
 void RegisterIdentityRoutes(Router& router, const HttpDeps& deps);
+void RegisterDataAccessRoutes(Router& router, const HttpDeps& deps);
 
 }  // namespace tongban::http::api

@@ -56,6 +56,7 @@ Json ToJson(const domain::ServiceItem& item) {
               {"description", ToJson(item.description)},
               {"department", item.department},
               {"licence_type", item.licence_type.empty() ? Json(nullptr) : Json(item.licence_type)},
+              {"data_bases", Json(item.data_bases)},
               {"legal_basis", item.legal_basis},
               {"applicant", domain::ApplicantKindName(item.applicant)},
               {"instant", item.instant},
@@ -111,6 +112,19 @@ Json ToJson(const domain::Application& app, Date today) {
       j["file_name"] = m.file_name;
       j["size"] = m.size;
       j["sha256"] = m.blob_sha256;
+    }
+    // Fetched at submission: where it came from; not fetched: why (then it may be uploaded).
+    if (!m.reason.empty()) j["reason"] = m.reason;
+    if (!m.dataset.empty()) {
+      j["provenance"] = Json{{"dataset", m.dataset},
+                             {"record", m.record_id},
+                             {"as_of", m.as_of ? Json(FormatRfc3339(*m.as_of)) : Json(nullptr)}};
+    }
+    if (!m.licence_id.empty()) {
+      j["licence"] = Json{{"id", m.licence_id},
+                          {"issuer", m.licence_issuer},
+                          {"status", m.licence_status},
+                          {"as_of", m.as_of ? Json(FormatRfc3339(*m.as_of)) : Json(nullptr)}};
     }
     materials.push_back(std::move(j));
   }

@@ -52,6 +52,8 @@ Json AccessLogEntryJson(const ports::LogTree& tree, const ports::AccessLogRow& r
            {"accessor", leaf.contains("accessor") && leaf["accessor"].is_object() ? leaf["accessor"] : Json::object()},
            {"legal_basis", text("legal_basis")},
            {"application", leaf.contains("application") ? leaf["application"] : Json(nullptr)}};
+  // A refused read (services/data_access.h) says so; a plain read has no outcome.
+  if (leaf.contains("outcome") && leaf["outcome"].is_string()) out["outcome"] = leaf["outcome"];
   return out;
 }
 

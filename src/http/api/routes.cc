@@ -34,6 +34,7 @@ void RegisterApiRoutes(Router& router, const HttpDeps& deps) {
   api::RegisterLicenceRoutes(router, deps);
   api::RegisterDatasetRoutes(router, deps);
   api::RegisterIdentityRoutes(router, deps);
+  api::RegisterDataAccessRoutes(router, deps);
 
   std::ifstream in(deps.web.openapi_path);
   std::ostringstream openapi;

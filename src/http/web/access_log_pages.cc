@@ -49,10 +49,13 @@ Data Row(const Site& site, const PageRequest& page, const ports::AccessLogRow& r
   if (!department.empty()) who = DepartmentName(site, page, department) + " · " + who;
   out.set("accessor", who);
   const std::string dataset = Text(leaf, "dataset");
-  out.set("dataset", TextOr(site, page, "access_log.dataset." + dataset, dataset));
+  const domain::Dataset* ds = site.ctx().Catalogue()->FindDataset(dataset);
+  out.set("dataset", ds ? ds->name.In(page.lang) : TextOr(site, page, "access_log.dataset." + dataset, dataset));
   out.set("fields", FieldsText(leaf));
   out.set("purpose", Text(leaf, "purpose"));
   out.set("legal_basis", Text(leaf, "legal_basis"));
+  // A read outside an item's declaration, refused (services/data_access.h).
+  if (Text(leaf, "outcome") == "refused") out.set("refused", page.T(site, "access_log.refused"));
   return out;
 }
 

@@ -130,7 +130,9 @@ Response Detail(const Site& site, PageRequest& page, const std::string& id, cons
     const std::string material_name = described ? described->name.In(page.lang) : material.code;
     row.set("name", material_name);
     const std::string status = domain::MaterialStatusName(material.status);
-    has_uploads = has_uploads || material.source == domain::MaterialSource::kUpload;
+    // A material that could not be fetched at submission may be uploaded instead.
+    has_uploads = has_uploads || material.source == domain::MaterialSource::kUpload ||
+                  (material.status == domain::MaterialStatus::kMissing && !material.reason.empty());
     row.set("status", status);
     row.set("status_text", TextOr(site, page, "material." + status, status));
     if (!material.licence_status.empty()) {
@@ -146,6 +148,14 @@ Response Detail(const Site& site, PageRequest& page, const std::string& id, cons
         row.set("licence_note", page.T(site, "material.licence_not_valid." + material.licence_status));
       }
       if (!view->official) row.set("licence_href", "/licences/" + material.licence_id);
+    } else if (material.status == domain::MaterialStatus::kFetched && !material.dataset.empty()) {
+      // Fetched at submission from a dataset: which one, and as of when its owner vouches for it.
+      const domain::Dataset* ds = site.ctx().Catalogue()->FindDataset(material.dataset);
+      row.set("licence_note", page.T(site, "material.from_dataset",
+                                     (ds ? ds->name.In(page.lang) : material.dataset) + " · " +
+                                         FormatTime(material.as_of)));
+    } else if (material.status == domain::MaterialStatus::kMissing && !material.reason.empty()) {
+      row.set("licence_note", page.T(site, "material.not_fetched." + material.reason));
     }
     if (material.source == domain::MaterialSource::kUpload && material.status == domain::MaterialStatus::kProvided) {
       // Opening the file: services::OpenUpload records an official's read with the case.

@@ -10,6 +10,7 @@
 #include "http/web/multipart.h"
 #include "services/accounts.h"
 #include "services/applications.h"
+#include "services/data_access.h"
 
 namespace tongban::http::web {
 namespace {
@@ -120,6 +121,53 @@ void SetSourced(const Site& site, const PageRequest& page, Data& data, const Ser
   }
   data.set("sourced", sourced);
   data.set("has_sourced", !sourced.is_empty_list());
+}
+
+// The sourced fields filled from the person's (or the acting enterprise's) data (issue 9 item 4):
+// each value with where it came from (dataset, as of when) and a "this is wrong" link to flag it
+// to the data owner; a sensitive value not read for want of consent says so, with one button to
+// give consent for this item and the alternative of uploading a document instead. A read refused
+// or failing leaves the plain list (what comes from where) in place.
+void SetPrefill(const Site& site, const PageRequest& page, Data& data, const ServiceItem& item,
+                const std::string& enterprise, const std::string& return_to) {
+  auto read = services::Prefill(site.ctx(), page.caller->actor, item.code, enterprise);
+  if (!read.ok()) return;
+  const auto catalogue = site.ctx().Catalogue();
+  Data sourced{Data::type::list};
+  std::vector<std::string> consent_names;
+  for (const auto& field : item.fields) {
+    if (!field.source) continue;
+    Data row;
+    row.set("label", field.label.In(page.lang));
+    const auto value = read->fields.find(field.name);
+    if (value != read->fields.end()) {
+      row.set("value", value->second.value);
+      const domain::Dataset* ds = catalogue->FindDataset(value->second.source.dataset);
+      row.set("from", page.T(site, "apply.prefill_source",
+                             (ds ? ds->name.In(page.lang) : value->second.source.dataset) + " · " +
+                                 FormatIsoDate(LocalDate(value->second.source.as_of))));
+      row.set("wrong_href", "/me/data/flags/new?dataset=" + value->second.source.dataset +
+                                "&field=" + field.DatasetFieldName());
+    } else if (std::find(read->needs_consent.begin(), read->needs_consent.end(), field.name) !=
+               read->needs_consent.end()) {
+      row.set("from", page.T(site, "apply.prefill_needs_consent"));
+      consent_names.push_back(field.label.In(page.lang));
+    } else {
+      row.set("from", DatasetText(site, page, field));
+    }
+    sourced.push_back(row);
+  }
+  data.set("sourced", sourced);
+  data.set("has_sourced", !sourced.is_empty_list());
+  if (!consent_names.empty()) {
+    std::string names;
+    for (const auto& n : consent_names) names += (names.empty() ? "" : page.lang == domain::Language::kZh ? "、" : ", ") + n;
+    Data consent;
+    consent.set("text", page.T(site, "apply.consent_needed", names));
+    consent.set("purpose", item.code);
+    consent.set("return_to", return_to);
+    data.set("consent", consent);
+  }
 }
 
 // Everything the apply template needs; `errors` maps field name -> error text.
@@ -251,6 +299,11 @@ Response ApplyForm(const Site& site, Request& req) {
     enterprise = *acting;
   }
   Data data = ApplyData(site, page, *loaded.item, state);
+  if (state.step <= 1) {
+    std::string here = "/apply/" + loaded.item->code;
+    if (!id.empty()) here += "?application=" + id;
+    SetPrefill(site, page, data, *loaded.item, enterprise, here);
+  }
   SetActingFor(site, page, data, enterprise, "apply.acting_for");
   if (req.Query("saved") == "1") data.set("notice", page.T(site, "apply.saved"));
   return RenderPage(site, page, "apply", data);
@@ -426,7 +479,11 @@ Data MaterialsData(const Site& site, const PageRequest& page, const domain::Appl
   Data rows{Data::type::list};
   if (item) {
     for (const auto& material : item->materials) {
-      if (material.source != domain::MaterialSource::kUpload) continue;
+      // Shared data or a licence that could not be fetched at submission may be uploaded instead.
+      const bool unfetched = std::any_of(app.materials.begin(), app.materials.end(), [&](const auto& a) {
+        return a.code == material.code && a.status == domain::MaterialStatus::kMissing && !a.reason.empty();
+      });
+      if (material.source != domain::MaterialSource::kUpload && !unfetched) continue;
       Data row;
       row.set("code", material.code);
       row.set("name", material.name.In(page.lang));

@@ -105,5 +105,6 @@ void RegisterVerifyPages(Router& router, std::shared_ptr<const Site> site);
 void RegisterAccessLogPages(Router& router, std::shared_ptr<const Site> site);
 void RegisterLicencePages(Router& router, std::shared_ptr<const Site> site);
 void RegisterIdentityPages(Router& router, std::shared_ptr<const Site> site);
+void RegisterConsentPages(Router& router, std::shared_ptr<const Site> site);
 
 }  // namespace tongban::http::web

@@ -253,6 +253,7 @@ Status RegisterWebRoutes(Router& router, const HttpDeps& deps) {
   web::RegisterDownloadPages(router, s);
   web::RegisterVerifyPages(router, s);
   web::RegisterAccessLogPages(router, s);
+  web::RegisterConsentPages(router, s);
   web::RegisterLicencePages(router, s);
   web::RegisterIdentityPages(router, s);
 

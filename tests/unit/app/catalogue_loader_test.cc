@@ -594,19 +594,68 @@ TEST_F(CatalogueLoaderBrokenTest, CatalogueCheckNamesAMissingDatasetAndAMissingF
   const std::string file = (dir_ / "items/market.yaml").string();
   std::string all;
   for (const std::string& p : problems) all += p + "\n";
-  ASSERT_EQ(problems.size(), 3u) << all;
+  ASSERT_EQ(problems.size(), 4u) << all;
   EXPECT_EQ(problems[0], file + ":15: item 'market.business-licence' material 'articles': unknown dataset "
                                 "'market_register'; define it in datasets/*.yaml");
-  EXPECT_EQ(problems[1].rfind(file + ":17: item 'market.business-licence' field 'enterprise_name': dataset "
+  EXPECT_EQ(problems[1], file + ":17: item 'market.business-licence' reads dataset 'market_entity' without a legal "
+                                "basis; add it to 'data_bases' with one of: registration-regulation");
+  EXPECT_EQ(problems[2].rfind(file + ":17: item 'market.business-licence' field 'enterprise_name': dataset "
                                      "'market_entity' has no field 'enterprise_name'; name one of its fields with "
                                      "'dataset_field': name, registered_capital", 0),
             0u)
       << all;
-  EXPECT_EQ(problems[2].rfind(file + ":19: item 'market.business-licence' field 'boss': dataset 'market_entity' has "
+  EXPECT_EQ(problems[3].rfind(file + ":19: item 'market.business-licence' field 'boss': dataset 'market_entity' has "
                                      "no field 'boss_name'",
                               0),
             0u)
       << all;
+}
+
+// Issue 9 item 3 (finding: a dataset read without a legal basis): an item reads a dataset only
+// under a basis it names in data_bases and the dataset lists; `catalogue check` names the line.
+TEST_F(CatalogueLoaderBrokenTest, CatalogueCheckNamesADatasetReadWithoutALegalBasis) {
+  fs::create_directories(dir_ / "datasets");
+  auto write_dataset = [&] {
+    std::ofstream(dir_ / "datasets" / "market.yaml")
+        << "datasets:\n"
+           "  - code: market_entity\n"
+           "    name: {zh: 企业登记, en: Enterprise registry}\n"
+           "    department: market\n"
+           "    subject: enterprise\n"
+           "    fields:\n"
+           "      - {name: name, label: {zh: 名称, en: Name}, type: text, class: public, required: true}\n"
+           "    legal_bases:\n"
+           "      - {code: registration-regulation, citation: {zh: 《市场主体登记管理条例》, en: Registration regulation}}\n";
+  };
+  const std::string file = (dir_ / "items/market.yaml").string();
+  const std::string from =
+      "    channels: [web, window]\n"
+      "    materials:\n"
+      "      - {code: articles, name: {zh: 章程, en: Articles}, source: upload}\n";
+  auto with_bases = [&](const std::string& bases) {
+    return "    channels: [web, window]\n" + bases +
+           "    materials:\n"
+           "      - {code: articles, name: {zh: 章程, en: Articles}, source: shared_data, dataset: market_entity}\n";
+  };
+  Write("items/market.yaml", from, with_bases(""));
+  write_dataset();
+  std::vector<std::string> problems = Problems();
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0], file + ":15: item 'market.business-licence' reads dataset 'market_entity' without a legal "
+                                "basis; add it to 'data_bases' with one of: registration-regulation");
+
+  Write("items/market.yaml", from, with_bases("    data_bases: {market_entity: company-law, tax_records: tax-law}\n"));
+  write_dataset();
+  problems = Problems();
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_EQ(problems[0], file + ":14: item 'market.business-licence' data_bases: dataset 'market_entity' does not list "
+                                "the legal basis 'company-law'; use one of: registration-regulation");
+  EXPECT_EQ(problems[1], file + ":14: item 'market.business-licence' data_bases: the item reads nothing from dataset "
+                                "'tax_records'; remove it");
+
+  Write("items/market.yaml", from, with_bases("    data_bases: {market_entity: registration-regulation}\n"));
+  write_dataset();
+  EXPECT_TRUE(Problems().empty());
 }
 
 TEST_F(CatalogueLoaderBrokenTest, ADatasetIsCheckedLikeAnyCatalogueEntry) {

@@ -53,5 +53,20 @@ TEST(DatasetTest, SubjectIdsAreResidentIdsOrCreditCodes) {
   EXPECT_FALSE(CheckSubjectId(SubjectKind::kPerson, "110101199003070936", today).ok());
 }
 
+// Services read a record's values without a JSON library (services/data_access.cc).
+TEST(DatasetTest, RecordValuesAreAnObjectOfStrings) {
+  auto values = ParseRecordValues(R"( {"name":"张伟", "note":"a\"b\\c\u00e9\ud83d\ude00", "empty":""} )");
+  ASSERT_TRUE(values.ok());
+  EXPECT_EQ(values->at("name"), "张伟");
+  EXPECT_EQ(values->at("note"), "a\"b\\c\xc3\xa9\xf0\x9f\x98\x80");
+  EXPECT_EQ(values->at("empty"), "");
+  EXPECT_TRUE(ParseRecordValues("{}")->empty());
+  for (const char* bad : {"", "[]", "{\"a\":1}", "{\"a\":\"b\"", "{\"a\":\"b\"} x", "{\"a\" \"b\"}", "{\"a\":\"\\ud800\"}"}) {
+    auto r = ParseRecordValues(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().message, "error.dataset.bad_record");
+  }
+}
+
 }  // namespace
 }  // namespace tongban::domain

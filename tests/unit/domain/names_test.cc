@@ -69,7 +69,7 @@ TEST(EnumNamesTest, EveryEnumeratorOfEveryNamedEnumHasAName) {
   ExpectEveryEnumeratorNamed<ActorRole>("ActorRole", 3, ActorRoleName, ParseActorRole);
   ExpectEveryEnumeratorNamed<Role>("Role", 7, RoleName, ParseRole);
   ExpectEveryEnumeratorNamed<UserKind>("UserKind", 2, UserKindName, ParseUserKind);
-  ExpectEveryEnumeratorNamed<MaterialStatus>("MaterialStatus", 3, MaterialStatusName, ParseMaterialStatus);
+  ExpectEveryEnumeratorNamed<MaterialStatus>("MaterialStatus", 4, MaterialStatusName, ParseMaterialStatus);
   ExpectEveryEnumeratorNamed<Channel>("Channel", 4, ChannelName, ParseChannel);
   ExpectEveryEnumeratorNamed<MaterialSource>("MaterialSource", 3, MaterialSourceName, ParseMaterialSource);
   ExpectEveryEnumeratorNamed<FieldType>("FieldType", 10, FieldTypeName, ParseFieldType);
@@ -86,6 +86,7 @@ TEST(EnumNamesTest, EveryEnumeratorOfEveryNamedEnumHasAName) {
 TEST(EnumNamesTest, NamesAreTheContractsSpelling) {
   EXPECT_STREQ(RoleName(Role::kEnterpriseAgent), "enterprise_agent");
   EXPECT_STREQ(MaterialStatusName(MaterialStatus::kToBeFetched), "to_be_fetched");
+  EXPECT_STREQ(MaterialStatusName(MaterialStatus::kFetched), "fetched");
   EXPECT_STREQ(ActionName(Action::kRequestCorrection), "request-correction");
   EXPECT_STREQ(FieldTypeName(FieldType::kCreditCode), "credit_code");
   EXPECT_STREQ(ErrorCodeName(ErrorCode::kResourceExhausted), "resource_exhausted");

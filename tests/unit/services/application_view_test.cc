@@ -51,7 +51,9 @@ TEST_P(ApplicationViewTest, ViewGivesReviewerActionsWithTheirReasonRules) {
   EXPECT_EQ(view->events[0].action, "submit");
   ASSERT_EQ(view->materials.size(), 1u);
   EXPECT_EQ(view->materials[0].code, "identity");
-  EXPECT_EQ(view->materials[0].status, domain::MaterialStatus::kToBeFetched);
+  // Fetched at submission: the fixture's city holds no record, so it is missing, with the reason.
+  EXPECT_EQ(view->materials[0].status, domain::MaterialStatus::kMissing);
+  EXPECT_EQ(view->materials[0].reason, "no_record");
 
   // Every reason rule is the workflow table's.
   for (const ActionOption& option : view->actions) {

@@ -89,11 +89,27 @@ TEST_P(ApplicationsTest, SharedDataIsNeverAskedFor) {
   ASSERT_FALSE(r.ok());
   ASSERT_EQ(r.error().fields.size(), 1u);
   EXPECT_EQ(r.error().fields[0].field, "applicant_name");
+  // A draft's shared-data material waits to be fetched at submission: it is never asked for.
+  req.fields = {{"shop_name", "浦江小馆"}};
+  req.submit = false;
+  auto draft = CreateApplication(ctx_, citizen_, req);
+  ASSERT_TRUE(draft.ok()) << draft.error().message;
+  ASSERT_EQ(draft->materials.size(), 1u);
+  EXPECT_EQ(draft->materials[0].status, domain::MaterialStatus::kToBeFetched);
+  auto upload = AttachUpload(ctx_, citizen_, draft->id, "identity", "id.pdf", "%PDF-1.4\n");
+  EXPECT_FALSE(upload.ok());
+  // Submission fetches it; the fixture's city holds no record, so it stays missing with the reason
+  // and may be uploaded instead (services/data_access.h).
   const auto app = Submit("market.counter");
   ASSERT_EQ(app.materials.size(), 1u);
-  EXPECT_EQ(app.materials[0].status, domain::MaterialStatus::kToBeFetched);
-  auto upload = AttachUpload(ctx_, citizen_, app.id, "identity", "id.pdf", "%PDF-1.4\n");
-  EXPECT_FALSE(upload.ok());
+  EXPECT_EQ(app.materials[0].status, domain::MaterialStatus::kMissing);
+  EXPECT_EQ(app.materials[0].reason, "no_record");
+  // It may be uploaded instead once the application is editable again (a correction asked).
+  ASSERT_TRUE(Do(reviewer_, app.id, Action::kRequestCorrection, "请上传身份证明").ok());
+  auto instead = AttachUpload(ctx_, citizen_, app.id, "identity", "id.pdf", "%PDF-1.4\n");
+  ASSERT_TRUE(instead.ok()) << instead.error().message;
+  EXPECT_EQ(instead->materials[0].status, domain::MaterialStatus::kProvided);
+  EXPECT_EQ(instead->materials[0].reason, "");
 }
 
 TEST_P(ApplicationsTest, CheckAnswersValidatesACompleteFormAndWritesNothing) {

@@ -1,0 +1,126 @@
+// The purpose-bound reads' routes (issue 9 items 3, 4): GET /api/v1/prefill and the person's
+// consents. Parse, call one service (services/data_access.h), map the result.
+#include <charconv>
+
+#include "http/api/handlers.h"
+#include "services/data_access.h"
+
+namespace tongban::http::api {
+namespace {
+
+Json ProvenanceJson(const services::Provenance& p) {
+  return Json{{"dataset", p.dataset}, {"record", p.record_id}, {"as_of", FormatRfc3339(p.as_of)}};
+}
+
+Json ConsentJson(const ports::Consent& c) {
+  return Json{{"id", c.id},
+              {"purpose", c.purpose},
+              {"given_at", FormatRfc3339(c.given_at)},
+              {"revoked_at", c.revoked_at ? Json(FormatRfc3339(*c.revoked_at)) : Json(nullptr)},
+              {"status", c.revoked_at ? "revoked" : "active"}};
+}
+
+// "dataset.field,dataset.field" of ?read=; nullopt when one is not of that form.
+std::optional<std::vector<services::DatasetFieldRef>> ParseReads(const std::string& text) {
+  std::vector<services::DatasetFieldRef> out;
+  size_t at = 0;
+  while (at < text.size()) {
+    size_t end = text.find(',', at);
+    if (end == std::string::npos) end = text.size();
+    const std::string one = text.substr(at, end - at);
+    const size_t dot = one.find('.');
+    if (dot == std::string::npos || dot == 0 || dot + 1 == one.size()) return std::nullopt;
+    out.push_back({one.substr(0, dot), one.substr(dot + 1)});
+    at = end + 1;
+  }
+  return out;
+}
+
+Json MaterialReadJson(const services::MaterialRead& m) {
+  Json j{{"code", m.code}, {"source", domain::MaterialSourceName(m.source)}, {"fetched", m.fetched}};
+  if (!m.reason.empty()) j["reason"] = m.reason;
+  if (m.source == domain::MaterialSource::kSharedData && m.fetched) j["provenance"] = ProvenanceJson(m.record);
+  if (m.source == domain::MaterialSource::kLicence && !m.licence_id.empty()) {
+    j["licence"] = Json{{"id", m.licence_id},
+                        {"issuer", m.licence_issuer},
+                        {"status", m.licence_status},
+                        {"as_of", FormatRfc3339(m.licence_as_of)}};
+  }
+  return j;
+}
+
+Json ItemReadJson(const services::ItemRead& read) {
+  Json fields = Json::object();
+  for (const auto& [name, v] : read.fields) fields[name] = Json{{"value", v.value}, {"source", ProvenanceJson(v.source)}};
+  for (const auto& [name, v] : read.explicit_values) {
+    fields[name] = Json{{"value", v.value}, {"source", ProvenanceJson(v.source)}};
+  }
+  Json materials = Json::array();
+  for (const auto& m : read.materials) materials.push_back(MaterialReadJson(m));
+  return Json{{"fields", std::move(fields)},
+              {"materials", std::move(materials)},
+              {"needs_consent", read.needs_consent},
+              {"consent", read.consent_id ? Json(*read.consent_id) : Json(nullptr)}};
+}
+
+}  // namespace
+
+void RegisterDataAccessRoutes(Router& router, const HttpDeps& deps) {
+  router.Add("GET", "/api/v1/prefill", [&deps](Request& req) {
+    auto caller = RequireCaller(deps, req, false);
+    if (!caller.ok()) return ErrorResponse(deps, req, caller.error());
+    const std::string item = req.Query("item");
+    if (item.empty()) return ErrorResponse(deps, req, MakeError(ErrorCode::kInvalidArgument, "error.application.item_required"));
+    auto reads = ParseReads(req.Query("read"));
+    if (!reads) return ErrorResponse(deps, req, MakeError(ErrorCode::kInvalidArgument, "error.data.read_format"));
+    std::string enterprise = req.Query("enterprise");
+    if (enterprise.empty()) enterprise = caller->session.acting_enterprise;
+    auto read = services::Prefill(*deps.ctx, caller->actor, item, enterprise, *reads);
+    if (!read.ok()) return ErrorResponse(deps, req, read.error());
+    Response res = JsonResponse(200, ItemReadJson(*read));
+    res.AddHeader("Cache-Control", "no-store");
+    return res;
+  });
+  router.Add("GET", "/api/v1/me/consents", [&deps](Request& req) {
+    auto caller = RequireCaller(deps, req, false);
+    if (!caller.ok()) return ErrorResponse(deps, req, caller.error());
+    int limit = ports::kDefaultPageSize;
+    const std::string size = req.Query("page_size");
+    if (!size.empty()) {
+      auto [p, ec] = std::from_chars(size.data(), size.data() + size.size(), limit);
+      if (ec != std::errc() || p != size.data() + size.size() || limit < 1 || limit > ports::kMaxConsentsPage) {
+        return ErrorResponse(deps, req, MakeError(ErrorCode::kInvalidArgument, "error.page_size"));
+      }
+    }
+    auto page = services::ListMyConsents(*deps.ctx, caller->actor, req.Query("page_token"), limit);
+    if (!page.ok()) return ErrorResponse(deps, req, page.error());
+    Json items = Json::array();
+    for (const auto& c : page->consents) items.push_back(ConsentJson(c));
+    Response res = JsonResponse(
+        200, Json{{"items", std::move(items)},
+                  {"next_page_token", page->next_page_token.empty() ? Json(nullptr) : Json(page->next_page_token)}});
+    res.AddHeader("Cache-Control", "no-store");
+    return res;
+  });
+  router.Add("POST", "/api/v1/me/consents", [&deps](Request& req) {
+    auto caller = RequireCaller(deps, req, true);
+    if (!caller.ok()) return ErrorResponse(deps, req, caller.error());
+    auto body = ParseObject(req.body);
+    if (!body.ok()) return ErrorResponse(deps, req, body.error());
+    auto purpose = OptionalString(*body, "purpose");
+    if (!purpose.ok()) return ErrorResponse(deps, req, purpose.error());
+    if (purpose->empty()) return ErrorResponse(deps, req, MakeError(ErrorCode::kInvalidArgument, "error.consent.purpose"));
+    auto consent = services::GiveConsent(*deps.ctx, caller->actor, *purpose);
+    if (!consent.ok()) return ErrorResponse(deps, req, consent.error());
+    return JsonResponse(201, ConsentJson(*consent));
+  });
+  router.Add("DELETE", "/api/v1/me/consents/{id}", [&deps](Request& req) {
+    auto caller = RequireCaller(deps, req, true);
+    if (!caller.ok()) return ErrorResponse(deps, req, caller.error());
+    auto consent = services::RevokeConsent(*deps.ctx, caller->actor, req.Param("id"));
+    if (!consent.ok()) return ErrorResponse(deps, req, consent.error());
+    return JsonResponse(200, ConsentJson(*consent));
+  });
+}
+
+}  // namespace tongban::http::api
