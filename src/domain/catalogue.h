@@ -12,6 +12,7 @@
 
 #include "common/result.h"
 #include "domain/dataset.h"
+#include "domain/eligibility.h"
 #include "domain/text.h"
 
 namespace tongban::domain {
@@ -127,6 +128,8 @@ struct ServiceItem {
   std::vector<LegalText> legal_texts;  // links for laws legal_basis cites, where published
   // The licence type approval issues (licence-types.yaml); empty when the item results in none.
   std::string licence_type;
+  // Who may apply, as rules over the city's datasets (issue 9 item 7); empty: anyone.
+  std::vector<EligibilityRule> eligibility;
 
   const Field* FindField(std::string_view name) const;
   const Material* FindMaterial(std::string_view code) const;

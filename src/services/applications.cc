@@ -11,6 +11,7 @@
 #include "domain/fields.h"
 #include "domain/limits.h"
 #include "services/effects.h"
+#include "services/eligibility.h"
 
 namespace tongban::services {
 namespace {
@@ -375,6 +376,7 @@ Result<Application> CreateApplication(const Context& ctx, const Actor& actor, co
       errors.insert(errors.end(), missing.begin(), missing.end());
     }
     if (!errors.empty()) return FieldErrors(std::move(errors));
+    if (req.submit) TB_RETURN_IF_ERROR(RequireEligible(ctx, tx, actor, app, *item));
     TB_ASSIGN_OR_RETURN(app.applicant_name, ApplicantName(tx, actor, app));
     // Last before the insert: on PostgreSQL the day's counter row stays locked until commit.
     TB_ASSIGN_OR_RETURN(const int64_t sequence, tx.applications().NextReferenceSequence(today));
@@ -527,6 +529,7 @@ Result<Application> Act(const Context& ctx, const Actor& actor, const std::strin
     if (req.action == Action::kSubmit || req.action == Action::kResubmit) {
       TB_RETURN_IF_ERROR(CheckComplete(ctx, *item, app));
     }
+    if (req.action == Action::kSubmit) TB_RETURN_IF_ERROR(RequireEligible(ctx, tx, actor, app, *item));
     if (req.action == Action::kSubmit) {
       app.submitted_at = now;
       app.deadline = calendar->AddWorkingDays(today, item->promised_limit_days);

@@ -27,6 +27,7 @@
 #include "storage/sql_sessions.h"
 #include "storage/sql_uploads.h"
 #include "storage/sql_access_log.h"
+#include "storage/sql_data_flags.h"
 
 namespace tongban::storage {
 
@@ -50,6 +51,7 @@ class SqlTransaction final : public ports::Transaction {
   ports::AccessLogRepository& access_log() override { return access_log_; }
   ports::LicenceRepository& licences() override { return licences_; }
   ports::DatasetRepository& datasets() override { return datasets_; }
+  ports::DataFlagRepository& data_flags() override { return data_flags_; }
 
  private:
   SqlAccess sql_;
@@ -64,6 +66,7 @@ class SqlTransaction final : public ports::Transaction {
   SqlAccessLog access_log_{sql_};
   SqlLicences licences_{sql_};
   SqlDatasets datasets_{sql_};
+  SqlDataFlags data_flags_{sql_};
 };
 
 }  // namespace tongban::storage

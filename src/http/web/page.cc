@@ -132,6 +132,7 @@ Data BaseData(const Site& site, const PageRequest& page, std::string_view title_
       data.set("department_name", centre != nullptr ? centre->name.In(page.lang) : user.centre);
     }
     data.set("is_agent", user.HasRole(domain::Role::kEnterpriseAgent));
+    data.set("is_data_owner", user.HasRole(domain::Role::kDataOwner));
   } else {
     data.set("signed_in", false);
   }
