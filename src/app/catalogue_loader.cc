@@ -274,6 +274,13 @@ class Loader {
                             names);
         }
       }
+      for (const d::EligibilityRule& rule : item.eligibility) {
+        const Status checked = d::CheckEligibilityRule(rule, find(rule.dataset));
+        if (!checked.ok()) {
+          problems_.Add(path, rule.line > 0 ? rule.line : where->second.second,
+                        "item " + Quote(item.code) + " " + checked.error().message);
+        }
+      }
     }
   }
 

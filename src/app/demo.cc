@@ -31,6 +31,7 @@ constexpr DemoUser kDemoUsers[] = {
     {"li.na", domain::Role::kCitizen, "李娜", "", "", 1992, 202, 0},
     {"wang.fang", domain::Role::kEnterpriseAgent, "王芳", "", "", 1985, 303, 1},  // creates the enterprise: its administrator
     {"zhao.lei", domain::Role::kEnterpriseAgent, "赵磊", "", "", 1990, 404, 1},   // an agent with no rights until granted
+    {"zhang.jianguo", domain::Role::kCitizen, "张建国", "", "", 1956, 505, 0},     // 张伟's father, 70 in 2026
     {"clerk.pudong", domain::Role::kClerk, "陈静", "", "pudong-district-centre", 0, 0, 0},
     {"clerk.lujiazui", domain::Role::kClerk, "黄蕾", "", "pudong-lujiazui-community", 0, 0, 0},
     {"clerk.market", domain::Role::kClerk, "周婷", "market", "", 0, 0, 0},
@@ -47,6 +48,9 @@ constexpr DemoUser kDemoUsers[] = {
     {"reviewer.education", domain::Role::kReviewer, "林琳", "education", "", 0, 0, 0},
     {"reviewer.medical-insurance", domain::Role::kReviewer, "高峰", "medical-insurance", "", 0, 0, 0},
     {"admin", domain::Role::kAdmin, "系统管理员", "", "", 0, 0, 0},
+    // Data owners answer flags on their department's datasets (/office/data-flags).
+    {"owner.police", domain::Role::kDataOwner, "钱立", "police", "", 0, 0, 0},
+    {"owner.civil", domain::Role::kDataOwner, "蒋敏", "civil", "", 0, 0, 0},
 };
 
 }  // namespace

@@ -112,7 +112,7 @@ class CityWriter {
     for (const DemoAccountPlan& p : plan) {
       if (!p.person_id.empty()) demo_ids_[p.username] = p.person_id;
     }
-    for (const char* username : {"zhang.wei", "li.na", "wang.fang", "zhao.lei"}) {
+    for (const char* username : {"zhang.wei", "li.na", "wang.fang", "zhao.lei", "zhang.jianguo"}) {
       if (!demo_ids_.contains(username)) {
         return MakeError(ErrorCode::kInternal, std::string("the demo accounts lack ") + username);
       }
@@ -294,7 +294,7 @@ class CityWriter {
   }
 
   // The demo accounts' own people (demo.cc): 张伟 and 李娜 married with a newborn (born ten days
-  // ago, not yet registered in the household) and 张伟's father, 70; 王芳 heads a household and
+  // ago, not yet registered in the household) and 张伟's father 张建国, 70 (born 1956); 王芳 heads a household and
   // represents the demo enterprise; 赵磊 works there.
   Status DemoPeople() {
     auto demo = [&](const std::string& id, const char* name) {
@@ -312,7 +312,7 @@ class CityWriter {
     home.district_code = "310115";
     home.district_name = "浦东新区";
     home.address = "上海市浦东新区世纪大道100号1201室";
-    const Person father = NewPerson("310115", (70 * 365) + 40, true, "张");
+    const Person father = demo(demo_ids_["zhang.jianguo"], "张建国");
     Person baby = NewPerson("310115", 10, !li.male, "张");
     baby.name = "张小宝";
     Resident(zhang, home, zhang, "户主");

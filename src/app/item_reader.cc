@@ -174,12 +174,56 @@ void ReadField(FileContext& file, const YAML::Node& node, d::ServiceItem& item, 
 
 }  // namespace
 
+// One rule of `eligibility:` (domain/eligibility.h). The kind is checked here; the dataset and
+// field once every dataset is read (catalogue_loader.cc), at the rule's line.
+void ReadEligibilityRule(FileContext& file, const YAML::Node& node, d::ServiceItem& item, int list_line) {
+  MapReader m(file, node, "eligibility rule", {"dataset", "field", "rule", "value", "values", "reason"}, list_line);
+  if (!m.ok()) return;
+  const size_t problems_before = file.problem_count();
+  d::EligibilityRule rule;
+  rule.line = m.line();
+  std::optional<std::string> dataset = m.String("dataset");
+  std::optional<std::string> field = m.String("field");
+  std::optional<std::string> kind = m.String("rule");
+  std::optional<d::LocalText> reason = m.Text("reason");
+  if (kind) {
+    if (auto parsed = d::ParseEligibilityRuleKind(*kind)) {
+      rule.kind = *parsed;
+    } else {
+      file.AddLine(m.LineOfKey("rule"), "unknown rule kind " + Quote(*kind) +
+                                            "; rules are present, equals, one_of, age_at_least, age_below, "
+                                            "date_within_days");
+    }
+  }
+  if (const YAML::Node* value = m.Get("value", false)) {
+    if (!value->IsScalar()) {
+      file.Add(*value, "'value' must be a single value; use 'values' for a list", m.line());
+    } else {
+      rule.values.push_back(value->Scalar());
+    }
+  }
+  if (std::optional<YAML::Node> values = m.List("values", false)) {
+    for (const YAML::Node& v : *values) {
+      if (!v.IsScalar()) {
+        file.Add(v, "each of 'values' must be a single value", m.LineOfKey("values"));
+      } else {
+        rule.values.push_back(v.Scalar());
+      }
+    }
+  }
+  if (dataset) rule.dataset = *dataset;
+  if (field) rule.field = *field;
+  if (reason) rule.reason = *reason;
+  if (file.problem_count() == problems_before) item.eligibility.push_back(std::move(rule));
+}
+
 std::optional<d::ServiceItem> ReadItem(FileContext& file, const YAML::Node& node, CodeRegistry& items,
                                        CodeRegistry& standard_codes, const CodeRegistry* departments) {
   MapReader m(file, node, "item",
               {"code", "name", "description", "department", "legal_basis", "applicant", "instant", "legal_limit_days",
                "promised_limit_days", "fully_online", "on_the_spot", "channels", "materials", "fields", "fee",
-               "keywords", "version", "standard_code", "legal_texts", "aliases", "licence_type", "data_bases"});
+               "keywords", "version", "standard_code", "legal_texts", "aliases", "licence_type", "data_bases",
+               "eligibility"});
   if (!m.ok()) return std::nullopt;
   const size_t problems_before = file.problem_count();
   d::ServiceItem item;
@@ -326,6 +370,9 @@ std::optional<d::ServiceItem> ReadItem(FileContext& file, const YAML::Node& node
       }
       if (title && url) item.legal_texts.push_back({*title, *url});
     }
+  }
+  if (std::optional<YAML::Node> rules = m.List("eligibility", false)) {
+    for (const YAML::Node& node : *rules) ReadEligibilityRule(file, node, item, m.LineOfKey("eligibility"));
   }
   if (file.problem_count() != problems_before) return std::nullopt;
   return item;

@@ -12,6 +12,7 @@
 
 #include "common/result.h"
 #include "domain/dataset.h"
+#include "domain/eligibility.h"
 #include "domain/text.h"
 
 namespace tongban::domain {
@@ -130,6 +131,8 @@ struct ServiceItem {
   // The legal basis under which the item reads each dataset it names (dataset code -> one of that
   // dataset's legal_bases codes): a read of a dataset without one is refused (services/data_access.h).
   std::map<std::string, std::string, std::less<>> data_bases;
+  // Who may apply, as rules over the city's datasets (issue 9 item 7); empty: anyone.
+  std::vector<EligibilityRule> eligibility;
 
   const Field* FindField(std::string_view name) const;
   const Material* FindMaterial(std::string_view code) const;

@@ -19,6 +19,7 @@
 #include "ports/verification.h"
 #include "ports/access_log_repository.h"
 #include "ports/consent_repository.h"
+#include "ports/data_flag_repository.h"
 
 namespace tongban::ports {
 
@@ -39,6 +40,7 @@ class Transaction {
   virtual LicenceRepository& licences() = 0;
   virtual DatasetRepository& datasets() = 0;
   virtual ConsentRepository& consents() = 0;
+  virtual DataFlagRepository& data_flags() = 0;
 };
 
 // Work done inside one transaction. It may be run more than once (the store retries

@@ -13,6 +13,7 @@
 #include "domain/fields.h"
 #include "domain/limits.h"
 #include "services/effects.h"
+#include "services/eligibility.h"
 
 namespace tongban::services {
 namespace {
@@ -377,6 +378,7 @@ Result<Application> CreateApplication(const Context& ctx, const Actor& actor, co
       errors.insert(errors.end(), missing.begin(), missing.end());
     }
     if (!errors.empty()) return FieldErrors(std::move(errors));
+    if (req.submit) TB_RETURN_IF_ERROR(RequireEligible(ctx, tx, actor, app, *item));
     if (req.submit) TB_RETURN_IF_ERROR(FetchMaterials(ctx, tx, actor, *item, app));
     TB_ASSIGN_OR_RETURN(app.applicant_name, ApplicantName(tx, actor, app));
     // Last before the insert: on PostgreSQL the day's counter row stays locked until commit.
@@ -529,6 +531,7 @@ Result<Application> Act(const Context& ctx, const Actor& actor, const std::strin
     const Date today = LocalDate(now);
     if (req.action == Action::kSubmit || req.action == Action::kResubmit) {
       TB_RETURN_IF_ERROR(CheckComplete(ctx, *item, app));
+      if (req.action == Action::kSubmit) TB_RETURN_IF_ERROR(RequireEligible(ctx, tx, actor, app, *item));
       TB_RETURN_IF_ERROR(FetchMaterials(ctx, tx, actor, *item, app));
     }
     if (req.action == Action::kSubmit) {

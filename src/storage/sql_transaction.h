@@ -28,6 +28,7 @@
 #include "storage/sql_uploads.h"
 #include "storage/sql_access_log.h"
 #include "storage/sql_consents.h"
+#include "storage/sql_data_flags.h"
 
 namespace tongban::storage {
 
@@ -52,6 +53,7 @@ class SqlTransaction final : public ports::Transaction {
   ports::LicenceRepository& licences() override { return licences_; }
   ports::DatasetRepository& datasets() override { return datasets_; }
   ports::ConsentRepository& consents() override { return consents_; }
+  ports::DataFlagRepository& data_flags() override { return data_flags_; }
 
  private:
   SqlAccess sql_;
@@ -67,6 +69,7 @@ class SqlTransaction final : public ports::Transaction {
   SqlLicences licences_{sql_};
   SqlDatasets datasets_{sql_};
   SqlConsents consents_{sql_};
+  SqlDataFlags data_flags_{sql_};
 };
 
 }  // namespace tongban::storage

@@ -5,6 +5,7 @@
 #include "http/app_routes.h"
 #include "http/auth.h"
 #include "services/verification.h"
+#include "domain/data_flag.h"
 
 namespace tongban::http::api {
 
@@ -27,5 +28,8 @@ void RegisterLicenceRoutes(Router& router, const HttpDeps& deps);
 void RegisterDatasetRoutes(Router& router, const HttpDeps& deps);
 void RegisterIdentityRoutes(Router& router, const HttpDeps& deps);
 void RegisterDataAccessRoutes(Router& router, const HttpDeps& deps);
+void RegisterMyDataRoutes(Router& router, const HttpDeps& deps);
+// A data flag's JSON (my_data_api.cc), shared with the pages that link to the API.
+Json DataFlagJson(const domain::DataFlag& flag, const domain::Catalogue& catalogue);
 
 }  // namespace tongban::http::api

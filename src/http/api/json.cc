@@ -51,6 +51,13 @@ Json ToJson(const domain::ServiceItem& item) {
   for (auto c : item.channels) channels.push_back(domain::ChannelName(c));
   Json legal_texts = Json::array();
   for (const auto& t : item.legal_texts) legal_texts.push_back(Json{{"title", t.title}, {"url", t.url}});
+  // Who may apply (issue 9 item 7): rules over dataset fields; empty for anyone.
+  Json eligibility = Json::array();
+  for (const auto& r : item.eligibility) {
+    eligibility.push_back(Json{{"dataset", r.dataset}, {"field", r.field},
+                               {"rule", domain::EligibilityRuleKindName(r.kind)}, {"values", r.values},
+                               {"reason", ToJson(r.reason)}});
+  }
   return Json{{"code", item.code},
               {"name", ToJson(item.name)},
               {"description", ToJson(item.description)},
@@ -71,7 +78,8 @@ Json ToJson(const domain::ServiceItem& item) {
               {"version", item.version},
               {"standard_code", item.standard_code.empty() ? Json(nullptr) : Json(item.standard_code)},
               {"legal_texts", std::move(legal_texts)},
-              {"aliases", item.aliases}};
+              {"aliases", item.aliases},
+              {"eligibility", std::move(eligibility)}};
 }
 
 Json ToJson(const domain::ServiceItem& item, const domain::Catalogue& catalogue) {

@@ -35,6 +35,7 @@ void RegisterApiRoutes(Router& router, const HttpDeps& deps) {
   api::RegisterDatasetRoutes(router, deps);
   api::RegisterIdentityRoutes(router, deps);
   api::RegisterDataAccessRoutes(router, deps);
+  api::RegisterMyDataRoutes(router, deps);
 
   std::ifstream in(deps.web.openapi_path);
   std::ostringstream openapi;

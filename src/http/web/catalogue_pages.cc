@@ -243,6 +243,7 @@ Response Item(const Site& site, Request& req) {
   data.set("materials", materials);
   data.set("has_materials", !item->materials.empty());
   SetWhereToGo(site, page, *catalogue, *item, req.Query("district"), data);
+  SetItemEligibility(site, page, *item, data);
   return RenderPage(site, page, "item", data);
 }
 

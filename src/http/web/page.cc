@@ -133,6 +133,7 @@ Data BaseData(const Site& site, const PageRequest& page, std::string_view title_
     }
     data.set("is_agent", user.HasRole(domain::Role::kEnterpriseAgent));
     data.set("has_person", !user.person_id.empty());
+    data.set("is_data_owner", user.HasRole(domain::Role::kDataOwner));
   } else {
     data.set("signed_in", false);
   }

@@ -106,5 +106,10 @@ void RegisterAccessLogPages(Router& router, std::shared_ptr<const Site> site);
 void RegisterLicencePages(Router& router, std::shared_ptr<const Site> site);
 void RegisterIdentityPages(Router& router, std::shared_ptr<const Site> site);
 void RegisterConsentPages(Router& router, std::shared_ptr<const Site> site);
+void RegisterMyDataPages(Router& router, std::shared_ptr<const Site> site);
+// Eligibility (eligibility_view.cc): sets "eligibility" on the item page (the rules; to a signed-in
+// person, whether they qualify) and on the case page for an official (the applicant's check).
+void SetItemEligibility(const Site& site, const PageRequest& page, const domain::ServiceItem& item, Data& data);
+void SetCaseEligibility(const Site& site, const PageRequest& page, const domain::Application& app, Data& data);
 
 }  // namespace tongban::http::web

@@ -256,6 +256,7 @@ Status RegisterWebRoutes(Router& router, const HttpDeps& deps) {
   web::RegisterConsentPages(router, s);
   web::RegisterLicencePages(router, s);
   web::RegisterIdentityPages(router, s);
+  web::RegisterMyDataPages(router, s);
 
   // Browsers get pages for unknown addresses; API clients get the JSON error.
   router.SetFallback([s](Request& req, int status) {

@@ -684,5 +684,70 @@ TEST_F(CatalogueLoaderBrokenTest, ADatasetIsCheckedLikeAnyCatalogueEntry) {
   }
 }
 
+// Issue 9 item 7: eligibility rules are catalogue data; catalogue check names an unknown rule kind,
+// dataset or field, a date rule on a field that is not a date and a rule without a number, each at
+// its own line; valid rules load.
+TEST_F(CatalogueLoaderBrokenTest, EligibilityRulesAreCheckedAtTheirLine) {
+  const std::string valid_rules =
+      "    fee: {zh: 免费, en: Free}\n"
+      "    eligibility:\n"
+      "      - {dataset: market_entity, field: name, rule: present, reason: {zh: 已登记, en: Registered}}\n"
+      "      - {dataset: market_entity, field: established_on, rule: date_within_days, value: 30, reason: {zh: 新设立, en: New}}\n";
+  const std::string datasets =
+      "datasets:\n"
+      "  - code: market_entity\n"
+      "    name: {zh: 企业登记, en: Enterprise registry}\n"
+      "    department: market\n"
+      "    subject: enterprise\n"
+      "    fields:\n"
+      "      - {name: name, label: {zh: 名称, en: Name}, type: text, class: public, required: true}\n"
+      "      - {name: established_on, label: {zh: 成立日期, en: Established}, type: date, class: public}\n"
+      "    legal_bases:\n"
+      "      - {code: registration-regulation, citation: {zh: 《市场主体登记管理条例》, en: Registration regulation}}\n";
+  Write("items/market.yaml", "    fee: {zh: 免费, en: Free}\n", valid_rules);
+  fs::create_directories(dir_ / "datasets");
+  std::ofstream(dir_ / "datasets" / "market.yaml") << datasets;
+  ASSERT_TRUE(Problems().empty());
+  const auto loaded = LoadCatalogue(dir_.string());
+  ASSERT_TRUE(loaded.ok());
+  const domain::ServiceItem* item = loaded->catalogue->FindItem("market.business-licence");
+  ASSERT_EQ(item->eligibility.size(), 2u);
+  EXPECT_EQ(item->eligibility[1].kind, domain::EligibilityRuleKind::kDateWithinDays);
+  EXPECT_EQ(item->eligibility[1].values, std::vector<std::string>{"30"});
+
+  // An unknown kind is reported where it is read.
+  Write("items/market.yaml", "    fee: {zh: 免费, en: Free}\n",
+        "    fee: {zh: 免费, en: Free}\n"                                                                          // 18
+        "    eligibility:\n"                                                                                      // 19
+        "      - {dataset: market_entity, field: name, rule: older_than, value: 3, reason: {zh: 理由, en: Why}}\n");  // 20
+  std::ofstream(dir_ / "datasets" / "market.yaml") << datasets;
+  const std::string file = (dir_ / "items/market.yaml").string();
+  std::vector<std::string> problems = Problems();
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].rfind(file + ":20: unknown rule kind 'older_than'", 0), 0u) << problems[0];
+
+  // Datasets and fields once every dataset is read, each at its rule's line.
+  Write("items/market.yaml", "    fee: {zh: 免费, en: Free}\n",
+        "    fee: {zh: 免费, en: Free}\n"                                                                          // 18
+        "    eligibility:\n"                                                                                      // 19
+        "      - {dataset: market_register, field: name, rule: present, reason: {zh: 理由, en: Why}}\n"             // 20
+        "      - {dataset: market_entity, field: boss, rule: present, reason: {zh: 理由, en: Why}}\n"               // 21
+        "      - {dataset: market_entity, field: name, rule: age_at_least, value: 3, reason: {zh: 理由, en: Why}}\n"  // 22
+        "      - {dataset: market_entity, field: established_on, rule: date_within_days, value: soon, reason: {zh: 理由, en: Why}}\n");  // 23
+  std::ofstream(dir_ / "datasets" / "market.yaml") << datasets;
+  problems = Problems();
+  std::string all;
+  for (const std::string& p : problems) all += p + "\n";
+  ASSERT_EQ(problems.size(), 4u) << all;
+  EXPECT_EQ(problems[0], file + ":20: item 'market.business-licence' eligibility rule present on market_register.name: "
+                                "unknown dataset 'market_register'");
+  EXPECT_EQ(problems[1], file + ":21: item 'market.business-licence' eligibility rule present on market_entity.boss: "
+                                "dataset market_entity has no field 'boss'");
+  EXPECT_EQ(problems[2], file + ":22: item 'market.business-licence' eligibility rule age_at_least on "
+                                "market_entity.name: field name is not a date");
+  EXPECT_EQ(problems[3].rfind(file + ":23: item 'market.business-licence' eligibility rule date_within_days", 0), 0u)
+      << all;
+}
+
 }  // namespace
 }  // namespace tongban::app

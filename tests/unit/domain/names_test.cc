@@ -12,6 +12,8 @@
 #include "domain/account.h"
 #include "domain/application.h"
 #include "domain/catalogue.h"
+#include "domain/data_flag.h"
+#include "domain/eligibility.h"
 #include "domain/workflow.h"
 #include "ports/outbox_repository.h"
 
@@ -80,6 +82,9 @@ TEST(EnumNamesTest, EveryEnumeratorOfEveryNamedEnumHasAName) {
   ExpectEveryEnumeratorNamed<DataClass>("DataClass", 4, DataClassName, ParseDataClass);
   ExpectEveryEnumeratorNamed<SubjectKind>("SubjectKind", 2, SubjectKindName, ParseSubjectKind);
   ExpectEveryEnumeratorNamed<DatasetSource>("DatasetSource", 2, DatasetSourceName, ParseDatasetSource);
+  ExpectEveryEnumeratorNamed<DataFlagState>("DataFlagState", 2, DataFlagStateName, ParseDataFlagState);
+  ExpectEveryEnumeratorNamed<EligibilityRuleKind>("EligibilityRuleKind", 6, EligibilityRuleKindName,
+                                                 ParseEligibilityRuleKind);
   ExpectEveryEnumeratorNamed<ports::OutboxState>("OutboxState", 3, ports::OutboxStateName, ports::ParseOutboxState);
 }
 
