@@ -18,6 +18,7 @@
 #include "ports/upload_repository.h"
 #include "ports/verification.h"
 #include "ports/access_log_repository.h"
+#include "ports/message_repository.h"
 
 namespace tongban::ports {
 
@@ -37,6 +38,7 @@ class Transaction {
   virtual AccessLogRepository& access_log() = 0;
   virtual LicenceRepository& licences() = 0;
   virtual DatasetRepository& datasets() = 0;
+  virtual MessageRepository& messages() = 0;
 };
 
 // Work done inside one transaction. It may be run more than once (the store retries

@@ -27,6 +27,7 @@
 #include "storage/sql_sessions.h"
 #include "storage/sql_uploads.h"
 #include "storage/sql_access_log.h"
+#include "storage/sql_messages.h"
 
 namespace tongban::storage {
 
@@ -50,6 +51,7 @@ class SqlTransaction final : public ports::Transaction {
   ports::AccessLogRepository& access_log() override { return access_log_; }
   ports::LicenceRepository& licences() override { return licences_; }
   ports::DatasetRepository& datasets() override { return datasets_; }
+  ports::MessageRepository& messages() override { return messages_; }
 
  private:
   SqlAccess sql_;
@@ -64,6 +66,7 @@ class SqlTransaction final : public ports::Transaction {
   SqlAccessLog access_log_{sql_};
   SqlLicences licences_{sql_};
   SqlDatasets datasets_{sql_};
+  SqlMessages messages_{sql_};
 };
 
 }  // namespace tongban::storage

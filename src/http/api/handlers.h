@@ -25,5 +25,6 @@ Json TreeHeadJson(const ports::LogTree& tree, const ports::TreeHead& head);
 Json AccessLogEntryJson(const ports::LogTree& tree, const ports::AccessLogRow& row);
 void RegisterLicenceRoutes(Router& router, const HttpDeps& deps);
 void RegisterDatasetRoutes(Router& router, const HttpDeps& deps);
+void RegisterMessageRoutes(Router& router, const HttpDeps& deps);
 
 }  // namespace tongban::http::api

@@ -33,6 +33,7 @@ void RegisterApiRoutes(Router& router, const HttpDeps& deps) {
   api::RegisterLogRoutes(router, deps);
   api::RegisterLicenceRoutes(router, deps);
   api::RegisterDatasetRoutes(router, deps);
+  api::RegisterMessageRoutes(router, deps);
 
   std::ifstream in(deps.web.openapi_path);
   std::ostringstream openapi;

@@ -1,4 +1,5 @@
 #include "http/web/page.h"
+#include "services/messages.h"
 
 #include <cstdio>
 
@@ -132,6 +133,15 @@ Data BaseData(const Site& site, const PageRequest& page, std::string_view title_
       data.set("department_name", centre != nullptr ? centre->name.In(page.lang) : user.centre);
     }
     data.set("is_agent", user.HasRole(domain::Role::kEnterpriseAgent));
+    // The inbox's unread count in the menu (a capped, indexed count); a failed count shows none.
+    if (!official) {
+      auto unread = services::CountMyUnreadMessages(site.ctx(), page.caller->actor,
+                                                    page.caller->session.acting_enterprise);
+      if (unread.ok() && *unread > 0) {
+        data.set("unread_messages", *unread >= ports::kUnreadCountCap ? std::to_string(ports::kUnreadCountCap - 1) + "+"
+                                                                      : std::to_string(*unread));
+      }
+    }
   } else {
     data.set("signed_in", false);
   }

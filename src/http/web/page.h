@@ -104,5 +104,6 @@ void RegisterDownloadPages(Router& router, std::shared_ptr<const Site> site);
 void RegisterVerifyPages(Router& router, std::shared_ptr<const Site> site);
 void RegisterAccessLogPages(Router& router, std::shared_ptr<const Site> site);
 void RegisterLicencePages(Router& router, std::shared_ptr<const Site> site);
+void RegisterMessagePages(Router& router, std::shared_ptr<const Site> site);
 
 }  // namespace tongban::http::web

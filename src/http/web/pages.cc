@@ -254,6 +254,7 @@ Status RegisterWebRoutes(Router& router, const HttpDeps& deps) {
   web::RegisterVerifyPages(router, s);
   web::RegisterAccessLogPages(router, s);
   web::RegisterLicencePages(router, s);
+  web::RegisterMessagePages(router, s);
 
   // Browsers get pages for unknown addresses; API clients get the JSON error.
   router.SetFallback([s](Request& req, int status) {
