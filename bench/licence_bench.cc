@@ -1,16 +1,19 @@
 // Licence issuance and status lists next to their raw ceiling (docs/PERFORMANCE.md, issue 10):
 //   raw       libsodium crypto_sign_detached, twice per licence (credential + QR token), on one core
-//   issue     services::IssueLicence (claims, status list slot, two EdDSA signatures, insert, history)
-//             in durable SQLite transactions, from `--threads` writers (the store groups commits)
+//   issue     services::IssueLicence (claims, status list slot, two EdDSA signatures, insert, history,
+//             the holder's message) in durable SQLite transactions, from T concurrent writers for
+//             each T of `--threads` (default 8,64: a few reviewers, a busy day's many; the store
+//             groups the commits of concurrent writers)
 //   statuslist services::StatusListCredential of a list of 65,536 licences (a list's fill), all of
 //             them revoked (the worst case: every bit set), rebuilt from the table, GZIP'd and
 //             signed; and both lists of 131,072 licences
-// Prints one line per measurement.   licence_bench [--db sqlite:FILE] [--licences N] [--threads T]
+// Prints one line per measurement.   licence_bench [--db sqlite:FILE] [--licences N] [--threads T,T...]
 #include <sodium.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <thread>
@@ -19,6 +22,7 @@
 #include "crypto/key_store.h"
 #include "crypto/licence_format.h"
 #include "crypto/system.h"
+#include "services/keys.h"
 #include "services/licences.h"
 #include "storage/sql_store.h"
 
@@ -39,11 +43,19 @@ int Fail(const tb::Error& e) {
 int main(int argc, char** argv) {
   std::string db = "sqlite:" + (std::filesystem::temp_directory_path() / "tongban-licence-bench.db").string();
   int licences = 20000;
-  int threads = 8;
+  std::vector<int> thread_counts = {8, 64};
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--db") == 0) db = argv[i + 1];
     if (std::strcmp(argv[i], "--licences") == 0) licences = std::stoi(argv[i + 1]);
-    if (std::strcmp(argv[i], "--threads") == 0) threads = std::stoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--threads") == 0) {
+      thread_counts.clear();
+      for (const char* p = argv[i + 1]; *p != '\0';) {
+        char* end = nullptr;
+        thread_counts.push_back(static_cast<int>(std::strtol(p, &end, 10)));
+        p = *end == ',' ? end + 1 : end;
+        if (end == p && *p != '\0') return 2;
+      }
+    }
   }
   if (!tb::crypto::InitCrypto()) return 1;
   if (db.rfind("sqlite:", 0) == 0) {
@@ -94,9 +106,13 @@ int main(int argc, char** argv) {
   ctx.keys = keys->get();
   ctx.licence_format = &format;
   if (auto made = tb::services::EnsureLicenceIssuerKeys(ctx); !made.ok()) return Fail(made.error());
+  if (auto made = tb::services::EnsureSigningKeys(ctx, {tb::services::kStatusListKeyOwner}); !made.ok()) {
+    return Fail(made.error());
+  }
 
   // ---- issue: sign + store, durable, from `threads` writers ----
-  {
+  int issued_total = 0;
+  for (const int threads : thread_counts) {
     std::atomic<int> next{0};
     std::atomic<int> failed{0};
     const auto start = Clock::now();
@@ -122,6 +138,7 @@ int main(int argc, char** argv) {
     const double seconds = SecondsSince(start);
     std::printf("%-52s %12.0f licences/s (%d licences, %d writers, %d failed)\n", "issue (sign + store, durable)",
                 licences / seconds, licences, threads, failed.load());
+    issued_total += licences;
   }
 
   // ---- status lists: two full lists (131,072 licences), every one revoked, rebuilt and signed ----
@@ -130,7 +147,7 @@ int main(int argc, char** argv) {
     // each revoked as it is issued (setup, not measured): every issued bit of the lists is set.
     const int64_t total = 2 * tb::domain::kLicenceStatusListFill;
     constexpr int kBatch = 4096;
-    for (int64_t start = licences; start < total; start += kBatch) {
+    for (int64_t start = issued_total; start < total; start += kBatch) {
       const tb::Status s = ctx.store->Write([&](tb::ports::Transaction& tx) -> tb::Status {
         for (int64_t i = start; i < std::min<int64_t>(total, start + kBatch); ++i) {
           tb::domain::Application app;

@@ -261,7 +261,7 @@ else
   echo "bench: $ACCESS_LOG_BENCH is missing (build the access_log_bench target); no access-log figures" >&2
 fi
 
-# 2d. Licences (bench/licence_bench.cc): issuance (sign + store, durable, SQLite) next to raw
+# 2d. Licences (bench/licence_bench.cc): issuance (sign + store, durable, SQLite; 8 and 64 writers) next to raw
 # libsodium signing, and status list credentials of 131,072 entries rebuilt and signed.
 LICENCE_BENCH="$BUILD_DIR/bench/licence_bench"
 if [[ -x "$LICENCE_BENCH" ]]; then

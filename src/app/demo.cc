@@ -8,6 +8,7 @@
 #include "common/ids.h"
 #include "services/accounts.h"
 #include "services/keys.h"
+#include "services/licences.h"
 
 namespace tongban::app {
 namespace {
@@ -146,6 +147,62 @@ std::vector<ports::KeyOwner> DemoKeyOwners(const domain::Catalogue& catalogue) {
 
 Result<int> EnsureDemoSigningKeys(const services::Context& ctx) {
   return services::EnsureSigningKeys(ctx, DemoKeyOwners(*ctx.Catalogue()));
+}
+
+Result<int> EnsureDemoLicences(const services::Context& ctx) {
+  const auto catalogue = ctx.Catalogue();
+  TB_ASSIGN_OR_RETURN(const std::vector<DemoAccountPlan> plan, PlanDemoAccounts(*catalogue));
+  const auto find = [&](const std::string& username) -> const DemoAccountPlan* {
+    for (const DemoAccountPlan& p : plan) {
+      if (p.username == username) return &p;
+    }
+    return nullptr;
+  };
+  const Timestamp now = ctx.clock->Now();
+  constexpr auto kDay = std::chrono::hours(24);
+  std::vector<services::HeldLicenceRequest> wanted;
+  if (const DemoAccountPlan* wang = find("wang.fang"); wang != nullptr && !wang->enterprise.empty()) {
+    services::HeldLicenceRequest r;
+    r.type = "business_licence";
+    r.holder_id = wang->enterprise;
+    r.holder_name = wang->enterprise_name;
+    r.claims = {{"enterprise_name", wang->enterprise_name},
+                {"enterprise_type", "有限责任公司"},
+                {"legal_representative", wang->name},
+                {"registered_capital", "100"},
+                {"business_scope", "餐饮服务；食品销售"},
+                {"address", "上海市浦东新区世纪大道100号"}};
+    r.issued_at = now - 3 * 365 * kDay;
+    wanted.push_back(std::move(r));
+  }
+  if (const DemoAccountPlan* zhang = find("zhang.wei"); zhang != nullptr && !zhang->person_id.empty()) {
+    services::HeldLicenceRequest r;
+    r.type = "driving_licence";
+    r.holder_id = zhang->person_id;
+    r.holder_name = zhang->name;
+    // Valid for 6 years from issue: issued so that it expires in about 60 days.
+    r.issued_at = now - (6 * 365 + 1) * kDay + 60 * kDay;
+    wanted.push_back(std::move(r));
+  }
+  int issued = 0;
+  for (services::HeldLicenceRequest& r : wanted) {
+    if (catalogue->FindLicenceType(r.type) == nullptr) continue;
+    r.actor_user_id = "demo";
+    bool existed = false;
+    TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
+      const domain::LicenceType* type = catalogue->FindLicenceType(r.type);
+      TB_ASSIGN_OR_RETURN(auto held, tx.licences().LatestLicenceOfType(type->holder, r.holder_id, r.type));
+      existed = held.has_value();
+      return Ok();
+    }));
+    if (existed) continue;
+    auto licence = services::IssueHeldLicence(ctx, r);
+    if (!licence.ok()) {
+      return MakeError(licence.error().code, fmt::format("demo licence {}: {}", r.type, licence.error().message));
+    }
+    ++issued;
+  }
+  return issued;
 }
 
 }  // namespace tongban::app

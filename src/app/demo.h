@@ -49,6 +49,13 @@ std::vector<ports::KeyOwner> DemoKeyOwners(const domain::Catalogue& catalogue);
 // Creates the keys of DemoKeyOwners that have none; answers how many were created.
 Result<int> EnsureDemoSigningKeys(const services::Context& ctx);
 
+// The licences the demo's people already hold, so the demo shows them: 王芳's enterprise holds a
+// business licence (a material of the permits it applies for) and 张伟 a driving licence that
+// expires within 90 days (a renewal to suggest). Issued through services::IssueHeldLicence
+// (signed, with status list indexes), once: a restart issues nothing again. Answers how many were
+// issued now. Needs the issuers' signing keys; a catalogue without a type skips that licence.
+Result<int> EnsureDemoLicences(const services::Context& ctx);
+
 // A valid resident id for the demo: region 310115 (Pudong), birth date, sequence; check char computed.
 std::string DemoResidentId(int year, int month, int day, int sequence);
 // A valid credit code for the demo: "91310115" + 9-character organisation code + check char.

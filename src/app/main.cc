@@ -91,6 +91,11 @@ int Serve(tb::app::Config config, bool demo) {
     if (!keys.ok()) return Fail(keys.error().message);
     if (*keys > 0) std::cout << "Created " << *keys << " signing keys (the access log and each issuing department).\n";
   }
+  if (demo) {
+    auto licences = tb::app::EnsureDemoLicences(system.ctx);
+    if (!licences.ok()) return Fail(licences.error().message);
+    if (*licences > 0) std::cout << "Issued " << *licences << " demo licences (王芳's enterprise, 张伟).\n";
+  }
   if (demo && config.secure_cookies.value_or(true)) {
     std::cout << "Session cookies are marked Secure: browsers keep them over HTTPS only. To sign in over plain\n"
                  "HTTP from another machine, add --secure-cookies false (never in production).\n";

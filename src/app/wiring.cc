@@ -8,6 +8,7 @@
 #include "services/keys.h"
 #include "services/verification.h"
 #include "services/licences.h"
+#include "services/messages.h"
 #include "app/key_encryption_key.h"
 #include "storage/sql_store.h"
 
@@ -43,6 +44,7 @@ Result<std::unique_ptr<System>> BuildSystem(const Config& config, bool with_rout
   while (!sys->ctx.public_base_url.empty() && sys->ctx.public_base_url.back() == '/') sys->ctx.public_base_url.pop_back();
   sys->ctx.licence_status_ttl_seconds = config.licence_status_ttl_seconds;
   services::RegisterLicenceEffects(sys->effects);
+  services::RegisterMessageEffects(sys->effects);
   // Applications made before reference numbers existed get theirs before anyone looks them up.
   TB_RETURN_IF_ERROR(services::AssignMissingReferences(sys->ctx));
   TB_ASSIGN_OR_RETURN(std::string kek, LoadKeyEncryptionKey(config.keys_dir));

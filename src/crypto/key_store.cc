@@ -60,7 +60,34 @@ SealedKeyStore::SealedKeyStore(ports::Store& store, const ports::Clock& clock, s
                                std::chrono::seconds cache_for)
     : store_(store), clock_(clock), kek_(std::move(kek)), kek_id_(KeyEncryptionKeyId(kek_)), cache_for_(cache_for) {}
 
-SealedKeyStore::~SealedKeyStore() { WipeSecret(kek_); }
+SealedKeyStore::~SealedKeyStore() {
+  WipeSecret(kek_);
+  std::lock_guard lock(mutex_);
+  WipeSecrets();
+}
+
+void SealedKeyStore::WipeSecrets() {
+  for (auto& [kid, cached] : secrets_) WipeSecret(cached.secret);
+  secrets_.clear();
+}
+
+Result<std::string> SealedKeyStore::SecretFor(const SigningKeyRow& row) {
+  const Timestamp now = clock_.Now();
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = secrets_.find(row.kid);
+    if (it != secrets_.end() && it->second.sealed == row.sealed_secret && it->second.until > now) {
+      return it->second.secret;
+    }
+  }
+  TB_ASSIGN_OR_RETURN(std::string secret, Unseal(row));
+  std::lock_guard lock(mutex_);
+  if (secrets_.size() >= kMaxCachedKeys) WipeSecrets();
+  auto& cached = secrets_[row.kid];
+  WipeSecret(cached.secret);
+  cached = CachedSecret{row.sealed_secret, secret, now + cache_for_};
+  return secret;
+}
 
 SigningKeyRow SealedKeyStore::NewKey(const KeyOwner& owner) const {
   Ed25519KeyPair pair = GenerateEd25519();
@@ -149,7 +176,7 @@ Result<bool> SealedKeyStore::EnsureKey(const KeyOwner& owner) {
 Result<std::string> SealedKeyStore::Sign(ports::Transaction& tx, const KeyOwner& owner, std::string_view payload,
                                          std::string_view typ) {
   TB_ASSIGN_OR_RETURN(const SigningKeyRow row, tx.keys().GetActiveSigningKey(owner));
-  TB_ASSIGN_OR_RETURN(std::string secret, Unseal(row));
+  TB_ASSIGN_OR_RETURN(std::string secret, SecretFor(row));
   std::string token = SignJws(secret, row.kid, payload, typ);
   WipeSecret(secret);
   return token;

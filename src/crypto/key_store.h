@@ -2,7 +2,9 @@
 // kid per key (its RFC 7638 thumbprint), private keys sealed with crypto_secretbox under a 32-byte
 // key-encryption key (KEK) before they reach the database, so the database holds no private key
 // in clear, and several servers with the same KEK share every key through the database. The
-// server keeps no key state of its own beyond a short cache of public keys for verification.
+// server keeps no key state of its own beyond short caches: public keys for verification, and the
+// unsealed secret of a key it signed with (keyed by its kid and sealed bytes, so a rotation or a
+// changed row is read anew: the database stays the one authority on which key is active).
 // The KEK itself comes from keys.dir (app/key_encryption_key.h); it is never logged or stored.
 // Thread-safety: every method is safe to call from every thread.
 #pragma once
@@ -65,6 +67,17 @@ class SealedKeyStore final : public ports::KeyStore {
   Result<Cached> CachedPublicKey(const std::string& kid);
   std::mutex mutex_;
   std::map<std::string, Cached, std::less<>> cache_;
+
+  // Unsealing derives the key pair from its seed (an Ed25519 scalar multiplication, as costly as a
+  // signature): a signer reuses it for cache_for_ while the stored row is unchanged.
+  struct CachedSecret {
+    std::string sealed;  // the row's sealed_secret it was unsealed from
+    std::string secret;  // the 64-byte secret key
+    Timestamp until;
+  };
+  Result<std::string> SecretFor(const ports::SigningKeyRow& row);
+  void WipeSecrets();  // callers hold mutex_
+  std::map<std::string, CachedSecret, std::less<>> secrets_;
 };
 
 // Whether `code` may name a key owner: 1..64 of a-z, 0-9, '-', '_'.

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.h"
@@ -13,6 +14,9 @@
 #include "domain/licence.h"
 
 namespace tongban::ports {
+
+// InsertLicence's message when the licence's status list slot is taken (a random index drawn twice).
+inline constexpr std::string_view kStatusSlotTaken = "error.licence.status_slot_taken";
 
 // At most this many licences per page of ListLicencesOfHolder.
 inline constexpr int kMaxLicencePage = 100;
@@ -26,7 +30,8 @@ class LicenceRepository {
  public:
   virtual ~LicenceRepository() = default;
   // Stores a new licence and its part links. kConflict when the id, or its (status_list,
-  // status_index) slot, is taken; nothing is stored then.
+  // status_index) slot, is taken; nothing is stored then. A taken slot answers kConflict with the
+  // message kStatusSlotTaken without failing the transaction (the caller draws another index).
   virtual Status InsertLicence(const domain::Licence& licence) = 0;
   // Writes status, own_status, delivered_at and version of `licence` when the stored version is
   // `licence.version - 1`; kConflict (error.licence.changed) when it is not.

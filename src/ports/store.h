@@ -20,6 +20,7 @@
 #include "ports/access_log_repository.h"
 #include "ports/consent_repository.h"
 #include "ports/data_flag_repository.h"
+#include "ports/message_repository.h"
 
 namespace tongban::ports {
 
@@ -41,6 +42,7 @@ class Transaction {
   virtual DatasetRepository& datasets() = 0;
   virtual ConsentRepository& consents() = 0;
   virtual DataFlagRepository& data_flags() = 0;
+  virtual MessageRepository& messages() = 0;
 };
 
 // Work done inside one transaction. It may be run more than once (the store retries

@@ -48,7 +48,9 @@ Result<EligibilityCheck> CheckEligibility(const Context& ctx, ports::Transaction
     entry.dataset = dataset;
     entry.fields.assign(fields.begin(), fields.end());
     entry.purpose = item.code;
-    entry.legal_basis = item.legal_basis;
+    // The item's declared basis for the dataset (data_bases), else its own legal basis.
+    const auto basis = item.data_bases.find(dataset);
+    entry.legal_basis = basis != item.data_bases.end() ? basis->second : item.legal_basis;
     TB_RETURN_IF_ERROR(RecordAccess(ctx, tx, std::move(entry)));
   }
   const Date today = LocalDate(ctx.clock->Now());

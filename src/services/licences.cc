@@ -5,6 +5,7 @@
 #include <set>
 
 #include "domain/limits.h"
+#include "services/messages.h"
 
 namespace tongban::services {
 namespace {
@@ -54,8 +55,9 @@ int64_t RandomIndex(const Context& ctx) {
   return bits % domain::kLicenceStatusListSize;
 }
 
-Status AssignStatusSlot(const Context& ctx, ports::Transaction& tx, Licence& l) {
-  TB_ASSIGN_OR_RETURN(l.status_list, tx.licences().TakeStatusListSlot(l.issued_at));
+// A free index of the licence's list, checked against the table (a list takes licences until
+// half full, so each draw finds a free one with probability >= 1/2).
+Status DrawStatusIndex(const Context& ctx, ports::Transaction& tx, Licence& l) {
   for (int i = 0; i < kIndexTries; ++i) {
     const int64_t index = RandomIndex(ctx);
     TB_ASSIGN_OR_RETURN(const bool taken, tx.licences().StatusIndexTaken(l.status_list, index));
@@ -94,14 +96,43 @@ Status RecordChange(ports::Transaction& tx, const Licence& l, std::string action
   return tx.licences().AppendStatusChange(change);
 }
 
-// Tells the holder their licence's status changed: a message in the outbox, written in the same
-// transaction. The payload holds ids and codes only (no names, no reasons).
-Status NotifyHolder(const Context& ctx, ports::Transaction& tx, const Licence& l) {
-  EffectScope scope(ctx, tx);
-  const std::string payload = std::string("{\"licence_id\":\"") + l.id + "\",\"licence_type\":\"" + l.type +
-                              "\",\"status\":\"" + domain::LicenceStatusName(l.status) + "\",\"holder_kind\":\"" +
-                              domain::ApplicantKindName(l.holder_kind) + "\",\"holder_id\":\"" + l.holder_id + "\"}";
-  return scope.Enqueue("licence_status", "licence_status:" + l.id + ":" + std::to_string(l.version), payload);
+Status TellHolder(const Context& ctx, ports::Transaction& tx, const Licence& l, const std::string& what,
+                  const std::string& reason = "");
+
+// Takes a status list slot for the new licence `l`, signs its documents and stores it with its
+// history and the holder's message. The random index is checked free first; when a concurrent
+// issuance takes it between the check and the insert (PostgreSQL), the insert reports the slot
+// taken and another index is drawn and signed.
+Status StoreNewLicence(const Context& ctx, ports::Transaction& tx, const domain::Catalogue& catalogue, Licence& l,
+                       const std::vector<std::string>& part_refs, const std::string& actor_user_id) {
+  TB_ASSIGN_OR_RETURN(l.status_list, tx.licences().TakeStatusListSlot(l.issued_at));
+  for (int attempt = 0;; ++attempt) {
+    TB_RETURN_IF_ERROR(DrawStatusIndex(ctx, tx, l));
+    TB_RETURN_IF_ERROR(SignDocuments(ctx, tx, catalogue, l, part_refs));
+    const Status inserted = tx.licences().InsertLicence(l);
+    if (inserted.ok()) break;
+    if (inserted.error().code != ErrorCode::kConflict || inserted.error().message != ports::kStatusSlotTaken ||
+        attempt + 1 >= kIndexTries) {
+      return inserted;
+    }
+  }
+  TB_RETURN_IF_ERROR(RecordChange(tx, l, "issue", actor_user_id, l.issued_at, ""));
+  return TellHolder(ctx, tx, l, "issued");
+}
+
+// Tells the holder of `l` in their inbox, in the same transaction: "licence_<what>" with the
+// licence's type and, for a status change, the reason given.
+Status TellHolder(const Context& ctx, ports::Transaction& tx, const Licence& l, const std::string& what,
+                  const std::string& reason) {
+  MessageParams params{{"licence_type", l.type}};
+  if (!reason.empty()) params.emplace_back("reason", reason);
+  return PostMessage(ctx, tx, l.holder_kind, l.holder_id, "licence_" + what, params, {"licence", l.id});
+}
+
+// Tells the holder their licence's status changed: suspended, revoked or reinstated (valid again).
+Status NotifyHolder(const Context& ctx, ports::Transaction& tx, const Licence& l, const std::string& reason) {
+  const char* what = l.status == LicenceStatus::kValid ? "reinstated" : domain::LicenceStatusName(l.status);
+  return TellHolder(ctx, tx, l, what, reason);
 }
 
 bool Usable(const Licence& l, Timestamp now) { return l.status == LicenceStatus::kValid && !l.Expired(now); }
@@ -137,10 +168,7 @@ Result<std::optional<Licence>> MaybeIssueIndustry(const Context& ctx, ports::Tra
   l.valid_until = domain::ValidUntil(industry, l.issued_at);
   l.delivered_at = l.issued_at;  // nothing to deliver: its parts were
   l.parts = part_ids;
-  TB_RETURN_IF_ERROR(AssignStatusSlot(ctx, tx, l));
-  TB_RETURN_IF_ERROR(SignDocuments(ctx, tx, catalogue, l, part_refs));
-  TB_RETURN_IF_ERROR(tx.licences().InsertLicence(l));
-  TB_RETURN_IF_ERROR(RecordChange(tx, l, "issue", actor_user_id, l.issued_at, ""));
+  TB_RETURN_IF_ERROR(StoreNewLicence(ctx, tx, catalogue, l, part_refs, actor_user_id));
   return std::optional<Licence>(std::move(l));
 }
 
@@ -191,9 +219,9 @@ Status RecomputeIndustries(const Context& ctx, ports::Transaction& tx, const Lic
     industry.status = status;
     industry.version += 1;
     TB_RETURN_IF_ERROR(tx.licences().UpdateLicence(industry));
-    TB_RETURN_IF_ERROR(RecordChange(tx, industry, "part", actor, now,
-                                    part.type + " " + domain::LicenceStatusName(part.status)));
-    TB_RETURN_IF_ERROR(NotifyHolder(ctx, tx, industry));
+    const std::string why = part.type + " " + domain::LicenceStatusName(part.status);
+    TB_RETURN_IF_ERROR(RecordChange(tx, industry, "part", actor, now, why));
+    TB_RETURN_IF_ERROR(NotifyHolder(ctx, tx, industry, why));
   }
   return Ok();
 }
@@ -229,16 +257,47 @@ Result<std::vector<Licence>> IssueLicence(const Context& ctx, ports::Transaction
     const auto it = app.fields.find(claim.field);
     if (it != app.fields.end() && !it->second.empty()) l.claims.emplace_back(claim.name, it->second);
   }
-  TB_RETURN_IF_ERROR(AssignStatusSlot(ctx, tx, l));
-  TB_RETURN_IF_ERROR(SignDocuments(ctx, tx, *catalogue, l, {}));
-  TB_RETURN_IF_ERROR(tx.licences().InsertLicence(l));
-  TB_RETURN_IF_ERROR(RecordChange(tx, l, "issue", actor_user_id, l.issued_at, ""));
+  TB_RETURN_IF_ERROR(StoreNewLicence(ctx, tx, *catalogue, l, {}, actor_user_id));
   std::vector<Licence> issued{l};
   for (const domain::LicenceType* industry : catalogue->IndustryTypesWithPart(type.code)) {
     TB_ASSIGN_OR_RETURN(auto whole, MaybeIssueIndustry(ctx, tx, *catalogue, *industry, l, actor_user_id));
     if (whole) issued.push_back(std::move(*whole));
   }
   return issued;
+}
+
+Result<Licence> IssueHeldLicence(const Context& ctx, const HeldLicenceRequest& req) {
+  const auto catalogue = ctx.Catalogue();
+  const domain::LicenceType* type = catalogue->FindLicenceType(req.type);
+  if (type == nullptr) return MakeError(ErrorCode::kNotFound, "error.licence_type.unknown");
+  if (req.holder_id.empty()) return MakeError(ErrorCode::kInvalidArgument, "error.licence.holder_required");
+  Licence out;
+  TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
+    TB_ASSIGN_OR_RETURN(auto held, tx.licences().LatestLicenceOfType(type->holder, req.holder_id, type->code));
+    if (held) {
+      out = std::move(*held);
+      return Ok();
+    }
+    Licence l;
+    l.id = ctx.ids->NewId();
+    l.type = type->code;
+    l.holder_kind = type->holder;
+    l.holder_id = req.holder_id;
+    l.holder_name = req.holder_name;
+    l.issuer = type->issuer;
+    l.issued_at = req.issued_at;
+    l.valid_until = domain::ValidUntil(*type, l.issued_at);
+    l.delivered_at = l.issued_at;  // the holder has held it since
+    for (const domain::LicenceClaim& claim : type->claims) {
+      const auto it = std::find_if(req.claims.begin(), req.claims.end(),
+                                   [&](const auto& c) { return c.first == claim.name; });
+      if (it != req.claims.end() && !it->second.empty()) l.claims.emplace_back(claim.name, it->second);
+    }
+    TB_RETURN_IF_ERROR(StoreNewLicence(ctx, tx, *catalogue, l, {}, req.actor_user_id));
+    out = std::move(l);
+    return Ok();
+  }));
+  return out;
 }
 
 void RegisterLicenceEffects(Effects& effects) {
@@ -263,6 +322,7 @@ void RegisterLicenceEffects(Effects& effects) {
             l.delivered_at = e.at;
             l.version += 1;
             TB_RETURN_IF_ERROR(scope.tx().licences().UpdateLicence(l));
+            TB_RETURN_IF_ERROR(TellHolder(ctx, scope.tx(), l, "delivered"));
           }
         }
         return Ok();
@@ -278,8 +338,6 @@ Result<int> EnsureLicenceIssuerKeys(const Context& ctx) {
     TB_ASSIGN_OR_RETURN(const bool made, ctx.keys->EnsureKey({ports::KeyOwnerKind::kIssuer, issuer}));
     if (made) ++created;
   }
-  TB_ASSIGN_OR_RETURN(const bool made, ctx.keys->EnsureKey(kStatusListKeyOwner));
-  if (made) ++created;
   return created;
 }
 
@@ -358,7 +416,7 @@ Result<LicenceView> ActOnLicence(const Context& ctx, const Actor& actor, const s
     l.version += 1;
     TB_RETURN_IF_ERROR(tx.licences().UpdateLicence(l));
     TB_RETURN_IF_ERROR(RecordChange(tx, l, domain::LicenceActionName(action), actor.user.id, now, reason));
-    TB_RETURN_IF_ERROR(NotifyHolder(ctx, tx, l));
+    TB_RETURN_IF_ERROR(NotifyHolder(ctx, tx, l, reason));
     return RecomputeIndustries(ctx, tx, l, actor.user.id, now);
   }));
   return GetLicence(ctx, actor, id);

@@ -33,8 +33,28 @@ Result<std::vector<domain::Licence>> IssueLicence(const Context& ctx, ports::Tra
                                                   const domain::LicenceType& type, const domain::Application& app,
                                                   const std::string& actor_user_id);
 
-// Creates a signing key for every issuing department of the catalogue's licence types, and the
-// status lists' key, where none exists; answers how many were created.
+// A licence its holder already held when the platform began issuing (the demo city's people, a
+// migration of an older register): no application, delivered when issued.
+struct HeldLicenceRequest {
+  std::string type;         // a licence type of the catalogue
+  std::string holder_id;    // ID number or credit code, as the type's holder kind says
+  std::string holder_name;
+  std::vector<std::pair<std::string, std::string>> claims;  // by claim name; others are ignored
+  Timestamp issued_at{};    // when it was issued (its validity runs from then)
+  std::string actor_user_id;
+};
+
+// Issues it in one transaction like an approval's licence (signed, with a random status list
+// index, its history and the holder's message), unless the holder already holds a licence of that
+// type: then answers that one and issues nothing, so running it again is harmless.
+// kNotFound (error.licence_type.unknown) for a type the catalogue lacks; kInvalidArgument
+// (error.licence.holder_required) without a holder; kNotFound (error.keys.no_active_key) when the
+// issuer has no signing key.
+Result<domain::Licence> IssueHeldLicence(const Context& ctx, const HeldLicenceRequest& req);
+
+// Creates a signing key for every issuing department of the catalogue's licence types where none
+// exists; answers how many were created. The status lists' key is a platform key, made with the
+// trust list's at start-up (app/wiring.cc, services::EnsureSigningKeys), not here.
 Result<int> EnsureLicenceIssuerKeys(const Context& ctx);
 
 // A licence as someone sees it.
@@ -62,7 +82,7 @@ Result<LicenceList> ListMyLicences(const Context& ctx, const Actor& actor, const
 Result<LicenceView> GetLicence(const Context& ctx, const Actor& actor, const std::string& id);
 
 // Suspends, revokes or reinstates a licence for the issuing department's reviewer, with a reason;
-// an industry licence that lists it follows; the holder is told through the outbox, in the same
+// an industry licence that lists it follows; the holder is told in their inbox, in the same
 // transaction. kNotFound as GetLicence; kPermissionDenied (error.licence.not_issuer) for another
 // official or the holder; kInvalidArgument (error.licence.reason_required) without a reason;
 // kConflict (error.licence.status) when the status does not allow the action (revoked is final).

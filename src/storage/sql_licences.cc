@@ -19,7 +19,10 @@ using domain::LicenceStatusChange;
   "own_status, status, claims, parts, status_list, status_index, credential, qr_token, version"
 constexpr std::string_view kInsertLicence =
     "INSERT INTO licences (" TB_LICENCE_COLUMNS
-    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)";
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
+    // A slot taken by a concurrent issuance is reported (no row), not an error that would abort a
+    // PostgreSQL transaction: the service draws another index and retries.
+    " ON CONFLICT (status_list, status_index) DO NOTHING";
 constexpr std::string_view kInsertPart = "INSERT INTO licence_parts (part_id, industry_id) VALUES ($1, $2)";
 constexpr std::string_view kUpdateLicence =
     "UPDATE licences SET own_status = $2, status = $3, delivered_at = $4, version = $5 WHERE id = $1 AND version = $6";
@@ -129,7 +132,7 @@ Status SqlLicences::InsertLicence(const Licence& l) {
   nlohmann::ordered_json claims_object = nlohmann::ordered_json::object();
   for (const auto& [name, value] : l.claims) claims_object[name] = value;
   const std::string claims = claims_object.dump();
-  TB_RETURN_IF_ERROR(sql_.Run(kInsertLicence, [&](Binder& b) {
+  TB_ASSIGN_OR_RETURN(const int64_t inserted, sql_.Execute(kInsertLicence, [&](Binder& b) {
     b.Text(l.id)
         .Text(l.type)
         .Text(domain::ApplicantKindName(l.holder_kind))
@@ -150,6 +153,7 @@ Status SqlLicences::InsertLicence(const Licence& l) {
         .Text(l.qr_token)
         .Int(l.version);
   }));
+  if (inserted == 0) return MakeError(ErrorCode::kConflict, std::string(ports::kStatusSlotTaken));
   for (const std::string& part : l.parts) {
     TB_RETURN_IF_ERROR(sql_.Run(kInsertPart, [&](Binder& b) { b.Text(part).Text(l.id); }));
   }

@@ -29,6 +29,7 @@
 #include "storage/sql_access_log.h"
 #include "storage/sql_consents.h"
 #include "storage/sql_data_flags.h"
+#include "storage/sql_messages.h"
 
 namespace tongban::storage {
 
@@ -54,6 +55,7 @@ class SqlTransaction final : public ports::Transaction {
   ports::DatasetRepository& datasets() override { return datasets_; }
   ports::ConsentRepository& consents() override { return consents_; }
   ports::DataFlagRepository& data_flags() override { return data_flags_; }
+  ports::MessageRepository& messages() override { return messages_; }
 
  private:
   SqlAccess sql_;
@@ -70,6 +72,7 @@ class SqlTransaction final : public ports::Transaction {
   SqlDatasets datasets_{sql_};
   SqlConsents consents_{sql_};
   SqlDataFlags data_flags_{sql_};
+  SqlMessages messages_{sql_};
 };
 
 }  // namespace tongban::storage

@@ -80,6 +80,22 @@ TEST_P(LicencesContractTest, AStatusListIndexIsNeverTakenTwice) {
   EXPECT_FALSE(*ReadValue<bool>([&](ports::Transaction& tx) { return tx.licences().StatusIndexTaken("1", 8); }));
 }
 
+// Issue 10 bench: a random status index drawn twice (two issuances racing between the check and
+// the insert) failed the issuance, and on PostgreSQL the unique violation aborted the whole
+// transaction, so it could not be retried. The insert now reports the taken slot and the same
+// transaction goes on with another index.
+TEST_P(LicencesContractTest, ATakenStatusSlotIsReportedAndTheTransactionRetriesWithAnotherIndex) {
+  ASSERT_OK(Insert(MakeLicence("L1", "H1", "1", 7)));
+  ASSERT_OK(Write([&](ports::Transaction& tx) -> Status {
+    const Status taken = tx.licences().InsertLicence(MakeLicence("L2", "H1", "1", 7));
+    EXPECT_EQ(taken.error().code, ErrorCode::kConflict);
+    EXPECT_EQ(taken.error().message, ports::kStatusSlotTaken);
+    return tx.licences().InsertLicence(MakeLicence("L2", "H1", "1", 8));
+  }));
+  EXPECT_EQ(Get("L2")->status_index, 8);
+  EXPECT_EQ(Get("L1")->id, "L1");
+}
+
 TEST_P(LicencesContractTest, StatusUpdatesNeedTheCurrentVersionAndListsHoldOnlyNonValidIndexes) {
   ASSERT_OK(Insert(MakeLicence("L1", "H1", "1", 3)));
   ASSERT_OK(Insert(MakeLicence("L2", "H1", "1", 9)));

@@ -31,5 +31,6 @@ void RegisterDataAccessRoutes(Router& router, const HttpDeps& deps);
 void RegisterMyDataRoutes(Router& router, const HttpDeps& deps);
 // A data flag's JSON (my_data_api.cc), shared with the pages that link to the API.
 Json DataFlagJson(const domain::DataFlag& flag, const domain::Catalogue& catalogue);
+void RegisterMessageRoutes(Router& router, const HttpDeps& deps);
 
 }  // namespace tongban::http::api

@@ -36,6 +36,7 @@ void RegisterApiRoutes(Router& router, const HttpDeps& deps) {
   api::RegisterIdentityRoutes(router, deps);
   api::RegisterDataAccessRoutes(router, deps);
   api::RegisterMyDataRoutes(router, deps);
+  api::RegisterMessageRoutes(router, deps);
 
   std::ifstream in(deps.web.openapi_path);
   std::ostringstream openapi;

@@ -1,4 +1,5 @@
 #include "http/web/page.h"
+#include "services/messages.h"
 
 #include <cstdio>
 
@@ -134,6 +135,15 @@ Data BaseData(const Site& site, const PageRequest& page, std::string_view title_
     data.set("is_agent", user.HasRole(domain::Role::kEnterpriseAgent));
     data.set("has_person", !user.person_id.empty());
     data.set("is_data_owner", user.HasRole(domain::Role::kDataOwner));
+    // The inbox's unread count in the menu (a capped, indexed count); a failed count shows none.
+    if (!official) {
+      auto unread = services::CountMyUnreadMessages(site.ctx(), page.caller->actor,
+                                                    page.caller->session.acting_enterprise);
+      if (unread.ok() && *unread > 0) {
+        data.set("unread_messages", *unread >= ports::kUnreadCountCap ? std::to_string(ports::kUnreadCountCap - 1) + "+"
+                                                                      : std::to_string(*unread));
+      }
+    }
   } else {
     data.set("signed_in", false);
   }

@@ -111,5 +111,6 @@ void RegisterMyDataPages(Router& router, std::shared_ptr<const Site> site);
 // person, whether they qualify) and on the case page for an official (the applicant's check).
 void SetItemEligibility(const Site& site, const PageRequest& page, const domain::ServiceItem& item, Data& data);
 void SetCaseEligibility(const Site& site, const PageRequest& page, const domain::Application& app, Data& data);
+void RegisterMessagePages(Router& router, std::shared_ptr<const Site> site);
 
 }  // namespace tongban::http::web

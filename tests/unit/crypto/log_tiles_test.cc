@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "support/merkle_hashes.h"
+
 namespace tongban::crypto {
 namespace {
 
@@ -51,17 +53,9 @@ class MapTiles final : public ports::AccessLogRepository {
   static Error Unused() { return MakeError(ErrorCode::kInternal, "unused"); }
 };
 
-std::string Bytes(const Hash& h) { return std::string(reinterpret_cast<const char*>(h.data()), h.size()); }
-Hash ToHash(const std::string& s) {
-  Hash h{};
-  std::copy(s.begin(), s.end(), h.begin());
-  return h;
-}
-std::vector<Hash> ToHashes(const std::vector<std::string>& v) {
-  std::vector<Hash> out;
-  for (const auto& s : v) out.push_back(ToHash(s));
-  return out;
-}
+using tongban::testing::ToHash;
+using tongban::testing::ToHashes;
+std::string Bytes(const Hash& h) { return tongban::testing::HashBytes(h); }
 std::string Leaf(uint64_t i) { return "{\"v\":1,\"n\":" + std::to_string(i) + "}"; }
 
 // Grows both trees to `size`, appending to the tiles in batches whose sizes cycle through

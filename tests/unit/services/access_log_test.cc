@@ -14,22 +14,15 @@
 #include "crypto/log_tiles.h"
 #include "crypto/merkle.h"
 #include "services_fixture.h"
+#include "support/merkle_hashes.h"
 
 namespace tongban::services::testing {
 namespace {
 
 using crypto::merkle::Hash;
 
-Hash ToHash(const std::string& s) {
-  Hash h{};
-  std::copy(s.begin(), s.end(), h.begin());
-  return h;
-}
-std::vector<Hash> ToHashes(const std::vector<std::string>& v) {
-  std::vector<Hash> out;
-  for (const auto& s : v) out.push_back(ToHash(s));
-  return out;
-}
+using tongban::testing::ToHash;
+using tongban::testing::ToHashes;
 
 class AccessLogTest : public ServicesTest {
  protected:

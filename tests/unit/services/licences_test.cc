@@ -6,10 +6,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "crypto/jose.h"
 #include "crypto/key_store.h"
 #include "crypto/licence_format.h"
 #include "services/effects.h"
+#include "services/keys.h"
 #include "services_fixture.h"
 
 namespace tongban::services {
@@ -53,6 +56,7 @@ class LicencesTest : public testing::ServicesTest {
     ctx_.effects = &effects_;
     RegisterLicenceEffects(effects_);
     ASSERT_TRUE(EnsureLicenceIssuerKeys(ctx_).ok());
+    ASSERT_TRUE(EnsureSigningKeys(ctx_, {kStatusListKeyOwner}).ok());
   }
 
   // Submits `item` as the citizen and takes it to approved; answers the application.
@@ -178,14 +182,17 @@ TEST_P(LicencesTest, SuspendReinstateRevokeWithReasonsTellTheHolderAndRevokedIsF
   }).ok());
   EXPECT_EQ(revoked_bits, (std::vector<int64_t>{revoked->licence.status_index}));
   EXPECT_TRUE(suspended_bits.empty());
-  // The holder was told of each change, once each.
-  int told = 0;
-  ASSERT_TRUE(store_->Write([&](ports::Transaction& tx) -> Status {
-    TB_ASSIGN_OR_RETURN(auto due, tx.outbox().ClaimOutboxMessages(clock_.Now(), "probe", clock_.Now(), 100));
-    for (const auto& m : due) told += m.kind == "licence_status" ? 1 : 0;
+  // The holder was told of each change, once each, in their inbox (services/messages_test.cc).
+  std::vector<std::string> told;
+  ASSERT_TRUE(store_->Read([&](ports::Transaction& tx) -> Status {
+    TB_ASSIGN_OR_RETURN(auto page, tx.messages().ListMessages(domain::ApplicantKind::kPerson, "11010519491231002X", "", 100));
+    for (const auto& m : page.messages) {
+      if (m.reference_id == id && m.kind != "licence_issued") told.push_back(m.kind);
+    }
     return Ok();
   }).ok());
-  EXPECT_EQ(told, 3);
+  std::sort(told.begin(), told.end());
+  EXPECT_EQ(told, (std::vector<std::string>{"licence_reinstated", "licence_revoked", "licence_suspended"}));
 }
 
 TEST_P(LicencesTest, TheIndustryLicenceIsIssuedWithItsLastPartAndFollowsARevokedPart) {
@@ -215,6 +222,37 @@ TEST_P(LicencesTest, TheIndustryLicenceIsIssuedWithItsLastPartAndFollowsARevoked
   EXPECT_EQ(after->licence.own_status, LicenceStatus::kValid);  // the issuer did not act on it
   EXPECT_EQ(after->history.back().action, "part");
 }
+
+// Review of issue 10: the status lists' key was ensured twice at start-up, by
+// EnsureLicenceIssuerKeys and by wiring's EnsureSigningKeys; it is a platform key, made once.
+class LicenceIssuerKeysTest : public testing::ServicesTest {};
+
+TEST_P(LicenceIssuerKeysTest, EnsureLicenceIssuerKeysMakesTheIssuersKeysOnlyNotTheStatusKey) {
+  domain::CatalogueData data = CatalogueData();
+  domain::LicenceType shop;
+  shop.code = "shop_permit";
+  shop.name = {"店铺许可", "Shop permit"};
+  shop.issuer = "market";
+  shop.holder = domain::ApplicantKind::kPerson;
+  data.licence_types = {shop};
+  ServeCatalogue(std::move(data));
+  auto keys = crypto::SealedKeyStore::Create(*store_, clock_, std::string(32, 'k'));
+  ASSERT_TRUE(keys.ok()) << keys.error().message;
+  ctx_.keys = keys->get();
+  auto made = EnsureLicenceIssuerKeys(ctx_);
+  ASSERT_TRUE(made.ok()) << made.error().message;
+  EXPECT_EQ(*made, 1);
+  auto listed = (*keys)->PublicKeys();
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(listed->front().owner, (ports::KeyOwner{ports::KeyOwnerKind::kIssuer, "market"}));
+  EXPECT_EQ(*EnsureLicenceIssuerKeys(ctx_), 0);  // idempotent
+}
+
+INSTANTIATE_TEST_SUITE_P(Databases, LicenceIssuerKeysTest, ::testing::ValuesIn(storage::testing::StoreTargets()),
+                         [](const ::testing::TestParamInfo<storage::testing::StoreTarget>& info) {
+                           return info.param.name;
+                         });
 
 }  // namespace
 
