@@ -74,8 +74,5 @@ Result<std::string> CheckSubjectId(SubjectKind kind, std::string_view id, Date t
 // kInvalidArgument with the reason, naming the field.
 Result<std::string> CheckDatasetValue(const DatasetField& field, std::string_view value, Date today);
 
-// The values of a record as the store keeps them (ports::DatasetRecord::fields_json): a JSON
-// object whose values are strings. kInvalidArgument (error.dataset.bad_record) for anything else.
-Result<std::map<std::string, std::string>> ParseRecordValues(std::string_view json);
 
 }  // namespace tongban::domain

@@ -5,6 +5,7 @@
 #include <set>
 #include <utility>
 
+#include "domain/record_values.h"
 #include "services/access_log.h"
 #include "services/licences.h"
 

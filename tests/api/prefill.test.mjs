@@ -118,10 +118,10 @@ test('prefill: submission fetches the shared-data materials, which show fetched 
 
 test('prefill: a licence material is satisfied by a valid e-licence and not by a suspended one', () =>
   withServer(async (server) => {
+    // 张伟 holds a driving licence from the demo city (serve --demo issues it) and no residence permit.
     const citizen = await Client.login(server.url, 'zhang.wei');
-    const items = await allItems(citizen);
-    const permit = items.find((i) => i.code === 'police.residence-permit');
-    const reviewer = await Client.login(server.url, `reviewer.${permit.department}`);
+    const police = await Client.login(server.url, 'reviewer.police');
+    const renewal = 'police.driving-licence-renewal';
     const enrolment = 'education.primary-school-enrolment';
 
     const none = await citizen.get(`/api/v1/prefill?item=${enrolment}`);
@@ -130,31 +130,18 @@ test('prefill: a licence material is satisfied by a valid e-licence and not by a
     assert.equal(missing.fetched, false);
     assert.equal(missing.reason, 'no_licence');
 
-    const app = await citizen.post('/api/v1/applications', { item: permit.code, channel: 'web', draft: true, fields: fillFields(permit) });
-    assert.equal(app.status, 201, app.text);
-    for (const m of permit.materials.filter((m) => m.source === 'upload')) {
-      const put = await citizen.request('PUT', `/api/v1/applications/${app.data.id}/materials/${m.code}`,
-        { body: Buffer.from('%PDF-1.7\n'), headers: { 'x-file-name': 'proof.pdf' } });
-      assert.equal(put.status, 200, put.text);
-    }
-    assert.equal((await citizen.post(`/api/v1/applications/${app.data.id}/actions/submit`, {})).status, 200);
-    for (const action of ['accept', 'approve', 'deliver']) {
-      const r = await reviewer.post(`/api/v1/applications/${app.data.id}/actions/${action}`, {});
-      assert.equal(r.status, 200, `${action}: ${r.text}`);
-    }
-    const licence = (await citizen.get('/api/v1/me/licences')).data.items.find((l) => l.type === 'residence_permit');
-    assert.ok(licence);
-
-    const valid = (await citizen.get(`/api/v1/prefill?item=${enrolment}`)).data.materials.find((m) => m.code === 'residence_permit');
+    const licence = (await citizen.get('/api/v1/me/licences')).data.items.find((l) => l.type === 'driving_licence');
+    assert.ok(licence, 'the demo driving licence');
+    const valid = (await citizen.get(`/api/v1/prefill?item=${renewal}`)).data.materials.find((m) => m.code === 'driving_licence');
     assert.equal(valid.fetched, true, JSON.stringify(valid));
     assert.equal(valid.licence.id, licence.id);
     assert.equal(valid.licence.issuer, licence.issuer);
     assert.equal(valid.licence.status, 'valid');
     assert.ok(valid.licence.as_of);
 
-    const suspend = await reviewer.post(`/api/v1/licences/${licence.id}/actions/suspend`, { reason: '信息核查中' });
+    const suspend = await police.post(`/api/v1/licences/${licence.id}/actions/suspend`, { reason: '信息核查中' });
     assert.equal(suspend.status, 200, suspend.text);
-    const suspended = (await citizen.get(`/api/v1/prefill?item=${enrolment}`)).data.materials.find((m) => m.code === 'residence_permit');
+    const suspended = (await citizen.get(`/api/v1/prefill?item=${renewal}`)).data.materials.find((m) => m.code === 'driving_licence');
     assert.equal(suspended.fetched, false, JSON.stringify(suspended));
     assert.equal(suspended.reason, 'suspended');
     assert.equal(suspended.licence.status, 'suspended');

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "domain/catalogue.h"
+#include "domain/record_values.h"
 
 namespace tongban::domain {
 namespace {
@@ -64,7 +65,7 @@ TEST(DatasetTest, RecordValuesAreAnObjectOfStrings) {
   for (const char* bad : {"", "[]", "{\"a\":1}", "{\"a\":\"b\"", "{\"a\":\"b\"} x", "{\"a\" \"b\"}", "{\"a\":\"\\ud800\"}"}) {
     auto r = ParseRecordValues(bad);
     ASSERT_FALSE(r.ok()) << bad;
-    EXPECT_EQ(r.error().message, "error.dataset.bad_record");
+    EXPECT_EQ(r.error().message, "error.dataset.record_values");
   }
 }
 
