@@ -1,32 +1,9 @@
 #include "services/messages.h"
 
-#include <cstdio>
+#include "domain/access_log.h"
 
 namespace tongban::services {
 namespace {
-
-void AppendJsonString(std::string& out, const std::string& s) {
-  out.push_back('"');
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out.push_back(ch);
-        }
-    }
-  }
-  out.push_back('"');
-}
 
 // The message kind of an application action that concerns the applicant; "" for the others.
 std::string ApplicationMessageKind(const std::string& action) {
@@ -70,9 +47,9 @@ std::string MessageParamsJson(const MessageParams& params) {
   std::string out = "{";
   for (const auto& [name, value] : params) {
     if (out.size() > 1) out.push_back(',');
-    AppendJsonString(out, name);
+    out += domain::JsonStringLiteral(name);
     out.push_back(':');
-    AppendJsonString(out, value);
+    out += domain::JsonStringLiteral(value);
   }
   out.push_back('}');
   return out;
