@@ -174,7 +174,8 @@ Status CheckComplete(const Context& ctx, const domain::ServiceItem& item, Applic
 // Stores the event of a write of `app` (its version numbers the history: one event per write) and
 // publishes it to the effects registered for it, in the same transaction.
 Status RecordEvent(const Context& ctx, ports::Transaction& tx, const Actor& actor, const Application& app,
-                   std::string action, ApplicationState from, ActorRole role, std::string reason) {
+                   std::string action, ApplicationState from, ActorRole role, std::string reason,
+                   const PreparedEffects* prepared = nullptr) {
   domain::Event e;
   e.id = ctx.ids->NewId();
   e.application_id = app.id;
@@ -190,7 +191,8 @@ Status RecordEvent(const Context& ctx, ports::Transaction& tx, const Actor& acto
   TB_RETURN_IF_ERROR(tx.applications().InsertEvent(e));
   return PublishEvent(ctx, tx,
                       domain::ApplicationChanged{app, e.from, e.action, e.actor_user_id, e.actor_role, e.channel,
-                                                 e.at, e.reason});
+                                                 e.at, e.reason},
+                      prepared);
 }
 
 // The names of the fields whose value `after` adds, changes or removes, "a, b, c" in name order.
@@ -486,6 +488,27 @@ Result<Application> Act(const Context& ctx, const Actor& actor, const std::strin
     return e;
   }
 
+  // The action's time, and what its effects can do before the transaction (a licence signed off
+  // the database's writer: services/effects.h).
+  const Timestamp now = ctx.clock->Now();
+  PreparedEffects prepared;
+  if (ctx.effects != nullptr && ctx.effects->Prepares(req.action)) {
+    ApplicationIntent intent;
+    intent.action = req.action;
+    intent.at = now;
+    bool allowed = false;  // nothing is prepared for an action the transaction will refuse
+    const Status read = ctx.store->Read([&](ports::Transaction& tx) -> Status {
+      TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(tx, actor, id));
+      for (ActorRole r : loaded.second.roles) {
+        allowed = allowed || domain::CheckTransition(loaded.first.state, req.action, r).check ==
+                                 domain::TransitionCheck::kAllowed;
+      }
+      intent.application = std::move(loaded.first);
+      return Ok();
+    });
+    if (read.ok() && allowed) prepared = ctx.effects->PrepareFor(ctx, intent);
+  }
+
   Application out;
   TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
     TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(tx, actor, id));
@@ -527,7 +550,6 @@ Result<Application> Act(const Context& ctx, const Actor& actor, const std::strin
       TB_RETURN_IF_ERROR(WriteFields(ctx, tx, actor, *item, app, *req.fields, role));
     }
 
-    const Timestamp now = ctx.clock->Now();
     const Date today = LocalDate(now);
     if (req.action == Action::kSubmit || req.action == Action::kResubmit) {
       TB_RETURN_IF_ERROR(CheckComplete(ctx, *item, app));
@@ -548,7 +570,8 @@ Result<Application> Act(const Context& ctx, const Actor& actor, const std::strin
     TB_RETURN_IF_ERROR(tx.applications().UpdateApplication(app));
     std::string event_reason = reason;
     if (req.in_person) event_reason = std::string(kInPersonPrefix) + event_reason;
-    TB_RETURN_IF_ERROR(RecordEvent(ctx, tx, actor, app, domain::ActionName(req.action), from, role, event_reason));
+    TB_RETURN_IF_ERROR(
+        RecordEvent(ctx, tx, actor, app, domain::ActionName(req.action), from, role, event_reason, &prepared));
     out = app;
     return Ok();
   }));
