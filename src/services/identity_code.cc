@@ -27,9 +27,17 @@ domain::AccessLogEntry ClerkReadEntry(const Actor& clerk, const std::string& per
   return entry;
 }
 
+// Whether `user_id` holds a grant of `enterprise` (any items).
+Result<bool> HoldsGrant(ports::Transaction& tx, const std::string& enterprise, const std::string& user_id) {
+  auto grant = tx.accounts().GetAgentGrant(enterprise, user_id);
+  if (grant.ok()) return true;
+  if (grant.error().code == ErrorCode::kNotFound) return false;
+  return grant.take_error();
+}
+
 }  // namespace
 
-Result<IdentityCode> IssueIdentityCode(const Context& ctx, const Actor& actor) {
+Result<IdentityCode> IssueIdentityCode(const Context& ctx, const Actor& actor, const std::string& enterprise) {
   if (ctx.keys == nullptr || ctx.tokens == nullptr) {
     return MakeError(ErrorCode::kUnavailable, "error.identity_code.unavailable");
   }
@@ -37,13 +45,30 @@ Result<IdentityCode> IssueIdentityCode(const Context& ctx, const Actor& actor) {
   IdentityCode code;
   ports::IdentityClaims& c = code.claims;
   c.sub = actor.user.id;
-  c.kind = "person";
-  c.name = actor.user.display_name;
-  c.masked_id = domain::MaskHolderId(actor.user.person_id);
+  std::string enterprise_name;
+  if (enterprise.empty()) {
+    c.kind = "person";
+    c.name = actor.user.display_name;
+    c.masked_id = domain::MaskHolderId(actor.user.person_id);
+  } else {
+    TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
+      TB_ASSIGN_OR_RETURN(const bool agent, HoldsGrant(tx, enterprise, actor.user.id));
+      if (!agent) return MakeError(ErrorCode::kPermissionDenied, "error.identity_code.not_agent");
+      TB_ASSIGN_OR_RETURN(const domain::Enterprise e, tx.accounts().GetEnterprise(enterprise));
+      // An enterprise's name can be long enough to push the QR code past version 15: the code
+      // carries the credit code only, and an online check answers the name from the registry.
+      enterprise_name = e.name;
+      c.kind = "enterprise";
+      c.masked_id = e.code;  // public: the credit code is on every licence and invoice
+      return Ok();
+    }));
+  }
+
   c.jti = ctx.ids->NewToken().substr(0, 22);  // 132 random bits
   c.expires_at = ctx.clock->Now() + std::chrono::seconds(kIdentityCodeSeconds);
   TB_ASSIGN_OR_RETURN(code.token,
                       ctx.keys->Sign(kIdentityCodeKeyOwner, ctx.tokens->IdentityCodePayload(c), kIdentityCodeTyp));
+  if (!enterprise_name.empty()) c.name = enterprise_name;  // shown on the page beside the code
   return code;
 }
 
@@ -63,11 +88,29 @@ Result<IdentityCheck> CheckIdentityCode(const Context& ctx, const std::optional<
   }
   auto claims = ctx.tokens->ParseIdentityCode(verified->payload);
   if (!claims.ok()) return NotValid("malformed");
+  if (claims->kind != "person" && claims->kind != "enterprise") return NotValid("malformed");
   IdentityCheck check;
   check.claims = std::move(claims).value();
   const Timestamp now = ctx.clock->Now();
   if (now >= check.claims.expires_at) {
     check.reason = "expired";
+    return check;
+  }
+  if (check.claims.kind == "enterprise") {
+    // Shown by the enterprise's agent: valid while they still are its agent; the name is the
+    // registry's. Nothing personal is read.
+    TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
+      TB_ASSIGN_OR_RETURN(const bool agent, HoldsGrant(tx, check.claims.masked_id, check.claims.sub));
+      if (!agent) {
+        check.reason = "unknown_subject";
+        return Ok();
+      }
+      TB_ASSIGN_OR_RETURN(const domain::Enterprise e, tx.accounts().GetEnterprise(check.claims.masked_id));
+      check.claims.name = e.name;
+      check.id_number = e.code;
+      check.valid = true;
+      return Ok();
+    }));
     return check;
   }
   const bool clerk = caller && caller->user.HasRole(domain::Role::kClerk);

@@ -1,8 +1,12 @@
-// The identity code (随申码, issue 11 item 2): a person's short-lived signed code, shown as a QR
-// on their pages and refreshed before it expires; windows, kiosks and relying parties check it
-// offline with /.well-known/jwks.json or online here. The code names the account, the person's
-// name and a masked identity number; only a clerk's online check reads the full number, and that
-// read is recorded in the access log like any other.
+// The identity code (随申码, issue 11 item 2): a person's or an enterprise's short-lived signed
+// code, shown as a QR on their pages and refreshed before it expires; windows, kiosks and relying
+// parties check it offline with /.well-known/jwks.json or online here. A person's code names the
+// account, the person's name and a masked identity number; only a clerk's online check reads the
+// full number, and that read is recorded in the access log like any other. An enterprise's code is
+// shown by an agent acting for it: it names the agent's account (`sub`), kind "enterprise" and the
+// enterprise's unified social credit code (public, so not masked) but not its name, which can be
+// too long for the QR code; an online check answers the name from the registry, and answers the
+// code valid only while that agent still holds a grant of the enterprise.
 // Thread-safety: stateless functions over a shared Context.
 #pragma once
 
@@ -28,9 +32,11 @@ struct IdentityCode {
   ports::IdentityClaims claims;
 };
 
-// A fresh code for the signed-in person. kPermissionDenied (error.identity_code.person_only) for
-// an account without a person (officials); kUnavailable without a key store or token codec.
-Result<IdentityCode> IssueIdentityCode(const Context& ctx, const Actor& actor);
+// A fresh code for the signed-in person or, with `enterprise` (a credit code), for that enterprise
+// as the signed-in agent acts for it. kPermissionDenied (error.identity_code.person_only) for an
+// account without a person (officials), (error.identity_code.not_agent) for an enterprise the
+// actor holds no grant of; kUnavailable without a key store or token codec.
+Result<IdentityCode> IssueIdentityCode(const Context& ctx, const Actor& actor, const std::string& enterprise = "");
 
 struct IdentityCheck {
   bool valid = false;
@@ -39,7 +45,8 @@ struct IdentityCheck {
   // (another kind of token), "expired", "unknown_subject" (the account is gone).
   std::string reason;
   ports::IdentityClaims claims;  // what the code says (valid or expired)
-  // The full identity number: only for a clerk's check of a valid code (recorded in the access log).
+  // The full identity number: only for a clerk's check of a valid person's code (recorded in the
+  // access log); for an enterprise's code, its credit code, for anyone.
   std::string id_number;
 };
 

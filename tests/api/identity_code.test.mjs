@@ -90,3 +90,30 @@ test('issue 11 item 2: the identity code is signed, checks online and offline, a
     const official = await clerk.get('/api/v1/me/identity-code');
     assert.equal(official.status, 403, official.text);
   }));
+
+test('issue 11 item 2: an agent shows their enterprise\'s code; it carries the credit code, and the check names the enterprise', () =>
+  withServer(async (server) => {
+    const admin = await Client.login(server.url, 'wang.fang');
+    const enterprise = (await admin.get('/api/v1/me')).data.enterprises[0];
+    const r = await admin.get(`/api/v1/me/identity-code?enterprise=${enterprise.code}`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.data.kind, 'enterprise');
+    const payload = part(r.data.token, 1);
+    assert.equal(payload.kind, 'enterprise');
+    assert.equal(payload.idm, enterprise.code);
+    assert.equal(payload.name, '', 'the name stays out of the QR code: the registry answers it');
+
+    const anyone = new Client(server.url, { lang: 'zh' });
+    const v = await anyone.post('/api/v1/identity-codes/verify', { token: r.data.token });
+    assert.equal(v.data.valid, true, v.text);
+    assert.equal(v.data.subject.kind, 'enterprise');
+    assert.equal(v.data.subject.id, enterprise.code);
+    assert.equal(v.data.subject.name, '上海浦江示范餐饮有限公司');
+
+    // Someone who is not its agent cannot show it.
+    const citizen = await Client.login(server.url, 'zhang.wei');
+    const refused = await citizen.get(`/api/v1/me/identity-code?enterprise=${enterprise.code}`);
+    assert.equal(refused.status, 403, refused.text);
+    assert.equal(refused.data.error.code, 'permission_denied');
+    assert.match(refused.data.error.message, /经办人/, 'the reason, in the person\'s language');
+  }));

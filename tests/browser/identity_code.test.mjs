@@ -5,7 +5,7 @@
 // axe-core checks every page.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CITIZEN, checkA11y, signIn, start, texts } from './harness.mjs';
+import { CITIZEN, checkA11y, clickAndCheck, go, signIn, start, texts } from './harness.mjs';
 
 let env;
 
@@ -76,3 +76,22 @@ test('without JavaScript, the link gives a new code', async () => {
   assert.notEqual(await page.locator('[data-identity-qr]').innerHTML(), first, 'a fresh code (a new random id)');
   await page.context().close();
 });
+
+for (const [lang, elder] of [['zh', false], ['en', true]]) {
+  test(`an agent acting for their enterprise shows the enterprise's code, ${lang}${elder ? ', elder mode' : ''}`, async () => {
+    const t = texts[lang];
+    const page = await env.newPage({ locale: lang === 'en' ? 'en-GB' : 'zh-CN' });
+    if (elder) await page.goto(`${env.base}/prefs?elder=1&return=/`);
+    await signIn(env, page, { username: 'wang.fang', password: 'demo-password-1' }, lang);
+    await go(env, page, '/enterprise');
+    await page.locator('input[name="enterprise"]:not([value="self"])').check();
+    await clickAndCheck(env, page, page.locator('form[action="/enterprise"] button[type="submit"]'));
+    await go(env, page, '/me/identity-code');
+    const facts = await page.locator('dl').textContent();
+    assert.ok(facts.includes(t['identity_code.credit_code']), facts);
+    assert.match(facts, /[0-9A-Z]{18}/);
+    assert.ok(facts.includes('上海浦江示范餐饮有限公司'), facts);
+    assert.ok((await page.locator('main p').first().textContent()).includes(t['identity_code.enterprise_intro'].slice(0, 8)));
+    await page.context().close();
+  });
+}

@@ -1,5 +1,5 @@
 // The identity code (docs/api.md "Identity code"): GET /api/v1/me/identity-code (the signed-in
-// person's fresh code, with its QR code as SVG for pages that refresh it in place) and
+// person's fresh code, or their enterprise's when they act for one, with its QR code as SVG for pages that refresh it in place) and
 // POST /api/v1/identity-codes/verify (anyone; a clerk's check also answers the full identity
 // number, and that read is in the access log).
 #include "http/api/handlers.h"
@@ -11,9 +11,14 @@ namespace {
 Response MyIdentityCode(const HttpDeps& deps, Request& req) {
   auto caller = RequireCaller(deps, req, /*write=*/false);
   if (!caller.ok()) return ErrorResponse(deps, req, caller.error());
-  auto code = services::IssueIdentityCode(*deps.ctx, caller->actor);
+  // An agent acting for an enterprise shows the enterprise's code (or names one with ?enterprise=).
+  std::string enterprise = req.Query("enterprise");
+  if (enterprise.empty()) enterprise = caller->session.acting_enterprise;
+  auto code = services::IssueIdentityCode(*deps.ctx, caller->actor, enterprise);
   if (!code.ok()) return ErrorResponse(deps, req, code.error());
-  Json out{{"token", code->token}, {"expires_at", FormatRfc3339(code->claims.expires_at)}};
+  Json out{{"token", code->token},
+           {"kind", code->claims.kind},
+           {"expires_at", FormatRfc3339(code->claims.expires_at)}};
   if (deps.ctx->licence_format != nullptr) {
     auto svg = deps.ctx->licence_format->QrSvg(code->token);
     if (svg.ok()) out["qr_svg"] = std::move(*svg);

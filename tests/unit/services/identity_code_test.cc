@@ -146,6 +146,39 @@ TEST_P(IdentityCodeTest, AnOfficialHasNoIdentityCode) {
   EXPECT_EQ(code.error().message, "error.identity_code.person_only");
 }
 
+TEST_P(IdentityCodeTest, AnAgentShowsTheEnterprisesCodeAndAClerkChecksTheirGrant) {
+  const std::string credit_code = "91310115MA1K4XYZ5C";
+  ASSERT_TRUE(store_->Write([&](ports::Transaction& tx) -> Status {
+    TB_RETURN_IF_ERROR(tx.accounts().InsertEnterprise({credit_code, "浦江小馆餐饮有限公司", person_.user.id}));
+    domain::AgentGrant grant;
+    grant.enterprise = credit_code;
+    grant.user_id = person_.user.id;
+    return tx.accounts().PutAgentGrant(grant);
+  }).ok());
+  // Not an agent of another enterprise.
+  auto other = IssueIdentityCode(ctx_, person_, "91310000000000000X");
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.error().message, "error.identity_code.not_agent");
+
+  auto code = IssueIdentityCode(ctx_, person_, credit_code);
+  ASSERT_TRUE(code.ok()) << code.error().message;
+  EXPECT_LE(code->token.size(), ports::kMaxQrTokenBytes);
+  const IdentityCheck anyone = Check(code->token);
+  EXPECT_TRUE(anyone.valid) << anyone.reason;
+  EXPECT_EQ(anyone.claims.kind, "enterprise");
+  EXPECT_EQ(anyone.claims.name, "浦江小馆餐饮有限公司");
+  EXPECT_EQ(anyone.claims.masked_id, credit_code);
+  EXPECT_EQ(anyone.claims.sub, person_.user.id);  // the agent who showed it
+
+  const IdentityCheck clerk = Check(code->token, clerk_);
+  EXPECT_TRUE(clerk.valid) << clerk.reason;
+  EXPECT_EQ(clerk.id_number, credit_code);
+  // The enterprise's code reads nothing personal: no entry in the agent's access log.
+  auto log = ListMyAccessLog(ctx_, person_, "", 20);
+  ASSERT_TRUE(log.ok());
+  EXPECT_TRUE(log->pending.empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(Databases, IdentityCodeTest, ::testing::ValuesIn(storage::testing::StoreTargets()),
                          [](const auto& info) { return info.param.name; });
 
