@@ -24,11 +24,14 @@ const domain::ServiceItem& ItemOf(const domain::Catalogue& catalogue, const std:
   return item != nullptr ? *item : kNone;
 }
 
-// The answers of the merged form that `item` asks for.
+// The answers of the merged form that `item` asks for. A field one item asks may be one another
+// fills itself (the business licence asks the enterprise's name, the permits read it from the
+// register): each sub-case takes only what its own item asks.
 std::map<std::string, std::string> FieldsFor(const domain::ServiceItem& item,
                                              const std::map<std::string, std::string>& fields) {
   std::map<std::string, std::string> out;
   for (const domain::Field& f : item.fields) {
+    if (f.source) continue;
     if (const auto it = fields.find(f.name); it != fields.end()) out.emplace(f.name, it->second);
   }
   return out;

@@ -32,6 +32,12 @@ class BundlesTest : public testing::ServicesTest {
     third.fields[2].name = "seats";  // a field only this item asks
     third.fields[2].label = {"座位", "Seats"};
     data.items.push_back(third);
+    // An item that reads the shop's name from the register instead of asking it.
+    domain::ServiceItem reads = testing::MakeItem("market.reads-name", true, 2);
+    reads.fields[0].source = domain::MaterialSource::kSharedData;
+    reads.fields[0].dataset = "population";
+    reads.fields[0].required = false;
+    data.items.push_back(reads);
     domain::LicenceType shop;
     shop.code = "shop_permit";
     shop.name = {"店铺许可", "Shop permit"};
@@ -62,7 +68,11 @@ class BundlesTest : public testing::ServicesTest {
     domain::Bundle chain = ordered;
     chain.code = "one-after-another";
     chain.waits_for = {{"market.counter", {"market.online"}}, {"market.third", {"market.counter"}}};
-    data.bundles = {ordered, parallel, chain};
+    domain::Bundle mixed = parallel;
+    mixed.code = "asks-and-reads";
+    mixed.items = {"market.online", "market.reads-name"};
+    mixed.industry_licence.clear();
+    data.bundles = {ordered, parallel, chain, mixed};
     ServeCatalogue(std::move(data));
     auto keys = crypto::SealedKeyStore::Create(*store_, clock_, std::string(32, 'k'));
     ASSERT_TRUE(keys.ok()) << keys.error().message;
@@ -236,6 +246,17 @@ TEST_P(BundlesTest, EveryPartApprovedIssuesTheJointLicenceAndTheResultsShowToget
   for (const auto& l : done.results) types.push_back(l.type);
   std::sort(types.begin(), types.end());
   EXPECT_EQ(types, (std::vector<std::string>{"counter_permit", "shop_permit", "shop_whole"}));
+}
+
+// Found by tests/api/bundles.test.mjs: the business licence asks the enterprise's name, the permits
+// read it from the register; the merged form's answer went to every sub-case and the permits
+// refused it (error.field.not_asked).
+TEST_P(BundlesTest, AFieldOneItemAsksAndAnotherReadsItselfGoesOnlyToTheOneThatAsks) {
+  const BundleView view = Apply("asks-and-reads");
+  ASSERT_EQ(view.parts.size(), 2u);
+  EXPECT_EQ(Part(view, "market.online").fields.at("shop_name"), "浦江小馆");
+  EXPECT_FALSE(Part(view, "market.reads-name").fields.contains("shop_name"));
+  EXPECT_EQ(Part(view, "market.reads-name").state, ApplicationState::kSubmitted);
 }
 
 TEST_P(BundlesTest, OneSubmissionWritesEverythingOrNothing) {
