@@ -19,7 +19,7 @@ class BundleRepository {
   // locks rows), so that two sub-cases approved at once start what waits for both exactly once.
   // kNotFound (error.application.not_found).
   virtual Result<domain::BundleCase> GetBundleCase(const std::string& id) = 0;
-  // Writes submitted_at and version; kConflict (error.application.version) when the stored version
+  // Writes submitted_at and version; kConflict (error.application.changed) when the stored version
   // is not bundle_case.version - 1.
   virtual Status UpdateBundleCase(const domain::BundleCase& bundle_case) = 0;
   // Stores a sub-case row (its application is stored first).

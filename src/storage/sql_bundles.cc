@@ -96,7 +96,7 @@ Status SqlBundles::UpdateBundleCase(const BundleCase& b) {
   TB_ASSIGN_OR_RETURN(const int64_t changed, sql_.Execute(kUpdateCase, [&](Binder& x) {
     x.Text(b.id).OptionalInt(OptionalSeconds(b.submitted_at)).Int(b.version).Int(b.version - 1);
   }));
-  if (changed == 0) return MakeError(ErrorCode::kConflict, "error.application.version");
+  if (changed == 0) return MakeError(ErrorCode::kConflict, "error.application.changed");
   return Ok();
 }
 
