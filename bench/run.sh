@@ -271,6 +271,23 @@ else
   echo "bench: $LICENCE_BENCH is missing (build the licence_bench target); no licence figures" >&2
 fi
 
+# 2e. Bundles (bench/bundle_bench.mjs, issue 11 item 1): a bundle of 5 items from submission to
+# joint issuance, 11 durable write requests on a local tongban (SQLite), next to the raw cost of 11
+# durable SQLite transactions (sqlite_ceiling, 1 per transaction) measured above.
+if [[ -x "$TONGBAN" ]] && command -v node >/dev/null; then
+  echo "bench: bundle_bench"
+  if bundle_line=$(TONGBAN_BIN="$TONGBAN" node "$REPO_DIR/bench/bundle_bench.mjs" "${BUNDLE_RUNS:-20}"); then
+    echo "$bundle_line"
+    read -r _ runs median p90 writes <<<"$bundle_line"
+    if [[ -n "${CEILING[sqlite_tx]:-}" ]]; then
+      raw_ms=$(awk -v w="$writes" -v r="${CEILING[sqlite_tx]}" 'BEGIN { printf "%.1f", w * 1000 / r }')
+      echo "bench: bundle of 5 items, submission to joint issuance: median ${median} ms, p90 ${p90} ms over ${runs} runs (target < 200 ms); raw ${writes} durable transactions ${raw_ms} ms; ratio $(awk -v a="$raw_ms" -v b="$median" 'BEGIN { printf "%.2f", a / b }')"
+    fi
+  else
+    echo "bench: bundle_bench failed" >&2
+  fi
+fi
+
 # 3. Tongban on SQLite.
 if [[ -x "$TONGBAN" ]]; then
   if start_tongban "sqlite:$WORK_DIR/bench.db" sqlite; then

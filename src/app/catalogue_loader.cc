@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <exception>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <initializer_list>
 #include <map>
@@ -51,7 +52,7 @@ class Loader {
     LoadItems();
     CheckDatasetReferences();
     ReadEntries("bundles.yaml", "bundles", "bundle",
-                {"code", "name", "description", "items", "routing", "industry_licence", "aliases"},
+                {"code", "name", "description", "items", "routing", "industry_licence", "aliases", "waits_for"},
                 &Loader::ReadBundle);
     ReadEntries("popular.yaml", "popular", "popular list", {"audience", "items"}, &Loader::ReadPopular);
     // licence-types.yaml is optional (a catalogue without licences); when present, every
@@ -380,7 +381,83 @@ class Loader {
       }
       CheckMergedFields(file, m.LineOfKey("items"), bundle);
     }
+    ReadWaitsFor(file, m, bundle);
     if (problems_.size() == problems_before) data_.bundles.push_back(std::move(bundle));
+  }
+
+  // `waits_for: {item: [items it waits for]}` (issue 11 item 1): every code names an item of this
+  // bundle, and the order has no cycle. Without it, `routing: sequential` makes each item wait for
+  // the one before.
+  void ReadWaitsFor(FileContext& file, MapReader& m, d::Bundle& bundle) {
+    const YAML::Node* node = m.Get("waits_for", false);
+    const int line = m.LineOfKey("waits_for");
+    const auto in_bundle = [&](const std::string& code) {
+      return std::find(bundle.items.begin(), bundle.items.end(), code) != bundle.items.end();
+    };
+    if (node == nullptr) {
+      if (bundle.routing == d::BundleRouting::kSequential) {
+        for (size_t i = 1; i < bundle.items.size(); ++i) bundle.waits_for[bundle.items[i]] = {bundle.items[i - 1]};
+      }
+      return;
+    }
+    if (!node->IsMap()) {
+      file.AddLine(line, "'waits_for' must map an item code to the list of item codes it waits for");
+      return;
+    }
+    for (const auto& entry : *node) {
+      const std::string item = entry.first.IsScalar() ? entry.first.Scalar() : std::string();
+      if (!in_bundle(item)) {
+        file.Add(entry.first, "waits_for: " + Quote(item) + " is not an item of this bundle", line);
+        continue;
+      }
+      if (!entry.second.IsSequence()) {
+        file.Add(entry.second, "waits_for: " + Quote(item) + " must list the item codes it waits for", line);
+        continue;
+      }
+      std::vector<std::string>& before = bundle.waits_for[item];
+      for (const YAML::Node& w : entry.second) {
+        const std::string code = w.IsScalar() ? w.Scalar() : std::string();
+        if (!in_bundle(code)) {
+          file.Add(w, "waits_for: " + Quote(item) + " waits for " + Quote(code) + ", which is not an item of this bundle",
+                   line);
+        } else if (code == item || std::find(before.begin(), before.end(), code) != before.end()) {
+          file.Add(w, "waits_for: " + Quote(item) + " lists " + Quote(code) + " twice or waits for itself", line);
+        } else {
+          before.push_back(code);
+        }
+      }
+    }
+    if (const std::optional<std::string> cycle = WaitsForCycle(bundle)) {
+      file.AddLine(line, "waits_for: the order has a cycle (" + *cycle + "); nothing in it could ever start");
+    }
+  }
+
+  // A cycle of `bundle.waits_for`, as "a -> b -> a", or nullopt.
+  static std::optional<std::string> WaitsForCycle(const d::Bundle& bundle) {
+    std::map<std::string, int> mark;  // 1: on the path, 2: done
+    std::vector<std::string> path;
+    std::optional<std::string> found;
+    std::function<void(const std::string&)> visit = [&](const std::string& item) {
+      if (found) return;
+      mark[item] = 1;
+      path.push_back(item);
+      for (const std::string& next : bundle.WaitsFor(item)) {
+        if (mark[next] == 1) {
+          std::string text;
+          for (auto it = std::find(path.begin(), path.end(), next); it != path.end(); ++it) text += *it + " -> ";
+          found = text + next;
+          return;
+        }
+        if (mark[next] == 0) visit(next);
+        if (found) return;
+      }
+      path.pop_back();
+      mark[item] = 2;
+    };
+    for (const std::string& item : bundle.items) {
+      if (mark[item] == 0) visit(item);
+    }
+    return found;
   }
 
   // A bundle asks each field once (C4b), so a field name shared by several items must mean the

@@ -9,6 +9,7 @@
 #include "services/verification.h"
 #include "services/licences.h"
 #include "services/messages.h"
+#include "services/bundles.h"
 #include "app/key_encryption_key.h"
 #include "storage/sql_store.h"
 
@@ -45,6 +46,7 @@ Result<std::unique_ptr<System>> BuildSystem(const Config& config, bool with_rout
   sys->ctx.licence_status_ttl_seconds = config.licence_status_ttl_seconds;
   services::RegisterLicenceEffects(sys->effects);
   services::RegisterMessageEffects(sys->effects);
+  services::RegisterBundleEffects(sys->effects);
   // Applications made before reference numbers existed get theirs before anyone looks them up.
   TB_RETURN_IF_ERROR(services::AssignMissingReferences(sys->ctx));
   TB_ASSIGN_OR_RETURN(std::string kek, LoadKeyEncryptionKey(config.keys_dir));

@@ -84,6 +84,12 @@ const char* CentreLevelName(CentreLevel level) { return NameOf(kCentreLevelNames
 std::optional<CentreLevel> ParseCentreLevel(std::string_view name) { return ValueOf(kCentreLevelNames, name); }
 const char* BundleRoutingName(BundleRouting routing) { return NameOf(kBundleRoutingNames, routing); }
 std::optional<BundleRouting> ParseBundleRouting(std::string_view name) { return ValueOf(kBundleRoutingNames, name); }
+
+const std::vector<std::string>& Bundle::WaitsFor(const std::string& item) const {
+  static const std::vector<std::string> kNone;
+  const auto it = waits_for.find(item);
+  return it == waits_for.end() ? kNone : it->second;
+}
 const char* LanguageName(Language lang) { return NameOf(kLanguageNames, lang); }
 std::optional<Language> ParseLanguage(std::string_view name) { return ValueOf(kLanguageNames, name); }
 

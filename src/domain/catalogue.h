@@ -149,8 +149,16 @@ struct Bundle {
   LocalText description;
   std::vector<std::string> items;  // ServiceItem codes
   BundleRouting routing = BundleRouting::kParallel;
+  // What each item waits for (issue 11 item 1): item code -> the item codes of this bundle whose
+  // approval starts it; an item not listed starts at submission. `routing: sequential` without a
+  // `waits_for` is shorthand for each item waiting for the one before. Never a cycle (the loader
+  // refuses one).
+  std::map<std::string, std::vector<std::string>> waits_for;
   std::string industry_licence;  // optional IndustryLicence type issued when all parts are done
   std::vector<std::string> aliases;  // other names people use ("开餐馆", "生孩子")
+
+  // The items `item` waits for (empty: it starts at submission).
+  const std::vector<std::string>& WaitsFor(const std::string& item) const;
 };
 
 // A claim a licence type carries: its name in the credential, its label, and the application

@@ -33,6 +33,11 @@ constexpr std::array kTable = {
     Transition{S::kUnderReview, A::kWithdraw, S::kWithdrawn, true, false, false, false},
     Transition{S::kApproved, A::kDeliver, S::kDelivered, false, true, true, false},
     Transition{S::kDelivered, A::kComplete, S::kCompleted, true, true, true, false},
+    // A bundle's waiting sub-case: the platform starts it when what it waits for is approved, or
+    // closes it when that ended otherwise; its applicant may withdraw it meanwhile.
+    Transition{S::kWaiting, A::kSubmit, S::kSubmitted, false, false, false, false, true},
+    Transition{S::kWaiting, A::kClose, S::kClosed, false, false, false, true, true},
+    Transition{S::kWaiting, A::kWithdraw, S::kWithdrawn, true, false, false, false},
 };
 
 constexpr std::array kStateNames = {
@@ -47,6 +52,8 @@ constexpr std::array kStateNames = {
     EnumName<S>{S::kDelivered, "delivered"},
     EnumName<S>{S::kCompleted, "completed"},
     EnumName<S>{S::kWithdrawn, "withdrawn"},
+    EnumName<S>{S::kWaiting, "waiting"},
+    EnumName<S>{S::kClosed, "closed"},
 };
 
 constexpr std::array kActionNames = {
@@ -60,6 +67,7 @@ constexpr std::array kActionNames = {
     EnumName<A>{A::kDeliver, "deliver"},
     EnumName<A>{A::kComplete, "complete"},
     EnumName<A>{A::kWithdraw, "withdraw"},
+    EnumName<A>{A::kClose, "close"},
 };
 
 constexpr std::array kActorRoleNames = {
@@ -112,6 +120,13 @@ TransitionDecision CheckTransition(ApplicationState from, Action action, ActorRo
   }
   // An action the role can never take is a matter of rights, whatever the state.
   return {role_ever_may ? TransitionCheck::kStateConflict : TransitionCheck::kRoleDenied, from, false};
+}
+
+TransitionDecision CheckPlatformTransition(ApplicationState from, Action action) {
+  for (const auto& t : kTable) {
+    if (t.from == from && t.action == action && t.platform) return {TransitionCheck::kAllowed, t.to, t.reason_required};
+  }
+  return {TransitionCheck::kStateConflict, from, false};
 }
 
 }  // namespace tongban::domain

@@ -20,6 +20,11 @@ enum class ApplicationState {
   kDelivered,            // 送达
   kCompleted,            // terminal
   kWithdrawn,            // terminal
+  // A bundle's sub-case (issue 11 item 1) submitted with the bundle but waiting for the sub-cases
+  // it waits for to be approved; not in its department's queue yet. The platform starts it
+  // (-> submitted) or closes it (-> closed) when one of them ends without approval.
+  kWaiting,
+  kClosed,               // terminal: a waiting sub-case that can no longer start
 };
 const char* StateName(ApplicationState state);  // "draft", "submitted", ..., snake_case
 std::optional<ApplicationState> ParseState(std::string_view name);
@@ -38,6 +43,7 @@ enum class Action {
   kDeliver,
   kComplete,
   kWithdraw,
+  kClose,  // the platform closes a waiting sub-case (its reason says why); no person takes it
 };
 const char* ActionName(Action action);  // URL segments: "submit", "accept", "request-correction", ...
 std::optional<Action> ParseAction(std::string_view name);
@@ -55,6 +61,7 @@ struct Transition {
   bool clerk;
   bool reviewer;
   bool reason_required;
+  bool platform = false;  // the platform takes it itself (a bundle starting or closing a sub-case)
 };
 
 // Every allowed transition; any (state, action) pair not listed is refused.
@@ -71,5 +78,9 @@ struct TransitionDecision {
   bool reason_required;
 };
 TransitionDecision CheckTransition(ApplicationState from, Action action, ActorRole role);
+
+// The platform's own transitions (a bundle starting a waiting sub-case or closing it): kAllowed
+// and the target when (from, action) is a row the platform takes; kStateConflict otherwise.
+TransitionDecision CheckPlatformTransition(ApplicationState from, Action action);
 
 }  // namespace tongban::domain

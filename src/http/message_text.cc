@@ -48,6 +48,7 @@ std::string MessageHref(const ports::Message& message) {
   if (message.reference_id.empty()) return "";
   if (message.reference_kind == "application") return "/applications/" + message.reference_id;
   if (message.reference_kind == "licence") return "/licences/" + message.reference_id;
+  if (message.reference_kind == "bundle") return "/bundle-cases/" + message.reference_id;
   return "";
 }
 

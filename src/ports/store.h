@@ -21,6 +21,7 @@
 #include "ports/consent_repository.h"
 #include "ports/data_flag_repository.h"
 #include "ports/message_repository.h"
+#include "ports/bundle_repository.h"
 
 namespace tongban::ports {
 
@@ -43,6 +44,7 @@ class Transaction {
   virtual ConsentRepository& consents() = 0;
   virtual DataFlagRepository& data_flags() = 0;
   virtual MessageRepository& messages() = 0;
+  virtual BundleRepository& bundles() = 0;
 };
 
 // Work done inside one transaction. It may be run more than once (the store retries

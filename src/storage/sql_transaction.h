@@ -30,6 +30,7 @@
 #include "storage/sql_consents.h"
 #include "storage/sql_data_flags.h"
 #include "storage/sql_messages.h"
+#include "storage/sql_bundles.h"
 
 namespace tongban::storage {
 
@@ -56,6 +57,7 @@ class SqlTransaction final : public ports::Transaction {
   ports::ConsentRepository& consents() override { return consents_; }
   ports::DataFlagRepository& data_flags() override { return data_flags_; }
   ports::MessageRepository& messages() override { return messages_; }
+  ports::BundleRepository& bundles() override { return bundles_; }
 
  private:
   SqlAccess sql_;
@@ -73,6 +75,7 @@ class SqlTransaction final : public ports::Transaction {
   SqlConsents consents_{sql_};
   SqlDataFlags data_flags_{sql_};
   SqlMessages messages_{sql_};
+  SqlBundles bundles_{sql_};
 };
 
 }  // namespace tongban::storage

@@ -4,6 +4,7 @@
 #include "domain/limits.h"
 #include "http/api/handlers.h"
 #include "services/applications.h"
+#include "services/bundles.h"
 
 namespace tongban::http::api {
 namespace {
@@ -57,12 +58,13 @@ Response Create(const HttpDeps& deps, Request& req) {
   auto body = ParseObject(req.body);
   if (!body.ok()) return ErrorResponse(deps, req, body.error());
   services::CreateApplicationRequest create;
+  std::string bundle;
   auto status = [&]() -> Status {
     TB_RETURN_IF_ERROR(ApplyChannel(*body, caller->actor));
     TB_ASSIGN_OR_RETURN(create.item, OptionalString(*body, "item"));
-    TB_ASSIGN_OR_RETURN(std::string bundle, OptionalString(*body, "bundle"));
-    if (!bundle.empty()) return MakeError(ErrorCode::kInvalidArgument, "error.bundle.not_yet");
-    if (create.item.empty()) return MakeError(ErrorCode::kInvalidArgument, "error.application.item_required");
+    TB_ASSIGN_OR_RETURN(bundle, OptionalString(*body, "bundle"));
+    if (!bundle.empty() && !create.item.empty()) return MakeError(ErrorCode::kInvalidArgument, "error.bundle.item_or_bundle");
+    if (create.item.empty() && bundle.empty()) return MakeError(ErrorCode::kInvalidArgument, "error.application.item_required");
     TB_ASSIGN_OR_RETURN(create.on_behalf_of, OptionalString(*body, "on_behalf_of"));
     TB_ASSIGN_OR_RETURN(create.enterprise, OptionalString(*body, "enterprise"));
     TB_ASSIGN_OR_RETURN(bool draft, OptionalBool(*body, "draft"));
@@ -72,6 +74,16 @@ Response Create(const HttpDeps& deps, Request& req) {
     return Ok();
   }();
   if (!status.ok()) return ErrorResponse(deps, req, status.error());
+  if (!bundle.empty()) {
+    // One submission for a bundle: the bundle case and its sub-cases (services/bundles.h).
+    services::CreateBundleRequest create_bundle{bundle, create.fields, create.on_behalf_of, create.enterprise,
+                                                create.submit};
+    auto view = services::CreateBundleCase(*deps.ctx, caller->actor, create_bundle);
+    if (!view.ok()) return ErrorResponse(deps, req, view.error());
+    Response res = JsonResponse(201, BundleCaseJson(*view));
+    res.AddHeader("Location", "/api/v1/applications/" + view->bundle_case.id);
+    return res;
+  }
   auto app = services::CreateApplication(*deps.ctx, caller->actor, create);
   if (!app.ok()) return ErrorResponse(deps, req, app.error());
   Response res = AppResponse(deps, 201, *app);
@@ -147,6 +159,12 @@ Response Act(const HttpDeps& deps, Request& req) {
     if (!status.ok()) return ErrorResponse(deps, req, status.error());
   }
   auto app = services::Act(*deps.ctx, caller->actor, req.Param("id"), act);
+  if (!app.ok() && app.error().message == "error.application.not_found" && act.action == domain::Action::kSubmit) {
+    // A draft bundle case is submitted whole.
+    auto view = services::SubmitBundleCase(*deps.ctx, caller->actor, req.Param("id"));
+    if (view.ok()) return JsonResponse(200, BundleCaseJson(*view));
+    if (view.error().message != "error.application.not_found") return ErrorResponse(deps, req, view.error());
+  }
   if (!app.ok()) return ErrorResponse(deps, req, app.error());
   return AppResponse(deps, 200, *app);
 }
@@ -189,6 +207,11 @@ void RegisterApplicationRoutes(Router& router, const HttpDeps& deps) {
     auto caller = RequireCaller(deps, req, /*write=*/false);
     if (!caller.ok()) return ErrorResponse(deps, req, caller.error());
     auto app = services::GetApplication(*deps.ctx, caller->actor, req.Param("id"));
+    if (!app.ok() && app.error().message == "error.application.not_found") {
+      // A bundle case answers its own shape (docs/api.md).
+      auto view = services::ViewBundleCase(*deps.ctx, caller->actor, req.Param("id"));
+      if (view.ok()) return JsonResponse(200, BundleCaseJson(*view));
+    }
     if (!app.ok()) return ErrorResponse(deps, req, app.error());
     return AppResponse(deps, 200, *app);
   });

@@ -4,6 +4,7 @@
 
 #include "http/api/handlers.h"
 #include "services/data_access.h"
+#include "services/bundles.h"
 
 namespace tongban::http::api {
 namespace {
@@ -70,6 +71,28 @@ void RegisterDataAccessRoutes(Router& router, const HttpDeps& deps) {
     auto caller = RequireCaller(deps, req, false);
     if (!caller.ok()) return ErrorResponse(deps, req, caller.error());
     const std::string item = req.Query("item");
+    if (item.empty() && !req.Query("bundle").empty()) {
+      // A bundle's merged form (services::PrefillBundle): each field once, every item's materials.
+      std::string acting = req.Query("enterprise");
+      if (acting.empty()) acting = caller->session.acting_enterprise;
+      auto merged = services::PrefillBundle(*deps.ctx, caller->actor, req.Query("bundle"), acting);
+      if (!merged.ok()) return ErrorResponse(deps, req, merged.error());
+      Json fields = Json::object();
+      for (const auto& [name, v] : merged->fields) {
+        fields[name] = Json{{"value", v.value}, {"source", ProvenanceJson(v.source)}};
+      }
+      Json materials = Json::array();
+      for (const auto& [of, m] : merged->materials) {
+        Json j = MaterialReadJson(m);
+        j["item"] = of;
+        materials.push_back(std::move(j));
+      }
+      Response res = JsonResponse(200, Json{{"fields", std::move(fields)},
+                                            {"materials", std::move(materials)},
+                                            {"needs_consent", merged->needs_consent}});
+      res.AddHeader("Cache-Control", "no-store");
+      return res;
+    }
     if (item.empty()) return ErrorResponse(deps, req, MakeError(ErrorCode::kInvalidArgument, "error.application.item_required"));
     auto reads = ParseReads(req.Query("read"));
     if (!reads) return ErrorResponse(deps, req, MakeError(ErrorCode::kInvalidArgument, "error.data.read_format"));

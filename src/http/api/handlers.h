@@ -5,6 +5,7 @@
 #include "http/app_routes.h"
 #include "http/auth.h"
 #include "services/verification.h"
+#include "services/bundles.h"
 #include "domain/data_flag.h"
 
 namespace tongban::http::api {
@@ -32,5 +33,7 @@ void RegisterMyDataRoutes(Router& router, const HttpDeps& deps);
 // A data flag's JSON (my_data_api.cc), shared with the pages that link to the API.
 Json DataFlagJson(const domain::DataFlag& flag, const domain::Catalogue& catalogue);
 void RegisterMessageRoutes(Router& router, const HttpDeps& deps);
+// A bundle case's JSON (bundles_api.cc): {"id","bundle","state","deadline","sub_cases":[...],"results":[...]}.
+Json BundleCaseJson(const services::BundleView& view);
 
 }  // namespace tongban::http::api

@@ -108,7 +108,8 @@ Json ToJson(const domain::Bundle& b) {
               {"items", b.items},
               {"routing", b.routing == domain::BundleRouting::kParallel ? "parallel" : "sequential"},
               {"industry_licence", b.industry_licence},
-              {"aliases", b.aliases}};
+              {"aliases", b.aliases},
+              {"waits_for", b.waits_for}};
 }
 
 Json ToJson(const domain::Application& app, Date today) {

@@ -4,6 +4,7 @@
 
 #include "domain/limits.h"
 #include "http/web/forms.h"
+#include "services/bundles.h"
 #include "services/accounts.h"
 #include "services/applications.h"
 
@@ -267,6 +268,10 @@ Response Detail(const Site& site, PageRequest& page, const std::string& id, cons
     // Officials are told what they did, not thanked as citizens are (issue 8 point 7).
     const std::string generic = TextOr(site, page, "notice.done." + done, page.T(site, "notice.done_generic"));
     data.set("notice", view->official ? TextOr(site, page, "notice.done.official." + done, generic) : generic);
+  }
+  // A bundle's sub-case links to its bundle case (issue 11 item 1).
+  if (auto bundle = services::BundleOfSubCase(site.ctx(), actor, app->id); bundle.ok() && *bundle) {
+    data.set("bundle_href", "/bundle-cases/" + **bundle);
   }
   const int status = error == nullptr ? 200 : HttpStatus(error->code);
   return RenderPage(site, page, "application", data, status);

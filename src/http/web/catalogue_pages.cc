@@ -108,9 +108,11 @@ Response BundlePage(const Site& site, Request& req) {
   if (bundle == nullptr) return ErrorPage(site, page, 404, "error.bundle.not_found");
   Data data = BaseData(site, page, "page.item.title", bundle->name.In(page.lang));
   data.set("name", bundle->name.In(page.lang));
+  data.set("code", bundle->code);
   SetText(data, "description", bundle->description.In(page.lang));
   data.set("routing", page.T(site, bundle->routing == domain::BundleRouting::kSequential ? "bundle.routing_sequential"
-                                                                                        : "bundle.routing_parallel"));
+                                   : bundle->waits_for.empty()                             ? "bundle.routing_parallel"
+                                                                                           : "bundle.routing_waits_for"));
   std::string applicants;
   for (auto kind : {domain::ApplicantKind::kPerson, domain::ApplicantKind::kEnterprise}) {
     if (!catalogue->BundleTakes(*bundle, kind)) continue;
@@ -131,6 +133,11 @@ Response BundlePage(const Site& site, Request& req) {
     part.set("name", item->name.In(page.lang));
     part.set("department", DepartmentName(site, page, item->department));
     part.set("fully_online", item->fully_online);
+    std::string waits;
+    for (const std::string& before : bundle->WaitsFor(code)) {
+      waits += (waits.empty() ? "" : page.T(site, "list.separator")) + ItemName(site, page, before);
+    }
+    SetText(part, "waits_for", waits.empty() ? "" : page.T(site, "bundle_apply.waits_for", waits));
     parts.push_back(part);
   }
   data.set("parts", parts);

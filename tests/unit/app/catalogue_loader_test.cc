@@ -67,6 +67,28 @@ TEST(CatalogueLoaderTest, LoadsTheDemoCatalogue) {
   EXPECT_TRUE(loaded->calendar.Covers(Date{2026, 1, 1}));
 }
 
+// Issue 11 item 1: the demo bundles say what waits for what (explicitly, or `sequential` as each
+// item waiting for the one before), and a fourth demo bundle exists.
+TEST(CatalogueLoaderTest, DemoBundlesSayWhatWaitsForWhat) {
+  Result<LoadedCatalogue> loaded = LoadCatalogue(std::string(TONGBAN_SOURCE_DIR) + "/catalogue");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  const domain::Catalogue& c = *loaded->catalogue;
+  const domain::Bundle* restaurant = c.FindBundle("open-a-restaurant");
+  ASSERT_NE(restaurant, nullptr);
+  EXPECT_TRUE(restaurant->WaitsFor("market.business-licence").empty());
+  for (const char* permit : {"market.food-business-permit", "city-appearance.shop-sign-permit",
+                             "fire.public-gathering-safety-inspection", "health.public-place-health-permit"}) {
+    EXPECT_EQ(restaurant->WaitsFor(permit), std::vector<std::string>{"market.business-licence"}) << permit;
+  }
+  const domain::Bundle* baby = c.FindBundle("baby-is-born");
+  ASSERT_NE(baby, nullptr);
+  EXPECT_EQ(baby->WaitsFor("hrss.social-security-card"), std::vector<std::string>{"medical-insurance.resident-enrolment"});
+  EXPECT_TRUE(baby->WaitsFor("health.birth-medical-certificate").empty());
+  EXPECT_TRUE(c.FindBundle("retire")->waits_for.empty());
+  EXPECT_NE(c.FindBundle("hire-an-employee"), nullptr);
+  EXPECT_EQ(c.bundles().size(), 4u);
+}
+
 // Issue 8, finding 11, on the demo city's own data: its aliases, ranking, pinyin, wrong
 // characters, the person/enterprise filter and the curated popular lists.
 TEST(CatalogueLoaderTest, Finding11DemoCatalogueFindsWhatPeopleType) {
@@ -295,6 +317,14 @@ TEST_F(CatalogueLoaderBrokenTest, ReportsFileLineAndWhatIsWrong) {
        "unknown item 'fire.safety-check'"},
       {"bad routing", "bundles.yaml", "routing: sequential", "routing: whenever", "bundles.yaml:6",
        "'routing' must be parallel or sequential"},
+      // Issue 11 item 1: what waits for what names items of the bundle and has no cycle.
+      {"waits_for outside the bundle", "bundles.yaml", "routing: sequential",
+       "routing: parallel\n    waits_for: {fire.safety-inspection: [police.id-card]}", "bundles.yaml:7",
+       "waits for 'police.id-card', which is not an item of this bundle"},
+      {"waits_for cycle", "bundles.yaml", "routing: sequential",
+       "routing: parallel\n    waits_for: {fire.safety-inspection: [market.business-licence], "
+       "market.business-licence: [fire.safety-inspection]}",
+       "bundles.yaml:7", "the order has a cycle"},
       {"unknown district", "centres.yaml", "district: \"310115\"", "district: \"310199\"", "centres.yaml:4",
        "unknown district '310199'"},
       {"duplicate department", "departments.yaml", "code: fire,", "code: market,", "departments.yaml:3",

@@ -43,7 +43,7 @@ CatalogueData SampleData() {
            {"租房提取", "Withdraw savings to pay rent"}, ApplicantKind::kPerson, {"公积金"}),
   };
   d.bundles = {{"start", {"开办", "Start"}, {}, {"market.business-licence", "market.food-business-permit"},
-                BundleRouting::kSequential, "catering"}};
+                BundleRouting::kSequential, {}, "catering"}};
   return d;
 }
 

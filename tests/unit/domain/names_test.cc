@@ -66,8 +66,8 @@ TEST(EnumNamesTest, ReflectionFindsExactlyTheDeclaredEnumerators) {
 
 TEST(EnumNamesTest, EveryEnumeratorOfEveryNamedEnumHasAName) {
   ExpectEveryEnumeratorNamed<ErrorCode>("ErrorCode", 9, ErrorCodeName, ParseErrorCode);
-  ExpectEveryEnumeratorNamed<ApplicationState>("ApplicationState", 11, StateName, ParseState);
-  ExpectEveryEnumeratorNamed<Action>("Action", 10, ActionName, ParseAction);
+  ExpectEveryEnumeratorNamed<ApplicationState>("ApplicationState", 13, StateName, ParseState);
+  ExpectEveryEnumeratorNamed<Action>("Action", 11, ActionName, ParseAction);
   ExpectEveryEnumeratorNamed<ActorRole>("ActorRole", 3, ActorRoleName, ParseActorRole);
   ExpectEveryEnumeratorNamed<Role>("Role", 7, RoleName, ParseRole);
   ExpectEveryEnumeratorNamed<UserKind>("UserKind", 2, UserKindName, ParseUserKind);

@@ -51,10 +51,10 @@ CatalogueData CityData() {
   };
   d.bundles = {
       {"open-a-restaurant", {"开办餐饮店“一件事”", "Open a restaurant"}, {"一次办好", "All in one"},
-       {"market.business-licence", "market.food-business-permit"}, BundleRouting::kSequential, "catering",
+       {"market.business-licence", "market.food-business-permit"}, BundleRouting::kSequential, {}, "catering",
        {"开餐馆"}},
       {"baby-is-born", {"新生儿出生“一件事”", "A baby is born"}, {"", ""},
-       {"health.birth-certificate", "hrss.social-security-card"}, BundleRouting::kSequential, "", {"生孩子"}},
+       {"health.birth-certificate", "hrss.social-security-card"}, BundleRouting::kSequential, {}, "", {"生孩子"}},
   };
   const char* table[][2] = {
       {"企", "qi"},   {"业", "ye"},   {"设", "she"},  {"立", "li"},   {"登", "deng"}, {"记", "ji"},   {"营", "ying"},

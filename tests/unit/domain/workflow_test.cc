@@ -15,9 +15,9 @@ using R = ActorRole;
 
 constexpr S kStates[] = {S::kDraft,    S::kSubmitted, S::kAccepted,  S::kNotAccepted, S::kCorrectionRequested,
                          S::kUnderReview, S::kApproved, S::kRefused, S::kDelivered,   S::kCompleted,
-                         S::kWithdrawn};
+                         S::kWithdrawn, S::kWaiting, S::kClosed};
 constexpr A kActions[] = {A::kSubmit,  A::kAccept, A::kReject,  A::kRequestCorrection, A::kResubmit,
-                          A::kApprove, A::kRefuse, A::kDeliver, A::kComplete,          A::kWithdraw};
+                          A::kApprove, A::kRefuse, A::kDeliver, A::kComplete,          A::kWithdraw, A::kClose};
 constexpr R kRoles[] = {R::kApplicant, R::kClerk, R::kReviewer};
 
 // The expected table, written out independently of workflow.cc: (from, action) -> (to, roles).
@@ -46,6 +46,9 @@ const std::map<std::pair<S, A>, Expected>& ExpectedTable() {
       {{S::kUnderReview, A::kWithdraw}, {S::kWithdrawn, true, false, false}},
       {{S::kApproved, A::kDeliver}, {S::kDelivered, false, true, true}},
       {{S::kDelivered, A::kComplete}, {S::kCompleted, true, true, true}},
+      {{S::kWaiting, A::kSubmit}, {S::kSubmitted, false, false, false}},
+      {{S::kWaiting, A::kClose}, {S::kClosed, false, false, false}},
+      {{S::kWaiting, A::kWithdraw}, {S::kWithdrawn, true, false, false}},
   };
   return table;
 }
@@ -78,7 +81,7 @@ TEST(ApplicationWorkflowTest, EveryStateActionRoleTriple) {
     }
   }
   EXPECT_EQ(TransitionTable().size(), ExpectedTable().size());
-  EXPECT_EQ(allowed + conflicts + denied, 11 * 10 * 3);
+  EXPECT_EQ(allowed + conflicts + denied, 13 * 11 * 3);
 }
 
 TEST(ApplicationWorkflowTest, TerminalStatesAllowNothing) {
@@ -97,6 +100,21 @@ TEST(ApplicationWorkflowTest, ActionsARoleNeverTakesAreDeniedNotConflicts) {
   EXPECT_EQ(CheckTransition(S::kSubmitted, A::kApprove, R::kReviewer).check, TransitionCheck::kStateConflict);
   EXPECT_EQ(CheckTransition(S::kCompleted, A::kWithdraw, R::kReviewer).check, TransitionCheck::kRoleDenied);
   EXPECT_EQ(CheckTransition(S::kCompleted, A::kWithdraw, R::kApplicant).check, TransitionCheck::kStateConflict);
+}
+
+// Issue 11 item 1: only the platform starts or closes a bundle's waiting sub-case.
+TEST(ApplicationWorkflowTest, OnlyThePlatformStartsOrClosesAWaitingSubCase) {
+  for (R r : kRoles) {
+    EXPECT_NE(CheckTransition(S::kWaiting, A::kSubmit, r).check, TransitionCheck::kAllowed);
+    EXPECT_NE(CheckTransition(S::kWaiting, A::kClose, r).check, TransitionCheck::kAllowed);
+  }
+  EXPECT_EQ(CheckPlatformTransition(S::kWaiting, A::kSubmit).check, TransitionCheck::kAllowed);
+  EXPECT_EQ(CheckPlatformTransition(S::kWaiting, A::kSubmit).to, S::kSubmitted);
+  EXPECT_EQ(CheckPlatformTransition(S::kWaiting, A::kClose).to, S::kClosed);
+  EXPECT_TRUE(CheckPlatformTransition(S::kWaiting, A::kClose).reason_required);
+  EXPECT_EQ(CheckPlatformTransition(S::kDraft, A::kSubmit).check, TransitionCheck::kStateConflict);
+  EXPECT_EQ(CheckPlatformTransition(S::kAccepted, A::kApprove).check, TransitionCheck::kStateConflict);
+  EXPECT_TRUE(IsTerminal(S::kClosed));
 }
 
 TEST(ApplicationWorkflowTest, RefusalsNeedAReason) {
