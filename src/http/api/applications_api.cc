@@ -3,6 +3,8 @@
 
 #include "domain/limits.h"
 #include "http/api/handlers.h"
+#include "http/deferred.h"
+#include "services/data_access.h"
 #include "services/applications.h"
 
 namespace tongban::http::api {
@@ -72,11 +74,24 @@ Response Create(const HttpDeps& deps, Request& req) {
     return Ok();
   }();
   if (!status.ok()) return ErrorResponse(deps, req, status.error());
-  auto app = services::CreateApplication(*deps.ctx, caller->actor, create);
-  if (!app.ok()) return ErrorResponse(deps, req, app.error());
-  Response res = AppResponse(deps, 201, *app);
-  res.AddHeader("Location", "/api/v1/applications/" + app->id);
-  return res;
+  // Submission fetches its materials from external datasets first, holding no thread meanwhile.
+  std::vector<services::ExternalCall> calls;
+  if (create.submit) {
+    auto planned = services::MaterialExternalCalls(
+        *deps.ctx, create.item, create.on_behalf_of.empty() ? caller->actor.user.person_id : create.on_behalf_of,
+        create.enterprise);
+    if (!planned.ok()) return ErrorResponse(deps, req, planned.error());
+    calls = std::move(planned).value();
+  }
+  return WithExternal(*deps.ctx, std::move(calls),
+                      [&deps, &req, actor = caller->actor, create](const services::ExternalReads* external) mutable {
+                        create.external = external;
+                        auto app = services::CreateApplication(*deps.ctx, actor, create);
+                        if (!app.ok()) return ErrorResponse(deps, req, app.error());
+                        Response res = AppResponse(deps, 201, *app);
+                        res.AddHeader("Location", "/api/v1/applications/" + app->id);
+                        return res;
+                      });
 }
 
 Response List(const HttpDeps& deps, Request& req) {
@@ -146,9 +161,15 @@ Response Act(const HttpDeps& deps, Request& req) {
     }();
     if (!status.ok()) return ErrorResponse(deps, req, status.error());
   }
-  auto app = services::Act(*deps.ctx, caller->actor, req.Param("id"), act);
-  if (!app.ok()) return ErrorResponse(deps, req, app.error());
-  return AppResponse(deps, 200, *app);
+  auto calls = services::ActExternalCalls(*deps.ctx, caller->actor, req.Param("id"), act.action);
+  if (!calls.ok()) return ErrorResponse(deps, req, calls.error());
+  return WithExternal(*deps.ctx, std::move(calls).value(),
+                      [&deps, &req, actor = caller->actor, act](const services::ExternalReads* external) mutable {
+                        act.external = external;
+                        auto app = services::Act(*deps.ctx, actor, req.Param("id"), act);
+                        if (!app.ok()) return ErrorResponse(deps, req, app.error());
+                        return AppResponse(deps, 200, *app);
+                      });
 }
 
 // POST /api/v1/applications/{id}/assignment {"assignee": user id}: assigns the case to an official
