@@ -236,3 +236,25 @@ test('external source: the department refuses a replayed or tampered request', a
     mode = 'forward';
   }
 });
+
+test('external source: a slow source holds no server thread (one worker answers others meanwhile)', async () => {
+  const one = await startServer({ extraArgs: ['--worker-threads', '1', '--data-source',
+    `medical_insurance=http://127.0.0.1:${switchPort}/records/medical_insurance`] });
+  mode = 'slow';
+  try {
+    const citizen = await Client.login(one.url, 'zhang.wei');
+    const pending = citizen.get(`/api/v1/prefill?item=${ITEM}`);
+    await new Promise((r) => setTimeout(r, 300));
+    // The only worker thread is free while the pre-fill waits for the department.
+    const started = Date.now();
+    const other = await citizen.get('/api/v1/me/consents');
+    assert.equal(other.status, 200);
+    assert.ok(Date.now() - started < 1500, `answered in ${Date.now() - started} ms while the source was slow`);
+    const slow = await pending;
+    assert.equal(slow.status, 200, slow.text);
+    assert.equal(slow.data.sources.medical_insurance.reason, 'timeout');
+  } finally {
+    mode = 'forward';
+    await one.stop();
+  }
+});
