@@ -16,9 +16,16 @@ build: deps $(BUILD)/build.ninja
 	@cmake --build $(BUILD) -j $(JOBS) | grep -vE '^\[[0-9]+/[0-9]+\] ' || true
 	@test -x $(BUILD)/tongban
 
+# The demo's external dataset (medical_insurance) is served by the stand-in department server
+# beside the platform (docs/operations.md); it stops with the server.
+DEPT_LISTEN ?= 127.0.0.1:8091
 run: build
 	@mkdir -p var
-	@$(BUILD)/tongban serve --db sqlite:$(DB) --listen $(LISTEN) --demo
+	@$(BUILD)/tongban dept-source --dataset medical_insurance --listen $(DEPT_LISTEN) --db sqlite:$(DB) \
+	  --jwks-url http://$(LISTEN)/.well-known/jwks.json & dept=$$!; \
+	  trap 'kill $$dept 2>/dev/null' EXIT INT TERM; \
+	  $(BUILD)/tongban serve --db sqlite:$(DB) --listen $(LISTEN) --demo \
+	    --data-source medical_insurance=http://$(DEPT_LISTEN)/records/medical_insurance
 
 test: build
 	@scripts/run-tests.sh $(BUILD)

@@ -1,5 +1,7 @@
 #include "app/config.h"
 
+#include "domain/dataset.h"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -100,7 +102,7 @@ Status LoadConfigFile(const std::string& path, Config& config) {
   if (root.IsNull()) return Ok();
   if (!root.IsMap()) return MakeError(ErrorCode::kInvalidArgument, fmt::format("{}:1: must be a map of settings", path));
   Reader r{path, {}};
-  r.Known(root, {"listen", "database", "catalogue", "web", "openapi", "threads", "worker_threads", "limits", "languages", "trust_forwarded_for", "secure_cookies", "public_url", "access_log", "keys", "catalogue_refresh_seconds", "outbound", "trust_list", "platform_code", "licences"});
+  r.Known(root, {"listen", "database", "catalogue", "web", "openapi", "threads", "worker_threads", "limits", "languages", "trust_forwarded_for", "secure_cookies", "public_url", "access_log", "keys", "catalogue_refresh_seconds", "outbound", "trust_list", "platform_code", "licences", "data_sources"});
   r.String(root, "listen", config.listen);
   if (root["listen"] && root["listen"].IsScalar()) {
     auto s = ApplyListen(config.listen, config.server);
@@ -167,6 +169,20 @@ Status LoadConfigFile(const std::string& path, Config& config) {
       r.Known(outbound, {"threads", "ca_file"});
       r.Number(outbound, "threads", config.outbound.threads, 1, 64);
       r.String(outbound, "ca_file", config.outbound.ca_file);
+    }
+  }
+  if (const YAML::Node sources = root["data_sources"]) {
+    if (!sources.IsMap()) {
+      r.errors.push_back(fmt::format("{}: data_sources must be a map of dataset code to http(s) URL", r.At(sources)));
+    } else {
+      for (const auto& entry : sources) {
+        const std::string dataset = entry.first.Scalar();
+        if (!entry.second.IsScalar() || !domain::IsSourceUrl(entry.second.Scalar())) {
+          r.errors.push_back(fmt::format("{}: data_sources.{} must be an http:// or https:// URL", r.At(entry.second), dataset));
+          continue;
+        }
+        config.data_sources[dataset] = entry.second.Scalar();
+      }
     }
   }
   r.String(root, "platform_code", config.platform_code);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,9 @@ struct Config {
   // licences.status_ttl_seconds: how long a status list credential is valid (offline verifiers
   // see a change within this time).
   int licence_status_ttl_seconds = 300;
+  // data_sources: the address of each external dataset's department system, by dataset code, over
+  // the catalogue's `source: {url}` (a department moved, a test's own port).
+  std::map<std::string, std::string> data_sources;
 };
 
 // Reads `path` over the defaults in `config`. kInvalidArgument as "path:line: reason" for an

@@ -74,11 +74,47 @@ void ReadLegalBasis(FileContext& file, const YAML::Node& node, d::Dataset& datas
   if (code && citation) dataset.legal_bases.push_back({*code, *citation});
 }
 
+// `source:` absent or `table` (the platform's records table), or a map {url, timeout_ms} when the
+// department serves the dataset from its own system (issue 9 item 8).
+void ReadDatasetSource(FileContext& file, MapReader& m, d::Dataset& dataset) {
+  const YAML::Node* node = m.Get("source", false);
+  if (node == nullptr) return;
+  if (node->IsScalar()) {
+    if (node->Scalar() != "table") {
+      file.AddLine(m.LineOfKey("source"), "'source' must be table or a map {url: http://..., timeout_ms: ...}, not " +
+                                              Quote(node->Scalar()));
+    }
+    return;
+  }
+  MapReader s(file, *node, "dataset source", {"url", "timeout_ms"}, m.LineOfKey("source"));
+  if (!s.ok()) return;
+  dataset.source = d::DatasetSource::kHttp;
+  if (std::optional<std::string> url = s.String("url")) {
+    if (!d::IsSourceUrl(*url)) {
+      file.AddLine(s.LineOfKey("url"), "source 'url' " + Quote(*url) +
+                                           " must be an http:// or https:// address of the department's system");
+    } else {
+      dataset.url = *url;
+    }
+  }
+  if (s.Get("timeout_ms", false) != nullptr) {
+    if (std::optional<int> timeout = s.Int("timeout_ms")) {
+      if (*timeout < d::kMinSourceTimeoutMs || *timeout > d::kMaxSourceTimeoutMs) {
+        file.AddLine(s.LineOfKey("timeout_ms"), "source 'timeout_ms' must be " + std::to_string(d::kMinSourceTimeoutMs) +
+                                                    ".." + std::to_string(d::kMaxSourceTimeoutMs) + ", not " +
+                                                    std::to_string(*timeout));
+      } else {
+        dataset.timeout_ms = *timeout;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 std::optional<d::Dataset> ReadDataset(FileContext& file, const YAML::Node& node, yaml_checks::CodeRegistry& datasets,
                                       const yaml_checks::CodeRegistry* departments) {
-  MapReader m(file, node, "dataset", {"code", "name", "department", "subject", "source", "url", "fields", "legal_bases"});
+  MapReader m(file, node, "dataset", {"code", "name", "department", "subject", "source", "fields", "legal_bases"});
   if (!m.ok()) return std::nullopt;
   const size_t before = file.problem_count();
   d::Dataset dataset;
@@ -109,27 +145,7 @@ std::optional<d::Dataset> ReadDataset(FileContext& file, const YAML::Node& node,
       dataset.subject = *parsed;
     }
   }
-  std::optional<std::string> source = m.String("source", false);
-  std::optional<std::string> url = m.String("url", false);
-  if (source) {
-    std::optional<d::DatasetSource> parsed = d::ParseDatasetSource(*source);
-    if (!parsed) {
-      file.AddLine(m.LineOfKey("source"), "'source' must be table or http, not " + Quote(*source));
-    } else {
-      dataset.source = *parsed;
-    }
-  }
-  if (dataset.source == d::DatasetSource::kHttp) {
-    if (!url) {
-      file.AddLine(m.line(), "a dataset with source http needs 'url': the address of the department's system");
-    } else if (!yaml_checks::IsHttpsUrl(*url)) {
-      file.AddLine(m.LineOfKey("url"), "'url' " + Quote(*url) + " must be an https:// address");
-    } else {
-      dataset.url = *url;
-    }
-  } else if (url) {
-    file.AddLine(m.LineOfKey("url"), "'url' is for source http only; remove it or set source: http");
-  }
+  ReadDatasetSource(file, m, dataset);
   if (std::optional<YAML::Node> fields = m.List("fields")) {
     std::set<std::string> names;
     for (const YAML::Node& f : *fields) ReadDatasetField(file, f, dataset, names, m.LineOfKey("fields"));

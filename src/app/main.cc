@@ -15,9 +15,11 @@
 #include "app/data_load.h"
 #include "app/demo_city.h"
 #include "app/demo.h"
+#include "app/dept_source.h"
 #include "app/periodic.h"
 #include "app/verify_command.h"
 #include "app/wiring.h"
+#include "domain/dataset.h"
 #include "http/i18n.h"
 #include "http/server.h"
 #include "services/accounts.h"
@@ -126,7 +128,7 @@ int main(int argc, char** argv) {
   std::optional<size_t> max_body_bytes, max_connections, max_connections_per_address, worker_queue;
   std::optional<int> threads, worker_threads, refresh_seconds, read_timeout, write_timeout, idle_timeout, shutdown_grace;
   std::optional<bool> access_log, secure_cookies;
-  std::vector<std::string> languages;
+  std::vector<std::string> languages, data_sources;
   bool demo = false, trust_forwarded_for = false, publish_catalogue = false;
   auto* serve = app.add_subcommand("serve", "Start the HTTP server");
   serve->add_option("--config", config_file, "YAML configuration file (see config/tongban.example.yaml)");
@@ -171,6 +173,8 @@ int main(int argc, char** argv) {
   serve->add_option("--languages", languages, "Languages offered, the default first: zh,en (the default), en,zh, zh or en")
       ->check(CLI::IsMember({"zh", "en"}))
       ->delimiter(',');
+  serve->add_option("--data-source", data_sources,
+                    "DATASET=URL: where an external dataset's department system answers (over the catalogue's url)");
 
   auto* migrate = app.add_subcommand("migrate", "Create or upgrade the database schema");
   migrate->add_option("--db", db, "Database URL")->required();
@@ -233,7 +237,7 @@ int main(int argc, char** argv) {
   std::string rotate_issuer, rotate_purpose;
   rotate->add_option("--issuer", rotate_issuer, "Department code of a licence issuer");
   rotate->add_option("--purpose", rotate_purpose, "A platform purpose")
-      ->check(CLI::IsMember({"log", "identity", "trust_list", "federation", "status"}));
+      ->check(CLI::IsMember({"log", "identity", "trust_list", "federation", "status", "outbound"}));
   rotate->add_option("--db", db, "Database URL")->required();
   rotate->add_option("--keys-dir", keys_dir, "Folder of the key-encryption key (keys.dir)");
   rotate->add_option("--config", config_file, "YAML configuration file");
@@ -248,6 +252,19 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 86400));
   audit_verify->add_option("--count", audit_options.count, "How many heads to fetch")->check(CLI::Range(1, 1000000));
   audit_verify->add_option("--state", audit_options.state_file, "File of the last verified head (read, then written)");
+
+  // The stand-in department system serving an external dataset (issue 9 item 8).
+  tb::app::DeptSourceOptions dept_options;
+  auto* dept_source = app.add_subcommand(
+      "dept-source", "Serve one external dataset as a department's own system would (tests and the demo)");
+  dept_source->add_option("--listen", dept_options.listen, "HOST:PORT to listen on (default 127.0.0.1:8091)");
+  dept_source->add_option("--dataset", dept_options.dataset, "The dataset served, e.g. medical_insurance")->required();
+  dept_source->add_option("--path", dept_options.path, "The path answered (default /records/DATASET)");
+  dept_source->add_option("--records", dept_options.records_file, "JSON Lines of records");
+  dept_source->add_option("--db", dept_options.db, "Or a database whose records table holds the dataset");
+  dept_source->add_option("--jwks-url", dept_options.jwks_url, "The platform's /.well-known/jwks.json")->required();
+  dept_source->add_option("--window-seconds", dept_options.window_seconds, "Accepted clock difference of a signature")
+      ->check(CLI::Range(1, 3600));
 
   auto* routes = app.add_subcommand("routes", "Print every route the server answers (METHOD PATTERN)");
   routes->add_option("--db", db, "Database URL")->required();
@@ -273,6 +290,7 @@ int main(int argc, char** argv) {
   if (verify->parsed()) return tb::app::RunVerifyCommand(verify_command);
 
   if (audit_verify->parsed()) return tb::app::AuditVerify(audit_options, std::cout, std::cerr);
+  if (dept_source->parsed()) return tb::app::RunDeptSource(dept_options);
 
   if (check->parsed()) {
     auto loaded = tb::app::LoadCatalogue(check_dir);
@@ -317,6 +335,13 @@ int main(int argc, char** argv) {
   if (public_url) config.public_url = *public_url;
   if (outbound_ca_file) config.outbound.ca_file = *outbound_ca_file;
   if (!languages.empty()) config.languages = languages;
+  for (const std::string& source : data_sources) {
+    const size_t eq = source.find('=');
+    if (eq == std::string::npos || eq == 0 || !tb::domain::IsSourceUrl(source.substr(eq + 1))) {
+      return Fail("--data-source must be DATASET=http(s)://..., not '" + source + "'");
+    }
+    config.data_sources[source.substr(0, eq)] = source.substr(eq + 1);
+  }
   config.secure_cookies = tb::app::ResolveSecureCookies(config, demo);
   config.server.trust_forwarded_for = config.server.trust_forwarded_for || trust_forwarded_for;
   config.publish_catalogue = publish_catalogue || demo;

@@ -57,6 +57,9 @@ Result<std::unique_ptr<System>> BuildSystem(const Config& config, bool with_rout
   sys->ctx.trust_list_validity_hours = config.trust_list_validity_hours;
   sys->ctx.log_tree = &sys->log_tree;
   TB_ASSIGN_OR_RETURN(sys->outbound, http::HttpClient::Create(config.outbound));
+  sys->external.http = sys->outbound.get();
+  sys->external.urls = config.data_sources;
+  sys->ctx.external = &sys->external;
   sys->catalogue_sync = std::make_unique<CatalogueSync>(sys->ctx);
   TB_RETURN_IF_ERROR(sys->catalogue_sync->Start(ResolveDataPath(config.catalogue_dir), config.publish_catalogue));
   // Every department that issues licences can sign them from the first approval on.
@@ -66,7 +69,8 @@ Result<std::unique_ptr<System>> BuildSystem(const Config& config, bool with_rout
   // The trust list's and the status lists' signing keys exist before the first request (kConflict:
   // another server made them at the same moment).
   if (auto made = services::EnsureSigningKeys(sys->ctx, {services::kTrustListKeyOwner, services::kStatusListKeyOwner,
-                                                               services::kIdentityCodeKeyOwner});
+                                                               services::kIdentityCodeKeyOwner,
+                                                               services::kOutboundKeyOwner});
       !made.ok() && made.error().code != ErrorCode::kConflict) {
     return made.take_error();
   }

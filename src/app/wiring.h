@@ -16,6 +16,7 @@
 #include "http/i18n.h"
 #include "http/router.h"
 #include "services/context.h"
+#include "services/external_sources.h"
 #include "services/licences.h"
 #include "services/verification.h"
 #include "services/effects.h"
@@ -38,6 +39,7 @@ struct System {
   // SMS gateway, federation peers): asynchronous, on its own thread, never a server I/O thread or
   // a request worker. Take it as a ports::OutboundHttp&. Declared early: destroyed after its users.
   std::unique_ptr<http::HttpClient> outbound;
+  services::ExternalSources external;  // the external datasets' client and addresses (ctx.external)
   services::Context ctx;
   // The licences table as verification reads it (status bits, presentations); reads ctx.
   services::StoredLicences stored_licences{ctx};

@@ -125,4 +125,21 @@ Result<std::string> CheckDatasetValue(const DatasetField& field, std::string_vie
   return Bad(field, "unknown type");
 }
 
+bool IsSourceUrl(std::string_view url) {
+  std::string_view rest;
+  if (url.substr(0, 7) == "http://") {
+    rest = url.substr(7);
+  } else if (url.substr(0, 8) == "https://") {
+    rest = url.substr(8);
+  } else {
+    return false;
+  }
+  if (rest.empty() || rest.front() == '/' || rest.front() == ':') return false;
+  for (const char c : rest) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u == 0x7f || c == '@' || c == '#' || c == '\\') return false;
+  }
+  return true;
+}
+
 }  // namespace tongban::domain

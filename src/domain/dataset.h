@@ -38,6 +38,15 @@ enum class DatasetSource { kTable, kHttp };
 const char* DatasetSourceName(DatasetSource value);  // "table", "http"
 std::optional<DatasetSource> ParseDatasetSource(std::string_view name);
 
+// An external source's call at most (YAML `source: {timeout_ms}`), and the bounds it may take.
+inline constexpr int kDefaultSourceTimeoutMs = 2000;
+inline constexpr int kMinSourceTimeoutMs = 50;
+inline constexpr int kMaxSourceTimeoutMs = 30000;
+
+// Whether `url` may be an external source's address: http:// or https://, a host, no spaces,
+// user information or fragment.
+bool IsSourceUrl(std::string_view url);
+
 struct DatasetField {
   std::string name;  // snake_case key in a record's values
   LocalText label;
@@ -60,7 +69,9 @@ struct Dataset {
   std::vector<DatasetField> fields;
   std::vector<LegalBasis> legal_bases;
   DatasetSource source = DatasetSource::kTable;
-  std::string url;  // kHttp: the department system's address
+  std::string url;  // kHttp: the department system's address (http:// or https://)
+  int timeout_ms = kDefaultSourceTimeoutMs;  // kHttp: the whole call at most
+
 
   const DatasetField* FindField(std::string_view name) const;
 };

@@ -3,6 +3,7 @@
 // Thread-safety: plain value types.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -31,14 +32,30 @@ struct Request {
   std::string Param(std::string_view name) const;
 };
 
+struct Response;
+// Continues a request that answered Later: the server runs `next` on a worker thread and writes
+// the response it answers. Call it exactly once, from any thread.
+using Resume = std::function<void(std::function<Response()> next)>;
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Set-Cookie, Location, ...)
   std::string body;
+  // Set (by Later) when the handler waits on another system without holding a thread: the server
+  // calls it with a Resume once the handler has returned, and answers when that is called.
+  std::function<void(Resume)> later;
 
   void AddHeader(std::string name, std::string value) { headers.emplace_back(std::move(name), std::move(value)); }
 };
+
+// A response that comes later (an external data source's answer, issue 9 item 8): `start`
+// begins the asynchronous work and returns at once; its completion calls the Resume it is given.
+inline Response Later(std::function<void(Resume)> start) {
+  Response res;
+  res.later = std::move(start);
+  return res;
+}
 
 // Percent-decodes `text` ('+' as space when `plus_as_space`); invalid escapes are kept as is.
 std::string PercentDecode(std::string_view text, bool plus_as_space);

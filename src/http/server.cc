@@ -189,6 +189,15 @@ struct ServerState {
   WorkerPool* pool = nullptr;
 
   std::atomic<bool> stopping{false};
+  // Sessions whose handler answered Later (it waits on another system, holding no thread): kept
+  // alive here until resumed; dropped when RunServer tears down, after which a late Resume is a
+  // no-op (the gate is closed).
+  struct Waiting {
+    std::mutex mutex;
+    bool open = true;
+    std::unordered_map<Session*, std::shared_ptr<Session>> sessions;
+  };
+  std::shared_ptr<Waiting> waiting = std::make_shared<Waiting>();
   // Taken when a connection opens or closes (and to make room), never per request.
   std::mutex sessions_mutex;
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
@@ -498,11 +507,45 @@ class Session : public std::enable_shared_from_this<Session> {
     auto self = shared_from_this();
     const bool queued = state_.pool->TrySubmit([self] {
       // On a worker thread: the strand leaves request_ and response_ alone until the post.
-      self->RunHandler([&self](Request& req) { return std::optional<Response>(self->state_.handler(req)); });
-      net::post(self->stream_.get_executor(),
-                [self] { self->WriteResponse(self->request_keep_alive_, self->head_only_); });
+      self->RunOnWorker([&self](Request& req) { return std::optional<Response>(self->state_.handler(req)); });
     });
     if (!queued) RespondBusy();
+  }
+
+  // On a worker thread: runs `handler`, then posts the write, or parks the session when the
+  // handler answered Later.
+  template <typename Handler>
+  void RunOnWorker(const Handler& handler) {
+    RunHandler(handler);
+    if (response_.later) return Park();
+    net::post(stream_.get_executor(),
+              [self = shared_from_this()] { self->WriteResponse(self->request_keep_alive_, self->head_only_); });
+  }
+
+  // Starts the handler's asynchronous work; its Resume runs the continuation on a worker thread.
+  void Park() {
+    auto start = std::move(response_.later);
+    response_.later = nullptr;
+    const auto waiting = state_.waiting;
+    {
+      std::lock_guard lock(waiting->mutex);
+      if (!waiting->open) return;
+      waiting->sessions[this] = shared_from_this();
+    }
+    start([waiting, key = this](std::function<Response()> next) {
+      std::shared_ptr<Session> self;
+      {
+        std::lock_guard lock(waiting->mutex);
+        auto it = waiting->sessions.find(key);
+        if (!waiting->open || it == waiting->sessions.end()) return;
+        self = std::move(it->second);
+        waiting->sessions.erase(it);
+      }
+      const bool queued = self->state_.pool->TrySubmit([self, next = std::move(next)] {
+        self->RunOnWorker([&next](Request&) { return std::optional<Response>(next()); });
+      });
+      if (!queued) net::post(self->stream_.get_executor(), [self] { self->RespondBusy(); });
+    });
   }
 
   // Runs `handler` on request_ into response_ (500 when it throws or answers a status that is not
@@ -981,6 +1024,13 @@ int RunServer(const ServerOptions& options, ServerHooks hooks) {
     std::lock_guard lock(state.sessions_mutex);
     state.io_running = false;
   }
+  std::unordered_map<Session*, std::shared_ptr<Session>> parked;  // their late Resume is a no-op
+  {
+    std::lock_guard lock(state.waiting->mutex);
+    state.waiting->open = false;
+    parked.swap(state.waiting->sessions);
+  }
+  parked.clear();
   pool.Stop();  // requests still queued after the grace period are dropped; running ones finish
   if (state.access_log) state.access_log->flush();
   spdlog::info("server stopped");

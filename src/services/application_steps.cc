@@ -280,7 +280,7 @@ Status InsertNewApplication(const Context& ctx, ports::Transaction& tx, const Ac
   }
   if (!errors.empty()) return FieldErrors(std::move(errors));
   if (req.submit) TB_RETURN_IF_ERROR(RequireEligible(ctx, tx, actor, app, *item));
-  if (req.submit) TB_RETURN_IF_ERROR(FetchMaterials(ctx, tx, actor, *item, app));
+  if (req.submit) TB_RETURN_IF_ERROR(FetchMaterials(ctx, tx, actor, *item, app, req.external));
   TB_ASSIGN_OR_RETURN(app.applicant_name, ApplicantName(tx, actor, app));
   // Last before the insert: on PostgreSQL the day's counter row stays locked until commit.
   TB_ASSIGN_OR_RETURN(const int64_t sequence, tx.applications().NextReferenceSequence(today));

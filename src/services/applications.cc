@@ -314,7 +314,7 @@ Result<Application> Act(const Context& ctx, const Actor& actor, const std::strin
     if (req.action == Action::kSubmit || req.action == Action::kResubmit) {
       TB_RETURN_IF_ERROR(CheckComplete(ctx, *item, app));
       if (req.action == Action::kSubmit) TB_RETURN_IF_ERROR(RequireEligible(ctx, tx, actor, app, *item));
-      TB_RETURN_IF_ERROR(FetchMaterials(ctx, tx, actor, *item, app));
+      TB_RETURN_IF_ERROR(FetchMaterials(ctx, tx, actor, *item, app, req.external));
     }
     if (req.action == Action::kSubmit) {
       app.submitted_at = now;
@@ -369,7 +369,11 @@ Result<Application> AttachUpload(const Context& ctx, const Actor& actor, const s
                                        [&](const auto& a) { return a.code == material; });
     const bool unfetchable = attached != app.materials.end() && attached->status == MaterialStatus::kMissing &&
                              !attached->reason.empty();
-    if (m->source != MaterialSource::kUpload && !unfetchable) {
+    // A material from a department's own system may be uploaded instead while its source is down
+    // (issue 9 item 8): the applicant need not wait for it.
+    const domain::Dataset* ds = m->source == MaterialSource::kSharedData ? catalogue->FindDataset(m->dataset) : nullptr;
+    const bool external = ds != nullptr && ds->source == domain::DatasetSource::kHttp;
+    if (m->source != MaterialSource::kUpload && !unfetchable && !external) {
       return MakeError(ErrorCode::kInvalidArgument, "error.material.not_asked");
     }
     TB_RETURN_IF_ERROR(tx.uploads().PutBlob(blob));

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "services/context.h"
+#include "services/external_sources.h"
 
 namespace tongban::services {
 
@@ -22,6 +23,9 @@ struct CreateApplicationRequest {
   std::string on_behalf_of;   // clerks at a window: the person's resident id
   std::string enterprise;     // enterprise agents: the enterprise's credit code
   bool submit = true;         // false: save as a draft
+  // Submission: the external datasets' answers for its materials (MaterialExternalCalls,
+  // FetchExternal), fetched before the transaction; none: those materials are missing.
+  const ExternalReads* external = nullptr;
 };
 
 // Creates an application for `actor`, as a draft or submitted. kNotFound for an unknown item;
@@ -90,6 +94,7 @@ struct ActRequest {
   std::string reason;
   bool in_person = false;  // request-correction only: ask the applicant to come in person
   std::optional<std::map<std::string, std::string>> fields;  // resubmit only
+  const ExternalReads* external = nullptr;  // submit, resubmit: as CreateApplicationRequest's
 };
 Result<domain::Application> Act(const Context& ctx, const Actor& actor, const std::string& id,
                                 const ActRequest& request);

@@ -22,6 +22,7 @@ namespace tongban::services {
 
 class Effects;
 class TrustListCache;
+struct ExternalSources;
 
 struct Context {
   ports::Store* store = nullptr;
@@ -49,6 +50,8 @@ struct Context {
   ports::LicenceFormat* licence_format = nullptr;
   std::string public_base_url = "http://127.0.0.1:8080";
   int licence_status_ttl_seconds = 300;
+  // Datasets served by departments' own systems (services/external_sources.h); none when null.
+  const ExternalSources* external = nullptr;
 
   std::shared_ptr<const domain::Catalogue> Catalogue() const { return std::atomic_load(&catalogue); }
   std::shared_ptr<const Calendar> WorkingDays() const { return std::atomic_load(&calendar); }

@@ -7,6 +7,7 @@
 
 #include "domain/record_values.h"
 #include "services/access_log.h"
+#include "services/applications.h"
 #include "services/licences.h"
 
 namespace tongban::services {
@@ -73,6 +74,84 @@ Result<std::optional<ports::DatasetRecord>> NewestRecord(ports::Transaction& tx,
   auto newest = std::max_element(records.begin(), records.end(),
                                  [](const auto& a, const auto& b) { return a.as_of < b.as_of; });
   return std::optional<ports::DatasetRecord>(std::move(*newest));
+}
+
+bool MaterialWanted(const ReadRequest& request, const domain::Material& m) {
+  if (!request.materials || m.source == MaterialSource::kUpload) return false;
+  return request.only_materials.empty() ||
+         std::find(request.only_materials.begin(), request.only_materials.end(), m.code) !=
+             request.only_materials.end();
+}
+
+// The dataset fields `request` wants read, by dataset: the item's sourced fields, the explicit
+// reads, and the declared fields of each wanted shared_data material's dataset.
+std::map<std::string, std::set<std::string>> Wanted(const domain::ServiceItem& item, const ReadRequest& request,
+                                                    const std::map<std::string, std::set<std::string>>& declared) {
+  std::map<std::string, std::set<std::string>> wanted;
+  if (request.fields) {
+    for (const domain::Field& f : item.fields) {
+      if (f.source == MaterialSource::kSharedData) wanted[f.dataset].insert(f.DatasetFieldName());
+    }
+  }
+  for (const DatasetFieldRef& ref : request.explicit_reads) wanted[ref.dataset].insert(ref.field);
+  for (const domain::Material& m : item.materials) {
+    if (!MaterialWanted(request, m) || m.source != MaterialSource::kSharedData) continue;
+    const auto it = declared.find(m.dataset);
+    if (it != declared.end()) wanted[m.dataset].insert(it->second.begin(), it->second.end());
+  }
+  return wanted;
+}
+
+// The calls to departments' systems a read of `request` needs: one per external dataset wanted,
+// with the fields the item may read (a sensitive one only under the person's consent in force).
+Result<std::vector<ExternalCall>> ExternalCalls(const Context& ctx, ports::Transaction& tx,
+                                                const domain::ServiceItem& item, const DataSubject& subject,
+                                                const ReadRequest& request) {
+  const auto catalogue = ctx.Catalogue();
+  const auto declared = Declared(*catalogue, item);
+  std::vector<ExternalCall> calls;
+  std::optional<bool> consented;
+  for (auto& [dataset, fields] : Wanted(item, request, declared)) {
+    const domain::Dataset* ds = catalogue->FindDataset(dataset);
+    auto basis = item.data_bases.find(dataset);
+    if (ds == nullptr || ds->source != domain::DatasetSource::kHttp || basis == item.data_bases.end()) continue;
+    ExternalCall call;
+    call.dataset = dataset;
+    call.subject_id = SubjectOf(*ds, subject);
+    if (call.subject_id.empty()) continue;
+    call.purpose = item.code;
+    call.legal_basis = basis->second;
+    for (const std::string& name : fields) {
+      const domain::DatasetField* df = ds->FindField(name);
+      if (df == nullptr) continue;
+      if (df->data_class == DataClass::kSensitive) {
+        if (!consented) {
+          auto c = tx.consents().ActiveConsent(call.subject_id, item.code);
+          if (!c.ok() && c.error().code != ErrorCode::kNotFound) return c.take_error();
+          consented = c.ok();
+        }
+        if (!*consented) continue;
+      }
+      call.fields.insert(name);
+    }
+    if (!call.fields.empty()) calls.push_back(std::move(call));
+  }
+  return calls;
+}
+
+// The codes of `app`'s shared_data and licence materials neither fetched nor uploaded yet.
+std::vector<std::string> MaterialsToFetch(const domain::ServiceItem& item, const domain::Application& app) {
+  std::vector<std::string> codes;
+  for (const domain::Material& m : item.materials) {
+    if (m.source == MaterialSource::kUpload) continue;
+    auto it = std::find_if(app.materials.begin(), app.materials.end(), [&](const auto& a) { return a.code == m.code; });
+    if (it != app.materials.end() &&
+        (it->status == domain::MaterialStatus::kFetched || it->status == domain::MaterialStatus::kProvided)) {
+      continue;
+    }
+    codes.push_back(m.code);
+  }
+  return codes;
 }
 
 // One dataset's read: the fields wanted (dataset field names), split by whether they need consent.
@@ -146,23 +225,8 @@ Result<ItemRead> ReadForItem(const Context& ctx, ports::Transaction& tx, const A
   };
 
   std::map<std::string, DatasetRead> reads;
-  if (request.fields) {
-    for (const domain::Field& f : item.fields) {
-      if (f.source == MaterialSource::kSharedData) reads[f.dataset].wanted.insert(f.DatasetFieldName());
-    }
-  }
-  for (const DatasetFieldRef& ref : request.explicit_reads) reads[ref.dataset].wanted.insert(ref.field);
-  auto material_wanted = [&](const domain::Material& m) {
-    if (!request.materials || m.source == MaterialSource::kUpload) return false;
-    return request.only_materials.empty() ||
-           std::find(request.only_materials.begin(), request.only_materials.end(), m.code) !=
-               request.only_materials.end();
-  };
-  for (const domain::Material& m : item.materials) {
-    if (!material_wanted(m) || m.source != MaterialSource::kSharedData) continue;
-    const auto it = declared.find(m.dataset);
-    if (it != declared.end()) reads[m.dataset].wanted.insert(it->second.begin(), it->second.end());
-  }
+  for (auto& [dataset, fields] : Wanted(item, request, declared)) reads[dataset].wanted = std::move(fields);
+  auto material_wanted = [&](const domain::Material& m) { return MaterialWanted(request, m); };
 
   std::set<std::string> consent_missing;  // dataset fields left out for want of consent
   for (auto& [dataset, read] : reads) {
@@ -170,9 +234,28 @@ Result<ItemRead> ReadForItem(const Context& ctx, ports::Transaction& tx, const A
     auto basis = item.data_bases.find(dataset);
     if (ds == nullptr || basis == item.data_bases.end()) continue;  // `catalogue check` reports these
     const std::string subject_id = SubjectOf(*ds, subject);
-    TB_ASSIGN_OR_RETURN(read.record, NewestRecord(tx, dataset, subject_id));
-    if (!read.record) continue;
-    TB_ASSIGN_OR_RETURN(const auto values, domain::ParseRecordValues(read.record->fields_json));
+    domain::RecordValues values;
+    if (ds->source == domain::DatasetSource::kHttp) {
+      // Fetched before the transaction (FetchExternal); read and logged here like any other.
+      if (subject_id.empty()) continue;
+      const ExternalRecord* answer = nullptr;
+      if (request.external != nullptr) {
+        auto it = request.external->find(dataset);
+        if (it != request.external->end()) answer = &it->second;
+      }
+      if (answer == nullptr || !answer->available) {
+        out.unavailable[dataset] = answer == nullptr ? "unreachable" : answer->reason;
+        continue;
+      }
+      out.external.insert(dataset);
+      if (!answer->found) continue;
+      read.record = ports::DatasetRecord{dataset, subject_id, answer->record_id, "", answer->as_of};
+      values = answer->values;
+    } else {
+      TB_ASSIGN_OR_RETURN(read.record, NewestRecord(tx, dataset, subject_id));
+      if (!read.record) continue;
+      TB_ASSIGN_OR_RETURN(values, domain::ParseRecordValues(read.record->fields_json));
+    }
     for (const std::string& name : read.wanted) {
       const domain::DatasetField* df = ds->FindField(name);
       if (df == nullptr) continue;
@@ -240,7 +323,7 @@ Result<ItemRead> ReadForItem(const Context& ctx, ports::Transaction& tx, const A
         mr.fetched = true;
         mr.record = Provenance{m.dataset, r->second.record->record_id, r->second.record->as_of};
       } else {
-        mr.reason = "no_record";
+        mr.reason = out.unavailable.count(m.dataset) > 0 ? "source_unavailable" : "no_record";
       }
     } else {
       const bool enterprise = item.applicant == domain::ApplicantKind::kEnterprise;
@@ -276,19 +359,12 @@ Result<ItemRead> ReadForItem(const Context& ctx, ports::Transaction& tx, const A
 }
 
 Status FetchMaterials(const Context& ctx, ports::Transaction& tx, const Actor& actor, const domain::ServiceItem& item,
-                      domain::Application& app) {
+                      domain::Application& app, const ExternalReads* external) {
   ReadRequest request;
   request.fields = false;
   request.application_id = app.id;
-  for (const domain::Material& m : item.materials) {
-    if (m.source == MaterialSource::kUpload) continue;
-    auto it = std::find_if(app.materials.begin(), app.materials.end(), [&](const auto& a) { return a.code == m.code; });
-    if (it != app.materials.end() &&
-        (it->status == domain::MaterialStatus::kFetched || it->status == domain::MaterialStatus::kProvided)) {
-      continue;
-    }
-    request.only_materials.push_back(m.code);
-  }
+  request.external = external;
+  request.only_materials = MaterialsToFetch(item, app);
   if (request.only_materials.empty()) return Ok();
   TB_ASSIGN_OR_RETURN(const ItemRead read,
                       ReadForItem(ctx, tx, actor, item, DataSubject{app.person_id, app.enterprise}, request));
@@ -348,8 +424,81 @@ Result<DataSubject> SubjectFor(ports::Transaction& tx, const Actor& actor, const
 
 }  // namespace
 
+namespace {
+
+ReadRequest PrefillRequest(const std::vector<DatasetFieldRef>& explicit_reads) {
+  ReadRequest request;
+  request.explicit_reads = explicit_reads;
+  if (!explicit_reads.empty()) {
+    request.fields = false;
+    request.materials = false;
+  }
+  return request;
+}
+
+}  // namespace
+
+Result<std::vector<ExternalCall>> PrefillExternalCalls(const Context& ctx, const Actor& actor,
+                                                       const std::string& item_code, const std::string& enterprise,
+                                                       const std::vector<DatasetFieldRef>& explicit_reads) {
+  const auto catalogue = ctx.Catalogue();
+  const domain::ServiceItem* item = catalogue->FindItem(item_code);
+  if (item == nullptr) return MakeError(ErrorCode::kNotFound, "error.item.not_found");
+  std::vector<ExternalCall> calls;
+  TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
+    TB_ASSIGN_OR_RETURN(const DataSubject subject, SubjectFor(tx, actor, *item, enterprise));
+    TB_ASSIGN_OR_RETURN(calls, ExternalCalls(ctx, tx, *item, subject, PrefillRequest(explicit_reads)));
+    return Ok();
+  }));
+  return calls;
+}
+
+Result<std::vector<ExternalCall>> MaterialExternalCalls(const Context& ctx, const std::string& item_code,
+                                                        const std::string& person_id, const std::string& enterprise) {
+  const auto catalogue = ctx.Catalogue();
+  const domain::ServiceItem* item = catalogue->FindItem(item_code);
+  if (item == nullptr) return std::vector<ExternalCall>();
+  domain::Application app;
+  app.item = item_code;
+  app.person_id = person_id;
+  app.enterprise = enterprise;
+  return MaterialExternalCalls(ctx, *item, app);
+}
+
+Result<std::vector<ExternalCall>> ActExternalCalls(const Context& ctx, const Actor& actor, const std::string& id,
+                                                   domain::Action action) {
+  if (action != domain::Action::kSubmit && action != domain::Action::kResubmit) return std::vector<ExternalCall>();
+  auto app = GetApplication(ctx, actor, id);
+  if (!app.ok()) {
+    if (app.error().code == ErrorCode::kNotFound || app.error().code == ErrorCode::kPermissionDenied) {
+      return std::vector<ExternalCall>();
+    }
+    return app.take_error();
+  }
+  const auto catalogue = ctx.Catalogue();
+  const domain::ServiceItem* item = catalogue->FindItem(app->item);
+  if (item == nullptr) return std::vector<ExternalCall>();
+  return MaterialExternalCalls(ctx, *item, *app);
+}
+
+Result<std::vector<ExternalCall>> MaterialExternalCalls(const Context& ctx, const domain::ServiceItem& item,
+                                                        const domain::Application& app) {
+  const DataSubject subject{app.person_id, app.enterprise};
+  ReadRequest request;
+  request.fields = false;
+  request.only_materials = MaterialsToFetch(item, app);
+  if (request.only_materials.empty()) return std::vector<ExternalCall>();
+  std::vector<ExternalCall> calls;
+  TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
+    TB_ASSIGN_OR_RETURN(calls, ExternalCalls(ctx, tx, item, subject, request));
+    return Ok();
+  }));
+  return calls;
+}
+
 Result<ItemRead> Prefill(const Context& ctx, const Actor& actor, const std::string& item_code,
-                         const std::string& enterprise, const std::vector<DatasetFieldRef>& explicit_reads) {
+                         const std::string& enterprise, const std::vector<DatasetFieldRef>& explicit_reads,
+                         const ExternalReads* external) {
   const auto catalogue = ctx.Catalogue();
   const domain::ServiceItem* item = catalogue->FindItem(item_code);
   if (item == nullptr) return MakeError(ErrorCode::kNotFound, "error.item.not_found");
@@ -358,12 +507,8 @@ Result<ItemRead> Prefill(const Context& ctx, const Actor& actor, const std::stri
   TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
     refused.reset();
     TB_ASSIGN_OR_RETURN(const DataSubject subject, SubjectFor(tx, actor, *item, enterprise));
-    ReadRequest request;
-    request.explicit_reads = explicit_reads;
-    if (!explicit_reads.empty()) {
-      request.fields = false;
-      request.materials = false;
-    }
+    ReadRequest request = PrefillRequest(explicit_reads);
+    request.external = external;
     auto read = ReadForItem(ctx, tx, actor, *item, subject, request);
     if (!read.ok()) {
       // The refusal is recorded in this transaction: commit it, then answer the refusal.

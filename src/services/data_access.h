@@ -12,6 +12,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@
 #include "domain/catalogue.h"
 #include "ports/consent_repository.h"
 #include "services/context.h"
+#include "services/external_sources.h"
 
 namespace tongban::services {
 
@@ -70,6 +72,9 @@ struct ReadRequest {
   // item declares, or the whole read is refused (and recorded as refused).
   std::vector<DatasetFieldRef> explicit_reads;
   std::string application_id;  // the case the read serves (recorded in the access log); "" for none
+  // The answers of the departments' own systems for the item's external datasets, fetched before
+  // the transaction (FetchExternal). An external dataset without an answer here is unavailable.
+  const ExternalReads* external = nullptr;
 };
 
 struct ItemRead {
@@ -80,6 +85,12 @@ struct ItemRead {
   std::vector<std::string> needs_consent;
   std::vector<MaterialRead> materials;
   std::optional<std::string> consent_id;  // the consent in force for the item, if any
+  // The external datasets the read needed whose source was unavailable: dataset -> reason
+  // (ExternalRecord::reason). Their fields are left empty; their materials have reason
+  // "source_unavailable" and may be uploaded instead.
+  std::map<std::string, std::string> unavailable;
+  // The external datasets read: dataset codes (their provenance says the department's system).
+  std::set<std::string> external;
 };
 
 // The legal basis recorded for a licence material read: the holder's own e-licence, which the
@@ -99,8 +110,28 @@ Result<ItemRead> ReadForItem(const Context& ctx, ports::Transaction& tx, const A
 // kNotFound (error.item.not_found) for an unknown item; kPermissionDenied
 // (error.application.person_only, error.application.no_agent_rights) when the actor may not apply
 // for it; error.data.undeclared_read for an explicit read the item does not declare (recorded).
+// With `external`: the answers of FetchExternal for PrefillExternalCalls' calls.
 Result<ItemRead> Prefill(const Context& ctx, const Actor& actor, const std::string& item_code,
-                         const std::string& enterprise, const std::vector<DatasetFieldRef>& explicit_reads = {});
+                         const std::string& enterprise, const std::vector<DatasetFieldRef>& explicit_reads = {},
+                         const ExternalReads* external = nullptr);
+
+// The calls to departments' own systems a Prefill of the same arguments needs (empty when the
+// item reads no external dataset): run them with FetchExternal before Prefill, which holds no
+// thread while they are out. The errors Prefill would answer for the item and the actor.
+Result<std::vector<ExternalCall>> PrefillExternalCalls(const Context& ctx, const Actor& actor,
+                                                       const std::string& item_code, const std::string& enterprise,
+                                                       const std::vector<DatasetFieldRef>& explicit_reads = {});
+
+// The calls submitting `app` (of `item`) needs for its external shared_data materials not yet
+// fetched or uploaded (FetchMaterials then takes the answers). Reads consents in a read
+// transaction of its own.
+Result<std::vector<ExternalCall>> MaterialExternalCalls(const Context& ctx, const domain::ServiceItem& item,
+                                                        const domain::Application& app);
+// The same for an application about to be created and submitted: for the item `item_code`, the
+// person `person_id` (the actor's own, or the one a clerk applies for) or `enterprise`. Empty for
+// an unknown item (creation then answers its own error).
+Result<std::vector<ExternalCall>> MaterialExternalCalls(const Context& ctx, const std::string& item_code,
+                                                        const std::string& person_id, const std::string& enterprise);
 
 // Consents. The subject is the actor's person id, or `enterprise` when an agent acts for it.
 // Gives consent for `purpose` (an item code that reads a sensitive field): the consent in force is
@@ -121,8 +152,16 @@ Result<ports::Consent> RevokeConsent(const Context& ctx, const Actor& actor, con
 // `app` not yet fetched (nor uploaded) is read through ReadForItem in `tx` (logged) and stored on
 // the application's material: kFetched with its provenance, or kMissing with the reason (then the
 // applicant may upload it instead). Changes `app` only; the caller writes it. The store's errors.
+// The calls acting `action` on application `id` needs: MaterialExternalCalls' for a submit or
+// resubmit of an application the actor may see; none for other actions, or when the application
+// is not found (Act then answers its own error).
+Result<std::vector<ExternalCall>> ActExternalCalls(const Context& ctx, const Actor& actor, const std::string& id,
+                                                   domain::Action action);
+
+// `external`: the answers for MaterialExternalCalls' calls (none: the external materials are
+// missing with reason "source_unavailable", and may be uploaded).
 Status FetchMaterials(const Context& ctx, ports::Transaction& tx, const Actor& actor, const domain::ServiceItem& item,
-                      domain::Application& app);
+                      domain::Application& app, const ExternalReads* external = nullptr);
 
 // Whether `item` reads any sensitive field (so it asks for consent).
 bool ReadsSensitive(const domain::Catalogue& catalogue, const domain::ServiceItem& item);

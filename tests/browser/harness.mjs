@@ -24,7 +24,7 @@ export const texts = {
 export const CITIZEN = { username: 'zhang.wei', password: 'demo-password-1' };
 export const REVIEWER = { username: 'reviewer.market', password: 'demo-password-1' };
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
@@ -52,7 +52,8 @@ async function waitForServer(base, child, logs) {
 }
 
 // Starts the server and the browser. Call stop() in an `after` hook.
-export async function start() {
+// `extraArgs`: more `serve` options (e.g. --data-source DATASET=URL).
+export async function start({ extraArgs = [] } = {}) {
   const bin = process.env.TONGBAN_BIN
     ? path.resolve(process.env.TONGBAN_BIN)
     : path.join(repoRoot, 'build', 'tongban');
@@ -60,7 +61,7 @@ export async function start() {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const logs = [];
-  const child = spawn(bin, ['serve', '--db', `sqlite:${dir}/t.db`, '--listen', `127.0.0.1:${port}`, '--demo'], {
+  const child = spawn(bin, ['serve', '--db', `sqlite:${dir}/t.db`, '--listen', `127.0.0.1:${port}`, '--demo', ...extraArgs], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

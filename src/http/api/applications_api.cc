@@ -3,6 +3,8 @@
 
 #include "domain/limits.h"
 #include "http/api/handlers.h"
+#include "http/deferred.h"
+#include "services/data_access.h"
 #include "services/applications.h"
 #include "services/bundles.h"
 
@@ -84,11 +86,24 @@ Response Create(const HttpDeps& deps, Request& req) {
     res.AddHeader("Location", "/api/v1/applications/" + view->bundle_case.id);
     return res;
   }
-  auto app = services::CreateApplication(*deps.ctx, caller->actor, create);
-  if (!app.ok()) return ErrorResponse(deps, req, app.error());
-  Response res = AppResponse(deps, 201, *app);
-  res.AddHeader("Location", "/api/v1/applications/" + app->id);
-  return res;
+  // Submission fetches its materials from external datasets first, holding no thread meanwhile.
+  std::vector<services::ExternalCall> calls;
+  if (create.submit) {
+    auto planned = services::MaterialExternalCalls(
+        *deps.ctx, create.item, create.on_behalf_of.empty() ? caller->actor.user.person_id : create.on_behalf_of,
+        create.enterprise);
+    if (!planned.ok()) return ErrorResponse(deps, req, planned.error());
+    calls = std::move(planned).value();
+  }
+  return WithExternal(*deps.ctx, std::move(calls),
+                      [&deps, &req, actor = caller->actor, create](const services::ExternalReads* external) mutable {
+                        create.external = external;
+                        auto app = services::CreateApplication(*deps.ctx, actor, create);
+                        if (!app.ok()) return ErrorResponse(deps, req, app.error());
+                        Response res = AppResponse(deps, 201, *app);
+                        res.AddHeader("Location", "/api/v1/applications/" + app->id);
+                        return res;
+                      });
 }
 
 Response List(const HttpDeps& deps, Request& req) {
@@ -158,15 +173,24 @@ Response Act(const HttpDeps& deps, Request& req) {
     }();
     if (!status.ok()) return ErrorResponse(deps, req, status.error());
   }
-  auto app = services::Act(*deps.ctx, caller->actor, req.Param("id"), act);
-  if (!app.ok() && app.error().message == "error.application.not_found" && act.action == domain::Action::kSubmit) {
-    // A draft bundle case is submitted whole.
-    auto view = services::SubmitBundleCase(*deps.ctx, caller->actor, req.Param("id"));
-    if (view.ok()) return JsonResponse(200, BundleCaseJson(*view));
-    if (view.error().message != "error.application.not_found") return ErrorResponse(deps, req, view.error());
-  }
-  if (!app.ok()) return ErrorResponse(deps, req, app.error());
-  return AppResponse(deps, 200, *app);
+  auto calls = services::ActExternalCalls(*deps.ctx, caller->actor, req.Param("id"), act.action);
+  if (!calls.ok()) return ErrorResponse(deps, req, calls.error());
+  return WithExternal(*deps.ctx, std::move(calls).value(),
+                      [&deps, &req, actor = caller->actor, act](const services::ExternalReads* external) mutable {
+                        act.external = external;
+                        auto app = services::Act(*deps.ctx, actor, req.Param("id"), act);
+                        if (!app.ok() && app.error().message == "error.application.not_found" &&
+                            act.action == domain::Action::kSubmit) {
+                          // A draft bundle case is submitted whole.
+                          auto view = services::SubmitBundleCase(*deps.ctx, actor, req.Param("id"));
+                          if (view.ok()) return JsonResponse(200, BundleCaseJson(*view));
+                          if (view.error().message != "error.application.not_found") {
+                            return ErrorResponse(deps, req, view.error());
+                          }
+                        }
+                        if (!app.ok()) return ErrorResponse(deps, req, app.error());
+                        return AppResponse(deps, 200, *app);
+                      });
 }
 
 // POST /api/v1/applications/{id}/assignment {"assignee": user id}: assigns the case to an official

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "http/api/handlers.h"
+#include "http/deferred.h"
 #include "services/data_access.h"
 #include "services/bundles.h"
 
@@ -48,6 +49,21 @@ Json MaterialReadJson(const services::MaterialRead& m) {
                         {"as_of", FormatRfc3339(m.licence_as_of)}};
   }
   return j;
+}
+
+// Each external dataset the read needed: available, or unavailable with the plain reason in both
+// languages (the applicant may upload its materials instead).
+Json SourcesJson(const HttpDeps& deps, const services::ItemRead& read) {
+  Json sources = Json::object();
+  for (const std::string& dataset : read.external) sources[dataset] = Json{{"status", "available"}};
+  for (const auto& [dataset, reason] : read.unavailable) {
+    const std::string key = services::SourceUnavailableKey(reason);
+    sources[dataset] = Json{{"status", "unavailable"},
+                            {"reason", reason},
+                            {"message", Json{{"zh", deps.i18n->T(domain::Language::kZh, key)},
+                                             {"en", deps.i18n->T(domain::Language::kEn, key)}}}};
+  }
+  return sources;
 }
 
 Json ItemReadJson(const services::ItemRead& read) {
@@ -98,11 +114,20 @@ void RegisterDataAccessRoutes(Router& router, const HttpDeps& deps) {
     if (!reads) return ErrorResponse(deps, req, MakeError(ErrorCode::kInvalidArgument, "error.data.read_format"));
     std::string enterprise = req.Query("enterprise");
     if (enterprise.empty()) enterprise = caller->session.acting_enterprise;
-    auto read = services::Prefill(*deps.ctx, caller->actor, item, enterprise, *reads);
-    if (!read.ok()) return ErrorResponse(deps, req, read.error());
-    Response res = JsonResponse(200, ItemReadJson(*read));
-    res.AddHeader("Cache-Control", "no-store");
-    return res;
+    // The external datasets' answers first (no thread waits for them), then the read.
+    auto calls = services::PrefillExternalCalls(*deps.ctx, caller->actor, item, enterprise, *reads);
+    if (!calls.ok()) return ErrorResponse(deps, req, calls.error());
+    return WithExternal(*deps.ctx, std::move(calls).value(),
+                        [&deps, &req, actor = caller->actor, item, enterprise,
+                         reads = std::move(*reads)](const services::ExternalReads* external) {
+                          auto read = services::Prefill(*deps.ctx, actor, item, enterprise, reads, external);
+                          if (!read.ok()) return ErrorResponse(deps, req, read.error());
+                          Json body = ItemReadJson(*read);
+                          body["sources"] = SourcesJson(deps, *read);
+                          Response res = JsonResponse(200, std::move(body));
+                          res.AddHeader("Cache-Control", "no-store");
+                          return res;
+                        });
   });
   router.Add("GET", "/api/v1/me/consents", [&deps](Request& req) {
     auto caller = RequireCaller(deps, req, false);

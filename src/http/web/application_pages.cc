@@ -7,6 +7,8 @@
 #include "services/bundles.h"
 #include "services/accounts.h"
 #include "services/applications.h"
+#include "services/data_access.h"
+#include "http/deferred.h"
 
 namespace tongban::http::web {
 namespace {
@@ -317,23 +319,35 @@ Response ActSubmit(const Site& site, Request& req) {
     Error error = MakeError(ErrorCode::kInvalidArgument, "error.action.field_not_taken");
     error.fields.push_back({name, "error.field.not_taken", name});
     result = std::move(error);
-  } else {
-    result = services::Act(site.ctx(), page.caller->actor, id, request);
   }
-  if (!result.ok()) {
-    const Error& error = result.error();
-    if (error.code == ErrorCode::kNotFound || error.code == ErrorCode::kUnauthenticated ||
-        error.code == ErrorCode::kInternal || error.code == ErrorCode::kUnavailable) {
-      return ErrorPageFor(site, page, error);
+  // Answers the page for the action's result.
+  auto answer = [&site, id, action_name, action = *action](PageRequest& page, const services::ActRequest& request,
+                                                          const Result<Application>& result) -> Response {
+    if (!result.ok()) {
+      const Error& error = result.error();
+      if (error.code == ErrorCode::kNotFound || error.code == ErrorCode::kUnauthenticated ||
+          error.code == ErrorCode::kInternal || error.code == ErrorCode::kUnavailable) {
+        return ErrorPageFor(site, page, error);
+      }
+      // A reason the withdrawal page took is shown back there, beside it.
+      if (action == Action::kWithdraw && error.code == ErrorCode::kInvalidArgument) {
+        return WithdrawPage(site, page, id, &error, request.reason);
+      }
+      return Detail(site, page, id, &error, action_name, request.reason);
     }
-    // A reason the withdrawal page took is shown back there, beside it.
-    if (*action == Action::kWithdraw && error.code == ErrorCode::kInvalidArgument) {
-      return WithdrawPage(site, page, id, &error, request.reason);
-    }
-    return Detail(site, page, id, &error, action_name, request.reason);
-  }
-  if (*action == Action::kSubmit || *action == Action::kResubmit) return Redirect("/applications/" + id + "/submitted");
-  return Redirect("/applications/" + id + "?done=" + action_name);
+    if (action == Action::kSubmit || action == Action::kResubmit) return Redirect("/applications/" + id + "/submitted");
+    return Redirect("/applications/" + id + "?done=" + action_name);
+  };
+  if (not_taken != form.end()) return answer(page, request, result);
+  // Submission fetches its materials from external datasets first, holding no thread meanwhile.
+  auto calls = services::ActExternalCalls(site.ctx(), page.caller->actor, id, *action);
+  if (!calls.ok()) return ErrorPageFor(site, page, calls.error());
+  return WithExternal(site.ctx(), std::move(calls).value(),
+                      [&site, page, id, request, answer](const services::ExternalReads* external) mutable {
+                        request.external = external;
+                        const Result<Application> acted = services::Act(site.ctx(), page.caller->actor, id, request);
+                        return answer(page, request, acted);
+                      });
 }
 
 // Withdrawal asks first (issue 8 point 7), without JavaScript: what it means, an optional reason,

@@ -11,6 +11,7 @@
 #include "services/accounts.h"
 #include "services/applications.h"
 #include "services/data_access.h"
+#include "http/deferred.h"
 
 namespace tongban::http::web {
 namespace {
@@ -128,11 +129,25 @@ void SetSourced(const Site& site, const PageRequest& page, Data& data, const Ser
 // to the data owner; a sensitive value not read for want of consent says so, with one button to
 // give consent for this item and the alternative of uploading a document instead. A read refused
 // or failing leaves the plain list (what comes from where) in place.
+// A dataset served by its department's own system that could not be reached shows "source
+// unavailable" with the plain reason, on its fields and above the form (its materials may be
+// uploaded instead, issue 9 item 8).
 void SetPrefill(const Site& site, const PageRequest& page, Data& data, const ServiceItem& item,
-                const std::string& enterprise, const std::string& return_to) {
-  auto read = services::Prefill(site.ctx(), page.caller->actor, item.code, enterprise);
+                const std::string& enterprise, const std::string& return_to,
+                const services::ExternalReads* external) {
+  auto read = services::Prefill(site.ctx(), page.caller->actor, item.code, enterprise, {}, external);
   if (!read.ok()) return;
   const auto catalogue = site.ctx().Catalogue();
+  Data unavailable{Data::type::list};
+  for (const auto& [dataset, reason] : read->unavailable) {
+    const domain::Dataset* ds = catalogue->FindDataset(dataset);
+    Data row;
+    row.set("dataset", ds ? ds->name.In(page.lang) : dataset);
+    row.set("reason", page.T(site, services::SourceUnavailableKey(reason)));
+    unavailable.push_back(row);
+  }
+  data.set("sources_unavailable", unavailable);
+  data.set("has_sources_unavailable", !unavailable.is_empty_list());
   Data sourced{Data::type::list};
   std::vector<std::string> consent_names;
   for (const auto& field : item.fields) {
@@ -152,6 +167,9 @@ void SetPrefill(const Site& site, const PageRequest& page, Data& data, const Ser
                read->needs_consent.end()) {
       row.set("from", page.T(site, "apply.prefill_needs_consent"));
       consent_names.push_back(field.label.In(page.lang));
+    } else if (read->unavailable.count(field.dataset) > 0) {
+      row.set("from", page.T(site, "apply.source_unavailable") + ": " +
+                          page.T(site, services::SourceUnavailableKey(read->unavailable.at(field.dataset))));
     } else {
       row.set("from", DatasetText(site, page, field));
     }
@@ -298,15 +316,24 @@ Response ApplyForm(const Site& site, Request& req) {
     }
     enterprise = *acting;
   }
-  Data data = ApplyData(site, page, *loaded.item, state);
+  // The pre-fill reads external datasets first, holding no thread while their systems answer.
+  std::vector<services::ExternalCall> calls;
   if (state.step <= 1) {
-    std::string here = "/apply/" + loaded.item->code;
-    if (!id.empty()) here += "?application=" + id;
-    SetPrefill(site, page, data, *loaded.item, enterprise, here);
+    auto planned = services::PrefillExternalCalls(site.ctx(), page.caller->actor, loaded.item->code, enterprise);
+    if (planned.ok()) calls = std::move(planned).value();
   }
-  SetActingFor(site, page, data, enterprise, "apply.acting_for");
-  if (req.Query("saved") == "1") data.set("notice", page.T(site, "apply.saved"));
-  return RenderPage(site, page, "apply", data);
+  return WithExternal(site.ctx(), std::move(calls),
+                      [&site, &req, page, loaded, state, id, enterprise](const services::ExternalReads* external) {
+                        Data data = ApplyData(site, page, *loaded.item, state);
+                        if (state.step <= 1) {
+                          std::string here = "/apply/" + loaded.item->code;
+                          if (!id.empty()) here += "?application=" + id;
+                          SetPrefill(site, page, data, *loaded.item, enterprise, here, external);
+                        }
+                        SetActingFor(site, page, data, enterprise, "apply.acting_for");
+                        if (req.Query("saved") == "1") data.set("notice", page.T(site, "apply.saved"));
+                        return RenderPage(site, page, "apply", data);
+                      });
 }
 
 // One POST of the form is one service call (services::SaveAnswers, one transaction): "save" keeps

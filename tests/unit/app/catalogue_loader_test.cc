@@ -697,7 +697,7 @@ TEST_F(CatalogueLoaderBrokenTest, ADatasetIsCheckedLikeAnyCatalogueEntry) {
          "    name: {zh: 企业登记, en: Enterprise registry}\n"
          "    department: markt\n"                                                      // 4
          "    subject: company\n"                                                       // 5
-         "    source: http\n"                                                           // 6
+         "    source: {url: \"ftp://x\", timeout_ms: 10}\n"                            // 6
          "    fields:\n"
          "      - {name: name, label: {zh: 名称, en: Name}, type: select, class: secret}\n"  // 8
          "    legal_bases: []\n";                                                       // 9
@@ -707,7 +707,8 @@ TEST_F(CatalogueLoaderBrokenTest, ADatasetIsCheckedLikeAnyCatalogueEntry) {
   const std::string file = (dir_ / "datasets/a.yaml").string();
   for (const std::string& expected :
        {file + ":2: dataset code 'Market-Entity' must be snake_case", file + ":4: unknown department 'markt'",
-        file + ":5: 'subject' must be person", file + ":2: a dataset with source http needs 'url'",
+        file + ":5: 'subject' must be person", file + ":6: source 'url' 'ftp://x' must be an http:// or https://",
+        file + ":6: source 'timeout_ms' must be 50..30000, not 10",
         file + ":8: a dataset field's 'type' must be", file + ":8: 'class' must be public, internal, personal or sensitive",
         file + ":9: a dataset needs at least one legal basis"}) {
     EXPECT_NE(all.find(expected), std::string::npos) << expected << "\nin:\n" << all;

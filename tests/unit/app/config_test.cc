@@ -65,6 +65,22 @@ TEST(ConfigTest, OutboundClientSettingsAreRead) {
   EXPECT_NE(bad.error().message.find("unknown setting 'verify'"), std::string::npos) << bad.error().message;
 }
 
+// Issue 9 item 8: an external dataset's address may be set per server; only http(s) URLs.
+TEST(ConfigTest, DataSourceAddressesAreReadAndABadOneIsRefused) {
+  const auto path = std::filesystem::temp_directory_path() / "tongban-config-sources-test.yaml";
+  Config config;
+  std::ofstream(path) << "data_sources:\n  medical_insurance: \"http://127.0.0.1:9000/records/mi\"\n";
+  ASSERT_TRUE(LoadConfigFile(path.string(), config).ok());
+  EXPECT_EQ(config.data_sources.at("medical_insurance"), "http://127.0.0.1:9000/records/mi");
+  std::ofstream(path) << "data_sources:\n  medical_insurance: \"ftp://x/records\"\n";
+  Config other;
+  const Status bad = LoadConfigFile(path.string(), other);
+  std::filesystem::remove(path);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("data_sources.medical_insurance must be an http"), std::string::npos)
+      << bad.error().message;
+}
+
 TEST(ConfigTest, LanguagesAreReadInOrderAndARepeatIsRefused) {
   const auto path = std::filesystem::temp_directory_path() / "tongban-config-languages-test.yaml";
   Config config;
