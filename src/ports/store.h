@@ -21,6 +21,8 @@
 #include "ports/consent_repository.h"
 #include "ports/data_flag_repository.h"
 #include "ports/message_repository.h"
+#include "ports/contact_repository.h"
+#include "ports/reminder_repository.h"
 
 namespace tongban::ports {
 
@@ -43,6 +45,8 @@ class Transaction {
   virtual ConsentRepository& consents() = 0;
   virtual DataFlagRepository& data_flags() = 0;
   virtual MessageRepository& messages() = 0;
+  virtual ContactRepository& contacts() = 0;
+  virtual ReminderRepository& reminders() = 0;
 };
 
 // Work done inside one transaction. It may be run more than once (the store retries

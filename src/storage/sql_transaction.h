@@ -30,6 +30,7 @@
 #include "storage/sql_consents.h"
 #include "storage/sql_data_flags.h"
 #include "storage/sql_messages.h"
+#include "storage/sql_contacts.h"
 
 namespace tongban::storage {
 
@@ -56,6 +57,8 @@ class SqlTransaction final : public ports::Transaction {
   ports::ConsentRepository& consents() override { return consents_; }
   ports::DataFlagRepository& data_flags() override { return data_flags_; }
   ports::MessageRepository& messages() override { return messages_; }
+  ports::ContactRepository& contacts() override { return contacts_; }
+  ports::ReminderRepository& reminders() override { return reminders_; }
 
  private:
   SqlAccess sql_;
@@ -73,6 +76,8 @@ class SqlTransaction final : public ports::Transaction {
   SqlConsents consents_{sql_};
   SqlDataFlags data_flags_{sql_};
   SqlMessages messages_{sql_};
+  SqlContacts contacts_{sql_};
+  SqlReminders reminders_{sql_};
 };
 
 }  // namespace tongban::storage

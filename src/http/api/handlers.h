@@ -1,6 +1,7 @@
 // Shared helpers of the JSON handlers. Internal to src/http/api.
 #pragma once
 
+#include "ports/contact_repository.h"
 #include "http/api/json.h"
 #include "http/app_routes.h"
 #include "http/auth.h"
@@ -32,5 +33,8 @@ void RegisterMyDataRoutes(Router& router, const HttpDeps& deps);
 // A data flag's JSON (my_data_api.cc), shared with the pages that link to the API.
 Json DataFlagJson(const domain::DataFlag& flag, const domain::Catalogue& catalogue);
 void RegisterMessageRoutes(Router& router, const HttpDeps& deps);
+// PATCH /api/v1/me (contacts_api.cc); ContactJson is what GET /api/v1/me adds of them.
+void RegisterContactRoutes(Router& router, const HttpDeps& deps);
+Json ContactJson(const ports::ContactSettings& contact);
 
 }  // namespace tongban::http::api

@@ -112,5 +112,6 @@ void RegisterMyDataPages(Router& router, std::shared_ptr<const Site> site);
 void SetItemEligibility(const Site& site, const PageRequest& page, const domain::ServiceItem& item, Data& data);
 void SetCaseEligibility(const Site& site, const PageRequest& page, const domain::Application& app, Data& data);
 void RegisterMessagePages(Router& router, std::shared_ptr<const Site> site);
+void RegisterSettingsPages(Router& router, std::shared_ptr<const Site> site);
 
 }  // namespace tongban::http::web
