@@ -380,3 +380,10 @@ if [[ ${GENERATE:-1} == 1 && -x "$TONGBAN" ]]; then
   echo
   POSTGRES=$POSTGRES "$REPO_DIR/bench/generate.sh" "$BUILD_DIR" || echo "bench: bench/generate.sh failed" >&2
 fi
+
+# 7. The outbox's email sender next to the raw acceptance rate of the same local SMTP server
+# (bench/outbox_smtp.sh; OUTBOX=0 skips it).
+if [[ ${OUTBOX:-1} == 1 && -x "$TONGBAN" ]]; then
+  echo
+  "$REPO_DIR/bench/outbox_smtp.sh" "$BUILD_DIR" || echo "bench: bench/outbox_smtp.sh failed" >&2
+fi

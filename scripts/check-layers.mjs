@@ -23,7 +23,7 @@ const LAYERS = {
   services: { uses: ['common', 'domain', 'ports'], libs: [] },
   http: {
     uses: ['common', 'domain', 'ports', 'services'],
-    libs: ['boost/', 'nlohmann/', 'spdlog/', 'kainjow/', 'fmt/', 'openssl/', 'sys/'],
+    libs: ['boost/', 'nlohmann/', 'spdlog/', 'kainjow/', 'fmt/', 'openssl/', 'sys/', 'curl/'],
   },
   app: {
     uses: ['common', 'domain', 'ports', 'crypto', 'storage', 'services', 'http'],

@@ -16,6 +16,8 @@ packages=(
   postgresql postgresql-client nginx   # PostgreSQL store tests, scale-out test behind nginx
   zlib1g-dev                           # gzip of the W3C Bitstring Status Lists (crypto/status_list.cc)
   zbar-tools                           # zbarimg: the licences API test decodes the QR PNG we render
+  libcurl4-openssl-dev                 # SMTP client of the outbox's email sender (http/outbox_senders.cc)
+  python3-aiosmtpd                     # the real SMTP server of the email API tests (tests/api/smtp_sink.py)
 )
 # The machine may carry its own Node.js; take Debian's only when there is none.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)

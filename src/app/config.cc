@@ -102,7 +102,7 @@ Status LoadConfigFile(const std::string& path, Config& config) {
   if (root.IsNull()) return Ok();
   if (!root.IsMap()) return MakeError(ErrorCode::kInvalidArgument, fmt::format("{}:1: must be a map of settings", path));
   Reader r{path, {}};
-  r.Known(root, {"listen", "database", "catalogue", "web", "openapi", "threads", "worker_threads", "limits", "languages", "trust_forwarded_for", "secure_cookies", "public_url", "access_log", "keys", "catalogue_refresh_seconds", "outbound", "trust_list", "platform_code", "licences", "data_sources"});
+  r.Known(root, {"listen", "database", "catalogue", "web", "openapi", "threads", "worker_threads", "limits", "languages", "trust_forwarded_for", "secure_cookies", "public_url", "access_log", "keys", "catalogue_refresh_seconds", "outbound", "trust_list", "platform_code", "licences", "data_sources", "smtp", "sms", "outbox", "reminders"});
   r.String(root, "listen", config.listen);
   if (root["listen"] && root["listen"].IsScalar()) {
     auto s = ApplyListen(config.listen, config.server);
@@ -198,6 +198,59 @@ Status LoadConfigFile(const std::string& path, Config& config) {
     } else {
       r.Known(licences, {"status_ttl_seconds"});
       r.Number(licences, "status_ttl_seconds", config.licence_status_ttl_seconds, 10, 86400);
+    }
+  }
+  if (const YAML::Node smtp = root["smtp"]) {
+    if (!smtp.IsMap()) {
+      r.errors.push_back(fmt::format("{}: smtp must be a map", r.At(smtp)));
+    } else {
+      r.Known(smtp, {"url", "from", "user", "password", "tls", "timeout_seconds"});
+      r.String(smtp, "url", config.smtp.url);
+      r.String(smtp, "from", config.smtp.from);
+      r.String(smtp, "user", config.smtp.user);
+      r.String(smtp, "password", config.smtp.password);
+      r.String(smtp, "tls", config.smtp.tls);
+      r.Number(smtp, "timeout_seconds", config.smtp.timeout_seconds, 1, 600);
+      if (!config.smtp.url.empty() && config.smtp.url.rfind("smtp://", 0) != 0 && config.smtp.url.rfind("smtps://", 0) != 0) {
+        r.errors.push_back(fmt::format("{}: smtp.url must be like smtp://mail.example.gov.cn:587", r.At(smtp)));
+      }
+      if (!config.smtp.url.empty() && config.smtp.from.find('@') == std::string::npos) {
+        r.errors.push_back(fmt::format("{}: smtp.from must be an address, like tongban@example.gov.cn", r.At(smtp)));
+      }
+      if (config.smtp.tls != "off" && config.smtp.tls != "try" && config.smtp.tls != "required") {
+        r.errors.push_back(fmt::format("{}: smtp.tls must be off, try or required", r.At(smtp)));
+      }
+    }
+  }
+  if (const YAML::Node sms = root["sms"]) {
+    if (!sms.IsMap()) {
+      r.errors.push_back(fmt::format("{}: sms must be a map", r.At(sms)));
+    } else {
+      r.Known(sms, {"url", "token", "timeout_seconds"});
+      r.String(sms, "url", config.sms.url);
+      r.String(sms, "token", config.sms.token);
+      r.Number(sms, "timeout_seconds", config.sms.timeout_seconds, 1, 600);
+      if (!config.sms.url.empty() && config.sms.url.rfind("http://", 0) != 0 && config.sms.url.rfind("https://", 0) != 0) {
+        r.errors.push_back(fmt::format("{}: sms.url must be an http:// or https:// URL", r.At(sms)));
+      }
+    }
+  }
+  if (const YAML::Node outbox = root["outbox"]) {
+    if (!outbox.IsMap()) {
+      r.errors.push_back(fmt::format("{}: outbox must be a map", r.At(outbox)));
+    } else {
+      r.Known(outbox, {"max_attempts", "first_retry_seconds", "max_retry_seconds"});
+      r.Number(outbox, "max_attempts", config.outbox_max_attempts, 1, 100);
+      r.Number(outbox, "first_retry_seconds", config.outbox_first_retry_seconds, 1, 86400);
+      r.Number(outbox, "max_retry_seconds", config.outbox_max_retry_seconds, 1, 7 * 86400);
+    }
+  }
+  if (const YAML::Node reminders = root["reminders"]) {
+    if (!reminders.IsMap()) {
+      r.errors.push_back(fmt::format("{}: reminders must be a map", r.At(reminders)));
+    } else {
+      r.Known(reminders, {"interval_seconds"});
+      r.Number(reminders, "interval_seconds", config.reminder_interval_seconds, 1, 86400);
     }
   }
   if (const YAML::Node limits = root["limits"]) {

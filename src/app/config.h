@@ -10,6 +10,7 @@
 
 #include "common/result.h"
 #include "http/client.h"
+#include "http/outbox_senders.h"
 #include "http/server.h"
 
 namespace tongban::app {
@@ -49,6 +50,17 @@ struct Config {
   // data_sources: the address of each external dataset's department system, by dataset code, over
   // the catalogue's `source: {url}` (a department moved, a test's own port).
   std::map<std::string, std::string> data_sources;
+  // Inbox messages by email and SMS (docs/operations.md "Email and SMS"): each sender is
+  // registered only when its url is set. smtp.password and sms.token also come from the
+  // environment (TONGBAN_SMTP_PASSWORD, TONGBAN_SMS_TOKEN), which wins over the file.
+  http::SmtpOptions smtp;
+  http::SmsOptions sms;
+  // outbox: how often a failed send is tried again (services::OutboxPolicy).
+  int outbox_max_attempts = 10;
+  int outbox_first_retry_seconds = 30;
+  int outbox_max_retry_seconds = 6 * 3600;
+  // reminders.interval_seconds: how often each server looks for licences to remind of.
+  int reminder_interval_seconds = 3600;
 };
 
 // Reads `path` over the defaults in `config`. kInvalidArgument as "path:line: reason" for an

@@ -24,6 +24,7 @@
 #include "http/server.h"
 #include "services/accounts.h"
 #include "services/access_log.h"
+#include "services/reminders.h"
 #include "storage/sql_store.h"
 
 namespace tb = tongban;
@@ -51,11 +52,27 @@ int Serve(tb::app::Config config, bool demo) {
   std::unique_ptr<tb::app::Periodic> outbox;
   if (!system.outbox_senders.empty()) {
     const std::string worker = fmt::format("{}-{}", system.ids.NewId(), getpid());
-    outbox = std::make_unique<tb::app::Periodic>(std::chrono::seconds(1), [&system, worker] {
-      auto run = tb::services::DeliverOutbox(system.ctx, system.outbox_senders, worker);
-      if (!run.ok()) spdlog::warn("outbox delivery failed: {}", run.error().message);
+    tb::services::OutboxPolicy policy;
+    policy.max_attempts = config.outbox_max_attempts;
+    policy.first_retry = std::chrono::seconds(config.outbox_first_retry_seconds);
+    policy.max_retry = std::chrono::seconds(config.outbox_max_retry_seconds);
+    outbox = std::make_unique<tb::app::Periodic>(std::chrono::seconds(1), [&system, worker, policy] {
+      // Batch after batch while they come full, so a backlog drains at the senders' pace.
+      while (true) {
+        auto run = tb::services::DeliverOutbox(system.ctx, system.outbox_senders, worker, policy);
+        if (!run.ok()) {
+          spdlog::warn("outbox delivery failed: {}", run.error().message);
+          break;
+        }
+        if (run->sent + run->retried + run->dead + run->lost < policy.batch) break;
+      }
     });
   }
+  // Expiry reminders 30 and 7 days ahead: every server looks; each reminder is written once.
+  tb::app::Periodic reminders(std::chrono::seconds(config.reminder_interval_seconds), [&system] {
+    auto run = tb::services::SendExpiryReminders(system.ctx);
+    if (!run.ok()) spdlog::warn("expiry reminders failed: {}", run.error().message);
+  });
   // The access log's sequencer: every server runs it each second; one per round holds the lock
   // (PostgreSQL advisory lock; SQLite's single writer), the others skip. Never on an I/O thread.
   if (auto log_key = system.keys->EnsureKey(tb::services::kLogKeyOwner); !log_key.ok()) {

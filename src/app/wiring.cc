@@ -1,5 +1,6 @@
 #include "app/wiring.h"
 
+#include <cstdlib>
 #include <filesystem>
 
 #include "app/catalogue_sync.h"
@@ -12,6 +13,7 @@
 #include "services/bundles.h"
 #include "app/key_encryption_key.h"
 #include "storage/sql_store.h"
+#include "http/outbox_senders.h"
 
 namespace tongban::app {
 
@@ -90,6 +92,17 @@ Result<std::unique_ptr<System>> BuildSystem(const Config& config, bool with_rout
   sys->deps.web.openapi_path = ResolveDataPath(config.openapi_path);
   sys->deps.web.secure_cookies = config.secure_cookies.value_or(true);
   sys->deps.web.public_url = config.public_url;
+  // The senders of inbox messages by email and SMS, when configured (they render with the texts).
+  if (!config.smtp.url.empty()) {
+    http::SmtpOptions smtp = config.smtp;
+    if (const char* password = std::getenv("TONGBAN_SMTP_PASSWORD")) smtp.password = password;
+    sys->outbox_senders.Register("email", http::MakeSmtpSender(std::move(smtp), sys->i18n, sys->ctx));
+  }
+  if (!config.sms.url.empty()) {
+    http::SmsOptions sms = config.sms;
+    if (const char* token = std::getenv("TONGBAN_SMS_TOKEN")) sms.token = token;
+    sys->outbox_senders.Register("sms", http::MakeSmsSender(std::move(sms), *sys->outbound, sys->i18n, sys->ctx));
+  }
   http::RegisterApiRoutes(sys->router, sys->deps);
   TB_RETURN_IF_ERROR(http::RegisterWebRoutes(sys->router, sys->deps));
   return sys;

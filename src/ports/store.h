@@ -22,6 +22,8 @@
 #include "ports/data_flag_repository.h"
 #include "ports/message_repository.h"
 #include "ports/bundle_repository.h"
+#include "ports/contact_repository.h"
+#include "ports/reminder_repository.h"
 
 namespace tongban::ports {
 
@@ -45,6 +47,8 @@ class Transaction {
   virtual DataFlagRepository& data_flags() = 0;
   virtual MessageRepository& messages() = 0;
   virtual BundleRepository& bundles() = 0;
+  virtual ContactRepository& contacts() = 0;
+  virtual ReminderRepository& reminders() = 0;
 };
 
 // Work done inside one transaction. It may be run more than once (the store retries

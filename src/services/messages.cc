@@ -1,6 +1,7 @@
 #include "services/messages.h"
 
 #include "domain/access_log.h"
+#include "services/contacts.h"
 
 namespace tongban::services {
 namespace {
@@ -68,7 +69,9 @@ Status PostMessage(const Context& ctx, ports::Transaction& tx, domain::Applicant
   m.reference_kind = subject.kind;
   m.reference_id = subject.id;
   m.created_at = ctx.clock->Now();
-  return tx.messages().InsertMessage(m);
+  TB_RETURN_IF_ERROR(tx.messages().InsertMessage(m));
+  // Email and SMS in the same transaction: sent exactly when the message is in the inbox.
+  return EnqueueMessageDeliveries(ctx, tx, m);
 }
 
 void RegisterMessageEffects(Effects& effects) {

@@ -3,7 +3,8 @@
 // refused, delivered; a licence issued, delivered, suspended, revoked, reinstated), written in the
 // transaction that makes the change, so a change is never without its message and a failed change
 // leaves none. Messages store a kind and parameters; the reader's language renders them.
-// Email and SMS are a later slice (the outbox).
+// Each message is also sent by email and SMS when the recipient chose those (services/contacts.h):
+// the outbox rows are written with it.
 // Thread-safety: stateless functions over a shared Context.
 #pragma once
 

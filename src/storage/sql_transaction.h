@@ -31,6 +31,7 @@
 #include "storage/sql_data_flags.h"
 #include "storage/sql_messages.h"
 #include "storage/sql_bundles.h"
+#include "storage/sql_contacts.h"
 
 namespace tongban::storage {
 
@@ -58,6 +59,8 @@ class SqlTransaction final : public ports::Transaction {
   ports::DataFlagRepository& data_flags() override { return data_flags_; }
   ports::MessageRepository& messages() override { return messages_; }
   ports::BundleRepository& bundles() override { return bundles_; }
+  ports::ContactRepository& contacts() override { return contacts_; }
+  ports::ReminderRepository& reminders() override { return reminders_; }
 
  private:
   SqlAccess sql_;
@@ -76,6 +79,8 @@ class SqlTransaction final : public ports::Transaction {
   SqlDataFlags data_flags_{sql_};
   SqlMessages messages_{sql_};
   SqlBundles bundles_{sql_};
+  SqlContacts contacts_{sql_};
+  SqlReminders reminders_{sql_};
 };
 
 }  // namespace tongban::storage

@@ -1,6 +1,7 @@
 // Shared helpers of the JSON handlers. Internal to src/http/api.
 #pragma once
 
+#include "ports/contact_repository.h"
 #include "http/api/json.h"
 #include "http/app_routes.h"
 #include "http/auth.h"
@@ -35,5 +36,8 @@ Json DataFlagJson(const domain::DataFlag& flag, const domain::Catalogue& catalog
 void RegisterMessageRoutes(Router& router, const HttpDeps& deps);
 // A bundle case's JSON (bundles_api.cc): {"id","bundle","state","deadline","sub_cases":[...],"results":[...]}.
 Json BundleCaseJson(const services::BundleView& view);
+// PATCH /api/v1/me (contacts_api.cc); ContactJson is what GET /api/v1/me adds of them.
+void RegisterContactRoutes(Router& router, const HttpDeps& deps);
+Json ContactJson(const ports::ContactSettings& contact);
 
 }  // namespace tongban::http::api

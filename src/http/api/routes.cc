@@ -37,6 +37,7 @@ void RegisterApiRoutes(Router& router, const HttpDeps& deps) {
   api::RegisterDataAccessRoutes(router, deps);
   api::RegisterMyDataRoutes(router, deps);
   api::RegisterMessageRoutes(router, deps);
+  api::RegisterContactRoutes(router, deps);
 
   std::ifstream in(deps.web.openapi_path);
   std::ostringstream openapi;

@@ -1,6 +1,7 @@
 // POST /api/v1/session (sign in), DELETE /api/v1/session (sign out), GET /api/v1/me, and
 // PUT /api/v1/enterprises/{code}/agents/{username} (an enterprise administrator sets an agent's rights).
 #include "http/api/handlers.h"
+#include "services/contacts.h"
 
 namespace tongban::http::api {
 
@@ -87,6 +88,10 @@ void RegisterSessionRoutes(Router& router, const HttpDeps& deps) {
     }
     me["enterprises"] = std::move(enterprises);
     if (!caller->actor.user.person_id.empty()) me["person_id"] = caller->actor.user.person_id;
+    auto contact = services::GetMyContact(*deps.ctx, caller->actor);
+    if (!contact.ok()) return ErrorResponse(deps, req, contact.error());
+    const Json contact_json = ContactJson(*contact);
+    for (const auto& [name, value] : contact_json.items()) me[name] = value;
     return JsonResponse(200, me);
   });
 }

@@ -114,5 +114,6 @@ void SetCaseEligibility(const Site& site, const PageRequest& page, const domain:
 void RegisterMessagePages(Router& router, std::shared_ptr<const Site> site);
 // The bundle apply pages and the bundle case page (bundle_pages.cc, issue 11 item 1).
 void RegisterBundlePages(Router& router, std::shared_ptr<const Site> site);
+void RegisterSettingsPages(Router& router, std::shared_ptr<const Site> site);
 
 }  // namespace tongban::http::web
