@@ -3,9 +3,7 @@
 //   issue     services::IssueLicence (claims, status list slot, two EdDSA signatures, insert, history,
 //             the holder's message) in durable SQLite transactions, from T concurrent writers for
 //             each T of `--threads` (default 8,64: a few reviewers, a busy day's many; the store
-//             groups the commits of concurrent writers), two ways: signed inside the transaction
-//             (on the store's one writer thread), and as an approval issues it, signed before the
-//             transaction by services::PrepareLicence on the writer's own thread
+//             groups the commits of concurrent writers)
 //   statuslist services::StatusListCredential of a list of 65,536 licences (a list's fill), all of
 //             them revoked (the worst case: every bit set), rebuilt from the table, GZIP'd and
 //             signed; and both lists of 131,072 licences
@@ -18,7 +16,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <optional>
 #include <thread>
 #include <vector>
 
@@ -115,13 +112,7 @@ int main(int argc, char** argv) {
 
   // ---- issue: sign + store, durable, from `threads` writers ----
   int issued_total = 0;
-  std::vector<std::pair<bool, int>> runs;  // (signed before the transaction, writers)
-  for (const bool ahead : {false, true}) {
-    for (const int threads : thread_counts) runs.emplace_back(ahead, threads);
-  }
-  for (const auto& run : runs) {
-    const bool ahead = run.first;
-    const int threads = run.second;
+  for (const int threads : thread_counts) {
     std::atomic<int> next{0};
     std::atomic<int> failed{0};
     const auto start = Clock::now();
@@ -134,18 +125,8 @@ int main(int argc, char** argv) {
           app.enterprise = "9131000000000" + std::to_string(10000 + i % 80000);
           app.applicant_name = "上海某某餐饮管理有限公司";
           app.fields = {{"enterprise_name", "上海某某餐饮管理有限公司"}, {"business_address", "上海市浦东新区世纪大道100号"}};
-          const tb::Timestamp at = clock.Now();
-          std::optional<tb::services::PreparedLicence> prepared;
-          if (ahead) {
-            auto made = tb::services::PrepareLicence(ctx, type, app, at);
-            if (!made.ok()) {
-              ++failed;
-              continue;
-            }
-            prepared = std::move(*made);
-          }
           const tb::Status s = ctx.store->Write([&](tb::ports::Transaction& tx) -> tb::Status {
-            auto issued = tb::services::IssueLicence(ctx, tx, type, app, "bench", at, prepared ? &*prepared : nullptr);
+            auto issued = tb::services::IssueLicence(ctx, tx, type, app, "bench", clock.Now());
             if (!issued.ok()) return issued.take_error();
             return tb::Ok();
           });
@@ -155,8 +136,7 @@ int main(int argc, char** argv) {
     }
     for (auto& w : workers) w.join();
     const double seconds = SecondsSince(start);
-    std::printf("%-52s %12.0f licences/s (%d licences, %d writers, %d failed)\n",
-                ahead ? "issue, signed before the transaction (approvals)" : "issue, signed in the transaction",
+    std::printf("%-52s %12.0f licences/s (%d licences, %d writers, %d failed)\n", "issue (sign + store, durable)",
                 licences / seconds, licences, threads, failed.load());
     issued_total += licences;
   }

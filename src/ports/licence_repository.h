@@ -55,9 +55,6 @@ class LicenceRepository {
   // domain::kLicenceStatusListFill licences, a new one ("1", "2", ...) when all are that full. The
   // list's count is taken by one (so that list's row is held until commit).
   virtual Result<std::string> TakeStatusListSlot(Timestamp at) = 0;
-  // The list TakeStatusListSlot would take a slot in now, taking nothing: nullopt when every list
-  // is full (the next slot opens a new one).
-  virtual Result<std::optional<std::string>> OpenStatusList() = 0;
   // The licence at `index` of `list`; kNotFound (error.licence.not_found) when the index is free.
   virtual Result<domain::Licence> GetLicenceAtStatusIndex(const std::string& list, int64_t index) = 0;
   // Whether `index` of `list` is taken.

@@ -157,11 +157,13 @@ Status CheckComplete(const Context& ctx, const domain::ServiceItem& item, Applic
   return Ok();
 }
 
-// Stores the event of a write of `app` (its version numbers the history: one event per write) and
-// publishes it to the effects registered for it, in the same transaction.
-Status RecordEvent(const Context& ctx, ports::Transaction& tx, const Actor& actor, const Application& app,
-                   std::string action, ApplicationState from, ActorRole role, std::string reason,
-                   const PreparedEffects* prepared) {
+namespace {
+
+// Stores the event of a write of `app` by `actor_user_id` in `actor_role` and publishes it to the
+// effects registered for it, in the same transaction.
+Status StoreAndPublish(const Context& ctx, ports::Transaction& tx, const Application& app, std::string action,
+                       ApplicationState from, std::string actor_user_id, std::string actor_role,
+                       domain::Channel channel, std::string reason) {
   domain::Event e;
   e.id = ctx.ids->NewId();
   e.application_id = app.id;
@@ -169,31 +171,8 @@ Status RecordEvent(const Context& ctx, ports::Transaction& tx, const Actor& acto
   e.action = std::move(action);
   e.from = from;
   e.to = app.state;
-  e.actor_user_id = actor.user.id;
-  e.actor_role = ActorRoleName(role);
-  e.channel = actor.channel;
-  e.at = app.updated_at;
-  e.reason = std::move(reason);
-  TB_RETURN_IF_ERROR(tx.applications().InsertEvent(e));
-  return PublishEvent(ctx, tx,
-                      domain::ApplicationChanged{app, e.from, e.action, e.actor_user_id, e.actor_role, e.channel,
-                                                 e.at, e.reason},
-                      prepared);
-}
-
-
-Status RecordPlatformEvent(const Context& ctx, ports::Transaction& tx, const std::string& cause_user_id,
-                           domain::Channel channel, const Application& app, std::string action, ApplicationState from,
-                           std::string reason) {
-  domain::Event e;
-  e.id = ctx.ids->NewId();
-  e.application_id = app.id;
-  e.seq = app.version;
-  e.action = std::move(action);
-  e.from = from;
-  e.to = app.state;
-  e.actor_user_id = cause_user_id;
-  e.actor_role = "platform";
+  e.actor_user_id = std::move(actor_user_id);
+  e.actor_role = std::move(actor_role);
   e.channel = channel;
   e.at = app.updated_at;
   e.reason = std::move(reason);
@@ -201,6 +180,23 @@ Status RecordPlatformEvent(const Context& ctx, ports::Transaction& tx, const std
   return PublishEvent(ctx, tx,
                       domain::ApplicationChanged{app, e.from, e.action, e.actor_user_id, e.actor_role, e.channel,
                                                  e.at, e.reason});
+}
+
+}  // namespace
+
+// Stores the event of a write of `app` (its version numbers the history: one event per write) and
+// publishes it to the effects registered for it, in the same transaction.
+Status RecordEvent(const Context& ctx, ports::Transaction& tx, const Actor& actor, const Application& app,
+                   std::string action, ApplicationState from, ActorRole role, std::string reason) {
+  return StoreAndPublish(ctx, tx, app, std::move(action), from, actor.user.id, ActorRoleName(role), actor.channel,
+                         std::move(reason));
+}
+
+Status RecordPlatformEvent(const Context& ctx, ports::Transaction& tx, const std::string& cause_user_id,
+                           domain::Channel channel, const Application& app, std::string action, ApplicationState from,
+                           std::string reason) {
+  return StoreAndPublish(ctx, tx, app, std::move(action), from, cause_user_id, "platform", channel,
+                         std::move(reason));
 }
 
 Result<Application> NewApplication(const Context& ctx, const Actor& actor, const domain::ServiceItem& item_ref,

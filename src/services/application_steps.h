@@ -14,7 +14,6 @@
 #include "domain/application.h"
 #include "services/applications.h"
 #include "services/context.h"
-#include "services/effects.h"
 
 namespace tongban::services {
 
@@ -50,11 +49,9 @@ std::vector<FieldError> MissingUploads(const domain::ServiceItem& item, const do
 // Validates a complete form for submission; FieldErrors for fields and missing uploads.
 Status CheckComplete(const Context& ctx, const domain::ServiceItem& item, domain::Application& app);
 // Stores the event of a write of `app` (its version numbers the history: one event per write) and
-// publishes it to the effects registered for it, in the same transaction, with what was prepared
-// for them before it (services/effects.h; none when null).
+// publishes it to the effects registered for it, in the same transaction.
 Status RecordEvent(const Context& ctx, ports::Transaction& tx, const Actor& actor, const domain::Application& app,
-                   std::string action, domain::ApplicationState from, domain::ActorRole role, std::string reason,
-                   const PreparedEffects* prepared = nullptr);
+                   std::string action, domain::ApplicationState from, domain::ActorRole role, std::string reason);
 // The same for a step the platform takes itself (a bundle starting or closing a sub-case): the
 // event's role is "platform" and its actor the user whose action caused it.
 Status RecordPlatformEvent(const Context& ctx, ports::Transaction& tx, const std::string& cause_user_id,

@@ -248,27 +248,6 @@ Result<Application> Act(const Context& ctx, const Actor& actor, const std::strin
     return e;
   }
 
-  // The action's time, and what its effects can do before the transaction (a licence signed off
-  // the database's writer: services/effects.h).
-  const Timestamp now = ctx.clock->Now();
-  PreparedEffects prepared;
-  if (ctx.effects != nullptr && ctx.effects->Prepares(req.action)) {
-    ApplicationIntent intent;
-    intent.action = req.action;
-    intent.at = now;
-    bool allowed = false;  // nothing is prepared for an action the transaction will refuse
-    const Status read = ctx.store->Read([&](ports::Transaction& tx) -> Status {
-      TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(tx, actor, id));
-      for (ActorRole r : loaded.second.roles) {
-        allowed = allowed || domain::CheckTransition(loaded.first.state, req.action, r).check ==
-                                 domain::TransitionCheck::kAllowed;
-      }
-      intent.application = std::move(loaded.first);
-      return Ok();
-    });
-    if (read.ok() && allowed) prepared = ctx.effects->PrepareFor(ctx, intent);
-  }
-
   Application out;
   TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
     TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(tx, actor, id));
@@ -310,6 +289,7 @@ Result<Application> Act(const Context& ctx, const Actor& actor, const std::strin
       TB_RETURN_IF_ERROR(WriteFields(ctx, tx, actor, *item, app, *req.fields, role));
     }
 
+    const Timestamp now = ctx.clock->Now();
     const Date today = LocalDate(now);
     if (req.action == Action::kSubmit || req.action == Action::kResubmit) {
       TB_RETURN_IF_ERROR(CheckComplete(ctx, *item, app));
@@ -330,8 +310,7 @@ Result<Application> Act(const Context& ctx, const Actor& actor, const std::strin
     TB_RETURN_IF_ERROR(tx.applications().UpdateApplication(app));
     std::string event_reason = reason;
     if (req.in_person) event_reason = std::string(kInPersonPrefix) + event_reason;
-    TB_RETURN_IF_ERROR(
-        RecordEvent(ctx, tx, actor, app, domain::ActionName(req.action), from, role, event_reason, &prepared));
+    TB_RETURN_IF_ERROR(RecordEvent(ctx, tx, actor, app, domain::ActionName(req.action), from, role, event_reason));
     out = app;
     return Ok();
   }));

@@ -25,21 +25,9 @@ Status Effects::Publish(EffectScope& scope, const domain::DomainEvent& event) co
   return Ok();
 }
 
-PreparedEffects Effects::PrepareFor(const Context& ctx, const ApplicationIntent& intent) const {
-  PreparedEffects prepared;
-  const auto it = preparers_.find(intent.action);
-  if (it == preparers_.end()) return prepared;
-  for (const auto& [name, preparer] : it->second) {
-    std::any made = preparer(ctx, intent);
-    if (made.has_value()) prepared.Put(name, std::move(made));
-  }
-  return prepared;
-}
-
-Status PublishEvent(const Context& ctx, ports::Transaction& tx, const domain::DomainEvent& event,
-                    const PreparedEffects* prepared) {
+Status PublishEvent(const Context& ctx, ports::Transaction& tx, const domain::DomainEvent& event) {
   if (ctx.effects == nullptr) return Ok();
-  EffectScope scope(ctx, tx, prepared);
+  EffectScope scope(ctx, tx);
   return ctx.effects->Publish(scope, event);
 }
 

@@ -99,53 +99,22 @@ Status RecordChange(ports::Transaction& tx, const Licence& l, std::string action
 Status TellHolder(const Context& ctx, ports::Transaction& tx, const Licence& l, const std::string& what,
                   const std::string& reason = "");
 
-// Whether `prepared` was signed for the licence `l` is about to be and still fits `tx`: the same
-// content, its slot free in the list `l` takes, its key the issuer's active one.
-Result<bool> PreparedFits(ports::Transaction& tx, const Licence& l, const PreparedLicence& prepared) {
-  const Licence& p = prepared.licence;
-  if (p.type != l.type || p.holder_kind != l.holder_kind || p.holder_id != l.holder_id ||
-      p.holder_name != l.holder_name || p.issuer != l.issuer || p.application_id != l.application_id ||
-      p.issued_at != l.issued_at || p.valid_until != l.valid_until || p.claims != l.claims || !p.parts.empty() ||
-      p.status_list != l.status_list) {
-    return false;
-  }
-  TB_ASSIGN_OR_RETURN(const bool taken, tx.licences().StatusIndexTaken(p.status_list, p.status_index));
-  if (taken) return false;
-  auto key = tx.keys().GetActiveSigningKey(ports::KeyOwner{ports::KeyOwnerKind::kIssuer, l.issuer});
-  if (!key.ok()) return key.error().code == ErrorCode::kNotFound ? Result<bool>(false) : key.take_error();
-  return key->kid == prepared.kid;
-}
-
-// Takes a status list slot for the new licence `l`, signs its documents (or takes `prepared`'s
-// when they fit) and stores it with its history and the holder's message. The random index is
-// checked free first; when a concurrent issuance takes it between the check and the insert
-// (PostgreSQL), the insert reports the slot taken and another index is drawn and signed.
+// Takes a status list slot for the new licence `l`, signs its documents and stores it with its
+// history and the holder's message. The random index is checked free first; when a concurrent
+// issuance takes it between the check and the insert (PostgreSQL), the insert reports the slot
+// taken and another index is drawn and signed.
 Status StoreNewLicence(const Context& ctx, ports::Transaction& tx, const domain::Catalogue& catalogue, Licence& l,
-                       const std::vector<std::string>& part_refs, const std::string& actor_user_id,
-                       const PreparedLicence* prepared = nullptr) {
+                       const std::vector<std::string>& part_refs, const std::string& actor_user_id) {
   TB_ASSIGN_OR_RETURN(l.status_list, tx.licences().TakeStatusListSlot(l.issued_at));
-  bool signed_ahead = false;
-  if (prepared != nullptr) {
-    TB_ASSIGN_OR_RETURN(signed_ahead, PreparedFits(tx, l, *prepared));
-    if (signed_ahead) {
-      l.id = prepared->licence.id;
-      l.status_index = prepared->licence.status_index;
-      l.credential = prepared->licence.credential;
-      l.qr_token = prepared->licence.qr_token;
-    }
-  }
   for (int attempt = 0;; ++attempt) {
-    if (!signed_ahead) {
-      TB_RETURN_IF_ERROR(DrawStatusIndex(ctx, tx, l));
-      TB_RETURN_IF_ERROR(SignDocuments(ctx, tx, catalogue, l, part_refs));
-    }
+    TB_RETURN_IF_ERROR(DrawStatusIndex(ctx, tx, l));
+    TB_RETURN_IF_ERROR(SignDocuments(ctx, tx, catalogue, l, part_refs));
     const Status inserted = tx.licences().InsertLicence(l);
     if (inserted.ok()) break;
     if (inserted.error().code != ErrorCode::kConflict || inserted.error().message != ports::kStatusSlotTaken ||
         attempt + 1 >= kIndexTries) {
       return inserted;
     }
-    signed_ahead = false;
   }
   TB_RETURN_IF_ERROR(RecordChange(tx, l, "issue", actor_user_id, l.issued_at, ""));
   return TellHolder(ctx, tx, l, "issued");
@@ -257,9 +226,23 @@ Status RecomputeIndustries(const Context& ctx, ports::Transaction& tx, const Lic
   return Ok();
 }
 
-// The licence of `type` approving `app` at `at` issues, with a new id and no slot or signature yet.
-Result<Licence> LicenceFor(const Context& ctx, const domain::LicenceType& type, const domain::Application& app,
-                           Timestamp at) {
+std::string Trimmed(std::string s) {
+  s.erase(0, s.find_first_not_of(" \t\r\n"));
+  s.erase(s.find_last_not_of(" \t\r\n") + 1);
+  return s;
+}
+
+}  // namespace
+
+std::string ShownStatus(const Licence& l, Timestamp now) {
+  if (l.status != LicenceStatus::kValid) return domain::LicenceStatusName(l.status);
+  return l.Expired(now) ? "expired" : "valid";
+}
+
+Result<std::vector<Licence>> IssueLicence(const Context& ctx, ports::Transaction& tx, const domain::LicenceType& type,
+                                          const domain::Application& app, const std::string& actor_user_id,
+                                          Timestamp at) {
+  const auto catalogue = ctx.Catalogue();
   Licence l;
   l.id = ctx.ids->NewId();
   l.type = type.code;
@@ -275,48 +258,7 @@ Result<Licence> LicenceFor(const Context& ctx, const domain::LicenceType& type, 
     const auto it = app.fields.find(claim.field);
     if (it != app.fields.end() && !it->second.empty()) l.claims.emplace_back(claim.name, it->second);
   }
-  return l;
-}
-
-std::string Trimmed(std::string s) {
-  s.erase(0, s.find_first_not_of(" \t\r\n"));
-  s.erase(s.find_last_not_of(" \t\r\n") + 1);
-  return s;
-}
-
-}  // namespace
-
-std::string ShownStatus(const Licence& l, Timestamp now) {
-  if (l.status != LicenceStatus::kValid) return domain::LicenceStatusName(l.status);
-  return l.Expired(now) ? "expired" : "valid";
-}
-
-Result<std::optional<PreparedLicence>> PrepareLicence(const Context& ctx, const domain::LicenceType& type,
-                                                      const domain::Application& app, Timestamp at) {
-  const auto catalogue = ctx.Catalogue();
-  TB_ASSIGN_OR_RETURN(Licence l, LicenceFor(ctx, type, app, at));
-  std::optional<PreparedLicence> prepared;
-  TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
-    TB_ASSIGN_OR_RETURN(const std::optional<std::string> open, tx.licences().OpenStatusList());
-    if (!open) return Ok();
-    l.status_list = *open;
-    TB_RETURN_IF_ERROR(DrawStatusIndex(ctx, tx, l));
-    // The key is read in the snapshot Sign reads it in, so `kid` names the key that signed.
-    TB_ASSIGN_OR_RETURN(const auto key,
-                        tx.keys().GetActiveSigningKey(ports::KeyOwner{ports::KeyOwnerKind::kIssuer, l.issuer}));
-    TB_RETURN_IF_ERROR(SignDocuments(ctx, tx, *catalogue, l, {}));
-    prepared = PreparedLicence{std::move(l), key.kid};
-    return Ok();
-  }));
-  return prepared;
-}
-
-Result<std::vector<Licence>> IssueLicence(const Context& ctx, ports::Transaction& tx, const domain::LicenceType& type,
-                                          const domain::Application& app, const std::string& actor_user_id,
-                                          Timestamp at, const PreparedLicence* prepared) {
-  const auto catalogue = ctx.Catalogue();
-  TB_ASSIGN_OR_RETURN(Licence l, LicenceFor(ctx, type, app, at));
-  TB_RETURN_IF_ERROR(StoreNewLicence(ctx, tx, *catalogue, l, {}, actor_user_id, prepared));
+  TB_RETURN_IF_ERROR(StoreNewLicence(ctx, tx, *catalogue, l, {}, actor_user_id));
   std::vector<Licence> issued{l};
   for (const domain::LicenceType* industry : catalogue->IndustryTypesWithPart(type.code)) {
     TB_ASSIGN_OR_RETURN(auto whole, MaybeIssueIndustry(ctx, tx, *catalogue, *industry, l, actor_user_id));
@@ -360,19 +302,6 @@ Result<Licence> IssueHeldLicence(const Context& ctx, const HeldLicenceRequest& r
 }
 
 void RegisterLicenceEffects(Effects& effects) {
-  static const std::string kSignAhead = "licences.sign_before_approval";
-  effects.Prepare(domain::Action::kApprove, kSignAhead,
-                  [](const Context& ctx, const ApplicationIntent& intent) -> std::any {
-                    const auto catalogue = ctx.Catalogue();
-                    const domain::ServiceItem* item = catalogue->FindItem(intent.application.item);
-                    if (item == nullptr || item->licence_type.empty()) return {};
-                    const domain::LicenceType* type = catalogue->FindLicenceType(item->licence_type);
-                    if (type == nullptr) return {};
-                    // A failure here is met again, and reported, by the transaction's own issuance.
-                    auto prepared = PrepareLicence(ctx, *type, intent.application, intent.at);
-                    if (!prepared.ok() || !*prepared) return {};
-                    return std::move(**prepared);
-                  });
   effects.On<domain::ApplicationChanged>(
       "licences.issue_on_approval", [](EffectScope& scope, const domain::ApplicationChanged& e) -> Status {
         if (!e.Transitioned()) return Ok();
@@ -383,8 +312,7 @@ void RegisterLicenceEffects(Effects& effects) {
           if (item == nullptr || item->licence_type.empty()) return Ok();
           const domain::LicenceType* type = catalogue->FindLicenceType(item->licence_type);
           if (type == nullptr) return MakeError(ErrorCode::kInternal, "item names an unknown licence type");
-          TB_ASSIGN_OR_RETURN(auto issued, IssueLicence(ctx, scope.tx(), *type, e.application, e.actor_user_id, e.at,
-                                                        scope.Prepared<PreparedLicence>(kSignAhead)));
+          TB_ASSIGN_OR_RETURN(auto issued, IssueLicence(ctx, scope.tx(), *type, e.application, e.actor_user_id, e.at));
           (void)issued;
           return Ok();
         }

@@ -26,29 +26,12 @@ namespace tongban::services {
 // licences to the holder.
 void RegisterLicenceEffects(Effects& effects);
 
-// A licence made and signed before its transaction, off the database's writer: its two
-// signatures are most of an issuance's work, and they need nothing the transaction decides but the
-// status list slot and the issuer's active key, which are drawn and read beforehand and checked
-// again inside (IssueLicence). RegisterLicenceEffects prepares one for every approval.
-struct PreparedLicence {
-  domain::Licence licence;  // id, claims, status list slot, credential and QR token
-  std::string kid;          // the issuer key that signed it
-};
-
-// The licence of `type` that approving `app` at `at` would issue, signed, made in read
-// transactions only; nullopt when every status list is full (the transaction opens the next).
-Result<std::optional<PreparedLicence>> PrepareLicence(const Context& ctx, const domain::LicenceType& type,
-                                                      const domain::Application& app, Timestamp at);
-
-// Issues a licence of `type` for `app`, approved at `at`, inside `tx`. Answers the licences
-// issued: the licence, then any industry licence it completed. `prepared` (from PrepareLicence for
-// the same application and time) is used when its slot is still free in the list the transaction
-// takes and its key is still the issuer's active one; otherwise the licence is drawn and signed
-// here. kNotFound (error.keys.no_active_key) when the issuer has no signing key.
+// Issues a licence of `type` for `app`, approved at `at` (the decision's time, which the licence
+// is issued at), inside `tx`. Answers the licences issued: the licence, then any industry licence
+// it completed. kNotFound (error.keys.no_active_key) when the issuer has no signing key.
 Result<std::vector<domain::Licence>> IssueLicence(const Context& ctx, ports::Transaction& tx,
                                                   const domain::LicenceType& type, const domain::Application& app,
-                                                  const std::string& actor_user_id, Timestamp at,
-                                                  const PreparedLicence* prepared = nullptr);
+                                                  const std::string& actor_user_id, Timestamp at);
 
 // A licence its holder already held when the platform began issuing (the demo city's people, a
 // migration of an older register): no application, delivered when issued.

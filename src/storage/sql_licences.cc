@@ -216,36 +216,21 @@ Result<std::vector<Licence>> SqlLicences::IndustryLicencesWithPart(const std::st
   return sql_.All<Licence>(kIndustryWithPart, [&](Binder& b) { b.Text(part_id); }, ReadLicence);
 }
 
-namespace {
-
-struct ListRow {
-  std::string id;
-  int64_t seq = 0;
-  int64_t used = 0;
-};
-
-Result<std::vector<ListRow>> NewestList(const SqlAccess& sql) {
-  return sql.All<ListRow>(kNewestList, kNoParameters, [](Statement& s) {
+Result<std::string> SqlLicences::TakeStatusListSlot(Timestamp at) {
+  TB_RETURN_IF_ERROR(sql_.RequireWritable());
+  struct ListRow {
+    std::string id;
+    int64_t seq = 0;
+    int64_t used = 0;
+  };
+  TB_ASSIGN_OR_RETURN(std::vector<ListRow> newest, sql_.All<ListRow>(kNewestList, kNoParameters, [](Statement& s) {
     Columns c(s);
     ListRow row;
     row.id = c.Text();
     row.seq = c.Int();
     row.used = c.Int();
     return Result<ListRow>(std::move(row));
-  });
-}
-
-}  // namespace
-
-Result<std::optional<std::string>> SqlLicences::OpenStatusList() {
-  TB_ASSIGN_OR_RETURN(std::vector<ListRow> newest, NewestList(sql_));
-  if (newest.empty() || newest.front().used >= domain::kLicenceStatusListFill) return std::optional<std::string>();
-  return std::optional<std::string>(newest.front().id);
-}
-
-Result<std::string> SqlLicences::TakeStatusListSlot(Timestamp at) {
-  TB_RETURN_IF_ERROR(sql_.RequireWritable());
-  TB_ASSIGN_OR_RETURN(std::vector<ListRow> newest, NewestList(sql_));
+  }));
   if (!newest.empty() && newest.front().used < domain::kLicenceStatusListFill) {
     TB_RETURN_IF_ERROR(sql_.Run(kTakeInList, [&](Binder& b) { b.Text(newest.front().id); }));
     return newest.front().id;

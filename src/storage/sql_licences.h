@@ -19,7 +19,6 @@ class SqlLicences final : public ports::LicenceRepository {
   Result<std::vector<domain::Licence>> LicencesOfApplication(const std::string& application_id) override;
   Result<std::vector<domain::Licence>> IndustryLicencesWithPart(const std::string& part_id) override;
   Result<std::string> TakeStatusListSlot(Timestamp at) override;
-  Result<std::optional<std::string>> OpenStatusList() override;
   Result<domain::Licence> GetLicenceAtStatusIndex(const std::string& list, int64_t index) override;
   Result<bool> StatusIndexTaken(const std::string& list, int64_t index) override;
   Result<std::vector<int64_t>> StatusIndexes(const std::string& list, domain::LicenceStatus status) override;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -168,18 +169,25 @@ Loaded LoadBundle(const Site& site, const std::string& code) {
   return loaded;
 }
 
+// The enterprise a bundle that enterprises take is applied for: the agent's acting one, into
+// `enterprise`. Answers the page to go to instead (an error, or the switcher when none is chosen).
+std::optional<Response> ChooseEnterprise(const Site& site, const PageRequest& page, const Loaded& loaded,
+                                         std::string& enterprise) {
+  if (!TakesEnterprises(*loaded.catalogue, *loaded.bundle)) return std::nullopt;
+  auto acting = services::ActingEnterprise(site.ctx(), page.caller->actor, page.caller->session, true);
+  if (!acting.ok()) return ErrorPageFor(site, page, acting.error());
+  if (acting->empty()) return Redirect("/enterprise?needed=1&return=" + UrlEncode("/bundles/" + loaded.bundle->code + "/apply"));
+  enterprise = *acting;
+  return std::nullopt;
+}
+
 Response ApplyForm(const Site& site, Request& req) {
   PageRequest page = StartPage(site, req);
   if (!page.caller) return SignInRedirect(page);
   const Loaded loaded = LoadBundle(site, req.Param("code"));
   if (loaded.bundle == nullptr) return ErrorPage(site, page, 404, "error.bundle.not_found");
   std::string enterprise;
-  if (TakesEnterprises(*loaded.catalogue, *loaded.bundle)) {
-    auto acting = services::ActingEnterprise(site.ctx(), page.caller->actor, page.caller->session, true);
-    if (!acting.ok()) return ErrorPageFor(site, page, acting.error());
-    if (acting->empty()) return Redirect("/enterprise?needed=1&return=" + UrlEncode("/bundles/" + loaded.bundle->code + "/apply"));
-    enterprise = *acting;
-  }
+  if (auto away = ChooseEnterprise(site, page, loaded, enterprise)) return std::move(*away);
   BundleForm form;
   if (page.elder) form.step = std::clamp(std::atoi(req.Query("step").c_str()), 0,
                                          static_cast<int>(AskedFields(*loaded.catalogue, *loaded.bundle).size()));
@@ -196,12 +204,7 @@ Response ApplySubmit(const Site& site, Request& req) {
     return ErrorPage(site, page, 403, "error.auth.csrf");
   }
   std::string enterprise;
-  if (TakesEnterprises(*loaded.catalogue, *loaded.bundle)) {
-    auto acting = services::ActingEnterprise(site.ctx(), page.caller->actor, page.caller->session, true);
-    if (!acting.ok()) return ErrorPageFor(site, page, acting.error());
-    if (acting->empty()) return Redirect("/enterprise?needed=1&return=" + UrlEncode("/bundles/" + loaded.bundle->code + "/apply"));
-    enterprise = *acting;
-  }
+  if (auto away = ChooseEnterprise(site, page, loaded, enterprise)) return std::move(*away);
   const auto asked = AskedFields(*loaded.catalogue, *loaded.bundle);
   BundleForm form;
   for (const domain::Field& f : asked) {

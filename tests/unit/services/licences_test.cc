@@ -223,103 +223,15 @@ TEST_P(LicencesTest, TheIndustryLicenceIsIssuedWithItsLastPartAndFollowsARevoked
   EXPECT_EQ(after->history.back().action, "part");
 }
 
-// Issue 10's issuance speed: an approval's licence is signed before its transaction, off the
-// store's writer (PrepareLicence), and used inside only while it still fits.
-class PreparedLicenceTest : public LicencesTest {
- protected:
-  void SetUp() override {
-    LicencesTest::SetUp();
-    // A list is open (the platform's first licence opens one inside its transaction).
-    ASSERT_TRUE(store_->Write([&](ports::Transaction& tx) -> Status {
-      auto taken = tx.licences().TakeStatusListSlot(clock_.Now());
-      return taken.ok() ? Ok() : Status(taken.take_error());
-    }).ok());
-  }
-  // The licence of an accepted market.online application, prepared at `at`.
-  std::pair<domain::Application, PreparedLicence> Prepared(Timestamp at) {
-    const auto app = Submit("market.online");
-    EXPECT_TRUE(Do(reviewer_, app.id, Action::kAccept).ok());
-    auto prepared = PrepareLicence(ctx_, Shop(), app, at);
-    if (!prepared.ok() || !prepared->has_value()) {
-      ADD_FAILURE() << "nothing prepared";
-      return {app, PreparedLicence{}};
-    }
-    return {app, **prepared};
-  }
-  const domain::LicenceType& Shop() { return *ctx_.Catalogue()->FindLicenceType("shop_permit"); }
-  Result<domain::Licence> Issue(const domain::Application& app, Timestamp at, const PreparedLicence* prepared) {
-    domain::Licence out;
-    TB_RETURN_IF_ERROR(store_->Write([&](ports::Transaction& tx) -> Status {
-      TB_ASSIGN_OR_RETURN(auto issued, IssueLicence(ctx_, tx, Shop(), app, "reviewer", at, prepared));
-      out = issued.front();
-      return Ok();
-    }));
-    return out;
-  }
-};
-
-TEST_P(PreparedLicenceTest, ALicenceSignedBeforeItsTransactionIsStoredAsSigned) {
-  const Timestamp at = clock_.Now();
-  const auto [app, prepared] = Prepared(at);
-  auto issued = Issue(app, at, &prepared);
-  ASSERT_TRUE(issued.ok()) << issued.error().message;
-  EXPECT_EQ(issued->id, prepared.licence.id);
-  EXPECT_EQ(issued->credential, prepared.licence.credential);
-  EXPECT_EQ(issued->qr_token, prepared.licence.qr_token);
-  EXPECT_EQ(issued->status_index, prepared.licence.status_index);
-  EXPECT_TRUE(keys_->Verify(issued->credential).ok());
-}
-
-TEST_P(PreparedLicenceTest, ARotatedKeyATakenSlotOrOtherContentIsSignedAgainInside) {
-  const Timestamp at = clock_.Now();
-  // The issuer's key rotated after the signature: signed again with the new key.
-  {
-    const auto [app, prepared] = Prepared(at);
-    auto rotated = keys_->Rotate(ports::KeyOwner{ports::KeyOwnerKind::kIssuer, "market"});
-    ASSERT_TRUE(rotated.ok());
-    auto issued = Issue(app, at, &prepared);
-    ASSERT_TRUE(issued.ok()) << issued.error().message;
-    EXPECT_NE(issued->credential, prepared.licence.credential);
-    auto verified = keys_->Verify(issued->credential);
-    ASSERT_TRUE(verified.ok());
-    EXPECT_EQ(verified->kid, rotated->kid);
-  }
-  // Its slot was taken meanwhile: another slot, signed again.
-  {
-    const auto [app, prepared] = Prepared(at);
-    ASSERT_TRUE(Issue(app, at, &prepared).ok());
-    auto again = Issue(app, at, &prepared);
-    ASSERT_TRUE(again.ok()) << again.error().message;
-    EXPECT_NE(again->status_index, prepared.licence.status_index);
-    EXPECT_NE(again->credential, prepared.licence.credential);
-  }
-  // Prepared for another time than the transaction records: not used.
-  {
-    const auto [app, prepared] = Prepared(at);
-    const Timestamp later = at + std::chrono::seconds(1);
-    auto issued = Issue(app, later, &prepared);
-    ASSERT_TRUE(issued.ok());
-    EXPECT_NE(issued->credential, prepared.licence.credential);
-    EXPECT_EQ(issued->issued_at, later);
-  }
-}
-
-TEST_P(PreparedLicenceTest, AnApprovalIssuesTheLicenceItsPreparerSigned) {
-  EXPECT_TRUE(effects_.Prepares(Action::kApprove));
+TEST_P(LicencesTest, AnApprovalIssuesItsLicenceAtTheDecisionsTime) {
   const auto app = Approved("market.online");
   const auto mine = Mine();
   ASSERT_EQ(mine.size(), 1u);
-  // Issued at the decision's time, the time the preparer signed for.
   auto events = ListEvents(ctx_, citizen_, app.id);
   ASSERT_TRUE(events.ok());
   EXPECT_EQ(mine[0].licence.issued_at, events->back().at);
   EXPECT_TRUE(keys_->Verify(mine[0].licence.credential).ok());
 }
-
-INSTANTIATE_TEST_SUITE_P(Databases, PreparedLicenceTest, ::testing::ValuesIn(storage::testing::StoreTargets()),
-                         [](const ::testing::TestParamInfo<storage::testing::StoreTarget>& info) {
-                           return info.param.name;
-                         });
 
 // Review of issue 10: the status lists' key was ensured twice at start-up, by
 // EnsureLicenceIssuerKeys and by wiring's EnsureSigningKeys; it is a platform key, made once.
