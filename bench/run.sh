@@ -16,6 +16,8 @@
 #                                                              POST /api/v1/applications (bench/submit.lua)
 #                                                              POST /api/v1/verify (bench/verify.lua), to
 #                                                              raw libsodium verify x cores
+#                                                              POST /api/v1/identity-codes/verify (the
+#                                                              same script), to the same ceiling
 #   PostgreSQL  tongban serve --db postgresql://.../DB         the same two
 # and prints req/s, p99 latency, non-2xx answers and the ratio to the relevant ceiling: reads to
 # bare_beast, SQLite submissions to sqlite_ceiling with 64 per transaction (the server's single
@@ -192,6 +194,19 @@ measure_tongban() {
       '{"@context":["https://www.w3.org/ns/credentials/v2"],"type":["VerifiableCredential","TongbanLicence"],"id":"urn:tongban:licence:BENCH","issuer":{"id":"urn:tongban:sh:issuer:market"},"validFrom":"2026-01-01T00:00:00+08:00","credentialSubject":{"licence_type":"business_licence","holder_name":"张伟"}}' || true)
     if [[ -n $credential ]]; then
       TOKEN=$credential measure "$label POST /api/v1/verify" verify -s "$REPO_DIR/bench/verify.lua" "$TB_URL"
+    fi
+  fi
+  # POST /api/v1/identity-codes/verify of the demo person's identity code (public route; the code
+  # lives 60 s, fetched just before and longer than DURATION).
+  local code
+  if [[ -n $token && -n ${CEILING[verify]:-} ]]; then
+    code=$(curl -s "$TB_URL/api/v1/me/identity-code" -H "Authorization: Bearer $token" |
+      sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+    if [[ -n $code ]]; then
+      TOKEN=$code VERIFY_PATH=/api/v1/identity-codes/verify \
+        measure "$label POST /api/v1/identity-codes/verify" verify -s "$REPO_DIR/bench/verify.lua" "$TB_URL"
+    else
+      echo "bench: $label: no identity code for $USERNAME; identity-code verification skipped" >&2
     fi
   fi
 }
