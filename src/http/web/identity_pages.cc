@@ -29,6 +29,7 @@ Response IdentityCodePage(const Site& site, Request& req) {
   data.set("expires_text", page.T(site, "identity_code.valid_until", FormatTime(code->claims.expires_at)));
   data.set("expires_at", FormatRfc3339(code->claims.expires_at));
   data.set("refresh_seconds", std::to_string(services::kIdentityCodeRefreshMarginSeconds));
+  data.set("lifetime_seconds", std::to_string(services::kIdentityCodeSeconds));
   Response res = RenderPage(site, page, "identity_code", data);
   res.AddHeader("Cache-Control", "no-store");
   return res;
