@@ -97,11 +97,13 @@ Result<std::unique_ptr<System>> BuildSystem(const Config& config, bool with_rout
     http::SmtpOptions smtp = config.smtp;
     if (const char* password = std::getenv("TONGBAN_SMTP_PASSWORD")) smtp.password = password;
     sys->outbox_senders.Register("email", http::MakeSmtpSender(std::move(smtp), sys->i18n, sys->ctx));
+    sys->ctx.deliver_email = true;
   }
   if (!config.sms.url.empty()) {
     http::SmsOptions sms = config.sms;
     if (const char* token = std::getenv("TONGBAN_SMS_TOKEN")) sms.token = token;
     sys->outbox_senders.Register("sms", http::MakeSmsSender(std::move(sms), *sys->outbound, sys->i18n, sys->ctx));
+    sys->ctx.deliver_sms = true;
   }
   http::RegisterApiRoutes(sys->router, sys->deps);
   TB_RETURN_IF_ERROR(http::RegisterWebRoutes(sys->router, sys->deps));

@@ -151,8 +151,12 @@ Status EnqueueMessageDeliveries(const Context& ctx, ports::Transaction& tx, cons
     out.next_attempt_at = message.created_at;
     return tx.outbox().EnqueueMessage(out);
   };
-  if (contact->email_on && !contact->email.empty()) TB_RETURN_IF_ERROR(enqueue("email", contact->email));
-  if (contact->sms_on && !contact->mobile.empty()) TB_RETURN_IF_ERROR(enqueue("sms", contact->mobile));
+  if (ctx.deliver_email && contact->email_on && !contact->email.empty()) {
+    TB_RETURN_IF_ERROR(enqueue("email", contact->email));
+  }
+  if (ctx.deliver_sms && contact->sms_on && !contact->mobile.empty()) {
+    TB_RETURN_IF_ERROR(enqueue("sms", contact->mobile));
+  }
   return Ok();
 }
 

@@ -46,9 +46,10 @@ std::string NormaliseMobile(const std::string& text);
 // quotes or angle brackets, a domain of letters, digits and hyphens with a dot, at most 254 bytes.
 bool ValidEmail(const std::string& text);
 
-// Writes, inside `tx`, one outbox row per channel the recipient of `message` chose (kind "email"
-// or "sms", dedupe key "message:<id>:<channel>"), with what the sender needs: address, language,
-// kind, parameters and reference. Nothing when nobody with settings receives it.
+// Writes, inside `tx`, one outbox row per channel the recipient of `message` chose and the
+// platform delivers on (ctx.deliver_email, ctx.deliver_sms; kind "email" or "sms", dedupe key
+// "message:<id>:<channel>"), with what the sender needs: address, language, kind, parameters and
+// reference. Nothing when nobody with settings receives it.
 Status EnqueueMessageDeliveries(const Context& ctx, ports::Transaction& tx, const ports::Message& message);
 
 }  // namespace tongban::services

@@ -52,6 +52,10 @@ struct Context {
   int licence_status_ttl_seconds = 300;
   // Datasets served by departments' own systems (services/external_sources.h); none when null.
   const ExternalSources* external = nullptr;
+  // The channels this platform delivers messages on besides the inbox (config smtp and sms): a
+  // message gets outbox rows only for these, so a channel nobody configured leaves no rows to die.
+  bool deliver_email = false;
+  bool deliver_sms = false;
 
   std::shared_ptr<const domain::Catalogue> Catalogue() const { return std::atomic_load(&catalogue); }
   std::shared_ptr<const Calendar> WorkingDays() const { return std::atomic_load(&calendar); }

@@ -43,6 +43,8 @@ class ContactsTest : public testing::ServicesTest {
     ctx_.keys = keys_.get();
     ctx_.licence_format = &format_;
     ctx_.effects = &effects_;
+    ctx_.deliver_email = true;
+    ctx_.deliver_sms = true;
     RegisterLicenceEffects(effects_);
     RegisterMessageEffects(effects_);
     ASSERT_TRUE(EnsureLicenceIssuerKeys(ctx_).ok());
@@ -197,6 +199,25 @@ TEST_P(ContactsTest, AMessageWritesOneOutboxRowPerChosenChannelInItsTransaction)
   const auto more = Outbox();
   ASSERT_EQ(more.size(), 1u);
   EXPECT_EQ(more[0].kind, "email");
+}
+
+// Finding: with no SMS gateway configured, every message to a person with a mobile number left an
+// "sms" outbox row that no server could send, retried until it went dead.
+TEST_P(ContactsTest, AChannelThePlatformDoesNotDeliverOnGetsNoOutboxRow) {
+  ctx_.deliver_sms = false;
+  ContactChange change;
+  change.email = "zhang.wei@example.com";
+  change.mobile = "13812345678";
+  ASSERT_TRUE(UpdateMyContact(ctx_, citizen_, change).ok());
+  auto app = Submit("market.online");
+  ASSERT_TRUE(Do(reviewer_, app.id, Action::kAccept).ok());
+  const auto rows = Outbox();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].kind, "email");
+  ctx_.deliver_email = false;
+  app = Submit("market.online");
+  ASSERT_TRUE(Do(reviewer_, app.id, Action::kAccept).ok());
+  EXPECT_TRUE(Outbox().empty());
 }
 
 TEST_P(ContactsTest, RemindersGoOut30And7DaysBeforeExpiryOncePerLicenceAndThreshold) {
