@@ -47,7 +47,8 @@ class Loader {
         ReadEntries("departments.yaml", "departments", "department", {"code", "name"}, &Loader::ReadDepartment);
     districts_loaded_ = ReadEntries("districts.yaml", "districts", "district", {"code", "name"}, &Loader::ReadDistrict);
     ReadEntries("centres.yaml", "centres", "service centre",
-                {"code", "name", "district", "level", "address", "opening_hours", "phone"}, &Loader::ReadCentre);
+                {"code", "name", "district", "level", "address", "opening_hours", "phone", "appointments"},
+                &Loader::ReadCentre);
     LoadDatasets();
     LoadItems();
     CheckDatasetReferences();
@@ -137,6 +138,9 @@ class Loader {
       phone.reset();
     }
     bool good = code && name && district && level && address && opening_hours && phone;
+    if (const YAML::Node* node = m.Get("appointments", /*required=*/false)) {
+      good = ReadAppointments(file, *node, m.LineOfKey("appointments"), centre.appointments) && good;
+    }
     if (district && districts_loaded_ && !districts_.Contains(*district)) {
       file.AddLine(m.LineOfKey("district"), "unknown district " + Quote(*district) + "; use a code from districts.yaml");
       good = false;
@@ -159,6 +163,53 @@ class Loader {
     centre.opening_hours = *opening_hours;
     centre.phone = *phone;
     data_.centres.push_back(std::move(centre));
+  }
+
+  // A centre's `appointments` (domain/queue.h): slot_minutes (5..240, dividing the hours),
+  // capacity (1..1000), weekdays "HH:MM-HH:MM", optional saturday, optional horizon_days (1..90).
+  bool ReadAppointments(FileContext& file, const YAML::Node& node, int line, d::AppointmentSchedule& out) {
+    MapReader a(file, node, "appointments", {"slot_minutes", "capacity", "weekdays", "saturday", "horizon_days"}, line);
+    if (!a.ok()) return false;
+    std::optional<int> slot = a.Int("slot_minutes");
+    std::optional<int> capacity = a.Int("capacity");
+    std::optional<std::string> weekdays = a.String("weekdays");
+    std::optional<std::string> saturday = a.String("saturday", /*required=*/false);
+    std::optional<int> horizon = a.Int("horizon_days", /*required=*/false);
+    bool good = slot && capacity && weekdays;
+    if (slot && (*slot < 5 || *slot > 240)) {
+      file.AddLine(a.LineOfKey("slot_minutes"), "'slot_minutes' must be between 5 and 240");
+      good = false;
+    }
+    if (capacity && (*capacity < 1 || *capacity > 1000)) {
+      file.AddLine(a.LineOfKey("capacity"), "'capacity' must be between 1 and 1000");
+      good = false;
+    }
+    if (horizon && (*horizon < 1 || *horizon > 90)) {
+      file.AddLine(a.LineOfKey("horizon_days"), "'horizon_days' must be between 1 and 90");
+      good = false;
+    }
+    const auto hours = [&](const std::string& key, const std::optional<std::string>& text) -> std::optional<d::DayHours> {
+      if (!text) return std::nullopt;
+      std::optional<d::DayHours> parsed = d::ParseDayHours(*text);
+      if (!parsed) {
+        file.AddLine(a.LineOfKey(key), "'" + key + "' must be HH:MM-HH:MM with the opening before the closing, not " +
+                                           Quote(*text));
+      } else if (slot && *slot > 0 && (parsed->close_minute - parsed->open_minute) % *slot != 0) {
+        file.AddLine(a.LineOfKey(key), "'" + key + "' " + Quote(*text) + " is not a whole number of slots");
+        parsed.reset();
+      }
+      return parsed;
+    };
+    std::optional<d::DayHours> weekday_hours = hours("weekdays", weekdays);
+    std::optional<d::DayHours> saturday_hours = hours("saturday", saturday);
+    if (!weekday_hours || (saturday && !saturday_hours)) good = false;
+    if (!good) return false;
+    out.slot_minutes = *slot;
+    out.capacity = *capacity;
+    out.weekdays = *weekday_hours;
+    out.saturday = saturday_hours;
+    out.horizon_days = horizon.value_or(d::kDefaultHorizonDays);
+    return true;
   }
 
   // The files under `folder`/ ending in .yaml, sorted by name (the map is ordered).

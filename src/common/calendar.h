@@ -25,6 +25,8 @@ class Calendar {
   // Working days in (from, to]; 0 when to <= from.
   int WorkingDaysBetween(Date from, Date to) const;
   bool Covers(Date date) const { return date >= first_ && date <= last_; }
+  // A day of an announced break (weekend days of a break included).
+  bool IsHoliday(Date date) const { return holidays_.contains(date); }
 
  private:
   std::set<Date> holidays_;

@@ -13,6 +13,7 @@
 #include "common/result.h"
 #include "domain/dataset.h"
 #include "domain/eligibility.h"
+#include "domain/queue.h"
 #include "domain/text.h"
 
 namespace tongban::domain {
@@ -59,6 +60,7 @@ struct ServiceCentre {
   LocalText address;
   LocalText opening_hours;  // e.g. "周一至周五 9:00-17:00"
   std::string phone;        // as dialled from within the city's area code, e.g. "021-12345678"
+  AppointmentSchedule appointments;  // slot_minutes 0: no appointments (domain/queue.h)
 
   // District centres take enterprise and personal items, community centres personal items only.
   bool Takes(ApplicantKind applicant) const;

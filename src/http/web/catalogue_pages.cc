@@ -196,6 +196,11 @@ void SetWhereToGo(const Site& site, const PageRequest& page, const domain::Catal
       if ((c >= '0' && c <= '9') || c == '+') tel.push_back(c);
     }
     row.set("tel", tel);
+    // Appointments and tickets (queue_pages.cc, issue 11 item 4).
+    if (centre->appointments.slot_minutes > 0) {
+      row.set("book_href", "/service-centres/" + centre->code + "/book?item=" + UrlEncode(item.code));
+    }
+    row.set("ticket_href", "/service-centres/" + centre->code + "/ticket");
     rows.push_back(row);
   }
   data.set("has_where_centres", !rows.is_empty_list());
