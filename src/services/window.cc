@@ -9,7 +9,6 @@
 #include "services/access_log.h"
 #include "services/application_steps.h"
 #include "services/applications.h"
-#include "services/data_access.h"
 #include "services/identity_code.h"
 
 namespace tongban::services {
@@ -251,13 +250,8 @@ Result<domain::Application> StartForPerson(const Context& ctx, const Actor& cler
       given.given_at = ctx.clock->Now();
       TB_RETURN_IF_ERROR(tx.consents().InsertConsent(given));
     }
-    ReadRequest read;
-    read.materials = false;
-    TB_ASSIGN_OR_RETURN(const ItemRead prefill, ReadForItem(ctx, tx, clerk, *item, DataSubject{visit.person_id, ""},
-                                                            read));
-    for (const auto& [name, value] : prefill.fields) {
-      if (!value.value.empty()) create.fields[name] = value.value;
-    }
+    // The item's sourced fields and materials are filled by the platform at submission
+    // (FetchMaterials), read with the clerk as accessor and logged; nothing is read before.
     return Ok();
   }));
   return CreateApplication(ctx, clerk, create);

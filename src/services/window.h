@@ -69,9 +69,9 @@ Result<std::vector<domain::Application>> VisitApplications(const Context& ctx, c
                                                            const std::string& visit_id);
 
 // Accepts `item_code` for the visit's person (综合受理): records the person's consent for this visit
-// (a consent of purpose "window_visit:<id>", once per visit), reads the item's pre-fill for the
-// person (logged with the clerk as accessor, purpose the item) and starts a draft on their behalf
-// with it, which the clerk completes and submits (or the person continues on the web). The errors
+// (a consent of purpose "window_visit:<id>", once per visit) and starts a draft on their behalf,
+// which the clerk completes and submits (or the person continues on the web); its sourced fields
+// and materials are fetched at submission, logged with the clerk as accessor. The errors
 // of RequirePresence, RequireCentreTakes and CreateApplication.
 Result<domain::Application> StartForPerson(const Context& ctx, const Actor& clerk, const std::string& visit_id,
                                            const std::string& item_code);

@@ -73,7 +73,7 @@ class WindowTest : public ServicesTest {
   size_t ApplicationsOf(const Actor& person) {
     auto page = ListApplications(ctx_, person, ListRequest{});
     EXPECT_TRUE(page.ok());
-    return page.ok() ? page->items.size() : 0;
+    return page.ok() ? page->applications.size() : 0;
   }
   size_t OpenVisitsOf(const Actor& clerk) {
     auto visits = ListOpenVisits(ctx_, clerk);
