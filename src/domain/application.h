@@ -73,6 +73,11 @@ struct Event {
   Channel channel = Channel::kWeb;
   Timestamp at{};
   std::string reason;
+  // A clerk at a window acting for the person or enterprise (issue 11 item 3): the clerk's user
+  // id, name and ServiceCentre code; "" when the applicant acted themselves.
+  std::string assisted_by;
+  std::string assisted_name;
+  std::string assisted_centre;
 };
 
 // True when the application is past its deadline and still waiting on the department.

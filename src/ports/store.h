@@ -25,6 +25,7 @@
 #include "ports/contact_repository.h"
 #include "ports/reminder_repository.h"
 #include "ports/queue_repository.h"
+#include "ports/window_visit_repository.h"
 
 namespace tongban::ports {
 
@@ -51,6 +52,7 @@ class Transaction {
   virtual ContactRepository& contacts() = 0;
   virtual ReminderRepository& reminders() = 0;
   virtual QueueRepository& queue() = 0;
+  virtual WindowVisitRepository& window_visits() = 0;
 };
 
 // Work done inside one transaction. It may be run more than once (the store retries

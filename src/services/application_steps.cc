@@ -8,6 +8,7 @@
 #include "services/data_access.h"
 #include "services/effects.h"
 #include "services/eligibility.h"
+#include "services/window.h"
 
 namespace tongban::services {
 
@@ -37,12 +38,18 @@ bool GrantCovers(const domain::AgentGrant& grant, const std::string& item) {
   return grant.items.empty() || std::find(grant.items.begin(), grant.items.end(), item) != grant.items.end();
 }
 
-Result<Standing> StandingOn(ports::Transaction& tx, const Actor& actor, const Application& app) {
+Result<Standing> StandingOn(const Context& ctx, ports::Transaction& tx, const Actor& actor, const Application& app) {
   const auto& u = actor.user;
   Standing s;
   if (app.enterprise.empty()) {
-    // The filer (the citizen, or the clerk who started it for them at a window) and the person.
-    if (app.applicant_user_id == u.id || (!u.person_id.empty() && app.person_id == u.person_id)) {
+    // The person, and the filer who is not a clerk; a clerk of a centre (who may have filed it)
+    // only while the person is at their window, in an open visit.
+    bool applicant = !u.person_id.empty() && app.person_id == u.person_id;
+    if (!applicant && app.applicant_user_id == u.id && !u.HasRole(domain::Role::kClerk)) applicant = true;
+    if (!applicant && u.HasRole(domain::Role::kClerk) && !u.centre.empty() && !app.person_id.empty()) {
+      TB_ASSIGN_OR_RETURN(applicant, InVisitWith(ctx, tx, actor, app.person_id));
+    }
+    if (applicant) {
       s.roles.push_back(ActorRole::kApplicant);
       s.may_withdraw = true;
     }
@@ -99,7 +106,7 @@ domain::AccessLogEntry CaseReadEntry(const Actor& actor, ActorRole role, const A
   return entry;
 }
 
-Result<std::pair<Application, Standing>> LoadVisible(ports::Transaction& tx, const Actor& actor,
+Result<std::pair<Application, Standing>> LoadVisible(const Context& ctx, ports::Transaction& tx, const Actor& actor,
                                                      const std::string& id) {
   auto app = FindApplication(tx, id);
   if (!app.ok()) {
@@ -110,7 +117,7 @@ Result<std::pair<Application, Standing>> LoadVisible(ports::Transaction& tx, con
     }
     return app.take_error();
   }
-  TB_ASSIGN_OR_RETURN(Standing standing, StandingOn(tx, actor, *app));
+  TB_ASSIGN_OR_RETURN(Standing standing, StandingOn(ctx, tx, actor, *app));
   if (standing.roles.empty()) return MakeError(ErrorCode::kNotFound, "error.application.not_found");
   return std::make_pair(std::move(app).value(), std::move(standing));
 }
@@ -163,8 +170,13 @@ namespace {
 // effects registered for it, in the same transaction.
 Status StoreAndPublish(const Context& ctx, ports::Transaction& tx, const Application& app, std::string action,
                        ApplicationState from, std::string actor_user_id, std::string actor_role,
-                       domain::Channel channel, std::string reason) {
+                       domain::Channel channel, std::string reason, const domain::User* assisting = nullptr) {
   domain::Event e;
+  if (assisting != nullptr) {
+    e.assisted_by = assisting->id;
+    e.assisted_name = assisting->display_name;
+    e.assisted_centre = assisting->centre;
+  }
   e.id = ctx.ids->NewId();
   e.application_id = app.id;
   e.seq = app.version;
@@ -182,6 +194,16 @@ Status StoreAndPublish(const Context& ctx, ports::Transaction& tx, const Applica
                                                  e.at, e.reason});
 }
 
+// The clerk who acts for the applicant (assisted_by): a clerk of a service centre acting at a
+// window, or on an application they filed for someone; nullptr otherwise.
+const domain::User* AssistedBy(const Actor& actor, const Application& app) {
+  const domain::User& u = actor.user;
+  if (!u.HasRole(domain::Role::kClerk) || u.centre.empty()) return nullptr;
+  if (!u.person_id.empty() && u.person_id == app.person_id) return nullptr;  // their own
+  if (actor.channel == domain::Channel::kWindow || app.applicant_user_id == u.id) return &u;
+  return nullptr;
+}
+
 }  // namespace
 
 // Stores the event of a write of `app` (its version numbers the history: one event per write) and
@@ -189,7 +211,7 @@ Status StoreAndPublish(const Context& ctx, ports::Transaction& tx, const Applica
 Status RecordEvent(const Context& ctx, ports::Transaction& tx, const Actor& actor, const Application& app,
                    std::string action, ApplicationState from, ActorRole role, std::string reason) {
   return StoreAndPublish(ctx, tx, app, std::move(action), from, actor.user.id, ActorRoleName(role), actor.channel,
-                         std::move(reason));
+                         std::move(reason), AssistedBy(actor, app));
 }
 
 Status RecordPlatformEvent(const Context& ctx, ports::Transaction& tx, const std::string& cause_user_id,
@@ -207,6 +229,10 @@ Result<Application> NewApplication(const Context& ctx, const Actor& actor, const
   const bool clerk = u.HasRole(domain::Role::kClerk);
   if (actor.channel == domain::Channel::kWindow && !clerk) {
     return MakeError(ErrorCode::kPermissionDenied, "error.application.window_needs_clerk");
+  }
+  // A clerk's window takes only the items its centre's level allows (PRODUCT.md C3).
+  if (clerk && (actor.channel == domain::Channel::kWindow || !req.on_behalf_of.empty())) {
+    TB_RETURN_IF_ERROR(RequireCentreTakes(ctx, actor, *item));
   }
 
   const Timestamp now = ctx.clock->Now();
@@ -257,11 +283,13 @@ Status InsertNewApplication(const Context& ctx, ports::Transaction& tx, const Ac
   const Date today = LocalDate(app.created_at);
   // Rights first, so that someone without them learns nothing about the form.
   if (!app.enterprise.empty()) {
-    TB_ASSIGN_OR_RETURN(Standing s, StandingOn(tx, actor, app));
+    TB_ASSIGN_OR_RETURN(Standing s, StandingOn(ctx, tx, actor, app));
     if (std::find(s.roles.begin(), s.roles.end(), ActorRole::kApplicant) == s.roles.end()) {
       return MakeError(ErrorCode::kPermissionDenied, "error.application.no_agent_rights");
     }
   } else if (!req.on_behalf_of.empty()) {
+    // Proof of presence: the person's identity code scanned at this clerk's window, or its visit.
+    TB_RETURN_IF_ERROR(RequirePresence(ctx, tx, actor, req.on_behalf_of, req.identity_code, req.visit));
     auto person = tx.accounts().GetPerson(req.on_behalf_of);
     if (!person.ok()) {
       return person.error().code == ErrorCode::kNotFound

@@ -30,8 +30,11 @@ Result<std::optional<domain::AgentGrant>> ActingGrant(ports::Transaction& tx, co
                                                       const std::string& enterprise);
 // An empty item list is a grant for every item (the administrator's own, or an all-items grant).
 bool GrantCovers(const domain::AgentGrant& grant, const std::string& item);
-// The actor's parts on `app` (empty: it is invisible to them).
-Result<Standing> StandingOn(ports::Transaction& tx, const Actor& actor, const domain::Application& app);
+// The actor's parts on `app` (empty: it is invisible to them). A clerk of a service centre stands
+// as the person's applicant while a window visit of theirs with that person is open
+// (services/window.h): they continue the person's drafts and act for them, whoever started them.
+Result<Standing> StandingOn(const Context& ctx, ports::Transaction& tx, const Actor& actor,
+                            const domain::Application& app);
 // The application named by `id_or_reference`: an internal id, or a reference number in any case,
 // with or without hyphens (kNotFound with error.application.reference_check when its check
 // character does not match, so the caller can tell a person to read the number again).
@@ -40,7 +43,8 @@ Result<domain::Application> FindApplication(ports::Transaction& tx, const std::s
 domain::AccessLogEntry CaseReadEntry(const Actor& actor, domain::ActorRole role, const domain::Application& app);
 // Loads the application and the actor's standing; kNotFound when the actor has none, so that
 // nobody learns which ids exist.
-Result<std::pair<domain::Application, Standing>> LoadVisible(ports::Transaction& tx, const Actor& actor,
+Result<std::pair<domain::Application, Standing>> LoadVisible(const Context& ctx, ports::Transaction& tx,
+                                                             const Actor& actor,
                                                              const std::string& id);
 // The name the application is listed and searched under.
 Result<std::string> ApplicantName(ports::Transaction& tx, const Actor& actor, const domain::Application& app);

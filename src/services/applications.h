@@ -23,6 +23,10 @@ struct CreateApplicationRequest {
   std::string on_behalf_of;   // clerks at a window: the person's resident id
   std::string enterprise;     // enterprise agents: the enterprise's credit code
   bool submit = true;         // false: save as a draft
+  // With on_behalf_of, the proof that the person is at the clerk's window (services/window.h):
+  // their identity code (it opens a visit) or an open visit of this clerk.
+  std::string identity_code;
+  std::string visit;
   // Submission: the external datasets' answers for its materials (MaterialExternalCalls,
   // FetchExternal), fetched before the transaction; none: those materials are missing.
   const ExternalReads* external = nullptr;
@@ -235,6 +239,9 @@ struct TimelineEntry {
   std::string reason;   // what the person wrote, verbatim; empty when they wrote nothing
   bool in_person = false;  // a correction that asks the applicant to come in person
   std::vector<domain::LocalText> names;  // the answers changed or the material uploaded
+  // A clerk did it for the applicant at a window (services/window.h): their name and centre code.
+  std::string assisted_name;
+  std::string assisted_centre;
 };
 
 // The history of `app` in plain words, oldest first (see TimelineEntry); `item` names the fields

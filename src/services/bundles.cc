@@ -279,6 +279,8 @@ Result<BundleView> CreateBundleCase(const Context& ctx, const Actor& actor, cons
     create.on_behalf_of = req.on_behalf_of;
     create.enterprise = req.enterprise;
     create.submit = false;
+    create.identity_code = req.identity_code;
+    create.visit = req.visit;
     TB_ASSIGN_OR_RETURN(Application app, NewApplication(ctx, actor, *item, create));
     BundlePart part;
     part.sub_case.application_id = app.id;
@@ -304,6 +306,8 @@ Result<BundleView> CreateBundleCase(const Context& ctx, const Actor& actor, cons
       create.on_behalf_of = req.on_behalf_of;
       create.enterprise = req.enterprise;
       create.submit = false;
+      create.identity_code = req.identity_code;
+      create.visit = req.visit;
       Status inserted = InsertNewApplication(ctx, tx, actor, ItemOf(*catalogue, part.sub_case.item), create,
                                              part.application);
       if (!inserted.ok()) {
@@ -325,8 +329,8 @@ namespace {
 
 // The bundle case and its parts when the actor may see it: its filer, or anyone who sees one of
 // its sub-cases (its applicant, the officials of a sub-case's department once it is submitted).
-Result<std::pair<BundleCase, std::vector<BundlePart>>> LoadVisibleBundle(ports::Transaction& tx, const Actor& actor,
-                                                                         const std::string& id) {
+Result<std::pair<BundleCase, std::vector<BundlePart>>> LoadVisibleBundle(const Context& ctx, ports::Transaction& tx,
+                                                                         const Actor& actor, const std::string& id) {
   auto found = tx.bundles().GetBundleCase(id);
   if (!found.ok()) {
     return found.error().code == ErrorCode::kNotFound ? MakeError(ErrorCode::kNotFound, "error.application.not_found")
@@ -336,7 +340,7 @@ Result<std::pair<BundleCase, std::vector<BundlePart>>> LoadVisibleBundle(ports::
   bool visible = found->applicant_user_id == actor.user.id;
   for (const BundlePart& part : parts) {
     if (visible) break;
-    TB_ASSIGN_OR_RETURN(const Standing standing, StandingOn(tx, actor, part.application));
+    TB_ASSIGN_OR_RETURN(const Standing standing, StandingOn(ctx, tx, actor, part.application));
     visible = !standing.roles.empty();
   }
   if (!visible) return MakeError(ErrorCode::kNotFound, "error.application.not_found");
@@ -348,10 +352,10 @@ Result<std::pair<BundleCase, std::vector<BundlePart>>> LoadVisibleBundle(ports::
 Result<BundleView> SubmitBundleCase(const Context& ctx, const Actor& actor, const std::string& id) {
   BundleView view;
   TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
-    TB_ASSIGN_OR_RETURN(auto loaded, LoadVisibleBundle(tx, actor, id));
+    TB_ASSIGN_OR_RETURN(auto loaded, LoadVisibleBundle(ctx, tx, actor, id));
     auto& [bundle_case, parts] = loaded;
     for (const BundlePart& part : parts) {
-      TB_ASSIGN_OR_RETURN(const Standing standing, StandingOn(tx, actor, part.application));
+      TB_ASSIGN_OR_RETURN(const Standing standing, StandingOn(ctx, tx, actor, part.application));
       if (std::find(standing.roles.begin(), standing.roles.end(), domain::ActorRole::kApplicant) ==
           standing.roles.end()) {
         return MakeError(ErrorCode::kPermissionDenied, "error.application.not_applicant");
@@ -368,7 +372,7 @@ Result<BundleView> SubmitBundleCase(const Context& ctx, const Actor& actor, cons
 Result<BundleView> ViewBundleCase(const Context& ctx, const Actor& actor, const std::string& id) {
   BundleView view;
   TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
-    TB_ASSIGN_OR_RETURN(auto loaded, LoadVisibleBundle(tx, actor, id));
+    TB_ASSIGN_OR_RETURN(auto loaded, LoadVisibleBundle(ctx, tx, actor, id));
     TB_ASSIGN_OR_RETURN(view, MakeView(ctx, tx, std::move(loaded.first), std::move(loaded.second)));
     return Ok();
   }));
@@ -384,7 +388,7 @@ Result<std::optional<std::string>> BundleOfSubCase(const Context& ctx, const Act
       return sub.take_error();
     }
     TB_ASSIGN_OR_RETURN(const Application app, tx.applications().GetApplication(id));
-    TB_ASSIGN_OR_RETURN(const Standing standing, StandingOn(tx, actor, app));
+    TB_ASSIGN_OR_RETURN(const Standing standing, StandingOn(ctx, tx, actor, app));
     if (!standing.roles.empty()) out = sub->bundle_case_id;
     return Ok();
   }));

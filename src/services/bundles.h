@@ -41,6 +41,8 @@ struct CreateBundleRequest {
   std::string on_behalf_of;  // clerks at a window: the person's resident id
   std::string enterprise;    // enterprise agents: the enterprise's credit code
   bool submit = true;        // false: a draft, whose sub-cases take their uploads before SubmitBundleCase
+  std::string identity_code;  // with on_behalf_of: the person's code or an open visit (services/window.h)
+  std::string visit;
 };
 
 // A bundle case as its reader sees it.

@@ -53,10 +53,11 @@ constexpr std::string_view kNextReferenceSequence =
 
 constexpr std::string_view kInsertEvent =
     "INSERT INTO events (id, application_id, seq, action, from_state, to_state, actor_user_id, actor_role,"
-    " channel, at, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+    " channel, at, reason, assisted_by, assisted_name, assisted_centre)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
 constexpr std::string_view kSelectEvents =
-    "SELECT id, application_id, seq, action, from_state, to_state, actor_user_id, actor_role, channel, at, reason"
-    " FROM events WHERE application_id = $1 ORDER BY seq";
+    "SELECT id, application_id, seq, action, from_state, to_state, actor_user_id, actor_role, channel, at, reason,"
+    " assisted_by, assisted_name, assisted_centre FROM events WHERE application_id = $1 ORDER BY seq";
 #undef TB_APPLICATION_COLUMNS
 
 // ---- page tokens: base64url of the last id ----
@@ -167,6 +168,9 @@ Result<Event> ReadEvent(Statement& statement) {
   TB_ASSIGN_OR_RETURN(event.channel, ChannelFrom(c.Text()));
   event.at = FromSeconds(c.Int());
   event.reason = c.Text();
+  event.assisted_by = c.Text();
+  event.assisted_name = c.Text();
+  event.assisted_centre = c.Text();
   return event;
 }
 
@@ -386,7 +390,10 @@ Status SqlApplications::InsertEvent(const Event& event) {
         .Text(event.actor_role)
         .Text(domain::ChannelName(event.channel))
         .Int(Seconds(event.at))
-        .Text(event.reason);
+        .Text(event.reason)
+        .Text(event.assisted_by)
+        .Text(event.assisted_name)
+        .Text(event.assisted_centre);
   });
 }
 

@@ -33,6 +33,7 @@
 #include "storage/sql_bundles.h"
 #include "storage/sql_contacts.h"
 #include "storage/sql_queue.h"
+#include "storage/sql_window_visits.h"
 
 namespace tongban::storage {
 
@@ -63,6 +64,7 @@ class SqlTransaction final : public ports::Transaction {
   ports::ContactRepository& contacts() override { return contacts_; }
   ports::ReminderRepository& reminders() override { return reminders_; }
   ports::QueueRepository& queue() override { return queue_; }
+  ports::WindowVisitRepository& window_visits() override { return window_visits_; }
 
  private:
   SqlAccess sql_;
@@ -84,6 +86,7 @@ class SqlTransaction final : public ports::Transaction {
   SqlContacts contacts_{sql_};
   SqlReminders reminders_{sql_};
   SqlQueue queue_{sql_};
+  SqlWindowVisits window_visits_{sql_};
 };
 
 }  // namespace tongban::storage

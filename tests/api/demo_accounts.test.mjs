@@ -44,8 +44,9 @@ test('finding 2: a clerk at a district centre and one at a community centre take
   for (const [username, centre] of [['clerk.pudong', 'pudong-district-centre'], ['clerk.lujiazui', 'pudong-lujiazui-community']]) {
     const clerk = await Client.login(server.url, username);
     assert.equal(clerk.user.centre, centre, username);
+    const code = (await citizen.get('/api/v1/me/identity-code')).data.token;
     const r = await clerk.post('/api/v1/applications', {
-      item: allowance.code, channel: 'window', on_behalf_of: me.person_id, fields: fillFields(allowance),
+      item: allowance.code, channel: 'window', on_behalf_of: me.person_id, identity_code: code, fields: fillFields(allowance),
     });
     assert.equal(r.status, 201, `${username}: ${r.text}`);
     assert.equal(r.data.centre, centre);

@@ -93,7 +93,8 @@ describe('service window', () => {
     const item = await simplePersonItem(citizen);
     const me = (await citizen.get('/api/v1/me')).data;
     assert.match(me.person_id, /^\d{17}[\dX]$/);
-    const assisted = await clerk.post('/api/v1/applications', { item: item.code, channel: 'window', on_behalf_of: me.person_id, fields: fillFields(item) });
+    const code = (await citizen.get('/api/v1/me/identity-code')).data.token;
+    const assisted = await clerk.post('/api/v1/applications', { item: item.code, channel: 'window', on_behalf_of: me.person_id, identity_code: code, fields: fillFields(item) });
     assert.equal(assisted.status, 201, assisted.text);
     assert.equal(assisted.data.channel, 'window');
     assert.ok(assisted.data.centre, 'the service centre is recorded');
@@ -103,8 +104,9 @@ describe('service window', () => {
     assert.equal(events.data.items[0].actor_role, 'clerk');
     const notClerk = await citizen.post('/api/v1/applications', { item: item.code, channel: 'window', fields: fillFields(item) });
     assert.equal(notClerk.status, 403);
-    const unknownPerson = await clerk.post('/api/v1/applications', { item: item.code, channel: 'window', on_behalf_of: '11010519491231002X', fields: fillFields(item) });
-    assert.equal(unknownPerson.status, 400, unknownPerson.text);
+    // Someone else's id number with this person's code: the code is no proof for them.
+    const unknownPerson = await clerk.post('/api/v1/applications', { item: item.code, channel: 'window', on_behalf_of: '11010519491231002X', identity_code: code, fields: fillFields(item) });
+    assert.equal(unknownPerson.status, 403, unknownPerson.text);
     const citizenOnBehalf = await citizen.post('/api/v1/applications', { item: item.code, on_behalf_of: '11010519491231002X', fields: fillFields(item) });
     assert.equal(citizenOnBehalf.status, 403);
   });

@@ -69,6 +69,8 @@ Response Create(const HttpDeps& deps, Request& req) {
     if (create.item.empty() && bundle.empty()) return MakeError(ErrorCode::kInvalidArgument, "error.application.item_required");
     TB_ASSIGN_OR_RETURN(create.on_behalf_of, OptionalString(*body, "on_behalf_of"));
     TB_ASSIGN_OR_RETURN(create.enterprise, OptionalString(*body, "enterprise"));
+    TB_ASSIGN_OR_RETURN(create.identity_code, OptionalString(*body, "identity_code"));
+    TB_ASSIGN_OR_RETURN(create.visit, OptionalString(*body, "visit"));
     TB_ASSIGN_OR_RETURN(bool draft, OptionalBool(*body, "draft"));
     create.submit = !draft;
     TB_ASSIGN_OR_RETURN(auto fields, OptionalFields(*body));
@@ -78,8 +80,9 @@ Response Create(const HttpDeps& deps, Request& req) {
   if (!status.ok()) return ErrorResponse(deps, req, status.error());
   if (!bundle.empty()) {
     // One submission for a bundle: the bundle case and its sub-cases (services/bundles.h).
-    services::CreateBundleRequest create_bundle{bundle, create.fields, create.on_behalf_of, create.enterprise,
-                                                create.submit};
+    services::CreateBundleRequest create_bundle{bundle,        create.fields,          create.on_behalf_of,
+                                                create.enterprise, create.submit,       create.identity_code,
+                                                create.visit};
     auto view = services::CreateBundleCase(*deps.ctx, caller->actor, create_bundle);
     if (!view.ok()) return ErrorResponse(deps, req, view.error());
     Response res = JsonResponse(201, BundleCaseJson(*view));

@@ -38,6 +38,8 @@ void RegisterMessageRoutes(Router& router, const HttpDeps& deps);
 Json BundleCaseJson(const services::BundleView& view);
 // PATCH /api/v1/me (contacts_api.cc); ContactJson is what GET /api/v1/me adds of them.
 void RegisterContactRoutes(Router& router, const HttpDeps& deps);
+// The comprehensive window's visits (window_api.cc).
+void RegisterWindowRoutes(Router& router, const HttpDeps& deps);
 Json ContactJson(const ports::ContactSettings& contact);
 // Appointments and queue tickets (queue_api.cc).
 void RegisterQueueRoutes(Router& router, const HttpDeps& deps);

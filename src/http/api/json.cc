@@ -159,6 +159,10 @@ Json ToJson(const domain::Application& app, Date today) {
   if (!app.enterprise.empty()) applicant["enterprise"] = app.enterprise;
   j["applicant"] = std::move(applicant);
   if (!app.centre.empty()) j["centre"] = app.centre;
+  // Filed at a window by a clerk of the centre for the person (services/window.h).
+  j["assisted_by"] = app.channel == domain::Channel::kWindow && !app.centre.empty()
+                         ? Json{{"user_id", app.applicant_user_id}, {"centre", app.centre}}
+                         : Json(nullptr);
   return j;
 }
 
@@ -172,7 +176,12 @@ Json ToJson(const domain::Event& e) {
               {"actor_role", e.actor_role},
               {"channel", domain::ChannelName(e.channel)},
               {"time", FormatRfc3339(e.at)},
-              {"reason", e.reason}};
+              {"reason", e.reason},
+              // The clerk who did it for the applicant at a window (services/window.h), or null.
+              {"assisted_by", e.assisted_by.empty() ? Json(nullptr)
+                                                    : Json{{"user_id", e.assisted_by},
+                                                           {"name", e.assisted_name},
+                                                           {"centre", e.assisted_centre}}}};
 }
 
 Json ToJson(const domain::User& u) {

@@ -39,6 +39,7 @@ void RegisterApiRoutes(Router& router, const HttpDeps& deps) {
   api::RegisterMessageRoutes(router, deps);
   api::RegisterContactRoutes(router, deps);
   api::RegisterQueueRoutes(router, deps);
+  api::RegisterWindowRoutes(router, deps);
 
   std::ifstream in(deps.web.openapi_path);
   std::ostringstream openapi;

@@ -194,6 +194,14 @@ Response Detail(const Site& site, PageRequest& page, const std::string& id, cons
     SetText(row, "reason", entry.reason);
     row.set("has_reason", !entry.reason.empty());
     row.set("in_person", entry.in_person);
+    if (!entry.assisted_centre.empty()) {
+      // "Done for you at <centre> by <clerk>" (services/window.h).
+      const domain::ServiceCentre* centre = site.ctx().Catalogue()->FindCentre(entry.assisted_centre);
+      const std::string where = centre != nullptr ? centre->name.In(page.lang) : entry.assisted_centre;
+      row.set("assisted", page.T(site, "timeline.assisted_at", where) +
+                              (entry.assisted_name.empty() ? "" : " " + page.T(site, "timeline.assisted_by",
+                                                                                entry.assisted_name)));
+    }
     timeline.push_back(row);
   }
   data.set("timeline", timeline);

@@ -13,6 +13,11 @@ PageRequest StartPage(const Site& site, Request& req) {
   if (!SessionToken(req).empty()) {
     auto caller = Identify(site.ctx(), req);
     if (caller.ok()) page.caller = std::move(caller.value());
+    // A clerk of a service centre works at its window: the pages record their steps so.
+    if (page.caller && req.Cookie("channel").empty() && page.caller->actor.user.HasRole(domain::Role::kClerk) &&
+        !page.caller->actor.user.centre.empty()) {
+      page.caller->actor.channel = domain::Channel::kWindow;
+    }
   }
   return page;
 }
@@ -124,6 +129,7 @@ Data BaseData(const Site& site, const PageRequest& page, std::string_view title_
     // reviewer reviews the department's cases.
     const bool clerk = user.HasRole(domain::Role::kClerk);
     data.set("office_nav", page.T(site, clerk ? "nav.office_clerk" : "nav.office_reviewer"));
+    data.set("is_window_clerk", clerk && !user.centre.empty());  // the comprehensive window's console
     // The name once, then where they work: their department, or their service centre.
     if (!user.department.empty()) {
       data.set("department_name", DepartmentName(site, page, user.department));

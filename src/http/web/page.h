@@ -117,5 +117,7 @@ void RegisterBundlePages(Router& router, std::shared_ptr<const Site> site);
 void RegisterSettingsPages(Router& router, std::shared_ptr<const Site> site);
 // Appointments, queue tickets and the calling display (queue_pages.cc, issue 11 item 4).
 void RegisterQueuePages(Router& router, std::shared_ptr<const Site> site);
+// The comprehensive window's console (window_pages.cc, issue 11 item 3).
+void RegisterWindowPages(Router& router, std::shared_ptr<const Site> site);
 
 }  // namespace tongban::http::web

@@ -261,6 +261,7 @@ Status RegisterWebRoutes(Router& router, const HttpDeps& deps) {
   web::RegisterBundlePages(router, s);
   web::RegisterSettingsPages(router, s);
   web::RegisterQueuePages(router, s);
+  web::RegisterWindowPages(router, s);
 
   // Browsers get pages for unknown addresses; API clients get the JSON error.
   router.SetFallback([s](Request& req, int status) {

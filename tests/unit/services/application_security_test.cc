@@ -7,6 +7,7 @@
 
 #include "common/ids.h"
 #include "domain/limits.h"
+#include "services/window.h"
 #include "services_fixture.h"
 
 namespace tongban::services {
@@ -269,6 +270,13 @@ TEST_P(ApplicationSecurityTest, OfficialsCannotSeeDrafts) {
   assisted.on_behalf_of = citizen_.user.person_id;
   assisted.submit = false;
   assisted.fields = {{"business_scope", "餐饮服务"}};
+  // The person is at the clerk's window: the visit their identity code opened (services/window.h).
+  ports::WindowVisit visit{.id = "visit-1", .clerk_user_id = clerk_.user.id, .centre = clerk_.user.centre,
+                           .person_id = citizen_.user.person_id, .person_user_id = citizen_.user.id,
+                           .code_jti = "jti-1", .started_at = clock_.Now(),
+                           .ends_at = clock_.Now() + std::chrono::minutes(30)};
+  ASSERT_TRUE(store_->Write([&](ports::Transaction& tx) { return tx.window_visits().InsertVisit(visit); }).ok());
+  assisted.visit = visit.id;
   Actor at_window = clerk_;
   at_window.channel = domain::Channel::kWindow;
   auto clerk_draft = CreateApplication(ctx_, at_window, assisted);
@@ -289,9 +297,13 @@ TEST_P(ApplicationSecurityTest, OfficialsCannotSeeDrafts) {
     drafts.state = ApplicationState::kDraft;
     EXPECT_TRUE(ListedIds(*official, drafts).empty());
   }
-  // The clerk who started a draft at the window keeps it; the person sees both.
+  // The clerk who started a draft at the window keeps it while the person is there; the person
+  // sees both.
   EXPECT_TRUE(GetApplication(ctx_, clerk_, clerk_draft->id).ok());
   EXPECT_EQ(ListedIds(citizen_).size(), 2u);
+  // Once the visit is closed, the draft is the person's alone.
+  ASSERT_TRUE(CloseVisit(ctx_, clerk_, visit.id).ok());
+  EXPECT_EQ(GetApplication(ctx_, clerk_, clerk_draft->id).error().code, ErrorCode::kNotFound);
 
   // Once submitted, the department sees it.
   ASSERT_TRUE(Do(citizen_, draft.id, Action::kSubmit).ok());

@@ -1,0 +1,264 @@
+// The comprehensive window (services/window.h, issue 11 item 3) on every database: a clerk acts for
+// a person only with the person's identity code or the window visit it opened, by that clerk only
+// and while it is open; a community centre takes personal items only; every action a clerk takes
+// for the person records the clerk as assisted_by. Refusals write nothing.
+#include "services/window.h"
+
+#include <gtest/gtest.h>
+
+#include "crypto/jose.h"
+#include "crypto/key_store.h"
+#include "crypto/log_tiles.h"
+#include "crypto/system.h"
+#include "crypto/token_codec.h"
+#include "services/access_log.h"
+#include "services/identity_code.h"
+#include "services/keys.h"
+#include "services/verification.h"
+#include "services_fixture.h"
+
+namespace tongban::services::testing {
+namespace {
+
+class WindowTest : public ServicesTest {
+ protected:
+  void SetUp() override {
+    ServicesTest::SetUp();
+    domain::CatalogueData data = CatalogueData();
+    data.centres.push_back({"centre.lujiazui", {"陆家嘴社区中心", "Lujiazui community centre"}, "310115",
+                            domain::CentreLevel::kCommunity, {}});
+    domain::ServiceItem enterprise_item = MakeItem("market.enterprise", false, 5);
+    enterprise_item.applicant = domain::ApplicantKind::kEnterprise;
+    data.items.push_back(enterprise_item);
+    domain::ServiceItem instant = MakeItem("market.instant", false, 1);
+    instant.on_the_spot = true;
+    data.items.push_back(instant);
+    ServeCatalogue(std::move(data));
+    auto keys = crypto::SealedKeyStore::Create(*store_, clock_, crypto::RandomBytes(crypto::kKeyEncryptionKeyBytes));
+    ASSERT_TRUE(keys.ok());
+    keys_ = std::move(keys).value();
+    ctx_.keys = keys_.get();
+    ctx_.tokens = &codec_;
+    ctx_.log_tree = &tree_;
+    ASSERT_TRUE(EnsureSigningKeys(ctx_, {kIdentityCodeKeyOwner, kTrustListKeyOwner, kLogKeyOwner}).ok());
+    clerk_ = AddUser({.username = "clerk.pudong", .role = domain::Role::kClerk, .centre = "centre.310115",
+                      .name = "王窗口"});
+    clerk_.channel = domain::Channel::kWindow;
+    other_clerk_ = AddUser({.username = "clerk.other", .role = domain::Role::kClerk, .centre = "centre.310115"});
+    other_clerk_.channel = domain::Channel::kWindow;
+    community_clerk_ = AddUser({.username = "clerk.lujiazui", .role = domain::Role::kClerk,
+                                .centre = "centre.lujiazui"});
+    community_clerk_.channel = domain::Channel::kWindow;
+  }
+
+  std::string Code(const Actor& person) {
+    auto code = IssueIdentityCode(ctx_, person);
+    EXPECT_TRUE(code.ok()) << code.error().message;
+    return code.ok() ? code->token : "";
+  }
+
+  CreateApplicationRequest ForPerson(const Actor& person, std::string code, std::string visit = "",
+                                     bool submit = true) {
+    CreateApplicationRequest req;
+    req.item = "market.online";
+    req.fields = {{"shop_name", "浦江小馆"}};
+    req.on_behalf_of = person.user.person_id;
+    req.identity_code = std::move(code);
+    req.visit = std::move(visit);
+    req.submit = submit;
+    return req;
+  }
+
+  // How many applications the person has, and how many visits the clerk has open.
+  size_t ApplicationsOf(const Actor& person) {
+    auto page = ListApplications(ctx_, person, ListRequest{});
+    EXPECT_TRUE(page.ok());
+    return page.ok() ? page->applications.size() : 0;
+  }
+  size_t OpenVisitsOf(const Actor& clerk) {
+    auto visits = ListOpenVisits(ctx_, clerk);
+    EXPECT_TRUE(visits.ok());
+    return visits.ok() ? visits->size() : 0;
+  }
+
+  std::unique_ptr<crypto::SealedKeyStore> keys_;
+  crypto::JoseTokenCodec codec_;
+  crypto::TileLogTree tree_;
+  Actor clerk_, other_clerk_, community_clerk_;
+};
+
+TEST_P(WindowTest, ClerkCannotApplyWithoutIdentityCode) {
+  auto refused = CreateApplication(ctx_, clerk_, ForPerson(citizen_, ""));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kPermissionDenied);
+  EXPECT_EQ(refused.error().message, "error.window.identity_code_required");
+  EXPECT_EQ(ApplicationsOf(citizen_), 0u);
+  // A tampered code is no proof either.
+  std::string token = Code(citizen_);
+  token[token.size() - 3] = token[token.size() - 3] == 'A' ? 'B' : 'A';
+  refused = CreateApplication(ctx_, clerk_, ForPerson(citizen_, token));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().message, "error.window.code_invalid");
+  EXPECT_EQ(ApplicationsOf(citizen_), 0u);
+  EXPECT_EQ(OpenVisitsOf(clerk_), 0u);
+}
+
+TEST_P(WindowTest, ClerkAppliesWithTheIdentityCodeWhichOpensAVisit) {
+  auto app = CreateApplication(ctx_, clerk_, ForPerson(citizen_, Code(citizen_)));
+  ASSERT_TRUE(app.ok()) << app.error().message;
+  EXPECT_EQ(app->person_id, citizen_.user.person_id);
+  EXPECT_EQ(app->centre, "centre.310115");
+  EXPECT_EQ(ApplicationsOf(citizen_), 1u);
+  auto visits = ListOpenVisits(ctx_, clerk_);
+  ASSERT_TRUE(visits.ok());
+  ASSERT_EQ(visits->size(), 1u);
+  EXPECT_EQ((*visits)[0].person_id, citizen_.user.person_id);
+  EXPECT_EQ((*visits)[0].ends_at, clock_.Now() + std::chrono::minutes(kWindowVisitMinutes));
+}
+
+TEST_P(WindowTest, VisitAcceptsLaterSubmissionsAfterTheCodeExpired) {
+  const std::string token = Code(citizen_);
+  auto visit = OpenVisit(ctx_, clerk_, token);
+  ASSERT_TRUE(visit.ok()) << visit.error().message;
+  EXPECT_EQ(visit->person_name, "测试");
+  EXPECT_EQ(visit->masked_id, domain::MaskHolderId(citizen_.user.person_id));
+  clock_.Advance(std::chrono::minutes(10));  // the code expired long ago; the visit is open
+  auto by_visit = CreateApplication(ctx_, clerk_, ForPerson(citizen_, "", visit->visit.id));
+  ASSERT_TRUE(by_visit.ok()) << by_visit.error().message;
+  auto by_same_code = CreateApplication(ctx_, clerk_, ForPerson(citizen_, token));
+  ASSERT_TRUE(by_same_code.ok()) << by_same_code.error().message;
+  EXPECT_EQ(OpenVisitsOf(clerk_), 1u) << "the same code is the same visit";
+  // After 30 minutes the visit has ended.
+  clock_.Advance(std::chrono::minutes(kWindowVisitMinutes));
+  auto ended = CreateApplication(ctx_, clerk_, ForPerson(citizen_, "", visit->visit.id));
+  ASSERT_FALSE(ended.ok());
+  EXPECT_EQ(ended.error().message, "error.window.visit_closed");
+  EXPECT_EQ(ApplicationsOf(citizen_), 2u);
+}
+
+TEST_P(WindowTest, ExpiredCodeWithoutVisitIsRefused) {
+  const std::string token = Code(citizen_);
+  clock_.Advance(std::chrono::seconds(kIdentityCodeSeconds));
+  auto refused = CreateApplication(ctx_, clerk_, ForPerson(citizen_, token));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kPermissionDenied);
+  EXPECT_EQ(refused.error().message, "error.window.code_expired");
+  EXPECT_FALSE(OpenVisit(ctx_, clerk_, token).ok());
+  EXPECT_EQ(ApplicationsOf(citizen_), 0u);
+  EXPECT_EQ(OpenVisitsOf(clerk_), 0u);
+}
+
+TEST_P(WindowTest, VisitOfAnotherClerkIsRefused) {
+  const std::string token = Code(citizen_);
+  auto visit = OpenVisit(ctx_, clerk_, token);
+  ASSERT_TRUE(visit.ok()) << visit.error().message;
+  for (const auto& req : {ForPerson(citizen_, "", visit->visit.id), ForPerson(citizen_, token)}) {
+    auto refused = CreateApplication(ctx_, other_clerk_, req);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().code, ErrorCode::kPermissionDenied);
+    EXPECT_EQ(refused.error().message, "error.window.visit_of_another_clerk");
+  }
+  EXPECT_EQ(GetVisit(ctx_, other_clerk_, visit->visit.id).error().code, ErrorCode::kNotFound);
+  EXPECT_FALSE(CloseVisit(ctx_, other_clerk_, visit->visit.id).ok());
+  EXPECT_EQ(ApplicationsOf(citizen_), 0u);
+}
+
+TEST_P(WindowTest, ClosedVisitIsRefused) {
+  auto visit = OpenVisit(ctx_, clerk_, Code(citizen_));
+  ASSERT_TRUE(visit.ok()) << visit.error().message;
+  ASSERT_TRUE(CloseVisit(ctx_, clerk_, visit->visit.id).ok());
+  auto refused = CreateApplication(ctx_, clerk_, ForPerson(citizen_, "", visit->visit.id));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().message, "error.window.visit_closed");
+  EXPECT_EQ(OpenVisitsOf(clerk_), 0u);
+  EXPECT_FALSE(GetVisit(ctx_, clerk_, visit->visit.id)->open);
+}
+
+TEST_P(WindowTest, CodeOfAnotherPersonIsRefused) {
+  // The clerk types one person's id number and scans someone else's code.
+  auto refused = CreateApplication(ctx_, clerk_, ForPerson(citizen_, Code(other_)));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().message, "error.window.visit_other_person");
+  EXPECT_EQ(ApplicationsOf(citizen_), 0u);
+  EXPECT_EQ(OpenVisitsOf(clerk_), 0u) << "nothing written, not even the visit";
+  auto visit = OpenVisit(ctx_, clerk_, Code(other_));
+  ASSERT_TRUE(visit.ok());
+  refused = CreateApplication(ctx_, clerk_, ForPerson(citizen_, "", visit->visit.id));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().message, "error.window.visit_other_person");
+}
+
+TEST_P(WindowTest, CommunityCentreRefusesEnterpriseItem) {
+  CreateApplicationRequest req;
+  req.item = "market.enterprise";
+  req.fields = {{"shop_name", "浦江小馆"}};
+  req.enterprise = "91310115MA00000018";
+  auto refused = CreateApplication(ctx_, community_clerk_, req);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kPermissionDenied);
+  EXPECT_EQ(refused.error().message, "error.window.centre_refuses_item");
+  // A personal item is taken there.
+  auto taken = CreateApplication(ctx_, community_clerk_, ForPerson(citizen_, Code(citizen_)));
+  EXPECT_TRUE(taken.ok()) << taken.error().message;
+}
+
+TEST_P(WindowTest, AssistedByIsRecorded) {
+  auto visit = OpenVisit(ctx_, clerk_, Code(citizen_));
+  ASSERT_TRUE(visit.ok());
+  auto draft = CreateApplication(ctx_, clerk_, ForPerson(citizen_, "", visit->visit.id, /*submit=*/false));
+  ASSERT_TRUE(draft.ok()) << draft.error().message;
+  ASSERT_TRUE(Do(clerk_, draft->id, Action::kSubmit).ok());
+  ASSERT_TRUE(Do(clerk_, draft->id, Action::kWithdraw, "本人要求").ok());
+  auto events = ListEvents(ctx_, citizen_, draft->id);
+  ASSERT_TRUE(events.ok()) << events.error().message;
+  ASSERT_EQ(events->size(), 3u);
+  for (const auto& e : *events) {
+    SCOPED_TRACE(e.action);
+    EXPECT_EQ(e.assisted_by, clerk_.user.id);
+    EXPECT_EQ(e.assisted_name, "王窗口");
+    EXPECT_EQ(e.assisted_centre, "centre.310115");
+    EXPECT_EQ(e.channel, domain::Channel::kWindow);
+  }
+  // What the person does themselves is not assisted.
+  const auto own = Submit("market.online");
+  auto own_events = ListEvents(ctx_, citizen_, own.id);
+  ASSERT_TRUE(own_events.ok());
+  EXPECT_TRUE((*own_events)[0].assisted_by.empty());
+}
+
+TEST_P(WindowTest, InstantItemIsCompletedOnTheSpot) {
+  auto visit = OpenVisit(ctx_, clerk_, Code(citizen_));
+  ASSERT_TRUE(visit.ok());
+  CreateApplicationRequest req = ForPerson(citizen_, "", visit->visit.id);
+  req.item = "market.instant";
+  auto app = CreateApplication(ctx_, clerk_, req);
+  ASSERT_TRUE(app.ok()) << app.error().message;
+  // Another centre's clerk cannot; an item that is not instant is not completed on the spot.
+  EXPECT_FALSE(CompleteOnTheSpot(ctx_, community_clerk_, app->id).ok());
+  auto ordinary = CreateApplication(ctx_, clerk_, ForPerson(citizen_, "", visit->visit.id));
+  ASSERT_TRUE(ordinary.ok());
+  auto refused = CompleteOnTheSpot(ctx_, clerk_, ordinary->id);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().message, "error.window.not_on_the_spot");
+  EXPECT_EQ(GetApplication(ctx_, citizen_, ordinary->id)->state, ApplicationState::kSubmitted);
+
+  auto done = CompleteOnTheSpot(ctx_, clerk_, app->id);
+  ASSERT_TRUE(done.ok()) << done.error().message;
+  EXPECT_EQ(done->state, ApplicationState::kCompleted);
+  auto events = ListEvents(ctx_, citizen_, app->id);
+  ASSERT_TRUE(events.ok());
+  std::vector<std::string> actions;
+  for (const auto& e : *events) {
+    actions.push_back(e.action);
+    EXPECT_EQ(e.assisted_by, clerk_.user.id) << e.action;
+  }
+  EXPECT_EQ(actions, (std::vector<std::string>{"submit", "accept", "approve", "deliver", "complete"}));
+  EXPECT_EQ(events->back().reason, "on_the_spot");
+  EXPECT_EQ(CompleteOnTheSpot(ctx_, clerk_, app->id).error().code, ErrorCode::kConflict);
+}
+
+INSTANTIATE_TEST_SUITE_P(Databases, WindowTest, ::testing::ValuesIn(storage::testing::StoreTargets()),
+                         [](const auto& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace tongban::services::testing
