@@ -39,5 +39,7 @@ Json BundleCaseJson(const services::BundleView& view);
 // PATCH /api/v1/me (contacts_api.cc); ContactJson is what GET /api/v1/me adds of them.
 void RegisterContactRoutes(Router& router, const HttpDeps& deps);
 Json ContactJson(const ports::ContactSettings& contact);
+// GET /api/v1/me/home and its suggestions' dismissals (home_api.cc).
+void RegisterHomeRoutes(Router& router, const HttpDeps& deps);
 
 }  // namespace tongban::http::api

@@ -166,7 +166,7 @@ std::string HomeFor(const PageRequest& page, const domain::User& user) {
   for (const auto role : user.roles) {
     if (domain::IsOfficialRole(role)) return "/office";
   }
-  return "/applications";
+  return "/me";
 }
 
 Response LoginForm(const Site& site, Request& req) {
@@ -260,6 +260,7 @@ Status RegisterWebRoutes(Router& router, const HttpDeps& deps) {
   web::RegisterMessagePages(router, s);
   web::RegisterBundlePages(router, s);
   web::RegisterSettingsPages(router, s);
+  web::RegisterHomePages(router, s);
 
   // Browsers get pages for unknown addresses; API clients get the JSON error.
   router.SetFallback([s](Request& req, int status) {
