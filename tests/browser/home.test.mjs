@@ -82,8 +82,8 @@ test('the enterprise homepage for its administrator, with the agents\' rights li
     await fits360(page);
     assert.equal((await page.locator('h1').innerText()).trim(), texts[lang]['myhome.heading_enterprise']);
     assert.equal(await page.locator('#home-suggestions').count(), 0);
-    assert.ok(await page.locator('#home-licences li').count() >= 1, 'its business licence');
-    const rights = page.locator('#home-agents ~ p a, section[aria-labelledby="home-agents"] a');
+    assert.ok(await page.locator('section[aria-labelledby="home-licences"] li').count() >= 1, 'its business licence');
+    const rights = page.locator('section[aria-labelledby="home-agents"] a');
     assert.ok(await rights.count() >= 1);
     const href = await rights.first().getAttribute('href');
     assert.match(href, /^\/enterprises\/[0-9A-Z]{18}\/agents$/);
