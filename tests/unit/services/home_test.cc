@@ -7,6 +7,7 @@
 
 #include <cstdio>
 
+#include "common/ids.h"
 #include "crypto/key_store.h"
 #include "crypto/licence_format.h"
 #include "services/effects.h"
