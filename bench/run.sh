@@ -303,6 +303,20 @@ if [[ -x "$TONGBAN" ]] && command -v node >/dev/null; then
   fi
 fi
 
+# 2f. The personal homepage (bench/home_bench.mjs, issue 12): GET /api/v1/me/home for a person with
+# 50 applications and 20 licences, open-loop at 200 requests/s (target p99 < 20 ms), next to the
+# same client and schedule against bare_beast in the same run (the raw HTTP round trip).
+if [[ -x "$TONGBAN" ]] && command -v node >/dev/null; then
+  echo "bench: home_bench"
+  if home_line=$(TONGBAN_BIN="$TONGBAN" BARE="$BARE" node "$REPO_DIR/bench/home_bench.mjs" "${HOME_RATE:-200}" "${HOME_SECONDS:-20}"); then
+    echo "$home_line"
+    read -r _ rate seconds sent p50 p99 errors bare_p99 <<<"$home_line"
+    echo "bench: homepage at ${rate}/s for ${seconds} s: p50 ${p50} ms, p99 ${p99} ms (target < 20 ms), ${errors} errors of ${sent}; bare_beast p99 ${bare_p99} ms at the same rate; ratio $(awk -v a="$bare_p99" -v b="$p99" 'BEGIN { printf "%.2f", a / b }')"
+  else
+    echo "bench: home_bench failed" >&2
+  fi
+fi
+
 # 3. Tongban on SQLite.
 if [[ -x "$TONGBAN" ]]; then
   if start_tongban "sqlite:$WORK_DIR/bench.db" sqlite; then

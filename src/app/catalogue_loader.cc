@@ -60,9 +60,15 @@ class Loader {
     // reference to a licence type must resolve.
     if (files_.contains("licence-types.yaml")) {
       licence_types_loaded_ = ReadEntries("licence-types.yaml", "licence_types", "licence type",
-                                          {"code", "name", "issuer", "holder", "validity", "claims", "parts"},
+                                          {"code", "name", "issuer", "holder", "validity", "claims", "parts", "renewed_by"},
                                           &Loader::ReadLicenceType);
       if (licence_types_loaded_) CheckLicenceReferences();
+    }
+    // suggestions.yaml is optional (a catalogue without homepage suggestions).
+    if (files_.contains("suggestions.yaml")) {
+      ReadEntries("suggestions.yaml", "suggestions", "suggestion",
+                  {"code", "when", "licence_type", "within_days", "within_months", "age", "item", "bundle", "reason"},
+                  &Loader::ReadSuggestion);
     }
     if (LoadPinyin()) CheckPinyinCoverage();
     LoadCalendar();
@@ -577,6 +583,71 @@ class Loader {
     *into = std::move(codes);
   }
 
+  // suggestions.yaml: one homepage suggestion rule (domain/suggestion.h): a condition (`when` and
+  // its numbers), what it suggests (exactly one of item, bundle) and its reason {zh, en}.
+  void ReadSuggestion(FileContext& file, MapReader& m) {
+    const size_t problems_before = problems_.size();
+    d::SuggestionRule rule;
+    std::optional<std::string> code = CheckedCode(file, m, suggestions_);
+    std::optional<std::string> when = m.String("when");
+    std::optional<d::LocalText> reason = m.Text("reason");
+    if (code) rule.code = *code;
+    if (reason) rule.reason = *reason;
+    auto positive = [&](std::string_view key, int& into) {
+      std::optional<int> n = m.Int(key);
+      if (!n) return;
+      if (*n <= 0 || *n > 1200) file.AddLine(m.LineOfKey(key), "'" + std::string(key) + "' must be 1 to 1200");
+      into = *n;
+    };
+    if (when) {
+      const auto condition = d::ParseSuggestionCondition(*when);
+      if (!condition) {
+        file.AddLine(m.LineOfKey("when"),
+                     "'when' must be household_birth, licence_expiring or age_reaching, not " + Quote(*when));
+      } else {
+        rule.when = *condition;
+        switch (*condition) {
+          case d::SuggestionCondition::kHouseholdBirth:
+            positive("within_months", rule.within_months);
+            break;
+          case d::SuggestionCondition::kLicenceExpiring: {
+            positive("within_days", rule.within_days);
+            if (std::optional<std::string> type = m.String("licence_type")) {
+              rule.licence_type = *type;
+              if (licence_types_loaded_ && data_.licence_types.end() ==
+                                               std::find_if(data_.licence_types.begin(), data_.licence_types.end(),
+                                                            [&](const d::LicenceType& t) { return t.code == *type; })) {
+                file.AddLine(m.LineOfKey("licence_type"),
+                             "unknown licence type " + Quote(*type) + "; use a code from licence-types.yaml");
+              }
+            }
+            break;
+          }
+          case d::SuggestionCondition::kAgeReaching:
+            positive("age", rule.age);
+            positive("within_months", rule.within_months);
+            break;
+        }
+      }
+    }
+    std::optional<std::string> item = m.String("item", false);
+    std::optional<std::string> bundle = m.String("bundle", false);
+    if (item.has_value() == bundle.has_value()) {
+      file.AddLine(m.line(), "a suggestion names exactly one item or one bundle");
+    } else if (item) {
+      rule.item = *item;
+      if (!items_incomplete_ && !items_.Contains(*item)) {
+        file.AddLine(m.LineOfKey("item"), "unknown item " + Quote(*item) + "; use a code from items/*.yaml");
+      }
+    } else {
+      rule.bundle = *bundle;
+      if (!bundles_.Contains(*bundle)) {
+        file.AddLine(m.LineOfKey("bundle"), "unknown bundle " + Quote(*bundle) + "; use a code from bundles.yaml");
+      }
+    }
+    if (problems_.size() == problems_before) data_.suggestions.push_back(std::move(rule));
+  }
+
   // licence-types.yaml: one kind of electronic licence (C6).
   void ReadLicenceType(FileContext& file, MapReader& m) {
     const size_t problems_before = problems_.size();
@@ -647,6 +718,7 @@ class Loader {
       }
       if (type.parts.size() == 1) file.AddLine(m.LineOfKey("parts"), "an industry licence joins two or more parts");
     }
+    if (std::optional<std::string> renewed_by = m.String("renewed_by", false)) type.renewed_by = *renewed_by;
     if (problems_.size() == problems_before) data_.licence_types.push_back(std::move(type));
   }
 
@@ -673,6 +745,11 @@ class Loader {
           problems_.Add(path, line, "licence type " + Quote(t.code) + ": part " + Quote(part) +
                                         " is itself an industry licence; list single permits");
         }
+      }
+      if (!t.renewed_by.empty() && std::none_of(data_.items.begin(), data_.items.end(), [&](const d::ServiceItem& item) {
+            return item.code == t.renewed_by;
+          })) {
+        problems_.Add(path, line, "licence type " + Quote(t.code) + ": renewed_by names unknown item " + Quote(t.renewed_by));
       }
     }
     for (const d::ServiceItem& item : data_.items) {
@@ -904,6 +981,7 @@ class Loader {
   CodeRegistry standard_codes_{"standard item"};
   CodeRegistry bundles_{"bundle"};
   CodeRegistry licence_types_{"licence type"};
+  CodeRegistry suggestions_{"suggestion"};
   bool licence_types_loaded_ = false;
   std::map<std::string, std::pair<std::string, int>> entry_lines_licence_;
   CodeRegistry datasets_{"dataset"};

@@ -33,6 +33,7 @@ constexpr DemoUser kDemoUsers[] = {
     {"wang.fang", domain::Role::kEnterpriseAgent, "王芳", "", "", 1985, 303, 1},  // creates the enterprise: its administrator
     {"zhao.lei", domain::Role::kEnterpriseAgent, "赵磊", "", "", 1990, 404, 1},   // an agent with no rights until granted
     {"zhang.jianguo", domain::Role::kCitizen, "张建国", "", "", 1956, 505, 0},     // 张伟's father, 70 in 2026
+    {"chen.guoqiang", domain::Role::kCitizen, "陈国强", "", "", 1967, 602, 0},    // born 1967-03-15: 60 in March 2027 (the retirement suggestion)
     {"clerk.pudong", domain::Role::kClerk, "陈静", "", "pudong-district-centre", 0, 0, 0},
     {"clerk.lujiazui", domain::Role::kClerk, "黄蕾", "", "pudong-lujiazui-community", 0, 0, 0},
     {"clerk.market", domain::Role::kClerk, "周婷", "market", "", 0, 0, 0},

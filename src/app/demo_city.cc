@@ -112,7 +112,7 @@ class CityWriter {
     for (const DemoAccountPlan& p : plan) {
       if (!p.person_id.empty()) demo_ids_[p.username] = p.person_id;
     }
-    for (const char* username : {"zhang.wei", "li.na", "wang.fang", "zhao.lei", "zhang.jianguo"}) {
+    for (const char* username : {"zhang.wei", "li.na", "wang.fang", "zhao.lei", "zhang.jianguo", "chen.guoqiang"}) {
       if (!demo_ids_.contains(username)) {
         return MakeError(ErrorCode::kInternal, std::string("the demo accounts lack ") + username);
       }
@@ -295,7 +295,7 @@ class CityWriter {
 
   // The demo accounts' own people (demo.cc): 张伟 and 李娜 married with a newborn (born ten days
   // ago, not yet registered in the household) and 张伟's father 张建国, 70 (born 1956); 王芳 heads a household and
-  // represents the demo enterprise; 赵磊 works there.
+  // represents the demo enterprise; 赵磊 works there; 陈国强 (born 1967) heads his own household.
   Status DemoPeople() {
     auto demo = [&](const std::string& id, const char* name) {
       Person p;
@@ -326,6 +326,10 @@ class CityWriter {
     Resident(zhao, zhao_home, zhao, "户主", /*may_employ=*/false);
     Employed(zhao, {DemoCreditCode(1), "上海浦江示范餐饮有限公司"});
     Enterprise(DemoCreditCode(1), "上海浦江示范餐饮有限公司", wang, "310115", Date{2020, 5, 20});
+    // 陈国强 reaches 60 in March 2027: the homepage suggests the retirement bundle.
+    const Person chen = demo(demo_ids_["chen.guoqiang"], "陈国强");
+    Household chen_home = NewHousehold();
+    Resident(chen, chen_home, chen, "户主");
     demo_person_count_ = stats_.persons;
     return Ok();
   }

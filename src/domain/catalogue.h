@@ -15,6 +15,7 @@
 #include "domain/eligibility.h"
 #include "domain/queue.h"
 #include "domain/text.h"
+#include "domain/suggestion.h"
 
 namespace tongban::domain {
 
@@ -183,6 +184,7 @@ struct LicenceType {
   int validity_years = 0;   // both 0: valid until suspended or revoked
   int validity_months = 0;
   std::vector<std::string> parts;  // LicenceType codes; empty unless an industry licence
+  std::string renewed_by;  // the item a holder applies for to renew it (homepage's expiring list); "" none
 
   bool industry() const { return !parts.empty(); }
 };
@@ -201,6 +203,8 @@ struct CatalogueData {
   // The items most people come for (常办事项), curated per audience, in the order shown.
   std::vector<std::string> popular_for_persons;
   std::vector<std::string> popular_for_enterprises;
+  // The suggestion rules of the homepage (suggestions.yaml), in file order.
+  std::vector<SuggestionRule> suggestions;
   // The published version these data are (0 when they were read from a folder). Carried in the
   // data so that a version is built once, indexes and all.
   int64_t published_version = 0;
@@ -267,6 +271,7 @@ class Catalogue {
   const std::vector<Bundle>& bundles() const { return data_.bundles; }
   const std::vector<LicenceType>& licence_types() const { return data_.licence_types; }
   const std::vector<Dataset>& datasets() const { return data_.datasets; }
+  const std::vector<SuggestionRule>& suggestions() const { return data_.suggestions; }
 
   const ServiceItem* FindItem(std::string_view code) const;
   const Bundle* FindBundle(std::string_view code) const;

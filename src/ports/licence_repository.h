@@ -41,6 +41,12 @@ class LicenceRepository {
   // The licences of a holder, newest first, after the licence id `after` (empty: from the newest).
   virtual Result<LicencePage> ListLicencesOfHolder(domain::ApplicantKind kind, const std::string& holder_id,
                                                    const std::string& after, int limit) = 0;
+  // The holder's licences in force (status valid) with from < valid_until <= to, soonest first
+  // (then by id), at most `limit` (clamped to 1..kMaxLicencePage): the homepage's expiring list.
+  virtual Result<std::vector<domain::Licence>> ListLicencesOfHolderExpiring(domain::ApplicantKind kind,
+                                                                            const std::string& holder_id,
+                                                                            Timestamp from, Timestamp to,
+                                                                            int limit) = 0;
   // The holder's newest licence of `type` (any status), or nullopt when they have none.
   virtual Result<std::optional<domain::Licence>> LatestLicenceOfType(domain::ApplicantKind kind,
                                                                      const std::string& holder_id,

@@ -26,6 +26,7 @@
 #include "ports/reminder_repository.h"
 #include "ports/queue_repository.h"
 #include "ports/window_visit_repository.h"
+#include "ports/suggestion_repository.h"
 
 namespace tongban::ports {
 
@@ -53,6 +54,7 @@ class Transaction {
   virtual ReminderRepository& reminders() = 0;
   virtual QueueRepository& queue() = 0;
   virtual WindowVisitRepository& window_visits() = 0;
+  virtual SuggestionRepository& suggestions() = 0;
 };
 
 // Work done inside one transaction. It may be run more than once (the store retries

@@ -342,6 +342,8 @@ Result<int> EnsureLicenceIssuerKeys(const Context& ctx) {
   return created;
 }
 
+LicenceView LicenceViewOf(const Context& ctx, Licence licence) { return ViewOf(ctx, std::move(licence), false); }
+
 Result<LicenceList> ListMyLicences(const Context& ctx, const Actor& actor, const std::string& enterprise,
                                    const std::string& after, int limit) {
   LicenceList out;

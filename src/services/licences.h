@@ -74,6 +74,9 @@ struct LicenceList {
   std::vector<LicenceView> licences;
   std::string next_after;
 };
+// A licence as its holder sees it now (status shown, expired), without its history.
+LicenceView LicenceViewOf(const Context& ctx, domain::Licence licence);
+
 Result<LicenceList> ListMyLicences(const Context& ctx, const Actor& actor, const std::string& enterprise,
                                    const std::string& after, int limit);
 

@@ -35,6 +35,11 @@ constexpr std::string_view kListOfHolder =
 constexpr std::string_view kListOfHolderFirst =
     "SELECT " TB_LICENCE_COLUMNS
     " FROM licences WHERE holder_kind = $1 AND holder_id = $2 ORDER BY id DESC LIMIT $3";
+// Index licences_holder_valid_until (V023).
+constexpr std::string_view kHolderExpiring =
+    "SELECT " TB_LICENCE_COLUMNS
+    " FROM licences WHERE holder_kind = $1 AND holder_id = $2 AND valid_until > $3 AND valid_until <= $4"
+    " AND status = 'valid' ORDER BY valid_until, id LIMIT $5";
 constexpr std::string_view kLatestOfType =
     "SELECT " TB_LICENCE_COLUMNS
     " FROM licences WHERE holder_kind = $1 AND holder_id = $2 AND type = $3 ORDER BY id DESC LIMIT 1";
@@ -176,6 +181,15 @@ Status SqlLicences::UpdateLicence(const Licence& l) {
 Result<Licence> SqlLicences::GetLicence(const std::string& id) {
   return sql_.One<Licence>(sql_.lock_reads() ? kSelectLicenceForUpdate : kSelectLicence,
                            [&](Binder& b) { b.Text(id); }, "error.licence.not_found", ReadLicence);
+}
+
+Result<std::vector<Licence>> SqlLicences::ListLicencesOfHolderExpiring(domain::ApplicantKind kind,
+                                                                      const std::string& holder_id, Timestamp from,
+                                                                      Timestamp to, int limit) {
+  return sql_.All<Licence>(kHolderExpiring, [&](Binder& b) {
+    b.Text(domain::ApplicantKindName(kind)).Text(holder_id).Int(Seconds(from)).Int(Seconds(to)).Int(
+        std::clamp(limit, 1, ports::kMaxLicencePage));
+  }, ReadLicence);
 }
 
 Result<ports::LicencePage> SqlLicences::ListLicencesOfHolder(domain::ApplicantKind kind, const std::string& holder_id,

@@ -14,6 +14,9 @@ class SqlLicences final : public ports::LicenceRepository {
   Result<domain::Licence> GetLicence(const std::string& id) override;
   Result<ports::LicencePage> ListLicencesOfHolder(domain::ApplicantKind kind, const std::string& holder_id,
                                                   const std::string& after, int limit) override;
+  Result<std::vector<domain::Licence>> ListLicencesOfHolderExpiring(domain::ApplicantKind kind,
+                                                                    const std::string& holder_id, Timestamp from,
+                                                                    Timestamp to, int limit) override;
   Result<std::optional<domain::Licence>> LatestLicenceOfType(domain::ApplicantKind kind, const std::string& holder_id,
                                                              const std::string& type) override;
   Result<std::vector<domain::Licence>> LicencesOfApplication(const std::string& application_id) override;

@@ -34,6 +34,7 @@
 #include "storage/sql_contacts.h"
 #include "storage/sql_queue.h"
 #include "storage/sql_window_visits.h"
+#include "storage/sql_suggestions.h"
 
 namespace tongban::storage {
 
@@ -65,6 +66,7 @@ class SqlTransaction final : public ports::Transaction {
   ports::ReminderRepository& reminders() override { return reminders_; }
   ports::QueueRepository& queue() override { return queue_; }
   ports::WindowVisitRepository& window_visits() override { return window_visits_; }
+  ports::SuggestionRepository& suggestions() override { return suggestions_; }
 
  private:
   SqlAccess sql_;
@@ -87,6 +89,7 @@ class SqlTransaction final : public ports::Transaction {
   SqlReminders reminders_{sql_};
   SqlQueue queue_{sql_};
   SqlWindowVisits window_visits_{sql_};
+  SqlSuggestions suggestions_{sql_};
 };
 
 }  // namespace tongban::storage

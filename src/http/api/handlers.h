@@ -43,5 +43,7 @@ void RegisterWindowRoutes(Router& router, const HttpDeps& deps);
 Json ContactJson(const ports::ContactSettings& contact);
 // Appointments and queue tickets (queue_api.cc).
 void RegisterQueueRoutes(Router& router, const HttpDeps& deps);
+// GET /api/v1/me/home and its suggestions' dismissals (home_api.cc).
+void RegisterHomeRoutes(Router& router, const HttpDeps& deps);
 
 }  // namespace tongban::http::api

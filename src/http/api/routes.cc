@@ -40,6 +40,7 @@ void RegisterApiRoutes(Router& router, const HttpDeps& deps) {
   api::RegisterContactRoutes(router, deps);
   api::RegisterQueueRoutes(router, deps);
   api::RegisterWindowRoutes(router, deps);
+  api::RegisterHomeRoutes(router, deps);
 
   std::ifstream in(deps.web.openapi_path);
   std::ostringstream openapi;

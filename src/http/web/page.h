@@ -119,5 +119,7 @@ void RegisterSettingsPages(Router& router, std::shared_ptr<const Site> site);
 void RegisterQueuePages(Router& router, std::shared_ptr<const Site> site);
 // The comprehensive window's console (window_pages.cc, issue 11 item 3).
 void RegisterWindowPages(Router& router, std::shared_ptr<const Site> site);
+// /me, the homepage after sign-in, and its suggestions' dismissals (home_pages.cc).
+void RegisterHomePages(Router& router, std::shared_ptr<const Site> site);
 
 }  // namespace tongban::http::web

@@ -166,7 +166,7 @@ std::string HomeFor(const PageRequest& page, const domain::User& user) {
   for (const auto role : user.roles) {
     if (domain::IsOfficialRole(role)) return "/office";
   }
-  return "/applications";
+  return "/me";
 }
 
 Response LoginForm(const Site& site, Request& req) {
@@ -262,6 +262,7 @@ Status RegisterWebRoutes(Router& router, const HttpDeps& deps) {
   web::RegisterSettingsPages(router, s);
   web::RegisterQueuePages(router, s);
   web::RegisterWindowPages(router, s);
+  web::RegisterHomePages(router, s);
 
   // Browsers get pages for unknown addresses; API clients get the JSON error.
   router.SetFallback([s](Request& req, int status) {

@@ -782,3 +782,51 @@ TEST_F(CatalogueLoaderBrokenTest, EligibilityRulesAreCheckedAtTheirLine) {
 
 }  // namespace
 }  // namespace tongban::app
+
+namespace tongban::app {
+namespace {
+
+// Issue 12 item 1: the homepage's suggestion rules are data (suggestions.yaml) that the loader and
+// `tongban catalogue check` check at their line: the condition and its numbers, exactly one of
+// item or bundle, and every reference.
+TEST_F(CatalogueLoaderBrokenTest, SuggestionRulesAreCheckedAtTheirLine) {
+  const std::string rules =
+      "suggestions:\n"                                                           // 1
+      "  - code: restaurant\n"                                                   // 2
+      "    when: age_reaching\n"                                                 // 3
+      "    age: 30\n"                                                            // 4
+      "    within_months: 6\n"                                                   // 5
+      "    bundle: open-a-restaurant\n"                                          // 6
+      "    reason: {zh: '{date} 满 {age} 岁', en: 'You reach {age} on {date}'}\n";  // 7
+  auto problems_with = [&](const std::string& from, const std::string& to) {
+    Write("bundles.yaml", "", "");
+    std::string text = rules;
+    if (!from.empty()) text.replace(text.find(from), from.size(), to);
+    std::ofstream(dir_ / "suggestions.yaml") << text;
+    std::string all;
+    for (const std::string& p : Problems()) all += p + "\n";
+    return all;
+  };
+  EXPECT_EQ(problems_with("", ""), "");
+  {
+    Result<LoadedCatalogue> loaded = LoadCatalogue(dir_.string());
+    ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+    ASSERT_EQ(loaded->catalogue->suggestions().size(), 1u);
+    EXPECT_EQ(loaded->catalogue->suggestions()[0].age, 30);
+    EXPECT_EQ(loaded->catalogue->suggestions()[0].bundle, "open-a-restaurant");
+  }
+  const std::string path = (dir_ / "suggestions.yaml").string();
+  EXPECT_NE(problems_with("when: age_reaching", "when: someday").find(path + ":3: 'when' must be household_birth"),
+            std::string::npos);
+  EXPECT_NE(problems_with("age: 30", "age: 0").find(path + ":4: 'age' must be 1 to 1200"), std::string::npos);
+  EXPECT_NE(problems_with("bundle: open-a-restaurant", "bundle: no-such-bundle").find(path + ":6: unknown bundle"),
+            std::string::npos);
+  EXPECT_NE(problems_with("bundle: open-a-restaurant", "bundle: open-a-restaurant\n    item: market.business-licence")
+                .find(path + ":2: a suggestion names exactly one item or one bundle"),
+            std::string::npos);
+  EXPECT_NE(problems_with("    age: 30\n", "").find(path + ":2: missing required key 'age'"), std::string::npos)
+      << problems_with("    age: 30\n", "");
+}
+
+}  // namespace
+}  // namespace tongban::app
