@@ -1,7 +1,7 @@
 // Kiosk mode (services/kiosk.h, issue 11 item 5) on every database, with the real key store and
 // JOSE codec: an identity code opens one kiosk session only; the session is refused outside the
 // kiosk, expires 60 s after its last request (fake clock) and is kept alive by each request; an
-// expired, tampered, foreign or enterprise code opens nothing; an application submitted at the
+// expired, tampered, foreign or malformed code opens nothing; an application submitted at the
 // kiosk records its centre and the kiosk channel on its events.
 #include "services/kiosk.h"
 
@@ -12,6 +12,7 @@
 #include "crypto/log_tiles.h"
 #include "crypto/system.h"
 #include "crypto/token_codec.h"
+#include "services/access_log.h"
 #include "services/identity_code.h"
 #include "services/keys.h"
 #include "services/verification.h"
@@ -106,7 +107,7 @@ TEST_P(KioskTest, IdentityCodeOpensOneKioskSessionOnly) {
   EXPECT_FALSE(Open(Code(citizen_)).token.empty());
 }
 
-TEST_P(KioskTest, AnExpiredTamperedForeignOrEnterpriseCodeIsRefused) {
+TEST_P(KioskTest, AnExpiredTamperedForeignOrMalformedCodeIsRefused) {
   const std::string code = Code(citizen_);
   clock_.Advance(std::chrono::seconds(kIdentityCodeSeconds));
   EXPECT_EQ(Refusal(code), "error.kiosk.code_expired");
