@@ -6,17 +6,15 @@
 namespace tongban::services {
 namespace {
 
-Error Refused(std::string_view reason) {
-  return MakeError(ErrorCode::kUnauthenticated, "error.kiosk.code_" + std::string(reason));
-}
+Error Refused(std::string_view key) { return MakeError(ErrorCode::kUnauthenticated, std::string(key)); }
 
-// The plain reason for a code CheckIdentityCode answered as not valid.
+// The plain reason (a message key) for a code CheckIdentityCode answered as not valid.
 std::string_view ReasonOf(const std::string& why) {
-  if (why == "expired") return "expired";
-  if (why == "bad_signature") return "tampered";
-  if (why == "unknown_issuer" || why == "not_identity_code") return "foreign";
-  if (why == "unknown_subject") return "unknown";
-  return "malformed";
+  if (why == "expired") return "error.kiosk.code_expired";
+  if (why == "bad_signature") return "error.kiosk.code_tampered";
+  if (why == "unknown_issuer" || why == "not_identity_code") return "error.kiosk.code_foreign";
+  if (why == "unknown_subject") return "error.kiosk.code_unknown";
+  return "error.kiosk.code_malformed";
 }
 
 }  // namespace
@@ -25,15 +23,15 @@ Result<SignedIn> OpenKioskSession(const Context& ctx, std::string_view code, con
   // A scanner may add spaces or a line end; a code is a compact JWS of a few hundred bytes.
   while (!code.empty() && (code.back() == ' ' || code.back() == '\r' || code.back() == '\n')) code.remove_suffix(1);
   while (!code.empty() && code.front() == ' ') code.remove_prefix(1);
-  if (code.empty() || code.size() > 2048) return Refused("malformed");
+  if (code.empty() || code.size() > 2048) return Refused("error.kiosk.code_malformed");
   TB_ASSIGN_OR_RETURN(const IdentityCheck check, CheckIdentityCode(ctx, std::nullopt, code));
   if (!check.valid) return Refused(ReasonOf(check.reason));
-  if (check.claims.kind != "person") return Refused("person_only");
+  if (check.claims.kind != "person") return Refused("error.kiosk.code_person_only");
   const Timestamp now = ctx.clock->Now();
   // A code lives kIdentityCodeSeconds: one that says it expires later was not made by our rules,
   // and would keep its jti recorded for longer than it should.
   if (check.claims.expires_at > now + std::chrono::seconds(kIdentityCodeSeconds + kIdentityCodeClockSkewSeconds)) {
-    return Refused("malformed");
+    return Refused("error.kiosk.code_malformed");
   }
 
   SignedIn out;
@@ -48,11 +46,14 @@ Result<SignedIn> OpenKioskSession(const Context& ctx, std::string_view code, con
   const std::string previous_hash = rotate ? ctx.hasher->Sha256Hex(previous_token) : "";
   TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
     auto user = tx.accounts().GetUser(check.claims.sub);
-    if (!user.ok()) return user.error().code == ErrorCode::kNotFound ? Refused("unknown") : user.take_error();
-    if (user->person_id.empty()) return Refused("person_only");
+    if (!user.ok()) {
+      if (user.error().code == ErrorCode::kNotFound) return Refused("error.kiosk.code_unknown");
+      return user.take_error();
+    }
+    if (user->person_id.empty()) return Refused("error.kiosk.code_person_only");
     auto used = tx.presentation_nonces().UseNonce(used_key, check.claims.expires_at);
     if (!used.ok()) {
-      if (used.error().code == ErrorCode::kConflict) return Refused("used");
+      if (used.error().code == ErrorCode::kConflict) return Refused("error.kiosk.code_used");
       return used;
     }
     out.user = std::move(user).value();
@@ -87,7 +88,9 @@ std::vector<const domain::ServiceItem*> KioskServices(const domain::Catalogue& c
     if (!item->HasChannel(domain::Channel::kKiosk)) continue;
     // A kiosk takes no files: an item that needs an upload is applied for on the web or at a window.
     bool upload = false;
-    for (const auto& m : item->materials) upload = upload || (m.source == domain::MaterialSource::kUpload && m.required);
+    for (const auto& m : item->materials) {
+      upload = upload || (m.source == domain::MaterialSource::kUpload && m.required);
+    }
     if (!upload) out.push_back(item);
   }
   return out;
