@@ -62,6 +62,7 @@ struct Session {
   Timestamp created_at{};
   Timestamp expires_at{};
   std::string acting_enterprise;  // credit code the agent acts for in this session; "" for themselves
+  std::string kind;  // "" an ordinary session; "kiosk" one opened at a kiosk (services/kiosk.h)
 };
 
 }  // namespace tongban::domain

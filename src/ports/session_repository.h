@@ -30,6 +30,9 @@ class SessionRepository {
   // Sets the enterprise (credit code) the session's agent acts for; "" acts for themselves. An
   // unknown session changes nothing and is not an error.
   virtual Status SetActingEnterprise(const std::string& token_hash, const std::string& enterprise) = 0;
+  // Moves the session's expiry to `expires_at` (the sliding expiry of kiosk sessions). An unknown
+  // session changes nothing and is not an error.
+  virtual Status TouchSession(const std::string& token_hash, Timestamp expires_at) = 0;
 
   // Login throttling: failures per key in a time window. Keys are short fixed-size names the
   // services derive by hashing (an account, an address); a key longer than kMaxLoginFailureKey is

@@ -182,6 +182,8 @@ Result<Authenticated> Authenticate(const Context& ctx, const std::string& token)
                                                           : session.take_error();
     }
     if (session->expires_at <= now) return MakeError(ErrorCode::kUnauthenticated, "error.auth.expired");
+    // A kiosk session (services/kiosk.h) is for the /kiosk pages only: elsewhere it is no session.
+    if (!session->kind.empty()) return MakeError(ErrorCode::kUnauthenticated, "error.auth.required");
     out.session = std::move(session).value();
     TB_ASSIGN_OR_RETURN(out.user, tx.accounts().GetUser(out.session.user_id));
     return Ok();

@@ -9,12 +9,14 @@ namespace {
 using domain::Session;
 
 constexpr std::string_view kInsertSession =
-    "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)";
+    "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, kind) VALUES ($1, $2, $3, $4, $5,"
+    " $6)";
 constexpr std::string_view kSelectSession =
-    "SELECT token_hash, user_id, csrf_token, created_at, expires_at, acting_enterprise FROM sessions"
+    "SELECT token_hash, user_id, csrf_token, created_at, expires_at, acting_enterprise, kind FROM sessions"
     " WHERE token_hash = $1";
 constexpr std::string_view kUpdateActingEnterprise =
     "UPDATE sessions SET acting_enterprise = $1 WHERE token_hash = $2";
+constexpr std::string_view kTouchSession = "UPDATE sessions SET expires_at = $1 WHERE token_hash = $2";
 constexpr std::string_view kDeleteSession = "DELETE FROM sessions WHERE token_hash = $1";
 
 constexpr std::string_view kInsertLoginFailure = "INSERT INTO login_failures (key, at) VALUES ($1, $2)";
@@ -37,6 +39,7 @@ Result<Session> ReadSession(Statement& statement) {
   session.created_at = FromSeconds(c.Int());
   session.expires_at = FromSeconds(c.Int());
   session.acting_enterprise = c.Text();
+  session.kind = c.Text();
   return session;
 }
 
@@ -48,7 +51,8 @@ Status SqlSessions::InsertSession(const Session& session) {
         .Text(session.user_id)
         .Text(session.csrf_token)
         .Int(Seconds(session.created_at))
-        .Int(Seconds(session.expires_at));
+        .Int(Seconds(session.expires_at))
+        .OptionalText(session.kind);
   });
 }
 
@@ -64,6 +68,10 @@ Status SqlSessions::DeleteSession(const std::string& token_hash) {
 
 Status SqlSessions::SetActingEnterprise(const std::string& token_hash, const std::string& enterprise) {
   return sql_.Run(kUpdateActingEnterprise, [&](Binder& b) { b.OptionalText(enterprise).Text(token_hash); });
+}
+
+Status SqlSessions::TouchSession(const std::string& token_hash, Timestamp expires_at) {
+  return sql_.Run(kTouchSession, [&](Binder& b) { b.Int(Seconds(expires_at)).Text(token_hash); });
 }
 
 Status SqlSessions::RecordLoginFailure(const std::string& key, Timestamp at) {

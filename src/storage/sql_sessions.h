@@ -13,6 +13,7 @@ class SqlSessions final : public ports::SessionRepository {
   Result<domain::Session> GetSession(const std::string& token_hash) override;
   Status DeleteSession(const std::string& token_hash) override;
   Status SetActingEnterprise(const std::string& token_hash, const std::string& enterprise) override;
+  Status TouchSession(const std::string& token_hash, Timestamp expires_at) override;
   Status RecordLoginFailure(const std::string& key, Timestamp at) override;
   Result<ports::LoginFailureCount> CountLoginFailures(const std::string& key, Timestamp since) override;
   Status ClearLoginFailures(const std::string& key) override;

@@ -134,6 +134,27 @@ TEST_P(StoreContractTest, SessionInsertGetDelete) {
   EXPECT_OK(Write([](ports::Transaction& tx) { return tx.sessions().DeleteSession("hash1"); }));  // logging out twice
 }
 
+// V022: a kiosk session keeps its kind, and its expiry slides (TouchSession); an ordinary one has none.
+TEST_P(StoreContractTest, KioskSessionKeepsItsKindAndItsExpirySlides) {
+  ASSERT_OK(Write([](ports::Transaction& tx) { return tx.accounts().InsertUser(SampleUser("u1", "zhangsan")); }));
+  domain::Session kiosk{"kiosk1", "u1", "csrf1", At(100), At(160)};
+  kiosk.kind = "kiosk";
+  ASSERT_OK(Write([&](ports::Transaction& tx) { return tx.sessions().InsertSession(kiosk); }));
+  ASSERT_OK(Write([](ports::Transaction& tx) { return tx.sessions().InsertSession({"web1", "u1", "c", At(1), At(2)}); }));
+  ASSERT_OK(Write([](ports::Transaction& tx) { return tx.sessions().TouchSession("kiosk1", At(190)); }));
+  EXPECT_OK(Write([](ports::Transaction& tx) { return tx.sessions().TouchSession("nobody", At(190)); }));
+  const Result<domain::Session> got =
+      ReadValue<domain::Session>([](ports::Transaction& tx) { return tx.sessions().GetSession("kiosk1"); });
+  ASSERT_OK(got);
+  EXPECT_EQ(got->kind, "kiosk");
+  EXPECT_EQ(got->expires_at, At(190));
+  EXPECT_EQ(got->created_at, At(100));
+  const Result<domain::Session> web =
+      ReadValue<domain::Session>([](ports::Transaction& tx) { return tx.sessions().GetSession("web1"); });
+  ASSERT_OK(web);
+  EXPECT_EQ(web->kind, "");
+}
+
 TEST_P(StoreContractTest, SessionOfUnknownUserIsRefused) {
   EXPECT_CODE(Write([](ports::Transaction& tx) {
                 return tx.sessions().InsertSession({"hash1", "ghost", "csrf", At(1), At(2)});

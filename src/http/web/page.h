@@ -121,5 +121,7 @@ void RegisterQueuePages(Router& router, std::shared_ptr<const Site> site);
 void RegisterWindowPages(Router& router, std::shared_ptr<const Site> site);
 // /me, the homepage after sign-in, and its suggestions' dismissals (home_pages.cc).
 void RegisterHomePages(Router& router, std::shared_ptr<const Site> site);
+// Kiosk mode (kiosk_pages.cc, issue 11 item 5).
+void RegisterKioskPages(Router& router, std::shared_ptr<const Site> site);
 
 }  // namespace tongban::http::web
