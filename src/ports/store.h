@@ -24,6 +24,7 @@
 #include "ports/bundle_repository.h"
 #include "ports/contact_repository.h"
 #include "ports/reminder_repository.h"
+#include "ports/proxy_repository.h"
 
 namespace tongban::ports {
 
@@ -49,6 +50,7 @@ class Transaction {
   virtual BundleRepository& bundles() = 0;
   virtual ContactRepository& contacts() = 0;
   virtual ReminderRepository& reminders() = 0;
+  virtual ProxyRepository& proxies() = 0;
 };
 
 // Work done inside one transaction. It may be run more than once (the store retries

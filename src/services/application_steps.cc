@@ -8,6 +8,7 @@
 #include "services/data_access.h"
 #include "services/effects.h"
 #include "services/eligibility.h"
+#include "services/proxies.h"
 
 namespace tongban::services {
 
@@ -37,7 +38,7 @@ bool GrantCovers(const domain::AgentGrant& grant, const std::string& item) {
   return grant.items.empty() || std::find(grant.items.begin(), grant.items.end(), item) != grant.items.end();
 }
 
-Result<Standing> StandingOn(ports::Transaction& tx, const Actor& actor, const Application& app) {
+Result<Standing> StandingOn(const Context& ctx, ports::Transaction& tx, const Actor& actor, const Application& app) {
   const auto& u = actor.user;
   Standing s;
   if (app.enterprise.empty()) {
@@ -45,6 +46,14 @@ Result<Standing> StandingOn(ports::Transaction& tx, const Actor& actor, const Ap
     if (app.applicant_user_id == u.id || (!u.person_id.empty() && app.person_id == u.person_id)) {
       s.roles.push_back(ActorRole::kApplicant);
       s.may_withdraw = true;
+    } else {
+      TB_ASSIGN_OR_RETURN(const auto proxy, LiveProxyGrant(tx, ctx.clock->Now(), u, app.person_id, app.item));
+      if (proxy) {
+        // The proxy acts as the applicant would; proxy first, so the events they write name them.
+        s.roles.push_back(ActorRole::kProxy);
+        s.roles.push_back(ActorRole::kApplicant);
+        s.may_withdraw = true;
+      }
     }
   } else {
     TB_ASSIGN_OR_RETURN(auto grant, ActingGrant(tx, u, app.enterprise));
@@ -64,6 +73,11 @@ Result<Standing> StandingOn(ports::Transaction& tx, const Actor& actor, const Ap
     s.roles.push_back(ActorRole::kReviewer);
   }
   return s;
+}
+
+ActorRole AsApplicant(const Standing& standing) {
+  const bool proxy = std::find(standing.roles.begin(), standing.roles.end(), ActorRole::kProxy) != standing.roles.end();
+  return proxy ? ActorRole::kProxy : ActorRole::kApplicant;
 }
 
 // Loads the application and the actor's standing; kNotFound when the actor has none, so that
@@ -99,7 +113,7 @@ domain::AccessLogEntry CaseReadEntry(const Actor& actor, ActorRole role, const A
   return entry;
 }
 
-Result<std::pair<Application, Standing>> LoadVisible(ports::Transaction& tx, const Actor& actor,
+Result<std::pair<Application, Standing>> LoadVisible(const Context& ctx, ports::Transaction& tx, const Actor& actor,
                                                      const std::string& id) {
   auto app = FindApplication(tx, id);
   if (!app.ok()) {
@@ -110,8 +124,15 @@ Result<std::pair<Application, Standing>> LoadVisible(ports::Transaction& tx, con
     }
     return app.take_error();
   }
-  TB_ASSIGN_OR_RETURN(Standing standing, StandingOn(tx, actor, *app));
-  if (standing.roles.empty()) return MakeError(ErrorCode::kNotFound, "error.application.not_found");
+  TB_ASSIGN_OR_RETURN(Standing standing, StandingOn(ctx, tx, actor, *app));
+  if (standing.roles.empty()) {
+    // A family proxy whose grant does not (or no longer) cover it is told why.
+    if (app->enterprise.empty()) {
+      TB_ASSIGN_OR_RETURN(const auto refusal, FormerProxyRefusal(tx, actor.user, app->person_id));
+      if (refusal) return *refusal;
+    }
+    return MakeError(ErrorCode::kNotFound, "error.application.not_found");
+  }
   return std::make_pair(std::move(app).value(), std::move(standing));
 }
 
@@ -233,6 +254,10 @@ Result<Application> NewApplication(const Context& ctx, const Actor& actor, const
   if (item->applicant == domain::ApplicantKind::kEnterprise) {
     if (req.enterprise.empty()) return MakeError(ErrorCode::kInvalidArgument, "error.application.enterprise_required");
     app.enterprise = req.enterprise;
+  } else if (!req.on_behalf_of.empty() && !clerk) {
+    // A family proxy (services/proxies.h): the application is the person's; InsertNewApplication
+    // checks the grant.
+    app.person_id = req.on_behalf_of;
   } else if (!req.on_behalf_of.empty()) {
     if (!clerk) return MakeError(ErrorCode::kPermissionDenied, "error.application.on_behalf_needs_clerk");
     app.person_id = req.on_behalf_of;
@@ -257,10 +282,14 @@ Status InsertNewApplication(const Context& ctx, ports::Transaction& tx, const Ac
   const Date today = LocalDate(app.created_at);
   // Rights first, so that someone without them learns nothing about the form.
   if (!app.enterprise.empty()) {
-    TB_ASSIGN_OR_RETURN(Standing s, StandingOn(tx, actor, app));
+    TB_ASSIGN_OR_RETURN(Standing s, StandingOn(ctx, tx, actor, app));
     if (std::find(s.roles.begin(), s.roles.end(), ActorRole::kApplicant) == s.roles.end()) {
       return MakeError(ErrorCode::kPermissionDenied, "error.application.no_agent_rights");
     }
+  } else if (!req.on_behalf_of.empty() && !actor.user.HasRole(domain::Role::kClerk)) {
+    TB_ASSIGN_OR_RETURN(const auto proxy, LiveProxyGrant(tx, app.created_at, actor.user, app.person_id, app.item));
+    if (!proxy) return MakeError(ErrorCode::kPermissionDenied, "error.proxy.no_rights");
+    app.applicant_user_id = proxy->grantor_user_id;  // the person's application, filed by their proxy
   } else if (!req.on_behalf_of.empty()) {
     auto person = tx.accounts().GetPerson(req.on_behalf_of);
     if (!person.ok()) {
@@ -282,7 +311,9 @@ Status InsertNewApplication(const Context& ctx, ports::Transaction& tx, const Ac
   TB_ASSIGN_OR_RETURN(const int64_t sequence, tx.applications().NextReferenceSequence(today));
   app.reference = FormatReference(ctx.reference_prefix, today, sequence);
   TB_RETURN_IF_ERROR(tx.applications().InsertApplication(app));
-  const auto role = req.on_behalf_of.empty() ? ActorRole::kApplicant : ActorRole::kClerk;
+  const auto role = req.on_behalf_of.empty()                       ? ActorRole::kApplicant
+                    : actor.user.HasRole(domain::Role::kClerk) ? ActorRole::kClerk
+                                                               : ActorRole::kProxy;
   return RecordEvent(ctx, tx, actor, app, req.submit ? "submit" : "create", ApplicationState::kDraft, role, "");
 }
 

@@ -167,6 +167,7 @@ Result<SavedAnswers> SaveAnswers(const Context& ctx, const Actor& actor, const S
     create.item = req.item;
     create.fields = req.fields;
     create.enterprise = req.enterprise;
+    create.on_behalf_of = req.on_behalf_of;
     create.submit = false;
     TB_ASSIGN_OR_RETURN(out.application, CreateApplication(ctx, actor, create));
     const domain::ServiceItem* item = catalogue->FindItem(out.application.item);
@@ -174,7 +175,7 @@ Result<SavedAnswers> SaveAnswers(const Context& ctx, const Actor& actor, const S
     return out;
   }
   TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
-    TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(tx, actor, req.application));
+    TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(ctx, tx, actor, req.application));
     auto& [app, standing] = loaded;
     if (!HasRole(standing, ActorRole::kApplicant)) {
       return MakeError(ErrorCode::kPermissionDenied, "error.application.not_applicant");
@@ -188,7 +189,7 @@ Result<SavedAnswers> SaveAnswers(const Context& ctx, const Actor& actor, const S
       for (const auto& [name, value] : app.fields) fields.try_emplace(name, value);
     }
     if (fields != app.fields) {
-      TB_RETURN_IF_ERROR(WriteFields(ctx, tx, actor, *item, app, std::move(fields), ActorRole::kApplicant));
+      TB_RETURN_IF_ERROR(WriteFields(ctx, tx, actor, *item, app, std::move(fields), AsApplicant(standing)));
     }
     out.missing = missing_in(*item, app.fields);
     out.application = app;
@@ -202,7 +203,7 @@ Result<Application> UpdateFields(const Context& ctx, const Actor& actor, const s
   const auto catalogue = ctx.Catalogue();
   Application out;
   TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
-    TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(tx, actor, id));
+    TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(ctx, tx, actor, id));
     auto& [app, standing] = loaded;
     if (std::find(standing.roles.begin(), standing.roles.end(), ActorRole::kApplicant) == standing.roles.end()) {
       return MakeError(ErrorCode::kPermissionDenied, "error.application.not_applicant");
@@ -213,7 +214,7 @@ Result<Application> UpdateFields(const Context& ctx, const Actor& actor, const s
     if (update == FieldUpdate::kMerge) {
       for (const auto& [name, value] : app.fields) fields.try_emplace(name, value);
     }
-    TB_RETURN_IF_ERROR(WriteFields(ctx, tx, actor, *item, app, std::move(fields), ActorRole::kApplicant));
+    TB_RETURN_IF_ERROR(WriteFields(ctx, tx, actor, *item, app, std::move(fields), AsApplicant(standing)));
     out = app;
     return Ok();
   }));
@@ -250,7 +251,7 @@ Result<Application> Act(const Context& ctx, const Actor& actor, const std::strin
 
   Application out;
   TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
-    TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(tx, actor, id));
+    TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(ctx, tx, actor, id));
     auto& [app, standing] = loaded;
     const domain::ServiceItem* item = catalogue->FindItem(app.item);
     if (item == nullptr) return MakeError(ErrorCode::kInternal, "item vanished from the catalogue");
@@ -333,7 +334,7 @@ Result<Application> AttachUpload(const Context& ctx, const Actor& actor, const s
   ports::Blob blob{ctx.hasher->Sha256Hex(content), type, content};
   Application out;
   TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
-    TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(tx, actor, id));
+    TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(ctx, tx, actor, id));
     auto& [app, standing] = loaded;
     if (std::find(standing.roles.begin(), standing.roles.end(), ActorRole::kApplicant) == standing.roles.end() &&
         std::find(standing.roles.begin(), standing.roles.end(), ActorRole::kClerk) == standing.roles.end()) {
@@ -388,7 +389,7 @@ Result<OpenedUpload> OpenUpload(const Context& ctx, const Actor& actor, const st
                                 const std::string& material) {
   OpenedUpload out;
   TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
-    TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(tx, actor, id));
+    TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(ctx, tx, actor, id));
     auto& [app, standing] = loaded;
     auto it = std::find_if(app.materials.begin(), app.materials.end(),
                            [&](const auto& a) { return a.code == material && a.status == MaterialStatus::kProvided; });
@@ -423,7 +424,7 @@ Result<Application> GetApplication(const Context& ctx, const Actor& actor, const
   // access log, queued in the same (write) transaction as the read. Everyone else only reads.
   if (actor.user.kind == domain::UserKind::kOfficial && ctx.log_tree != nullptr) {
     TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
-      TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(tx, actor, id));
+      TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(ctx, tx, actor, id));
       out = std::move(loaded.first);
       if (out.person_id.empty() || out.applicant_user_id == actor.user.id) return Ok();
       const auto& standing = loaded.second;
@@ -435,7 +436,7 @@ Result<Application> GetApplication(const Context& ctx, const Actor& actor, const
     return out;
   }
   TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
-    TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(tx, actor, id));
+    TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(ctx, tx, actor, id));
     out = std::move(loaded.first);
     return Ok();
   }));
@@ -445,7 +446,7 @@ Result<Application> GetApplication(const Context& ctx, const Actor& actor, const
 Result<std::vector<domain::Event>> ListEvents(const Context& ctx, const Actor& actor, const std::string& id) {
   std::vector<domain::Event> out;
   TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
-    TB_ASSIGN_OR_RETURN(const auto loaded, LoadVisible(tx, actor, id));
+    TB_ASSIGN_OR_RETURN(const auto loaded, LoadVisible(ctx, tx, actor, id));
     TB_ASSIGN_OR_RETURN(out, tx.applications().ListEvents(loaded.first.id));
     return Ok();
   }));
@@ -509,7 +510,7 @@ Result<ports::ApplicationPage> ListApplications(const Context& ctx, const Actor&
     // One number names at most one case: shown when the caller could open it and it passes the
     // other filters.
     TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
-      auto found = LoadVisible(tx, actor, search.reference);
+      auto found = LoadVisible(ctx, tx, actor, search.reference);
       if (!found.ok()) return found.error().code == ErrorCode::kNotFound ? Ok() : Status(found.take_error());
       const Application& app = found->first;
       if (q.state && app.state != *q.state) return Ok();
@@ -568,6 +569,7 @@ std::vector<TimelineEntry> Timeline(const std::vector<domain::Event>& events, co
     TimelineEntry entry;
     entry.at = e.at;
     entry.actor_role = e.actor_role;
+    entry.actor_user_id = e.actor_user_id;
     entry.channel = e.channel;
     if (e.from == ApplicationState::kDraft && e.to == ApplicationState::kDraft) {
       // Starting a draft, saving it again and attaching its files: one entry, when it began.
@@ -626,7 +628,7 @@ Result<ApplicationView> ViewApplication(const Context& ctx, const Actor& actor, 
   const bool logged = actor.user.kind == domain::UserKind::kOfficial && ctx.log_tree != nullptr;
   const auto work = [&](ports::Transaction& tx) -> Status {
     view = ApplicationView{};
-    TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(tx, actor, id));
+    TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(ctx, tx, actor, id));
     auto& [app, standing] = loaded;
     if (logged && !app.person_id.empty() && app.applicant_user_id != actor.user.id) {
       const ActorRole role = HasRole(standing, ActorRole::kReviewer) ? ActorRole::kReviewer
@@ -645,7 +647,7 @@ Result<ApplicationView> ViewApplication(const Context& ctx, const Actor& actor, 
     // Who opened which file: the official's name, read once per official.
     std::map<std::string, std::string> names;
     for (TimelineEntry& entry : view.timeline) {
-      if (entry.what != "view_material") continue;
+      if (entry.what != "view_material" && entry.actor_role != "proxy") continue;  // and who acted as proxy
       if (names.count(entry.actor_user_id) == 0) {
         auto user = tx.accounts().GetUser(entry.actor_user_id);
         if (!user.ok() && user.error().code != ErrorCode::kNotFound) return user.take_error();
@@ -752,7 +754,7 @@ Result<Application> Assign(const Context& ctx, const Actor& actor, const std::st
                            const std::string& assignee_user_id) {
   Application out;
   TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
-    TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(tx, actor, id));
+    TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(ctx, tx, actor, id));
     auto& [app, standing] = loaded;
     if (!AssignsIn(actor.user, app.department)) {
       return MakeError(ErrorCode::kPermissionDenied, "error.assign.not_department");

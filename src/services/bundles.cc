@@ -104,7 +104,9 @@ Status SubmitParts(const Context& ctx, ports::Transaction& tx, const Actor& acto
     TB_RETURN_IF_ERROR(tx.applications().UpdateApplication(app));
     // A clerk submitting for a person at a window acts as a clerk, as CreateApplication records it.
     const bool for_someone = app.enterprise.empty() && app.person_id != actor.user.person_id;
-    const auto role = for_someone ? domain::ActorRole::kClerk : domain::ActorRole::kApplicant;
+    const auto role = !for_someone ? domain::ActorRole::kApplicant
+                      : actor.user.HasRole(domain::Role::kClerk) ? domain::ActorRole::kClerk
+                                                                  : domain::ActorRole::kProxy;
     TB_RETURN_IF_ERROR(RecordEvent(ctx, tx, actor, app, domain::ActionName(domain::Action::kSubmit), from, role, ""));
   }
   return Ok();
@@ -325,8 +327,8 @@ namespace {
 
 // The bundle case and its parts when the actor may see it: its filer, or anyone who sees one of
 // its sub-cases (its applicant, the officials of a sub-case's department once it is submitted).
-Result<std::pair<BundleCase, std::vector<BundlePart>>> LoadVisibleBundle(ports::Transaction& tx, const Actor& actor,
-                                                                         const std::string& id) {
+Result<std::pair<BundleCase, std::vector<BundlePart>>> LoadVisibleBundle(const Context& ctx, ports::Transaction& tx,
+                                                                         const Actor& actor, const std::string& id) {
   auto found = tx.bundles().GetBundleCase(id);
   if (!found.ok()) {
     return found.error().code == ErrorCode::kNotFound ? MakeError(ErrorCode::kNotFound, "error.application.not_found")
@@ -336,7 +338,7 @@ Result<std::pair<BundleCase, std::vector<BundlePart>>> LoadVisibleBundle(ports::
   bool visible = found->applicant_user_id == actor.user.id;
   for (const BundlePart& part : parts) {
     if (visible) break;
-    TB_ASSIGN_OR_RETURN(const Standing standing, StandingOn(tx, actor, part.application));
+    TB_ASSIGN_OR_RETURN(const Standing standing, StandingOn(ctx, tx, actor, part.application));
     visible = !standing.roles.empty();
   }
   if (!visible) return MakeError(ErrorCode::kNotFound, "error.application.not_found");
@@ -348,10 +350,10 @@ Result<std::pair<BundleCase, std::vector<BundlePart>>> LoadVisibleBundle(ports::
 Result<BundleView> SubmitBundleCase(const Context& ctx, const Actor& actor, const std::string& id) {
   BundleView view;
   TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
-    TB_ASSIGN_OR_RETURN(auto loaded, LoadVisibleBundle(tx, actor, id));
+    TB_ASSIGN_OR_RETURN(auto loaded, LoadVisibleBundle(ctx, tx, actor, id));
     auto& [bundle_case, parts] = loaded;
     for (const BundlePart& part : parts) {
-      TB_ASSIGN_OR_RETURN(const Standing standing, StandingOn(tx, actor, part.application));
+      TB_ASSIGN_OR_RETURN(const Standing standing, StandingOn(ctx, tx, actor, part.application));
       if (std::find(standing.roles.begin(), standing.roles.end(), domain::ActorRole::kApplicant) ==
           standing.roles.end()) {
         return MakeError(ErrorCode::kPermissionDenied, "error.application.not_applicant");
@@ -368,7 +370,7 @@ Result<BundleView> SubmitBundleCase(const Context& ctx, const Actor& actor, cons
 Result<BundleView> ViewBundleCase(const Context& ctx, const Actor& actor, const std::string& id) {
   BundleView view;
   TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
-    TB_ASSIGN_OR_RETURN(auto loaded, LoadVisibleBundle(tx, actor, id));
+    TB_ASSIGN_OR_RETURN(auto loaded, LoadVisibleBundle(ctx, tx, actor, id));
     TB_ASSIGN_OR_RETURN(view, MakeView(ctx, tx, std::move(loaded.first), std::move(loaded.second)));
     return Ok();
   }));
@@ -384,7 +386,7 @@ Result<std::optional<std::string>> BundleOfSubCase(const Context& ctx, const Act
       return sub.take_error();
     }
     TB_ASSIGN_OR_RETURN(const Application app, tx.applications().GetApplication(id));
-    TB_ASSIGN_OR_RETURN(const Standing standing, StandingOn(tx, actor, app));
+    TB_ASSIGN_OR_RETURN(const Standing standing, StandingOn(ctx, tx, actor, app));
     if (!standing.roles.empty()) out = sub->bundle_case_id;
     return Ok();
   }));

@@ -32,6 +32,7 @@
 #include "storage/sql_messages.h"
 #include "storage/sql_bundles.h"
 #include "storage/sql_contacts.h"
+#include "storage/sql_proxies.h"
 
 namespace tongban::storage {
 
@@ -61,6 +62,7 @@ class SqlTransaction final : public ports::Transaction {
   ports::BundleRepository& bundles() override { return bundles_; }
   ports::ContactRepository& contacts() override { return contacts_; }
   ports::ReminderRepository& reminders() override { return reminders_; }
+  ports::ProxyRepository& proxies() override { return proxies_; }
 
  private:
   SqlAccess sql_;
@@ -81,6 +83,7 @@ class SqlTransaction final : public ports::Transaction {
   SqlBundles bundles_{sql_};
   SqlContacts contacts_{sql_};
   SqlReminders reminders_{sql_};
+  SqlProxies proxies_{sql_};
 };
 
 }  // namespace tongban::storage

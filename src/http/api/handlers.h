@@ -39,5 +39,7 @@ Json BundleCaseJson(const services::BundleView& view);
 // PATCH /api/v1/me (contacts_api.cc); ContactJson is what GET /api/v1/me adds of them.
 void RegisterContactRoutes(Router& router, const HttpDeps& deps);
 Json ContactJson(const ports::ContactSettings& contact);
+// Family proxies (proxies_api.cc): the grants I gave, and the people I act for.
+void RegisterProxyRoutes(Router& router, const HttpDeps& deps);
 
 }  // namespace tongban::http::api

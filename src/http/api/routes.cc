@@ -38,6 +38,7 @@ void RegisterApiRoutes(Router& router, const HttpDeps& deps) {
   api::RegisterMyDataRoutes(router, deps);
   api::RegisterMessageRoutes(router, deps);
   api::RegisterContactRoutes(router, deps);
+  api::RegisterProxyRoutes(router, deps);
 
   std::ifstream in(deps.web.openapi_path);
   std::ostringstream openapi;

@@ -194,6 +194,10 @@ Response Detail(const Site& site, PageRequest& page, const std::string& id, cons
     SetText(row, "reason", entry.reason);
     row.set("has_reason", !entry.reason.empty());
     row.set("in_person", entry.in_person);
+    // The person sees what their family proxy did for them (services/proxies.h).
+    if (entry.actor_role == "proxy" && !view->official && entry.actor_user_id != actor.user.id) {
+      row.set("proxy_note", page.T(site, "timeline.by_proxy", entry.actor_name));
+    }
     timeline.push_back(row);
   }
   data.set("timeline", timeline);

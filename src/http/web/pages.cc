@@ -260,6 +260,7 @@ Status RegisterWebRoutes(Router& router, const HttpDeps& deps) {
   web::RegisterMessagePages(router, s);
   web::RegisterBundlePages(router, s);
   web::RegisterSettingsPages(router, s);
+  web::RegisterProxyPages(router, s);
 
   // Browsers get pages for unknown addresses; API clients get the JSON error.
   router.SetFallback([s](Request& req, int status) {
