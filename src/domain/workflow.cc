@@ -74,6 +74,7 @@ constexpr std::array kActorRoleNames = {
     EnumName<ActorRole>{ActorRole::kApplicant, "applicant"},
     EnumName<ActorRole>{ActorRole::kClerk, "clerk"},
     EnumName<ActorRole>{ActorRole::kReviewer, "reviewer"},
+    EnumName<ActorRole>{ActorRole::kProxy, "proxy"},
 };
 
 }  // namespace
@@ -105,7 +106,7 @@ std::span<const Transition> TransitionTable() { return kTable; }
 namespace {
 
 bool RoleMay(const Transition& t, ActorRole role) {
-  return (role == ActorRole::kApplicant && t.applicant) || (role == ActorRole::kClerk && t.clerk) ||
+  return ((role == ActorRole::kApplicant || role == ActorRole::kProxy) && t.applicant) || (role == ActorRole::kClerk && t.clerk) ||
          (role == ActorRole::kReviewer && t.reviewer);
 }
 

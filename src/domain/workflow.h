@@ -49,8 +49,10 @@ const char* ActionName(Action action);  // URL segments: "submit", "accept", "re
 std::optional<Action> ParseAction(std::string_view name);
 
 // The part an actor plays towards one application.
-enum class ActorRole { kApplicant, kClerk, kReviewer };
-const char* ActorRoleName(ActorRole role);  // "applicant", "clerk", "reviewer"
+// kProxy: a family member acting for the person (services/proxies.h); they may take what the
+// applicant may.
+enum class ActorRole { kApplicant, kClerk, kReviewer, kProxy };
+const char* ActorRoleName(ActorRole role);  // "applicant", "clerk", "reviewer", "proxy"
 std::optional<ActorRole> ParseActorRole(std::string_view name);
 
 struct Transition {

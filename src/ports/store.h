@@ -27,6 +27,7 @@
 #include "ports/queue_repository.h"
 #include "ports/window_visit_repository.h"
 #include "ports/suggestion_repository.h"
+#include "ports/proxy_repository.h"
 
 namespace tongban::ports {
 
@@ -55,6 +56,7 @@ class Transaction {
   virtual QueueRepository& queue() = 0;
   virtual WindowVisitRepository& window_visits() = 0;
   virtual SuggestionRepository& suggestions() = 0;
+  virtual ProxyRepository& proxies() = 0;
 };
 
 // Work done inside one transaction. It may be run more than once (the store retries

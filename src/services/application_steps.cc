@@ -9,6 +9,7 @@
 #include "services/effects.h"
 #include "services/eligibility.h"
 #include "services/window.h"
+#include "services/proxies.h"
 
 namespace tongban::services {
 
@@ -52,6 +53,14 @@ Result<Standing> StandingOn(const Context& ctx, ports::Transaction& tx, const Ac
     if (applicant) {
       s.roles.push_back(ActorRole::kApplicant);
       s.may_withdraw = true;
+    } else {
+      TB_ASSIGN_OR_RETURN(const auto proxy, LiveProxyGrant(tx, ctx.clock->Now(), u, app.person_id, app.item));
+      if (proxy) {
+        // The proxy acts as the applicant would; proxy first, so the events they write name them.
+        s.roles.push_back(ActorRole::kProxy);
+        s.roles.push_back(ActorRole::kApplicant);
+        s.may_withdraw = true;
+      }
     }
   } else {
     TB_ASSIGN_OR_RETURN(auto grant, ActingGrant(tx, u, app.enterprise));
@@ -71,6 +80,11 @@ Result<Standing> StandingOn(const Context& ctx, ports::Transaction& tx, const Ac
     s.roles.push_back(ActorRole::kReviewer);
   }
   return s;
+}
+
+ActorRole AsApplicant(const Standing& standing) {
+  const bool proxy = std::find(standing.roles.begin(), standing.roles.end(), ActorRole::kProxy) != standing.roles.end();
+  return proxy ? ActorRole::kProxy : ActorRole::kApplicant;
 }
 
 // Loads the application and the actor's standing; kNotFound when the actor has none, so that
@@ -118,7 +132,14 @@ Result<std::pair<Application, Standing>> LoadVisible(const Context& ctx, ports::
     return app.take_error();
   }
   TB_ASSIGN_OR_RETURN(Standing standing, StandingOn(ctx, tx, actor, *app));
-  if (standing.roles.empty()) return MakeError(ErrorCode::kNotFound, "error.application.not_found");
+  if (standing.roles.empty()) {
+    // A family proxy whose grant does not (or no longer) cover it is told why.
+    if (app->enterprise.empty()) {
+      TB_ASSIGN_OR_RETURN(const auto refusal, FormerProxyRefusal(tx, actor.user, app->person_id));
+      if (refusal) return *refusal;
+    }
+    return MakeError(ErrorCode::kNotFound, "error.application.not_found");
+  }
   return std::make_pair(std::move(app).value(), std::move(standing));
 }
 
@@ -259,9 +280,12 @@ Result<Application> NewApplication(const Context& ctx, const Actor& actor, const
   if (item->applicant == domain::ApplicantKind::kEnterprise) {
     if (req.enterprise.empty()) return MakeError(ErrorCode::kInvalidArgument, "error.application.enterprise_required");
     app.enterprise = req.enterprise;
-  } else if (!req.on_behalf_of.empty()) {
-    if (!clerk) return MakeError(ErrorCode::kPermissionDenied, "error.application.on_behalf_needs_clerk");
+  } else if (!req.on_behalf_of.empty() && !clerk) {
+    // A family proxy (services/proxies.h): the application is the person's; InsertNewApplication
+    // checks the grant.
     app.person_id = req.on_behalf_of;
+  } else if (!req.on_behalf_of.empty()) {
+    app.person_id = req.on_behalf_of;  // a clerk at a window: InsertNewApplication checks presence
   } else {
     if (u.person_id.empty()) return MakeError(ErrorCode::kPermissionDenied, "error.application.person_only");
     app.person_id = u.person_id;
@@ -287,6 +311,10 @@ Status InsertNewApplication(const Context& ctx, ports::Transaction& tx, const Ac
     if (std::find(s.roles.begin(), s.roles.end(), ActorRole::kApplicant) == s.roles.end()) {
       return MakeError(ErrorCode::kPermissionDenied, "error.application.no_agent_rights");
     }
+  } else if (!req.on_behalf_of.empty() && !actor.user.HasRole(domain::Role::kClerk)) {
+    TB_ASSIGN_OR_RETURN(const auto proxy, LiveProxyGrant(tx, app.created_at, actor.user, app.person_id, app.item));
+    if (!proxy) return MakeError(ErrorCode::kPermissionDenied, "error.proxy.no_rights");
+    app.applicant_user_id = proxy->grantor_user_id;  // the person's application, filed by their proxy
   } else if (!req.on_behalf_of.empty()) {
     // Proof of presence: the person's identity code scanned at this clerk's window, or its visit.
     TB_RETURN_IF_ERROR(RequirePresence(ctx, tx, actor, req.on_behalf_of, req.identity_code, req.visit));
@@ -310,7 +338,9 @@ Status InsertNewApplication(const Context& ctx, ports::Transaction& tx, const Ac
   TB_ASSIGN_OR_RETURN(const int64_t sequence, tx.applications().NextReferenceSequence(today));
   app.reference = FormatReference(ctx.reference_prefix, today, sequence);
   TB_RETURN_IF_ERROR(tx.applications().InsertApplication(app));
-  const auto role = req.on_behalf_of.empty() ? ActorRole::kApplicant : ActorRole::kClerk;
+  const auto role = req.on_behalf_of.empty()                       ? ActorRole::kApplicant
+                    : actor.user.HasRole(domain::Role::kClerk) ? ActorRole::kClerk
+                                                               : ActorRole::kProxy;
   return RecordEvent(ctx, tx, actor, app, req.submit ? "submit" : "create", ApplicationState::kDraft, role, "");
 }
 

@@ -33,8 +33,12 @@ bool GrantCovers(const domain::AgentGrant& grant, const std::string& item);
 // The actor's parts on `app` (empty: it is invisible to them). A clerk of a service centre stands
 // as the person's applicant while a window visit of theirs with that person is open
 // (services/window.h): they continue the person's drafts and act for them, whoever started them.
+// A family proxy (services/proxies.h) has the roles proxy and applicant while a live grant of the
+// person covers the item (at ctx's clock).
 Result<Standing> StandingOn(const Context& ctx, ports::Transaction& tx, const Actor& actor,
                             const domain::Application& app);
+// The role in which someone with the applicant's rights writes: proxy for a family proxy.
+domain::ActorRole AsApplicant(const Standing& standing);
 // The application named by `id_or_reference`: an internal id, or a reference number in any case,
 // with or without hyphens (kNotFound with error.application.reference_check when its check
 // character does not match, so the caller can tell a person to read the number again).
@@ -44,8 +48,7 @@ domain::AccessLogEntry CaseReadEntry(const Actor& actor, domain::ActorRole role,
 // Loads the application and the actor's standing; kNotFound when the actor has none, so that
 // nobody learns which ids exist.
 Result<std::pair<domain::Application, Standing>> LoadVisible(const Context& ctx, ports::Transaction& tx,
-                                                             const Actor& actor,
-                                                             const std::string& id);
+                                                             const Actor& actor, const std::string& id);
 // The name the application is listed and searched under.
 Result<std::string> ApplicantName(ports::Transaction& tx, const Actor& actor, const domain::Application& app);
 Error FieldErrors(std::vector<FieldError> errors);

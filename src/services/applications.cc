@@ -167,6 +167,7 @@ Result<SavedAnswers> SaveAnswers(const Context& ctx, const Actor& actor, const S
     create.item = req.item;
     create.fields = req.fields;
     create.enterprise = req.enterprise;
+    create.on_behalf_of = req.on_behalf_of;
     create.submit = false;
     TB_ASSIGN_OR_RETURN(out.application, CreateApplication(ctx, actor, create));
     const domain::ServiceItem* item = catalogue->FindItem(out.application.item);
@@ -188,7 +189,7 @@ Result<SavedAnswers> SaveAnswers(const Context& ctx, const Actor& actor, const S
       for (const auto& [name, value] : app.fields) fields.try_emplace(name, value);
     }
     if (fields != app.fields) {
-      TB_RETURN_IF_ERROR(WriteFields(ctx, tx, actor, *item, app, std::move(fields), ActorRole::kApplicant));
+      TB_RETURN_IF_ERROR(WriteFields(ctx, tx, actor, *item, app, std::move(fields), AsApplicant(standing)));
     }
     out.missing = missing_in(*item, app.fields);
     out.application = app;
@@ -213,7 +214,7 @@ Result<Application> UpdateFields(const Context& ctx, const Actor& actor, const s
     if (update == FieldUpdate::kMerge) {
       for (const auto& [name, value] : app.fields) fields.try_emplace(name, value);
     }
-    TB_RETURN_IF_ERROR(WriteFields(ctx, tx, actor, *item, app, std::move(fields), ActorRole::kApplicant));
+    TB_RETURN_IF_ERROR(WriteFields(ctx, tx, actor, *item, app, std::move(fields), AsApplicant(standing)));
     out = app;
     return Ok();
   }));
@@ -568,6 +569,7 @@ std::vector<TimelineEntry> Timeline(const std::vector<domain::Event>& events, co
     TimelineEntry entry;
     entry.at = e.at;
     entry.actor_role = e.actor_role;
+    entry.actor_user_id = e.actor_user_id;
     entry.channel = e.channel;
     entry.assisted_name = e.assisted_name;
     entry.assisted_centre = e.assisted_centre;
@@ -647,7 +649,7 @@ Result<ApplicationView> ViewApplication(const Context& ctx, const Actor& actor, 
     // Who opened which file: the official's name, read once per official.
     std::map<std::string, std::string> names;
     for (TimelineEntry& entry : view.timeline) {
-      if (entry.what != "view_material") continue;
+      if (entry.what != "view_material" && entry.actor_role != "proxy") continue;  // and who acted as proxy
       if (names.count(entry.actor_user_id) == 0) {
         auto user = tx.accounts().GetUser(entry.actor_user_id);
         if (!user.ok() && user.error().code != ErrorCode::kNotFound) return user.take_error();

@@ -62,6 +62,7 @@ struct SaveAnswersRequest {
   FieldUpdate update = FieldUpdate::kReplace;
   std::string enterprise;   // enterprise agents, for a new draft: the enterprise's credit code
   bool complete = false;    // also report the answers still missing for submission (uploads aside)
+  std::string on_behalf_of;  // a family proxy, for a new draft: the person's id (services/proxies.h)
 };
 
 // What SaveAnswers wrote, and what the form still lacks when `complete` was asked.
@@ -231,7 +232,7 @@ struct TimelineEntry {
   Timestamp at{};
   std::string actor_role;  // "applicant", "clerk", "reviewer"
   std::string actor_user_id;
-  std::string actor_name;  // the official's display name, for "view_material" (who opened a file)
+  std::string actor_name;  // the official's display name, for "view_material" (who opened a file); the proxy's
   domain::Channel channel = domain::Channel::kWeb;
   // The state the entry led to, only when the words of `what` do not already say it (a
   // resubmission leads to "under review"; "completed" after "complete" is not repeated).

@@ -104,7 +104,9 @@ Status SubmitParts(const Context& ctx, ports::Transaction& tx, const Actor& acto
     TB_RETURN_IF_ERROR(tx.applications().UpdateApplication(app));
     // A clerk submitting for a person at a window acts as a clerk, as CreateApplication records it.
     const bool for_someone = app.enterprise.empty() && app.person_id != actor.user.person_id;
-    const auto role = for_someone ? domain::ActorRole::kClerk : domain::ActorRole::kApplicant;
+    const auto role = !for_someone ? domain::ActorRole::kApplicant
+                      : actor.user.HasRole(domain::Role::kClerk) ? domain::ActorRole::kClerk
+                                                                  : domain::ActorRole::kProxy;
     TB_RETURN_IF_ERROR(RecordEvent(ctx, tx, actor, app, domain::ActionName(domain::Action::kSubmit), from, role, ""));
   }
   return Ok();

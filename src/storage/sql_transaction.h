@@ -35,6 +35,7 @@
 #include "storage/sql_queue.h"
 #include "storage/sql_window_visits.h"
 #include "storage/sql_suggestions.h"
+#include "storage/sql_proxies.h"
 
 namespace tongban::storage {
 
@@ -67,6 +68,7 @@ class SqlTransaction final : public ports::Transaction {
   ports::QueueRepository& queue() override { return queue_; }
   ports::WindowVisitRepository& window_visits() override { return window_visits_; }
   ports::SuggestionRepository& suggestions() override { return suggestions_; }
+  ports::ProxyRepository& proxies() override { return proxies_; }
 
  private:
   SqlAccess sql_;
@@ -90,6 +92,7 @@ class SqlTransaction final : public ports::Transaction {
   SqlQueue queue_{sql_};
   SqlWindowVisits window_visits_{sql_};
   SqlSuggestions suggestions_{sql_};
+  SqlProxies proxies_{sql_};
 };
 
 }  // namespace tongban::storage

@@ -45,5 +45,7 @@ Json ContactJson(const ports::ContactSettings& contact);
 void RegisterQueueRoutes(Router& router, const HttpDeps& deps);
 // GET /api/v1/me/home and its suggestions' dismissals (home_api.cc).
 void RegisterHomeRoutes(Router& router, const HttpDeps& deps);
+// Family proxies (proxies_api.cc): the grants I gave, and the people I act for.
+void RegisterProxyRoutes(Router& router, const HttpDeps& deps);
 
 }  // namespace tongban::http::api

@@ -41,6 +41,7 @@ void RegisterApiRoutes(Router& router, const HttpDeps& deps) {
   api::RegisterQueueRoutes(router, deps);
   api::RegisterWindowRoutes(router, deps);
   api::RegisterHomeRoutes(router, deps);
+  api::RegisterProxyRoutes(router, deps);
 
   std::ifstream in(deps.web.openapi_path);
   std::ostringstream openapi;

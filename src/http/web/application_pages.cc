@@ -202,6 +202,10 @@ Response Detail(const Site& site, PageRequest& page, const std::string& id, cons
                               (entry.assisted_name.empty() ? "" : " " + page.T(site, "timeline.assisted_by",
                                                                                 entry.assisted_name)));
     }
+    // The person sees what their family proxy did for them (services/proxies.h).
+    if (entry.actor_role == "proxy" && !view->official && entry.actor_user_id != actor.user.id) {
+      row.set("proxy_note", page.T(site, "timeline.by_proxy", entry.actor_name));
+    }
     timeline.push_back(row);
   }
   data.set("timeline", timeline);

@@ -294,6 +294,7 @@ Response ApplyForm(const Site& site, Request& req) {
   state.step = StepOf(req, page, AskedFields(*loaded.item).size());
   const std::string id = req.Query("application");
   std::string enterprise;
+  std::string proxy_for, proxy_text;  // a family proxy applying for a person (proxy_pages.cc)
   if (!id.empty()) {
     auto view = services::ViewApplication(site.ctx(), page.caller->actor, id);
     if (!view.ok()) return ErrorPageFor(site, page, view.error());
@@ -308,6 +309,15 @@ Response ApplyForm(const Site& site, Request& req) {
     }
     state.values = app.fields;
     enterprise = app.enterprise;
+    // A family proxy completing the person's application: their own data is not the person's.
+    if (app.enterprise.empty() && app.person_id != page.caller->actor.user.person_id) {
+      proxy_text = page.T(site, "apply.proxy_for", app.applicant_name);
+    }
+  } else if (!req.Query("for").empty()) {
+    auto text = ProxyForText(site, page, req.Query("for"), loaded.item->code);
+    if (!text.ok()) return ErrorPageFor(site, page, text.error());
+    proxy_for = req.Query("for");
+    proxy_text = *text;
   } else {
     auto acting = EnterpriseFor(site, page, *loaded.item);
     if (!acting.ok()) return ErrorPageFor(site, page, acting.error());
@@ -318,14 +328,17 @@ Response ApplyForm(const Site& site, Request& req) {
   }
   // The pre-fill reads external datasets first, holding no thread while their systems answer.
   std::vector<services::ExternalCall> calls;
-  if (state.step <= 1) {
+  if (state.step <= 1 && proxy_text.empty()) {
     auto planned = services::PrefillExternalCalls(site.ctx(), page.caller->actor, loaded.item->code, enterprise);
     if (planned.ok()) calls = std::move(planned).value();
   }
   return WithExternal(site.ctx(), std::move(calls),
-                      [&site, &req, page, loaded, state, id, enterprise](const services::ExternalReads* external) {
+                      [&site, &req, page, loaded, state, id, enterprise, proxy_for,
+                       proxy_text](const services::ExternalReads* external) {
                         Data data = ApplyData(site, page, *loaded.item, state);
-                        if (state.step <= 1) {
+                        if (!proxy_for.empty()) data.set("proxy_for", proxy_for);
+                        if (!proxy_text.empty()) data.set("proxy_for_text", proxy_text);
+                        if (state.step <= 1 && proxy_text.empty()) {
                           std::string here = "/apply/" + loaded.item->code;
                           if (!id.empty()) here += "?application=" + id;
                           SetPrefill(site, page, data, *loaded.item, enterprise, here, external);
@@ -374,6 +387,7 @@ Response ApplySubmit(const Site& site, Request& req) {
     if (!enterprise.ok()) return ErrorPageFor(site, page, enterprise.error());
     if (item.applicant == domain::ApplicantKind::kEnterprise && enterprise->empty()) return ChooseEnterpriseFirst(item);
     request.enterprise = *enterprise;
+    request.on_behalf_of = FormValue(form, "on_behalf_of");  // a family proxy's first save
   }
   request.fields = state.values;
   request.update = state.step > 0 ? services::FieldUpdate::kMerge : services::FieldUpdate::kReplace;
@@ -413,6 +427,7 @@ Response ApplySubmit(const Site& site, Request& req) {
   Data scratch;
   state.errors = AddErrorSummary(site, page, error, scratch, materials_href);
   Data redo = ApplyData(site, page, item, state);  // each error beside its field
+  if (state.application_id.empty() && !request.on_behalf_of.empty()) redo.set("proxy_for", request.on_behalf_of);
   AddErrorSummary(site, page, error, redo, materials_href);
   MarkErrorTitle(site, page, redo, page.T(site, "page.apply.title", item.name.In(page.lang)));
   return RenderPage(site, page, "apply", redo, 400);

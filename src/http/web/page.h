@@ -123,5 +123,11 @@ void RegisterWindowPages(Router& router, std::shared_ptr<const Site> site);
 void RegisterHomePages(Router& router, std::shared_ptr<const Site> site);
 // Kiosk mode (kiosk_pages.cc, issue 11 item 5).
 void RegisterKioskPages(Router& router, std::shared_ptr<const Site> site);
+// Family proxies (proxy_pages.cc): /me/proxies; ProxyForText is the apply form's "you are applying
+// for <name>" for a proxy acting for `person_id` on `item`, kPermissionDenied
+// (error.proxy.no_rights) when the caller may not.
+void RegisterProxyPages(Router& router, std::shared_ptr<const Site> site);
+Result<std::string> ProxyForText(const Site& site, const PageRequest& page, const std::string& person_id,
+                                 const std::string& item);
 
 }  // namespace tongban::http::web

@@ -68,7 +68,7 @@ TEST(EnumNamesTest, EveryEnumeratorOfEveryNamedEnumHasAName) {
   ExpectEveryEnumeratorNamed<ErrorCode>("ErrorCode", 9, ErrorCodeName, ParseErrorCode);
   ExpectEveryEnumeratorNamed<ApplicationState>("ApplicationState", 13, StateName, ParseState);
   ExpectEveryEnumeratorNamed<Action>("Action", 11, ActionName, ParseAction);
-  ExpectEveryEnumeratorNamed<ActorRole>("ActorRole", 3, ActorRoleName, ParseActorRole);
+  ExpectEveryEnumeratorNamed<ActorRole>("ActorRole", 4, ActorRoleName, ParseActorRole);
   ExpectEveryEnumeratorNamed<Role>("Role", 7, RoleName, ParseRole);
   ExpectEveryEnumeratorNamed<UserKind>("UserKind", 2, UserKindName, ParseUserKind);
   ExpectEveryEnumeratorNamed<MaterialStatus>("MaterialStatus", 4, MaterialStatusName, ParseMaterialStatus);

@@ -141,5 +141,13 @@ TEST(ApplicationWorkflowTest, ClockRunsOnlyWhileTheDepartmentHoldsIt) {
   EXPECT_FALSE(ClockRuns(S::kDraft));
 }
 
+// Issue 12 item 4: a family proxy may take exactly what the applicant may, in every state.
+TEST(ApplicationWorkflowTest, ProxyMayWhatTheApplicantMay) {
+  for (const Transition& t : TransitionTable()) {
+    EXPECT_EQ(CheckTransition(t.from, t.action, R::kProxy).check, CheckTransition(t.from, t.action, R::kApplicant).check)
+        << StateName(t.from) << " " << ActionName(t.action);
+  }
+}
+
 }  // namespace
 }  // namespace tongban::domain
