@@ -6,6 +6,10 @@
 // the person's consent for the visit, pre-fills the form from the city's data and opens the draft
 // (the clerk completes and submits it on the application page); closing the visit ends it.
 // Works without JavaScript.
+#include <map>
+#include <optional>
+#include <string>
+
 #include "http/web/forms.h"
 #include "http/web/page.h"
 #include "services/window.h"
@@ -16,6 +20,19 @@ namespace {
 bool IsCentreClerk(const PageRequest& page) {
   return page.caller && page.caller->actor.user.HasRole(domain::Role::kClerk) &&
          !page.caller->actor.user.centre.empty();
+}
+
+using Form = std::multimap<std::string, std::string>;
+
+// Why `page` may not use the console: not signed in, not a service centre's clerk, or (for a
+// posted `form`) no valid CSRF token; nothing when it may.
+std::optional<Response> Refusal(const Site& site, PageRequest& page, const Request& req, const Form* form) {
+  if (!page.caller) return SignInRedirect(page);
+  if (!IsCentreClerk(page)) return ErrorPage(site, page, 403, "error.window.not_clerk");
+  if (form != nullptr && !CheckCsrf(*page.caller, req, FormValue(*form, "csrf_token")).ok()) {
+    return ErrorPage(site, page, 403, "error.auth.csrf");
+  }
+  return std::nullopt;
 }
 
 std::string CentreName(const Site& site, const PageRequest& page, const std::string& code) {
@@ -56,19 +73,14 @@ Response ConsolePage(const Site& site, PageRequest& page, const Error* error, in
 
 Response Console(const Site& site, Request& req) {
   PageRequest page = StartPage(site, req);
-  if (!page.caller) return SignInRedirect(page);
-  if (!IsCentreClerk(page)) return ErrorPage(site, page, 403, "error.window.not_clerk");
+  if (auto refusal = Refusal(site, page, req, nullptr)) return std::move(*refusal);
   return ConsolePage(site, page, nullptr);
 }
 
 Response Scan(const Site& site, Request& req) {
   PageRequest page = StartPage(site, req);
-  if (!page.caller) return SignInRedirect(page);
-  if (!IsCentreClerk(page)) return ErrorPage(site, page, 403, "error.window.not_clerk");
-  const auto form = FormOf(req);
-  if (!CheckCsrf(*page.caller, req, FormValue(form, "csrf_token")).ok()) {
-    return ErrorPage(site, page, 403, "error.auth.csrf");
-  }
+  const Form form = FormOf(req);
+  if (auto refusal = Refusal(site, page, req, &form)) return std::move(*refusal);
   const std::string code = FormValue(form, "code");
   if (code.empty()) {
     const Error error = MakeError(ErrorCode::kInvalidArgument, "error.window.identity_code_required");
@@ -138,19 +150,14 @@ Response VisitPage(const Site& site, PageRequest& page, const std::string& id, c
 
 Response Visit(const Site& site, Request& req) {
   PageRequest page = StartPage(site, req);
-  if (!page.caller) return SignInRedirect(page);
-  if (!IsCentreClerk(page)) return ErrorPage(site, page, 403, "error.window.not_clerk");
+  if (auto refusal = Refusal(site, page, req, nullptr)) return std::move(*refusal);
   return VisitPage(site, page, req.Param("id"), nullptr);
 }
 
 Response Start(const Site& site, Request& req) {
   PageRequest page = StartPage(site, req);
-  if (!page.caller) return SignInRedirect(page);
-  if (!IsCentreClerk(page)) return ErrorPage(site, page, 403, "error.window.not_clerk");
-  const auto form = FormOf(req);
-  if (!CheckCsrf(*page.caller, req, FormValue(form, "csrf_token")).ok()) {
-    return ErrorPage(site, page, 403, "error.auth.csrf");
-  }
+  const Form form = FormOf(req);
+  if (auto refusal = Refusal(site, page, req, &form)) return std::move(*refusal);
   const std::string id = req.Param("id");
   auto app = services::StartForPerson(site.ctx(), page.caller->actor, id, FormValue(form, "item"));
   if (!app.ok()) {
@@ -165,12 +172,8 @@ Response Start(const Site& site, Request& req) {
 
 Response OnTheSpot(const Site& site, Request& req) {
   PageRequest page = StartPage(site, req);
-  if (!page.caller) return SignInRedirect(page);
-  if (!IsCentreClerk(page)) return ErrorPage(site, page, 403, "error.window.not_clerk");
-  const auto form = FormOf(req);
-  if (!CheckCsrf(*page.caller, req, FormValue(form, "csrf_token")).ok()) {
-    return ErrorPage(site, page, 403, "error.auth.csrf");
-  }
+  const Form form = FormOf(req);
+  if (auto refusal = Refusal(site, page, req, &form)) return std::move(*refusal);
   auto app = services::CompleteOnTheSpot(site.ctx(), page.caller->actor, FormValue(form, "application"));
   if (!app.ok()) return ErrorPageFor(site, page, app.error());
   return Redirect("/applications/" + app->id);
@@ -178,12 +181,8 @@ Response OnTheSpot(const Site& site, Request& req) {
 
 Response Close(const Site& site, Request& req) {
   PageRequest page = StartPage(site, req);
-  if (!page.caller) return SignInRedirect(page);
-  if (!IsCentreClerk(page)) return ErrorPage(site, page, 403, "error.window.not_clerk");
-  const auto form = FormOf(req);
-  if (!CheckCsrf(*page.caller, req, FormValue(form, "csrf_token")).ok()) {
-    return ErrorPage(site, page, 403, "error.auth.csrf");
-  }
+  const Form form = FormOf(req);
+  if (auto refusal = Refusal(site, page, req, &form)) return std::move(*refusal);
   auto closed = services::CloseVisit(site.ctx(), page.caller->actor, req.Param("id"));
   if (!closed.ok()) return ErrorPageFor(site, page, closed.error());
   return Redirect("/office/window?done=closed");
