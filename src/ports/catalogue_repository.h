@@ -4,11 +4,14 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "common/result.h"
 #include "common/time.h"
 
 namespace tongban::ports {
+
+inline constexpr int kMaxCatalogueVersionPage = 100;
 
 // One published version of the service catalogue.
 struct CatalogueVersion {
@@ -28,6 +31,9 @@ class CatalogueRepository {
   virtual Result<int64_t> LatestCatalogueVersion() = 0;
   virtual Result<CatalogueVersion> GetCatalogueVersion(int64_t version) = 0;
   virtual Status InsertCatalogueVersion(const CatalogueVersion& version) = 0;
+  // Versions newest first without their files (files_json empty): those numbered below `before`
+  // (0: from the latest), at most `limit` (1..kMaxCatalogueVersionPage).
+  virtual Result<std::vector<CatalogueVersion>> ListCatalogueVersions(int64_t before, int limit) = 0;
 };
 
 }  // namespace tongban::ports

@@ -1,5 +1,7 @@
 #include "storage/sql_catalogue.h"
 
+#include <algorithm>
+#include <limits>
 #include <string_view>
 
 namespace tongban::storage {
@@ -11,6 +13,11 @@ constexpr std::string_view kSelectCatalogueVersion =
 constexpr std::string_view kInsertCatalogueVersion =
     "INSERT INTO catalogue_versions (version, published_at, published_by, reason, files, sha256) "
     "VALUES ($1, $2, $3, $4, $5, $6)";
+
+// Through the primary key, newest first; the files stay in the table.
+constexpr std::string_view kListCatalogueVersions =
+    "SELECT version, published_at, published_by, reason, '', sha256 FROM catalogue_versions WHERE version < $1"
+    " ORDER BY version DESC LIMIT $2";
 
 Result<ports::CatalogueVersion> ReadVersion(Statement& statement) {
   Columns c(statement);
@@ -40,6 +47,12 @@ Status SqlCatalogue::InsertCatalogueVersion(const ports::CatalogueVersion& v) {
   return sql_.Run(kInsertCatalogueVersion, [&](Binder& b) {
     b.Int(v.version).Int(Seconds(v.published_at)).Text(v.published_by).Text(v.reason).Text(v.files_json).Text(v.sha256);
   });
+}
+
+Result<std::vector<ports::CatalogueVersion>> SqlCatalogue::ListCatalogueVersions(int64_t before, int limit) {
+  const int64_t below = before > 0 ? before : std::numeric_limits<int64_t>::max();
+  const int n = std::clamp(limit, 1, ports::kMaxCatalogueVersionPage);
+  return sql_.All<ports::CatalogueVersion>(kListCatalogueVersions, [&](Binder& b) { b.Int(below).Int(n); }, ReadVersion);
 }
 
 }  // namespace tongban::storage

@@ -12,6 +12,7 @@ class SqlCatalogue final : public ports::CatalogueRepository {
   Result<int64_t> LatestCatalogueVersion() override;
   Result<ports::CatalogueVersion> GetCatalogueVersion(int64_t version) override;
   Status InsertCatalogueVersion(const ports::CatalogueVersion& version) override;
+  Result<std::vector<ports::CatalogueVersion>> ListCatalogueVersions(int64_t before, int limit) override;
 
  private:
   const SqlAccess& sql_;

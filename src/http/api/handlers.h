@@ -47,5 +47,7 @@ void RegisterQueueRoutes(Router& router, const HttpDeps& deps);
 void RegisterHomeRoutes(Router& router, const HttpDeps& deps);
 // Family proxies (proxies_api.cc): the grants I gave, and the people I act for.
 void RegisterProxyRoutes(Router& router, const HttpDeps& deps);
+// Decision records: the catalogue's versions and their comparison (decisions_api.cc).
+void RegisterDecisionRoutes(Router& router, const HttpDeps& deps);
 
 }  // namespace tongban::http::api

@@ -1,4 +1,6 @@
 #include "http/web/page.h"
+
+#include "services/decision_records.h"
 #include "services/messages.h"
 
 #include <cstdio>
@@ -141,6 +143,7 @@ Data BaseData(const Site& site, const PageRequest& page, std::string_view title_
     data.set("is_agent", user.HasRole(domain::Role::kEnterpriseAgent));
     data.set("has_person", !user.person_id.empty());
     data.set("is_data_owner", user.HasRole(domain::Role::kDataOwner));
+    data.set("is_decision_reader", services::RequireDecisionReader(page.caller->actor).ok());
     // The inbox's unread count in the menu (a capped, indexed count); a failed count shows none.
     if (!official) {
       auto unread = services::CountMyUnreadMessages(site.ctx(), page.caller->actor,

@@ -1,0 +1,144 @@
+// Decision records (issue 13 item 6, docs/product.md C14): /office/decisions lists every published
+// version of the catalogue with who, when and why, and a form to pick two of them;
+// /office/decisions/compare?from=A&to=B shows what changed, file by file, the old text beside the
+// new. For the reform office and administrators; plain GET forms, so they work without JavaScript.
+#include <charconv>
+
+#include "http/web/page.h"
+#include "http/web/render.h"
+#include "services/decision_records.h"
+
+namespace tongban::http::web {
+namespace {
+
+int64_t NumberOr(const std::string& text, int64_t fallback) {
+  int64_t n = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  return ec == std::errc() && p == text.data() + text.size() && n > 0 ? n : fallback;
+}
+
+Data VersionData(const Site& site, const PageRequest& page, const ports::CatalogueVersion& v) {
+  Data d;
+  d.set("version", std::to_string(v.version));
+  d.set("label", page.T(site, "decisions.version_label", std::to_string(v.version)));
+  d.set("published_at", FormatTime(v.published_at));
+  d.set("datetime", FormatRfc3339(v.published_at));
+  d.set("published_by", v.published_by);
+  d.set("reason", v.reason);
+  return d;
+}
+
+Response DecisionsPage(const Site& site, Request& req) {
+  PageRequest page = StartPage(site, req);
+  if (!page.caller) return SignInRedirect(page);
+  const int64_t before = NumberOr(req.Query("before"), 0);
+  auto records = services::ListDecisionRecords(site.ctx(), page.caller->actor, before, ports::kDefaultPageSize);
+  if (!records.ok()) return ErrorPageFor(site, page, records.error());
+  Data data = BaseData(site, page, "page.decisions.title");
+  Data rows{Data::type::list};
+  Data options{Data::type::list};
+  for (size_t i = 0; i < records->versions.size(); ++i) {
+    const auto& v = records->versions[i];
+    Data row = VersionData(site, page, v);
+    if (v.version > 1) {
+      row.set("compare_href", "/office/decisions/compare?from=" + std::to_string(v.version - 1) +
+                                  "&to=" + std::to_string(v.version));
+      row.set("compare_text", page.T(site, "decisions.compare_previous", std::to_string(v.version)));
+    }
+    rows.push_back(row);
+    Data from = VersionData(site, page, v);
+    from.set("selected_from", i == 1);
+    from.set("selected_to", i == 0);
+    options.push_back(from);
+  }
+  data.set("rows", rows);
+  data.set("options", options);
+  data.set("has_rows", !records->versions.empty());
+  data.set("can_compare", records->versions.size() >= 2);
+  if (records->next_before > 0) {
+    Data pager;
+    pager.set("next_href", "/office/decisions?before=" + std::to_string(records->next_before));
+    if (before > 0) pager.set("first_href", "/office/decisions");
+    data.set("pager", pager);
+  }
+  return RenderPage(site, page, "decisions", data);
+}
+
+const char* RowClass(domain::DiffRow kind) {
+  switch (kind) {
+    case domain::DiffRow::kRemoved: return "diff-row diff-row--removed";
+    case domain::DiffRow::kAdded: return "diff-row diff-row--added";
+    case domain::DiffRow::kChanged: return "diff-row diff-row--changed";
+    case domain::DiffRow::kFolded: return "diff-row diff-row--folded";
+    case domain::DiffRow::kSame: break;
+  }
+  return "diff-row";
+}
+
+Response ComparePage(const Site& site, Request& req) {
+  PageRequest page = StartPage(site, req);
+  if (!page.caller) return SignInRedirect(page);
+  const int64_t from = NumberOr(req.Query("from"), 0);
+  const int64_t to = NumberOr(req.Query("to"), 0);
+  if (from == 0 || to == 0) {
+    return ErrorPageFor(site, page, MakeError(ErrorCode::kInvalidArgument, "error.decisions.version"));
+  }
+  auto comparison = services::CompareCatalogueVersions(site.ctx(), page.caller->actor, from, to);
+  if (!comparison.ok()) return ErrorPageFor(site, page, comparison.error());
+  const std::string title = page.T(site, "decisions.compare_title", std::to_string(from) + " → " + std::to_string(to));
+  Data data = BaseData(site, page, "page.decisions_compare.title", title);
+  data.set("heading", title);
+  data.set("from", VersionData(site, page, comparison->from));
+  data.set("to", VersionData(site, page, comparison->to));
+  const std::string old_label = page.T(site, "decisions.old_text", std::to_string(from));
+  const std::string new_label = page.T(site, "decisions.new_text", std::to_string(to));
+  Data files{Data::type::list};
+  int n = 0;
+  for (const auto& file : comparison->files) {
+    Data f;
+    f.set("id", "file-" + std::to_string(++n));
+    f.set("path", file.path);
+    f.set("change", page.T(site, file.change == services::FileChange::kAdded     ? "decisions.file_added"
+                                 : file.change == services::FileChange::kRemoved ? "decisions.file_removed"
+                                                                                 : "decisions.file_changed"));
+    Data rows{Data::type::list};
+    for (const auto& row : file.rows) {
+      Data r;
+      r.set("class", RowClass(row.kind));
+      if (row.kind == domain::DiffRow::kFolded) {
+        r.set("folded", page.T(site, "decisions.folded", std::to_string(row.folded)));
+      } else {
+        r.set("old_line", row.old_line > 0 ? std::to_string(row.old_line) : "");
+        r.set("new_line", row.new_line > 0 ? std::to_string(row.new_line) : "");
+        r.set("old_text", row.old_text);
+        r.set("new_text", row.new_text);
+        // Words for screen readers and for print: what the row is, beside each side's text.
+        if (row.kind == domain::DiffRow::kRemoved || row.kind == domain::DiffRow::kChanged) {
+          r.set("old_mark", page.T(site, row.kind == domain::DiffRow::kRemoved ? "decisions.mark_removed"
+                                                                               : "decisions.mark_changed_from"));
+        }
+        if (row.kind == domain::DiffRow::kAdded || row.kind == domain::DiffRow::kChanged) {
+          r.set("new_mark", page.T(site, row.kind == domain::DiffRow::kAdded ? "decisions.mark_added"
+                                                                             : "decisions.mark_changed_to"));
+        }
+      }
+      rows.push_back(r);
+    }
+    f.set("rows", rows);
+    files.push_back(f);
+  }
+  data.set("files", files);
+  data.set("has_files", !comparison->files.empty());
+  data.set("old_label", old_label);
+  data.set("new_label", new_label);
+  return RenderPage(site, page, "decision_compare", data);
+}
+
+}  // namespace
+
+void RegisterDecisionPages(Router& router, std::shared_ptr<const Site> site) {
+  router.Add("GET", "/office/decisions", [site](Request& req) { return DecisionsPage(*site, req); });
+  router.Add("GET", "/office/decisions/compare", [site](Request& req) { return ComparePage(*site, req); });
+}
+
+}  // namespace tongban::http::web
