@@ -1,4 +1,5 @@
 #include "services/data_access.h"
+#include "services/data_access_for.h"
 
 #include <algorithm>
 #include <iterator>
@@ -45,12 +46,14 @@ std::string SubjectOf(const domain::Dataset& ds, const DataSubject& subject) {
 }
 
 std::string RoleOf(const Actor& actor) {
+  // A service centre's clerk reads for the person at the window (services/window.h).
+  if (actor.user.HasRole(domain::Role::kClerk) && !actor.user.centre.empty()) return domain::RoleName(domain::Role::kClerk);
   return actor.user.HasRole(domain::Role::kEnterpriseAgent) && actor.user.person_id.empty() ? "agent" : "applicant";
 }
 
 domain::AccessLogEntry Entry(const Actor& actor, const domain::ServiceItem& item, const std::string& subject_id,
                              const std::string& dataset, std::vector<std::string> fields, std::string basis,
-                             const std::string& application_id) {
+                             const ReadRequest& request, const std::string& purpose) {
   domain::AccessLogEntry e;
   e.accessor_user_id = actor.user.id;
   e.accessor_role = RoleOf(actor);
@@ -58,9 +61,9 @@ domain::AccessLogEntry Entry(const Actor& actor, const domain::ServiceItem& item
   e.subject_id = subject_id;
   e.dataset = dataset;
   e.fields = std::move(fields);
-  e.purpose = item.code;
+  e.purpose = purpose.empty() ? item.code : purpose;
   e.legal_basis = std::move(basis);
-  e.application_id = application_id;
+  e.application_id = request.application_id;
   return e;
 }
 
@@ -177,6 +180,12 @@ bool ReadsSensitive(const domain::Catalogue& catalogue, const domain::ServiceIte
 Result<ItemRead> ReadForItem(const Context& ctx, ports::Transaction& tx, const Actor& actor,
                              const domain::ServiceItem& item, const DataSubject& subject,
                              const ReadRequest& request) {
+  return ReadForItemFor(ctx, tx, actor, item, subject, request, "");
+}
+
+Result<ItemRead> ReadForItemFor(const Context& ctx, ports::Transaction& tx, const Actor& actor,
+                                const domain::ServiceItem& item, const DataSubject& subject,
+                                const ReadRequest& request, const std::string& purpose) {
   const auto catalogue = ctx.Catalogue();
   const auto declared = Declared(*catalogue, item);
   const Timestamp now = ctx.clock->Now();
@@ -199,7 +208,7 @@ Result<ItemRead> ReadForItem(const Context& ctx, ports::Transaction& tx, const A
         if (subject_id.empty()) continue;
         auto basis = item.data_bases.find(dataset);
         domain::AccessLogEntry e = Entry(actor, item, subject_id, dataset, std::move(fields),
-                                         basis == item.data_bases.end() ? "" : basis->second, request.application_id);
+                                         basis == item.data_bases.end() ? "" : basis->second, request, purpose);
         e.outcome = "refused";
         e.time = now;
         TB_RETURN_IF_ERROR(RecordAccess(ctx, tx, std::move(e)));
@@ -274,13 +283,13 @@ Result<ItemRead> ReadForItem(const Context& ctx, ports::Transaction& tx, const A
       read.values[name] = v->second;
     }
     if (!read.by_basis.empty()) {
-      domain::AccessLogEntry e = Entry(actor, item, subject_id, dataset, read.by_basis, basis->second, request.application_id);
+      domain::AccessLogEntry e = Entry(actor, item, subject_id, dataset, read.by_basis, basis->second, request, purpose);
       e.time = now;
       TB_RETURN_IF_ERROR(RecordAccess(ctx, tx, std::move(e)));
     }
     if (!read.by_consent.empty()) {
       domain::AccessLogEntry e = Entry(actor, item, subject_id, dataset, read.by_consent, "consent:" + *out.consent_id,
-                                       request.application_id);
+                                       request, purpose);
       e.time = now;
       TB_RETURN_IF_ERROR(RecordAccess(ctx, tx, std::move(e)));
     }
@@ -348,7 +357,7 @@ Result<ItemRead> ReadForItem(const Context& ctx, ports::Transaction& tx, const A
           mr.fetched = true;
         }
         domain::AccessLogEntry e = Entry(actor, item, holder, "licences", {m.dataset}, std::string(kLicenceMaterialBasis),
-                                         request.application_id);
+                                         request, purpose);
         e.time = now;
         TB_RETURN_IF_ERROR(RecordAccess(ctx, tx, std::move(e)));
       }
@@ -356,6 +365,12 @@ Result<ItemRead> ReadForItem(const Context& ctx, ports::Transaction& tx, const A
     out.materials.push_back(std::move(mr));
   }
   return out;
+}
+
+Result<std::vector<ExternalCall>> ReadExternalCalls(const Context& ctx, ports::Transaction& tx,
+                                                    const domain::ServiceItem& item, const DataSubject& subject,
+                                                    const ReadRequest& request) {
+  return ExternalCalls(ctx, tx, item, subject, request);
 }
 
 Status FetchMaterials(const Context& ctx, ports::Transaction& tx, const Actor& actor, const domain::ServiceItem& item,

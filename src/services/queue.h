@@ -60,10 +60,20 @@ struct AppointmentPage {
 Result<AppointmentPage> ListMyAppointments(const Context& ctx, const Actor& actor, const std::string& page_token,
                                            int limit);
 
-// A ticket taken at the centre today, by a signed-in actor (nullptr: an anonymous walk-in). With a
-// booked appointment at the centre today the ticket is in series A and linked to it, otherwise B.
-// kNotFound (error.centre.not_found); kConflict (error.ticket.closed) on a day the centre is closed.
-Result<ports::Ticket> TakeTicket(const Context& ctx, const Actor* actor, const std::string& centre);
+// Anonymous walk-in tickets one client address may take from one server, across all centres, per
+// window of kWalkInWindowMinutes: enough for a family or a shared kiosk, not for a script draining
+// a day's numbers. The count is kept in the server's memory, so it is PER SERVER: behind a load
+// balancer with N servers an address may take up to N times as many, and a restart forgets it.
+inline constexpr int kWalkInTicketsPerAddress = 10;
+inline constexpr int kWalkInWindowMinutes = 15;
+
+// A ticket taken at the centre today, by a signed-in actor (nullptr: an anonymous walk-in from
+// `client_address`). With a booked appointment at the centre today the ticket is in series A and
+// linked to it, otherwise B. kNotFound (error.centre.not_found); kConflict (error.ticket.closed) on
+// a day the centre is closed; kResourceExhausted (error.ticket.too_many) for an anonymous walk-in
+// past kWalkInTicketsPerAddress in the window (nothing taken).
+Result<ports::Ticket> TakeTicket(const Context& ctx, const Actor* actor, const std::string& centre,
+                                 const std::string& client_address);
 
 // The ticket (kNotFound error.ticket.not_found) and how many tickets of its day wait.
 struct TicketView {

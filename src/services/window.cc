@@ -172,13 +172,7 @@ Result<ports::WindowVisit> RequirePresence(const Context& ctx, ports::Transactio
   TB_RETURN_IF_ERROR(RequireCentreClerk(clerk));
   ports::WindowVisit visit;
   if (!visit_id.empty()) {
-    auto found = tx.window_visits().GetVisit(visit_id);
-    if (!found.ok()) {
-      if (found.error().code == ErrorCode::kNotFound) return Denied("error.window.visit_not_found");
-      return found.take_error();
-    }
-    TB_RETURN_IF_ERROR(RequireUsable(ctx, clerk, *found));
-    visit = std::move(found).value();
+    TB_ASSIGN_OR_RETURN(visit, UsableVisit(ctx, tx, clerk, visit_id));
   } else if (!identity_code.empty()) {
     TB_ASSIGN_OR_RETURN(visit, VisitOfCode(ctx, tx, clerk, identity_code));
   } else {
@@ -186,6 +180,32 @@ Result<ports::WindowVisit> RequirePresence(const Context& ctx, ports::Transactio
   }
   if (visit.person_id != person_id) return Denied("error.window.visit_other_person");
   return visit;
+}
+
+Result<ports::WindowVisit> UsableVisit(const Context& ctx, ports::Transaction& tx, const Actor& clerk,
+                                       const std::string& visit_id) {
+  TB_RETURN_IF_ERROR(RequireCentreClerk(clerk));
+  auto found = tx.window_visits().GetVisit(visit_id);
+  if (!found.ok()) {
+    if (found.error().code == ErrorCode::kNotFound) return Denied("error.window.visit_not_found");
+    return found.take_error();
+  }
+  TB_RETURN_IF_ERROR(RequireUsable(ctx, clerk, *found));
+  return found;
+}
+
+Status RecordVisitConsent(const Context& ctx, ports::Transaction& tx, const ports::WindowVisit& visit) {
+  const std::string purpose = "window_visit:" + visit.id;
+  auto consent = tx.consents().ActiveConsent(visit.person_id, purpose);
+  if (consent.ok()) return Ok();
+  if (consent.error().code != ErrorCode::kNotFound) return consent.take_error();
+  ports::Consent given;
+  given.id = ctx.ids->NewId();
+  given.subject_id = visit.person_id;
+  given.user_id = visit.person_user_id;
+  given.purpose = purpose;
+  given.given_at = ctx.clock->Now();
+  return tx.consents().InsertConsent(given);
 }
 
 Result<bool> InVisitWith(const Context& ctx, ports::Transaction& tx, const Actor& clerk, const std::string& person_id) {
@@ -234,22 +254,10 @@ Result<domain::Application> StartForPerson(const Context& ctx, const Actor& cler
   create.visit = visit_id;
   create.submit = false;
   TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
-    TB_ASSIGN_OR_RETURN(const ports::WindowVisit visit, tx.window_visits().GetVisit(visit_id));
-    TB_RETURN_IF_ERROR(RequireUsable(ctx, clerk, visit));
+    TB_ASSIGN_OR_RETURN(const ports::WindowVisit visit, UsableVisit(ctx, tx, clerk, visit_id));
     create.on_behalf_of = visit.person_id;
     // The person's consent for this visit, given in person at the window.
-    const std::string purpose = "window_visit:" + visit.id;
-    auto consent = tx.consents().ActiveConsent(visit.person_id, purpose);
-    if (!consent.ok()) {
-      if (consent.error().code != ErrorCode::kNotFound) return consent.take_error();
-      ports::Consent given;
-      given.id = ctx.ids->NewId();
-      given.subject_id = visit.person_id;
-      given.user_id = visit.person_user_id;
-      given.purpose = purpose;
-      given.given_at = ctx.clock->Now();
-      TB_RETURN_IF_ERROR(tx.consents().InsertConsent(given));
-    }
+    TB_RETURN_IF_ERROR(RecordVisitConsent(ctx, tx, visit));
     // The item's sourced fields and materials are filled by the platform at submission
     // (FetchMaterials), read with the clerk as accessor and logged; nothing is read before.
     return Ok();

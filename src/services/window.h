@@ -56,6 +56,15 @@ Status CloseVisit(const Context& ctx, const Actor& clerk, const std::string& id)
 Result<ports::WindowVisit> RequirePresence(const Context& ctx, ports::Transaction& tx, const Actor& clerk,
                                            const std::string& person_id, std::string_view identity_code,
                                            const std::string& visit);
+// Inside a transaction: the clerk's own visit `visit_id`, open now. kPermissionDenied with
+// error.window.not_clerk, error.window.visit_not_found, error.window.visit_of_another_clerk,
+// error.window.visit_closed.
+Result<ports::WindowVisit> UsableVisit(const Context& ctx, ports::Transaction& tx, const Actor& clerk,
+                                       const std::string& visit_id);
+// Inside a transaction: records the person's consent for `visit` (purpose "window_visit:<id>",
+// given in person at the window) unless it is recorded already. The store's errors.
+Status RecordVisitConsent(const Context& ctx, ports::Transaction& tx, const ports::WindowVisit& visit);
+
 // Whether the clerk has an open visit with the person now (their standing as the person's
 // applicant, services/application_steps.h StandingOn).
 Result<bool> InVisitWith(const Context& ctx, ports::Transaction& tx, const Actor& clerk, const std::string& person_id);

@@ -170,3 +170,26 @@ export async function simplePersonItem(client, departments = ['market', 'hrss', 
   }
   throw new Error('no person item without required uploads in ' + departments.join(', '));
 }
+
+// A request without credentials from a chosen loopback address (the whole of 127.0.0.0/8 is
+// local), for the limits kept per client address: answers {status, data, text}.
+export async function requestFrom(baseUrl, method, path, localAddress, { json, form } = {}) {
+  const http = await import('node:http');
+  const body = json !== undefined ? JSON.stringify(json) : form !== undefined ? new URLSearchParams(form).toString() : '';
+  const type = json !== undefined ? 'application/json' : 'application/x-www-form-urlencoded';
+  const { port, hostname } = new URL(baseUrl);
+  return new Promise((resolvePromise, reject) => {
+    const req = http.request({ host: hostname, port, path, method, localAddress,
+      headers: { 'content-type': type, 'content-length': Buffer.byteLength(body), 'accept-language': 'en' } }, (res) => {
+      let text = '';
+      res.on('data', (c) => { text += c; });
+      res.on('end', () => {
+        let data = null;
+        try { data = JSON.parse(text); } catch { /* a page */ }
+        resolvePromise({ status: res.statusCode, data, text, headers: res.headers });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}

@@ -10,7 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, ROOT, DB_KIND, startServer, Client, allItems, createPgDatabase, dropPgDatabase } from './lib.mjs';
+import { BIN, ROOT, DB_KIND, startServer, Client, allItems, createPgDatabase, dropPgDatabase, requestFrom } from './lib.mjs';
 
 const CENTRE = 'pudong-district-centre';
 const PEOPLE = 50;
@@ -141,7 +141,8 @@ test('finding 3: tickets A for an appointment and B for walk-ins; two clerks cal
     const anon = new Client(server.url);
     const walkIns = [];
     for (let i = 0; i < 12; i++) {
-      const r = await anon.post(`/api/v1/service-centres/${CENTRE}/tickets`, {});
+      // From two addresses: one address takes at most 10 anonymous tickets in 15 minutes.
+      const r = await requestFrom(server.url, 'POST', `/api/v1/service-centres/${CENTRE}/tickets`, `127.0.0.${2 + (i % 2)}`, { json: {} });
       if (r.status === 409) return; // the centre is closed today (a holiday): nothing more to check here
       assert.equal(r.status, 201, r.text);
       walkIns.push(r.data);
@@ -182,6 +183,31 @@ test('finding 3: tickets A for an appointment and B for walk-ins; two clerks cal
     assert.equal(display.data.called.length, 10);
     assert.equal(display.data.waiting, 0);
     for (const t of display.data.called) assert.deepEqual(Object.keys(t).sort(), ['called_at', 'counter', 'number']);
+  }));
+
+test('walk-in tickets are rate limited per client address: 429 resource_exhausted past 10 in 15 minutes, other addresses unaffected', () =>
+  withServer(async (server) => {
+    const path = `/api/v1/service-centres/${CENTRE}/tickets`;
+    const first = await requestFrom(server.url, 'POST', path, '127.0.0.21', { json: {} });
+    if (first.status === 409) return; // the centre is closed today (a holiday): no tickets at all
+    assert.equal(first.status, 201, first.text);
+    for (let i = 1; i < 10; i++) {
+      const r = await requestFrom(server.url, 'POST', path, '127.0.0.21', { json: {} });
+      assert.equal(r.status, 201, r.text);
+    }
+    const refused = await requestFrom(server.url, 'POST', path, '127.0.0.21', { json: {} });
+    assert.equal(refused.status, 429, refused.text);
+    assert.equal(refused.data.error.code, 'resource_exhausted');
+    assert.match(refused.data.error.message, /Too many tickets/);
+    // The take-a-ticket page from the same address says so too, and nothing was taken.
+    const page = await requestFrom(server.url, 'POST', `/service-centres/${CENTRE}/ticket`, '127.0.0.21', { form: {} });
+    assert.equal(page.status, 429, page.text.slice(0, 300));
+    assert.match(page.text, /Too many tickets/);
+    const display = await new Client(server.url).get(`/api/v1/service-centres/${CENTRE}/display`);
+    assert.equal(display.data.waiting, 10);
+    // Another address still gets a number.
+    const other = await requestFrom(server.url, 'POST', path, '127.0.0.22', { json: {} });
+    assert.equal(other.status, 201, other.text);
   }));
 
 test('finding 4: tongban catalogue check refuses a malformed appointment schedule with file and line', async () => {

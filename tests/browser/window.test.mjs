@@ -1,8 +1,10 @@
 // The comprehensive window's console (/office/window, issue 11 item 3) in zh, en and elder mode,
 // axe-core clean, at 360 px: the scan field has the focus, a scanner (here page.keyboard.type, as a
 // scanner is a keyboard) types the person's identity code and Enter, and the visit opens with the
-// person's name and masked id; the clerk starts a pre-filled form for them, whose timeline says it
-// was done for them at the centre; closing the visit ends it.
+// person's name and masked id; the clerk opens the pre-filled form of an item for them (the person's
+// data with its provenance), saves it as their draft, whose timeline says it was done for them at
+// the centre; a bundle's merged form is offered too; an item is submitted for the person from its
+// pre-filled form; closing the visit ends it.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CITIZEN, checkA11y, clickAndCheck, go, signIn, start, texts } from './harness.mjs';
@@ -58,8 +60,15 @@ for (const [lang, elder] of [['zh', false], ['en', false], ['zh', true], ['en', 
     await noSidewaysScroll(page);
     const visitUrl = page.url();
 
-    // Start a form for them: it opens as their draft, done for them at this centre.
-    await clickAndCheck(env, page, page.locator('form[action$="/start"] button[type=submit]'));
+    // Choose an item: its pre-filled form shows the person's data with where it came from (read
+    // for this visit, under the clerk's name), and the questions to ask.
+    await clickAndCheck(env, page, page.locator('form[action$="/prefill"] button[type=submit]'));
+    assert.match(page.url(), /\/office\/window\/visits\/[^/]+\/prefill\?item=/);
+    assert.equal((await page.locator('.inset').first().textContent()).trim(), t['window.prefill_note']);
+    assert.equal(await page.locator('a[href^="/me/data/flags"]').count(), 0, 'a clerk does not flag the person\'s data');
+    await noSidewaysScroll(page);
+    // Saved as their draft: it opens as their draft, done for them at this centre.
+    await clickAndCheck(env, page, page.locator('button[name=intent][value=draft]'));
     assert.match(page.url(), /\/applications\/[^/]+$/);
     const assisted = t['timeline.assisted_at'].split('{detail}')[0].trim();
     assert.ok((await page.locator('.timeline-assisted').first().textContent()).includes(assisted));
@@ -72,11 +81,48 @@ for (const [lang, elder] of [['zh', false], ['en', false], ['zh', true], ['en', 
     assert.ok(page.url().includes('/office/window?done=closed'));
     assert.equal((await page.locator('.notice').textContent()).trim(), t['window.closed_notice']);
     await go(env, page, visitUrl);
-    assert.equal(await page.locator('form[action$="/start"]').count(), 0, 'a closed visit takes nothing');
+    assert.equal(await page.locator('form[action$="/prefill"]').count(), 0, 'a closed visit takes nothing');
     await page.context().close();
     await person.context().close();
   });
 }
+
+test('the clerk submits an item for the person from its pre-filled form, and sees a bundle\'s merged form', async () => {
+  const t = texts.en;
+  const person = await env.newPage({ locale: 'en-GB' });
+  await signIn(env, person, CITIZEN, 'en');
+  const { token } = await (await person.request.get(`${env.base}/api/v1/me/identity-code`)).json();
+  const page = await env.newPage({ locale: 'en-GB', viewport: { width: 360, height: 740 } });
+  await signIn(env, page, CLERK, 'en');
+  await go(env, page, '/office/window');
+  await Promise.all([page.waitForNavigation(), (async () => {
+    await page.keyboard.type(token);
+    await page.keyboard.press('Enter');
+  })()]);
+  const visitUrl = page.url();
+  // An item whose form asks nothing more: the person's data is all there, with its provenance.
+  await page.selectOption('#window-item', 'hrss.pension-eligibility-certification');
+  await clickAndCheck(env, page, page.locator('form[action$="/prefill"] button[type=submit]'));
+  assert.ok((await page.locator('.prefill-value').count()) >= 1, 'the pre-filled values are shown');
+  assert.match(await page.locator('.prefill-value + br + .hint').first().textContent(), /·/);
+  await clickAndCheck(env, page, page.locator('button[name=intent][value=submit]'));
+  assert.ok(page.url().endsWith('?done=submitted'), page.url());
+  assert.equal((await page.locator('.notice').textContent()).trim(), t['window.submitted_notice']);
+  assert.ok((await page.locator('table tbody tr').count()) >= 1, 'listed with its department and state');
+
+  // The bundle's merged form, reached from the visit page (its items and their departments).
+  await go(env, page, visitUrl);
+  await clickAndCheck(env, page, page.locator('form[action$="/bundle"] button[type=submit]'));
+  assert.match(page.url(), /\/bundle\?bundle=/);
+  assert.equal((await page.locator('h2').first().textContent()).trim(), t['window.bundle_parts']);
+  assert.ok((await page.locator('ul[aria-labelledby=window-parts-title] li').count()) >= 2);
+  await noSidewaysScroll(page);
+  // Sent without the answers: each missing one is named and linked, nothing filed.
+  await clickAndCheck(env, page, page.locator('form[action$="/bundle"] button[type=submit]'));
+  assert.ok((await page.locator('.error-summary a').count()) >= 1);
+  await page.context().close();
+  await person.context().close();
+});
 
 test('a code that does not check is refused on the console with the reason, nothing opened', async () => {
   const page = await env.newPage({ locale: 'en-GB' });

@@ -6,6 +6,7 @@
 #include "http/deferred.h"
 #include "services/data_access.h"
 #include "services/bundles.h"
+#include "services/window_prefill.h"
 
 namespace tongban::http::api {
 namespace {
@@ -80,6 +81,47 @@ Json ItemReadJson(const services::ItemRead& read) {
               {"consent", read.consent_id ? Json(*read.consent_id) : Json(nullptr)}};
 }
 
+Json BundlePrefillJson(const services::BundlePrefill& merged) {
+  Json fields = Json::object();
+  for (const auto& [name, v] : merged.fields) fields[name] = Json{{"value", v.value}, {"source", ProvenanceJson(v.source)}};
+  Json materials = Json::array();
+  for (const auto& [of, m] : merged.materials) {
+    Json j = MaterialReadJson(m);
+    j["item"] = of;
+    materials.push_back(std::move(j));
+  }
+  return Json{{"fields", std::move(fields)}, {"materials", std::move(materials)}, {"needs_consent", merged.needs_consent}};
+}
+
+// GET /api/v1/prefill?visit=...&item=... (or &bundle=...): a clerk's pre-fill for the person of
+// their open window visit (services/window_prefill.h), read with the clerk as accessor.
+Response WindowPrefillResponse(const HttpDeps& deps, Request& req, const services::Actor& clerk, const std::string& visit,
+                               const std::string& item) {
+  if (item.empty() && !req.Query("bundle").empty()) {
+    auto merged = services::WindowPrefillBundle(*deps.ctx, clerk, visit, req.Query("bundle"));
+    if (!merged.ok()) return ErrorResponse(deps, req, merged.error());
+    Json body = BundlePrefillJson(*merged);
+    body["visit"] = visit;
+    Response res = JsonResponse(200, std::move(body));
+    res.AddHeader("Cache-Control", "no-store");
+    return res;
+  }
+  if (item.empty()) return ErrorResponse(deps, req, MakeError(ErrorCode::kInvalidArgument, "error.application.item_required"));
+  auto calls = services::WindowPrefillExternalCalls(*deps.ctx, clerk, visit, item);
+  if (!calls.ok()) return ErrorResponse(deps, req, calls.error());
+  return WithExternal(*deps.ctx, std::move(calls).value(),
+                      [&deps, &req, clerk, visit, item](const services::ExternalReads* external) {
+                        auto read = services::WindowPrefill(*deps.ctx, clerk, visit, item, external);
+                        if (!read.ok()) return ErrorResponse(deps, req, read.error());
+                        Json body = ItemReadJson(*read);
+                        body["sources"] = SourcesJson(deps, *read);
+                        body["visit"] = visit;
+                        Response res = JsonResponse(200, std::move(body));
+                        res.AddHeader("Cache-Control", "no-store");
+                        return res;
+                      });
+}
+
 }  // namespace
 
 void RegisterDataAccessRoutes(Router& router, const HttpDeps& deps) {
@@ -87,25 +129,15 @@ void RegisterDataAccessRoutes(Router& router, const HttpDeps& deps) {
     auto caller = RequireCaller(deps, req, false);
     if (!caller.ok()) return ErrorResponse(deps, req, caller.error());
     const std::string item = req.Query("item");
+    const std::string visit = req.Query("visit");
+    if (!visit.empty()) return WindowPrefillResponse(deps, req, caller->actor, visit, item);
     if (item.empty() && !req.Query("bundle").empty()) {
       // A bundle's merged form (services::PrefillBundle): each field once, every item's materials.
       std::string acting = req.Query("enterprise");
       if (acting.empty()) acting = caller->session.acting_enterprise;
       auto merged = services::PrefillBundle(*deps.ctx, caller->actor, req.Query("bundle"), acting);
       if (!merged.ok()) return ErrorResponse(deps, req, merged.error());
-      Json fields = Json::object();
-      for (const auto& [name, v] : merged->fields) {
-        fields[name] = Json{{"value", v.value}, {"source", ProvenanceJson(v.source)}};
-      }
-      Json materials = Json::array();
-      for (const auto& [of, m] : merged->materials) {
-        Json j = MaterialReadJson(m);
-        j["item"] = of;
-        materials.push_back(std::move(j));
-      }
-      Response res = JsonResponse(200, Json{{"fields", std::move(fields)},
-                                            {"materials", std::move(materials)},
-                                            {"needs_consent", merged->needs_consent}});
+      Response res = JsonResponse(200, BundlePrefillJson(*merged));
       res.AddHeader("Cache-Control", "no-store");
       return res;
     }

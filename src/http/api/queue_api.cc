@@ -139,7 +139,7 @@ void RegisterQueueRoutes(Router& router, const HttpDeps& deps) {
     } else if (identified.error().code != ErrorCode::kUnauthenticated) {
       return ErrorResponse(deps, req, identified.error());
     }
-    auto ticket = services::TakeTicket(*deps.ctx, caller ? &caller->actor : nullptr, req.Param("code"));
+    auto ticket = services::TakeTicket(*deps.ctx, caller ? &caller->actor : nullptr, req.Param("code"), req.remote_address);
     if (!ticket.ok()) return ErrorResponse(deps, req, ticket.error());
     return JsonResponse(201, TicketJson(*ticket));
   });

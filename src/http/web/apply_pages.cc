@@ -8,6 +8,7 @@
 
 #include "http/web/forms.h"
 #include "http/web/multipart.h"
+#include "http/web/prefill_view.h"
 #include "services/accounts.h"
 #include "services/applications.h"
 #include "services/data_access.h"
@@ -30,11 +31,6 @@ bool NeedsUploads(const ServiceItem& item) {
   return std::any_of(item.materials.begin(), item.materials.end(), [](const domain::Material& m) {
     return m.source == domain::MaterialSource::kUpload;
   });
-}
-
-std::string DatasetText(const Site& site, const PageRequest& page, const domain::Field& field) {
-  const std::string key = field.source == domain::MaterialSource::kLicence ? "apply.from_licence" : "apply.from_dataset";
-  return page.T(site, key, TextOr(site, page, "dataset." + field.dataset, field.dataset));
 }
 
 // Officials (clerks, reviewers, any non-applicant role) do not apply: assisted applications do not
@@ -116,7 +112,7 @@ void SetSourced(const Site& site, const PageRequest& page, Data& data, const Ser
       if (!field.source) continue;
       Data row;
       row.set("label", field.label.In(page.lang));
-      row.set("from", DatasetText(site, page, field));
+      row.set("from", SourcedFromText(site, page, field));
       sourced.push_back(row);
     }
   }
@@ -124,68 +120,17 @@ void SetSourced(const Site& site, const PageRequest& page, Data& data, const Ser
   data.set("has_sourced", !sourced.is_empty_list());
 }
 
-// The sourced fields filled from the person's (or the acting enterprise's) data (issue 9 item 4):
-// each value with where it came from (dataset, as of when) and a "this is wrong" link to flag it
-// to the data owner; a sensitive value not read for want of consent says so, with one button to
-// give consent for this item and the alternative of uploading a document instead. A read refused
-// or failing leaves the plain list (what comes from where) in place.
-// A dataset served by its department's own system that could not be reached shows "source
-// unavailable" with the plain reason, on its fields and above the form (its materials may be
-// uploaded instead, issue 9 item 8).
+// The sourced fields filled from the person's (or the acting enterprise's) data (issue 9 item 4),
+// shown by prefill_view.h; a read refused or failing leaves the plain list (what comes from where)
+// in place.
 void SetPrefill(const Site& site, const PageRequest& page, Data& data, const ServiceItem& item,
                 const std::string& enterprise, const std::string& return_to,
                 const services::ExternalReads* external) {
   auto read = services::Prefill(site.ctx(), page.caller->actor, item.code, enterprise, {}, external);
   if (!read.ok()) return;
-  const auto catalogue = site.ctx().Catalogue();
-  Data unavailable{Data::type::list};
-  for (const auto& [dataset, reason] : read->unavailable) {
-    const domain::Dataset* ds = catalogue->FindDataset(dataset);
-    Data row;
-    row.set("dataset", ds ? ds->name.In(page.lang) : dataset);
-    row.set("reason", page.T(site, services::SourceUnavailableKey(reason)));
-    unavailable.push_back(row);
-  }
-  data.set("sources_unavailable", unavailable);
-  data.set("has_sources_unavailable", !unavailable.is_empty_list());
-  Data sourced{Data::type::list};
-  std::vector<std::string> consent_names;
-  for (const auto& field : item.fields) {
-    if (!field.source) continue;
-    Data row;
-    row.set("label", field.label.In(page.lang));
-    const auto value = read->fields.find(field.name);
-    if (value != read->fields.end()) {
-      row.set("value", value->second.value);
-      const domain::Dataset* ds = catalogue->FindDataset(value->second.source.dataset);
-      row.set("from", page.T(site, "apply.prefill_source",
-                             (ds ? ds->name.In(page.lang) : value->second.source.dataset) + " · " +
-                                 FormatIsoDate(LocalDate(value->second.source.as_of))));
-      row.set("wrong_href", "/me/data/flags/new?dataset=" + value->second.source.dataset +
-                                "&field=" + field.DatasetFieldName());
-    } else if (std::find(read->needs_consent.begin(), read->needs_consent.end(), field.name) !=
-               read->needs_consent.end()) {
-      row.set("from", page.T(site, "apply.prefill_needs_consent"));
-      consent_names.push_back(field.label.In(page.lang));
-    } else if (read->unavailable.count(field.dataset) > 0) {
-      row.set("from", page.T(site, "apply.source_unavailable") + ": " +
-                          page.T(site, services::SourceUnavailableKey(read->unavailable.at(field.dataset))));
-    } else {
-      row.set("from", DatasetText(site, page, field));
-    }
-    sourced.push_back(row);
-  }
-  data.set("sourced", sourced);
-  data.set("has_sourced", !sourced.is_empty_list());
-  if (!consent_names.empty()) {
-    std::string names;
-    for (const auto& n : consent_names) names += (names.empty() ? "" : page.lang == domain::Language::kZh ? "、" : ", ") + n;
-    Data consent;
-    consent.set("text", page.T(site, "apply.consent_needed", names));
-    consent.set("purpose", item.code);
-    consent.set("return_to", return_to);
-    data.set("consent", consent);
-  }
+  PrefillViewOptions options;
+  options.consent_return_to = return_to;
+  SetPrefillView(site, page, data, item, *read, options);
 }
 
 // Everything the apply template needs; `errors` maps field name -> error text.

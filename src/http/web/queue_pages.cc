@@ -188,7 +188,7 @@ Response TakeTicketSubmit(const Site& site, Request& req) {
     }
     actor = &page.caller->actor;
   }
-  auto ticket = services::TakeTicket(site.ctx(), actor, req.Param("code"));
+  auto ticket = services::TakeTicket(site.ctx(), actor, req.Param("code"), req.remote_address);
   if (!ticket.ok()) return ErrorPageFor(site, page, ticket.error());
   return Redirect("/service-centres/" + ticket->centre + "/tickets/" + ticket->id);
 }

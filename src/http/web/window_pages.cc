@@ -2,17 +2,24 @@
 // service centre scans the person's identity code into an autofocused field (a scanner is a
 // keyboard: it types the token and Enter), which opens a window visit; the visit page shows the
 // person's name and masked id, their drafts and open applications with where each was routed
-// (department, state, deadline), the items the centre takes, and "start" for one, which records
-// the person's consent for the visit, pre-fills the form from the city's data and opens the draft
-// (the clerk completes and submits it on the application page); closing the visit ends it.
-// Works without JavaScript.
+// (department, state, deadline), the items the centre takes, and for a chosen item its pre-filled
+// form (services/window_prefill.h: the person's consent for the visit recorded, the city's data
+// read with the clerk as accessor, each value with where it came from, as the apply page shows
+// it), whose confirm step submits the application on the person's behalf (or saves it as their
+// draft); closing the visit ends it. Works without JavaScript.
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "http/web/forms.h"
 #include "http/web/page.h"
+#include "http/web/prefill_view.h"
+#include "services/applications.h"
+#include "services/bundles.h"
 #include "services/window.h"
+#include "services/window_handover.h"
+#include "services/window_prefill.h"
 
 namespace tongban::http::web {
 namespace {
@@ -100,17 +107,20 @@ Response Scan(const Site& site, Request& req) {
 Response VisitPage(const Site& site, PageRequest& page, const std::string& id, const Error* error, int status = 200) {
   auto view = services::GetVisit(site.ctx(), page.caller->actor, id);
   if (!view.ok()) return ErrorPageFor(site, page, view.error());
-  Data data = BaseData(site, page, "page.window_visit.title", view->person_name);
+  const std::string& served = view->person_name;
+  Data data = BaseData(site, page, "page.window_visit.title", served);
   data.set("id", id);
-  SetText(data, "person_name", view->person_name);
+  SetText(data, "person_name", served);
   data.set("masked_id", view->masked_id);
   data.set("centre_name", CentreName(site, page, view->visit.centre));
   data.set("ends", FormatTime(view->visit.ends_at));
   data.set("open", view->open);
   data.set("csrf_token", page.caller->session.csrf_token);
+  if (page.req->Query("done") == "submitted") data.set("notice", page.T(site, "window.submitted_notice"));
+  if (page.req->Query("done") == "handed_over") data.set("notice", page.T(site, "window.handed_over_notice"));
   if (error != nullptr) {
     data.set("item_error", AddOneErrorSummary(site, page, *error, data, "#window-item"));
-    MarkErrorTitle(site, page, data, page.T(site, "page.window_visit.title", view->person_name));
+    MarkErrorTitle(site, page, data, page.T(site, "page.window_visit.title", served));
   }
   if (view->open) {
     Data rows{Data::type::list};
@@ -131,6 +141,8 @@ Response VisitPage(const Site& site, PageRequest& page, const std::string& id, c
         row.set("on_the_spot", item != nullptr && item->on_the_spot && app.state == domain::ApplicationState::kSubmitted &&
                                    app.centre == page.caller->actor.user.centre);
         row.set("app_id", app.id);
+        // 统一出件: an approved result is handed over here (a bundle's together).
+        row.set("hand_over", app.state == domain::ApplicationState::kApproved);
         rows.push_back(row);
       }
     }
@@ -144,6 +156,17 @@ Response VisitPage(const Site& site, PageRequest& page, const std::string& id, c
       items.push_back(option);
     }
     data.set("items", items);
+    Data bundles{Data::type::list};
+    for (const std::string& code : services::WindowBundles(site.ctx(), page.caller->actor)) {
+      const auto catalogue = site.ctx().Catalogue();
+      const domain::Bundle* bundle = catalogue ? catalogue->FindBundle(code) : nullptr;
+      Data option;
+      option.set("value", code);
+      option.set("label", bundle != nullptr ? bundle->name.In(page.lang) : code);
+      bundles.push_back(option);
+    }
+    data.set("has_bundles", !bundles.is_empty_list());
+    data.set("bundles", bundles);
   }
   return RenderPage(site, page, "window_visit", data, status);
 }
@@ -152,6 +175,196 @@ Response Visit(const Site& site, Request& req) {
   PageRequest page = StartPage(site, req);
   if (auto refusal = Refusal(site, page, req, nullptr)) return std::move(*refusal);
   return VisitPage(site, page, req.Param("id"), nullptr);
+}
+
+// The asked (not sourced) fields of `item`.
+std::vector<const domain::Field*> AskedFields(const domain::ServiceItem& item) {
+  std::vector<const domain::Field*> out;
+  for (const auto& field : item.fields) {
+    if (!field.source) out.push_back(&field);
+  }
+  return out;
+}
+
+// The pre-filled form of an item for the visit's person: the sourced values with their provenance
+// (read now, logged with the clerk as accessor) and the asked fields, with "submit for them" and
+// "save as their draft". `values` and `error` after a refused submission.
+Response PrefillPage(const Site& site, PageRequest& page, const std::string& id, const std::string& item_code,
+                     const std::map<std::string, std::string>& values, const Error* error, int status = 200) {
+  auto view = services::GetVisit(site.ctx(), page.caller->actor, id);
+  if (!view.ok()) return ErrorPageFor(site, page, view.error());
+  if (!view->open) return Redirect("/office/window/visits/" + id);
+  const auto catalogue = site.ctx().Catalogue();
+  const domain::ServiceItem* item = catalogue ? catalogue->FindItem(item_code) : nullptr;
+  if (item == nullptr) {
+    const Error unknown = MakeError(ErrorCode::kNotFound, "error.item.not_found");
+    return VisitPage(site, page, id, &unknown, 404);
+  }
+  auto read = services::WindowPrefill(site.ctx(), page.caller->actor, id, item_code);
+  if (!read.ok()) {
+    if (read.error().code == ErrorCode::kInternal || read.error().code == ErrorCode::kUnavailable) {
+      return ErrorPageFor(site, page, read.error());
+    }
+    return VisitPage(site, page, id, &read.error(), HttpStatus(read.error().code));
+  }
+  const std::string item_name = item->name.In(page.lang);
+  Data data = BaseData(site, page, "page.window_prefill.title", item_name);
+  data.set("id", id);
+  data.set("item", item->code);
+  data.set("item_name", item_name);
+  SetText(data, "person_name", view->person_name);
+  data.set("masked_id", view->masked_id);
+  data.set("csrf_token", page.caller->session.csrf_token);
+  PrefillViewOptions options;
+  options.flag_links = false;  // the person flags their own data; a clerk does not consent for them
+  SetPrefillView(site, page, data, *item, *read, options);
+  std::map<std::string, std::string> errors;
+  if (error != nullptr) {
+    errors = AddErrorSummary(site, page, *error, data);
+    MarkErrorTitle(site, page, data, page.T(site, "page.window_prefill.title", item_name));
+  }
+  Data fields{Data::type::list};
+  for (const domain::Field* field : AskedFields(*item)) {
+    const auto value = values.find(field->name);
+    const auto wrong = errors.find(field->name);
+    fields.push_back(FieldView(site, page, *field, value == values.end() ? "" : value->second,
+                               wrong == errors.end() ? "" : wrong->second));
+  }
+  data.set("has_fields", !fields.is_empty_list());
+  data.set("fields", fields);
+  return RenderPage(site, page, "window_prefill", data, status);
+}
+
+Response Prefill(const Site& site, Request& req) {
+  PageRequest page = StartPage(site, req);
+  if (auto refusal = Refusal(site, page, req, nullptr)) return std::move(*refusal);
+  return PrefillPage(site, page, req.Param("id"), req.Query("item"), {}, nullptr);
+}
+
+// The confirm step: the application created and submitted for the visit's person (or saved as
+// their draft), assisted_by the clerk; back at the visit, where it is listed with where it went.
+Response SubmitForPerson(const Site& site, Request& req) {
+  PageRequest page = StartPage(site, req);
+  const Form form = FormOf(req);
+  if (auto refusal = Refusal(site, page, req, &form)) return std::move(*refusal);
+  const std::string id = req.Param("id");
+  auto view = services::GetVisit(site.ctx(), page.caller->actor, id);
+  if (!view.ok()) return ErrorPageFor(site, page, view.error());
+  const std::string item_code = FormValue(form, "item");
+  const auto catalogue = site.ctx().Catalogue();
+  const domain::ServiceItem* item = catalogue ? catalogue->FindItem(item_code) : nullptr;
+  if (item == nullptr) return ErrorPage(site, page, 404, "error.item.not_found");
+  services::CreateApplicationRequest create;
+  create.item = item->code;
+  create.on_behalf_of = view->visit.person_id;
+  create.visit = id;
+  create.submit = FormValue(form, "intent") != "draft";
+  for (const domain::Field* field : AskedFields(*item)) {
+    const std::string value = FormValue(form, field->name);
+    if (!value.empty()) create.fields[field->name] = value;
+  }
+  auto app = services::CreateApplication(site.ctx(), page.caller->actor, create);
+  if (!app.ok()) {
+    const Error& error = app.error();
+    if (error.code == ErrorCode::kInternal || error.code == ErrorCode::kUnavailable) return ErrorPageFor(site, page, error);
+    return PrefillPage(site, page, id, item->code, create.fields, &error, HttpStatus(error.code));
+  }
+  if (!create.submit) return Redirect("/applications/" + app->id);
+  return Redirect("/office/window/visits/" + id + "?done=submitted");
+}
+
+// The merged pre-filled form of a bundle for the visit's person (综合受理 of a bundle): each field
+// once with where it came from, the merged asked fields, "submit for them"; one bundle case whose
+// sub-cases go to their departments (分类办理, listed on the visit page).
+Response BundlePage(const Site& site, PageRequest& page, const std::string& id, const std::string& bundle_code,
+                    const std::map<std::string, std::string>& values, const Error* error, int status = 200) {
+  auto view = services::GetVisit(site.ctx(), page.caller->actor, id);
+  if (!view.ok()) return ErrorPageFor(site, page, view.error());
+  if (!view->open) return Redirect("/office/window/visits/" + id);
+  const auto catalogue = site.ctx().Catalogue();
+  const domain::Bundle* bundle = catalogue ? catalogue->FindBundle(bundle_code) : nullptr;
+  if (bundle == nullptr) {
+    const Error unknown = MakeError(ErrorCode::kNotFound, "error.bundle.not_found");
+    return VisitPage(site, page, id, &unknown, 404);
+  }
+  auto read = services::WindowPrefillBundle(site.ctx(), page.caller->actor, id, bundle_code);
+  if (!read.ok()) {
+    if (read.error().code == ErrorCode::kInternal || read.error().code == ErrorCode::kUnavailable) {
+      return ErrorPageFor(site, page, read.error());
+    }
+    return VisitPage(site, page, id, &read.error(), HttpStatus(read.error().code));
+  }
+  const std::string bundle_name = bundle->name.In(page.lang);
+  Data data = BaseData(site, page, "page.window_prefill.title", bundle_name);
+  data.set("id", id);
+  data.set("bundle", bundle->code);
+  data.set("item_name", bundle_name);
+  SetText(data, "person_name", view->person_name);
+  data.set("masked_id", view->masked_id);
+  data.set("csrf_token", page.caller->session.csrf_token);
+  const std::vector<domain::Field> merged = services::MergedFields(*catalogue, *bundle);
+  PrefillViewOptions options;
+  options.flag_links = false;
+  SetPrefillView(site, page, data, merged, read->fields, read->needs_consent, {}, options);
+  Data parts{Data::type::list};
+  for (const std::string& code : bundle->items) {
+    const domain::ServiceItem* item = catalogue->FindItem(code);
+    Data part;
+    part.set("name", ItemName(site, page, code));
+    part.set("department", item != nullptr ? DepartmentName(site, page, item->department) : "");
+    parts.push_back(part);
+  }
+  data.set("parts", parts);
+  std::map<std::string, std::string> errors;
+  if (error != nullptr) {
+    errors = AddErrorSummary(site, page, *error, data);
+    MarkErrorTitle(site, page, data, page.T(site, "page.window_prefill.title", bundle_name));
+  }
+  Data fields{Data::type::list};
+  for (const domain::Field& field : merged) {
+    if (field.source) continue;
+    const auto value = values.find(field.name);
+    const auto wrong = errors.find(field.name);
+    fields.push_back(FieldView(site, page, field, value == values.end() ? "" : value->second,
+                               wrong == errors.end() ? "" : wrong->second));
+  }
+  data.set("has_fields", !fields.is_empty_list());
+  data.set("fields", fields);
+  return RenderPage(site, page, "window_bundle", data, status);
+}
+
+Response BundleForm(const Site& site, Request& req) {
+  PageRequest page = StartPage(site, req);
+  if (auto refusal = Refusal(site, page, req, nullptr)) return std::move(*refusal);
+  return BundlePage(site, page, req.Param("id"), req.Query("bundle"), {}, nullptr);
+}
+
+Response SubmitBundle(const Site& site, Request& req) {
+  PageRequest page = StartPage(site, req);
+  const Form form = FormOf(req);
+  if (auto refusal = Refusal(site, page, req, &form)) return std::move(*refusal);
+  const std::string id = req.Param("id");
+  auto view = services::GetVisit(site.ctx(), page.caller->actor, id);
+  if (!view.ok()) return ErrorPageFor(site, page, view.error());
+  const auto catalogue = site.ctx().Catalogue();
+  const domain::Bundle* bundle = catalogue ? catalogue->FindBundle(FormValue(form, "bundle")) : nullptr;
+  if (bundle == nullptr) return ErrorPage(site, page, 404, "error.bundle.not_found");
+  services::CreateBundleRequest create;
+  create.bundle = bundle->code;
+  create.on_behalf_of = view->visit.person_id;
+  create.visit = id;
+  for (const domain::Field& field : services::MergedFields(*catalogue, *bundle)) {
+    if (field.source) continue;
+    const std::string value = FormValue(form, field.name);
+    if (!value.empty()) create.fields[field.name] = value;
+  }
+  auto made = services::CreateBundleCase(site.ctx(), page.caller->actor, create);
+  if (!made.ok()) {
+    const Error& error = made.error();
+    if (error.code == ErrorCode::kInternal || error.code == ErrorCode::kUnavailable) return ErrorPageFor(site, page, error);
+    return BundlePage(site, page, id, bundle->code, create.fields, &error, HttpStatus(error.code));
+  }
+  return Redirect("/office/window/visits/" + id + "?done=submitted");
 }
 
 Response Start(const Site& site, Request& req) {
@@ -179,6 +392,20 @@ Response OnTheSpot(const Site& site, Request& req) {
   return Redirect("/applications/" + app->id);
 }
 
+Response HandOver(const Site& site, Request& req) {
+  PageRequest page = StartPage(site, req);
+  const Form form = FormOf(req);
+  if (auto refusal = Refusal(site, page, req, &form)) return std::move(*refusal);
+  const std::string id = req.Param("id");
+  auto handed = services::HandOverResults(site.ctx(), page.caller->actor, id, FormValue(form, "application"));
+  if (!handed.ok()) {
+    const Error& error = handed.error();
+    if (error.code != ErrorCode::kConflict) return ErrorPageFor(site, page, error);
+    return VisitPage(site, page, id, &error, HttpStatus(error.code));
+  }
+  return Redirect("/office/window/visits/" + id + "?done=handed_over");
+}
+
 Response Close(const Site& site, Request& req) {
   PageRequest page = StartPage(site, req);
   const Form form = FormOf(req);
@@ -195,6 +422,11 @@ void RegisterWindowPages(Router& router, std::shared_ptr<const Site> site) {
   router.Add("POST", "/office/window/visits", [site](Request& req) { return Scan(*site, req); });
   router.Add("GET", "/office/window/visits/{id}", [site](Request& req) { return Visit(*site, req); });
   router.Add("POST", "/office/window/visits/{id}/start", [site](Request& req) { return Start(*site, req); });
+  router.Add("GET", "/office/window/visits/{id}/prefill", [site](Request& req) { return Prefill(*site, req); });
+  router.Add("POST", "/office/window/visits/{id}/submit", [site](Request& req) { return SubmitForPerson(*site, req); });
+  router.Add("POST", "/office/window/visits/{id}/hand-over", [site](Request& req) { return HandOver(*site, req); });
+  router.Add("GET", "/office/window/visits/{id}/bundle", [site](Request& req) { return BundleForm(*site, req); });
+  router.Add("POST", "/office/window/visits/{id}/bundle", [site](Request& req) { return SubmitBundle(*site, req); });
   router.Add("POST", "/office/window/visits/{id}/close", [site](Request& req) { return Close(*site, req); });
   router.Add("POST", "/office/window/visits/{id}/complete", [site](Request& req) { return OnTheSpot(*site, req); });
 }

@@ -71,6 +71,13 @@ class QueueTest : public testing::ServicesTest {
     return BookAppointment(ctx_, who, BookingRequest{centre, slot, item});
   }
 
+  // The client address of this test's anonymous walk-ins: the walk-in limit is kept per server
+  // (process), so each test (and database) takes its tickets from an address of its own.
+  static std::string Address(int n = 0) {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    return std::string(info->name()) + "#" + std::to_string(n);
+  }
+
   Actor clerk_, clerk2_, other_centre_clerk_;
 };
 
@@ -238,15 +245,15 @@ TEST_P(QueueTest, FiftyConcurrentBookingsOfASlotBookExactlyItsCapacity) {
 }
 
 TEST_P(QueueTest, AnAppointmentTodayGetsSeriesAAndIsCalledBeforeWalkIns) {
-  auto walk_in = TakeTicket(ctx_, nullptr, "centre.310115");
+  auto walk_in = TakeTicket(ctx_, nullptr, "centre.310115", Address());
   ASSERT_TRUE(walk_in.ok()) << walk_in.error().message;
   EXPECT_EQ(domain::FormatTicketNumber(walk_in->series, walk_in->number), "B001");
   ASSERT_TRUE(Book(citizen_, "2026-09-28T15:00").ok());
-  auto with_appointment = TakeTicket(ctx_, &citizen_, "centre.310115");
+  auto with_appointment = TakeTicket(ctx_, &citizen_, "centre.310115", Address());
   ASSERT_TRUE(with_appointment.ok());
   EXPECT_EQ(domain::FormatTicketNumber(with_appointment->series, with_appointment->number), "A001");
   EXPECT_FALSE(with_appointment->appointment_id.empty());
-  auto signed_in_walk_in = TakeTicket(ctx_, &other_, "centre.310115");
+  auto signed_in_walk_in = TakeTicket(ctx_, &other_, "centre.310115", Address());
   ASSERT_TRUE(signed_in_walk_in.ok());
   EXPECT_EQ(domain::FormatTicketNumber(signed_in_walk_in->series, signed_in_walk_in->number), "B002");
 
@@ -259,13 +266,31 @@ TEST_P(QueueTest, AnAppointmentTodayGetsSeriesAAndIsCalledBeforeWalkIns) {
   EXPECT_EQ(second->id, walk_in->id);
 }
 
+TEST_P(QueueTest, AnonymousWalkInTicketsAreRateLimitedPerAddress) {
+  for (int i = 0; i < kWalkInTicketsPerAddress; ++i) {
+    ASSERT_TRUE(TakeTicket(ctx_, nullptr, "centre.310115", Address()).ok()) << i;
+  }
+  auto refused = TakeTicket(ctx_, nullptr, "centre.310115", Address());
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kResourceExhausted);
+  EXPECT_EQ(refused.error().message, "error.ticket.too_many");
+  // Another centre does not help; the refusals took nothing.
+  EXPECT_EQ(TakeTicket(ctx_, nullptr, "centre.310112", Address()).error().code, ErrorCode::kResourceExhausted);
+  EXPECT_EQ(CentreDisplay(ctx_, "centre.310115")->waiting, kWalkInTicketsPerAddress);
+  // Another address, or a signed-in person, still gets a number; the next window starts afresh.
+  EXPECT_TRUE(TakeTicket(ctx_, nullptr, "centre.310115", Address(1)).ok());
+  EXPECT_TRUE(TakeTicket(ctx_, &other_, "centre.310115", Address()).ok());
+  clock_.Advance(std::chrono::minutes(kWalkInWindowMinutes));
+  EXPECT_TRUE(TakeTicket(ctx_, nullptr, "centre.310115", Address()).ok());
+}
+
 TEST_P(QueueTest, TicketNumbersStartAgainEachDayAndAtEachCentre) {
-  ASSERT_TRUE(TakeTicket(ctx_, nullptr, "centre.310115").ok());
-  auto other_centre = TakeTicket(ctx_, nullptr, "centre.310112");
+  ASSERT_TRUE(TakeTicket(ctx_, nullptr, "centre.310115", Address()).ok());
+  auto other_centre = TakeTicket(ctx_, nullptr, "centre.310112", Address());
   ASSERT_TRUE(other_centre.ok());
   EXPECT_EQ(other_centre->number, 1);
   clock_.Set({2026, 9, 29});
-  auto next_day = TakeTicket(ctx_, nullptr, "centre.310115");
+  auto next_day = TakeTicket(ctx_, nullptr, "centre.310115", Address());
   ASSERT_TRUE(next_day.ok());
   EXPECT_EQ(next_day->number, 1);
   EXPECT_EQ(next_day->day, "2026-09-29");
@@ -273,7 +298,7 @@ TEST_P(QueueTest, TicketNumbersStartAgainEachDayAndAtEachCentre) {
 
 TEST_P(QueueTest, NoTicketsOnAHoliday) {
   clock_.Set({2026, 10, 5});
-  auto ticket = TakeTicket(ctx_, nullptr, "centre.310115");
+  auto ticket = TakeTicket(ctx_, nullptr, "centre.310115", Address());
   ASSERT_FALSE(ticket.ok());
   EXPECT_EQ(ticket.error().message, "error.ticket.closed");
 }
@@ -286,7 +311,7 @@ TEST_P(QueueTest, CallingAnEmptyQueueIsNotFound) {
 }
 
 TEST_P(QueueTest, OnlyAClerkOfTheCentreCallsItsTickets) {
-  ASSERT_TRUE(TakeTicket(ctx_, nullptr, "centre.310115").ok());
+  ASSERT_TRUE(TakeTicket(ctx_, nullptr, "centre.310115", Address()).ok());
   for (const Actor* who : {&other_centre_clerk_, &citizen_, &reviewer_}) {
     auto called = CallNextTicket(ctx_, *who, "centre.310115", "1");
     ASSERT_FALSE(called.ok());
@@ -305,7 +330,7 @@ TEST_P(QueueTest, OnlyAClerkOfTheCentreCallsItsTickets) {
 
 TEST_P(QueueTest, TwoClerksCallingAtOnceNeverGetTheSameTicket) {
   constexpr int kTickets = 30;
-  for (int i = 0; i < kTickets; ++i) ASSERT_TRUE(TakeTicket(ctx_, nullptr, "centre.310115").ok());
+  for (int i = 0; i < kTickets; ++i) ASSERT_TRUE(TakeTicket(ctx_, nullptr, "centre.310115", Address(i)).ok());
   std::mutex mutex;
   std::vector<std::string> called;
   std::atomic<int> empty{0};
@@ -332,8 +357,8 @@ TEST_P(QueueTest, TwoClerksCallingAtOnceNeverGetTheSameTicket) {
 }
 
 TEST_P(QueueTest, ACalledTicketIsMarkedDoneOrNoShowAndTheDisplayShowsTheLastCalled) {
-  auto a = TakeTicket(ctx_, nullptr, "centre.310115");
-  auto b = TakeTicket(ctx_, nullptr, "centre.310115");
+  auto a = TakeTicket(ctx_, nullptr, "centre.310115", Address());
+  auto b = TakeTicket(ctx_, nullptr, "centre.310115", Address());
   ASSERT_TRUE(a.ok() && b.ok());
   auto not_called = FinishTicket(ctx_, clerk_, "centre.310115", b->id, TicketStatus::kDone);
   ASSERT_FALSE(not_called.ok());
