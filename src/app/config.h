@@ -61,6 +61,9 @@ struct Config {
   int outbox_max_retry_seconds = 6 * 3600;
   // reminders.interval_seconds: how often each server looks for licences to remind of.
   int reminder_interval_seconds = 3600;
+  // proactive.interval_seconds: how often each server runs the benefits-without-applying job
+  // (services/proactive.h); it also runs once at start-up.
+  int proactive_interval_seconds = 86400;
 };
 
 // Reads `path` over the defaults in `config`. kInvalidArgument as "path:line: reason" for an

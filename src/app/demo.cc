@@ -34,6 +34,9 @@ constexpr DemoUser kDemoUsers[] = {
     {"zhao.lei", domain::Role::kEnterpriseAgent, "赵磊", "", "", 1990, 404, 1},   // an agent with no rights until granted
     {"zhang.jianguo", domain::Role::kCitizen, "张建国", "", "", 1956, 505, 0},     // 张伟's father, 70 in 2026
     {"chen.guoqiang", domain::Role::kCitizen, "陈国强", "", "", 1967, 602, 0},    // born 1967-03-15: 60 in March 2027 (the retirement suggestion)
+    // A negative birth year is an age reached this month: 65 now, the elderly allowance offered
+    // without applying (services/proactive.h).
+    {"wang.xiuying", domain::Role::kCitizen, "王秀英", "", "", -65, 707, 0},
     {"clerk.pudong", domain::Role::kClerk, "陈静", "", "pudong-district-centre", 0, 0, 0},
     {"clerk.lujiazui", domain::Role::kClerk, "黄蕾", "", "pudong-lujiazui-community", 0, 0, 0},
     {"clerk.market", domain::Role::kClerk, "周婷", "market", "", 0, 0, 0},
@@ -57,7 +60,7 @@ constexpr DemoUser kDemoUsers[] = {
 
 }  // namespace
 
-Result<std::vector<DemoAccountPlan>> PlanDemoAccounts(const domain::Catalogue& catalogue) {
+Result<std::vector<DemoAccountPlan>> PlanDemoAccounts(const domain::Catalogue& catalogue, Date today) {
   std::vector<DemoAccountPlan> out;
   std::set<std::string> reviewed;
   for (const DemoUser& d : kDemoUsers) {
@@ -73,7 +76,8 @@ Result<std::vector<DemoAccountPlan>> PlanDemoAccounts(const domain::Catalogue& c
     p.department = d.department;
     p.centre = d.centre;
     if (d.sequence != 0) {
-      p.person_id = DemoResidentId(d.birth_year, 1 + d.sequence % 12, 1 + d.sequence % 28, d.sequence);
+      p.person_id = d.birth_year < 0 ? DemoResidentId(today.year + d.birth_year, today.month, 1, d.sequence)
+                                     : DemoResidentId(d.birth_year, 1 + d.sequence % 12, 1 + d.sequence % 28, d.sequence);
       p.phone = fmt::format("13800138{:03d}", d.sequence);
     }
     if (d.enterprise != 0) {
@@ -113,7 +117,7 @@ std::string DemoCreditCode(int sequence) {
 }
 
 Result<std::vector<DemoAccount>> EnsureDemoAccounts(const services::Context& ctx) {
-  TB_ASSIGN_OR_RETURN(std::vector<DemoAccountPlan> plan, PlanDemoAccounts(*ctx.Catalogue()));
+  TB_ASSIGN_OR_RETURN(std::vector<DemoAccountPlan> plan, PlanDemoAccounts(*ctx.Catalogue(), LocalDate(ctx.clock->Now())));
   std::vector<DemoAccount> out;
   for (const DemoAccountPlan& d : plan) {
     services::NewUser u;
@@ -152,7 +156,7 @@ Result<int> EnsureDemoSigningKeys(const services::Context& ctx) {
 
 Result<int> EnsureDemoLicences(const services::Context& ctx) {
   const auto catalogue = ctx.Catalogue();
-  TB_ASSIGN_OR_RETURN(const std::vector<DemoAccountPlan> plan, PlanDemoAccounts(*catalogue));
+  TB_ASSIGN_OR_RETURN(const std::vector<DemoAccountPlan> plan, PlanDemoAccounts(*catalogue, LocalDate(ctx.clock->Now())));
   const auto find = [&](const std::string& username) -> const DemoAccountPlan* {
     for (const DemoAccountPlan& p : plan) {
       if (p.username == username) return &p;

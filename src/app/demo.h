@@ -36,7 +36,10 @@ struct DemoAccountPlan {
 // community centre, an administrator and a reviewer for every department that has items (named
 // reviewer.<department code> when the demo list has none). Officials whose department or centre
 // the catalogue lacks are left out. kInvalidArgument when no demo clerk's centre exists.
-Result<std::vector<DemoAccountPlan>> PlanDemoAccounts(const domain::Catalogue& catalogue);
+// `today` dates the one person whose birth is relative to it: wang.xiuying turns 65 in today's
+// month (born on its first day, 65 years earlier), so that the benefits-without-applying job
+// offers her the elderly allowance on the demo's first start.
+Result<std::vector<DemoAccountPlan>> PlanDemoAccounts(const domain::Catalogue& catalogue, Date today = Date{2026, 1, 1});
 
 // Creates the demo accounts that do not exist yet; returns all of them for printing.
 Result<std::vector<DemoAccount>> EnsureDemoAccounts(const services::Context& ctx);

@@ -108,11 +108,12 @@ class CityWriter {
   Result<CityStats> Run() {
     if (districts_.empty()) return MakeError(ErrorCode::kInvalidArgument, "the catalogue has no districts");
     // The demo accounts' people (demo.cc): their ids are taken before anything is drawn.
-    TB_ASSIGN_OR_RETURN(const std::vector<DemoAccountPlan> plan, PlanDemoAccounts(*ctx_.Catalogue()));
+    TB_ASSIGN_OR_RETURN(const std::vector<DemoAccountPlan> plan, PlanDemoAccounts(*ctx_.Catalogue(), options_.today));
     for (const DemoAccountPlan& p : plan) {
       if (!p.person_id.empty()) demo_ids_[p.username] = p.person_id;
     }
-    for (const char* username : {"zhang.wei", "li.na", "wang.fang", "zhao.lei", "zhang.jianguo", "chen.guoqiang"}) {
+    for (const char* username :
+         {"zhang.wei", "li.na", "wang.fang", "zhao.lei", "zhang.jianguo", "chen.guoqiang", "wang.xiuying"}) {
       if (!demo_ids_.contains(username)) {
         return MakeError(ErrorCode::kInternal, std::string("the demo accounts lack ") + username);
       }
@@ -330,6 +331,11 @@ class CityWriter {
     const Person chen = demo(demo_ids_["chen.guoqiang"], "陈国强");
     Household chen_home = NewHousehold();
     Resident(chen, chen_home, chen, "户主");
+    // 王秀英 turns 65 this month, registered in the city: the elderly allowance is offered to her
+    // without applying (services/proactive.h) on the job's first run.
+    const Person wang_xiuying = demo(demo_ids_["wang.xiuying"], "王秀英");
+    Household wang_xiuying_home = NewHousehold();
+    Resident(wang_xiuying, wang_xiuying_home, wang_xiuying, "户主");
     demo_person_count_ = stats_.persons;
     return Ok();
   }

@@ -217,13 +217,51 @@ void ReadEligibilityRule(FileContext& file, const YAML::Node& node, d::ServiceIt
   if (file.problem_count() == problems_before) item.eligibility.push_back(std::move(rule));
 }
 
+namespace {
+
+// `proactive: {confirm: ask|proceed, decline_days: N, unanswered: lapse|proceed}` (domain/proactive.h),
+// checked against the item's eligibility rules, which are read first.
+void ReadProactive(FileContext& file, const YAML::Node& node, d::ServiceItem& item, int line) {
+  MapReader m(file, node, "proactive", {"confirm", "decline_days", "unanswered"}, line);
+  if (!m.ok()) return;
+  const size_t problems_before = file.problem_count();
+  d::ProactiveRule rule;
+  if (std::optional<std::string> confirm = m.String("confirm")) {
+    if (auto parsed = d::ParseProactiveConfirm(*confirm)) {
+      rule.confirm = *parsed;
+    } else {
+      file.AddLine(m.LineOfKey("confirm"), "'confirm' must be ask or proceed, not " + Quote(*confirm));
+    }
+  }
+  if (std::optional<int> days = m.Int("decline_days", false)) rule.decline_days = *days;
+  if (std::optional<std::string> unanswered = m.String("unanswered", false)) {
+    if (auto parsed = d::ParseProactiveUnanswered(*unanswered)) {
+      rule.unanswered = *parsed;
+      if (rule.confirm == d::ProactiveConfirm::kProceed) {
+        file.AddLine(m.LineOfKey("unanswered"), "'unanswered' is for confirm: ask");
+      }
+    } else {
+      file.AddLine(m.LineOfKey("unanswered"), "'unanswered' must be lapse or proceed, not " + Quote(*unanswered));
+    }
+  }
+  if (file.problem_count() != problems_before) return;
+  const Status checked = d::CheckProactiveRule(rule, item.eligibility);
+  if (!checked.ok()) {
+    file.AddLine(line, checked.error().message);
+    return;
+  }
+  item.proactive = rule;
+}
+
+}  // namespace
+
 std::optional<d::ServiceItem> ReadItem(FileContext& file, const YAML::Node& node, CodeRegistry& items,
                                        CodeRegistry& standard_codes, const CodeRegistry* departments) {
   MapReader m(file, node, "item",
               {"code", "name", "description", "department", "legal_basis", "applicant", "instant", "legal_limit_days",
                "promised_limit_days", "fully_online", "on_the_spot", "channels", "materials", "fields", "fee",
                "keywords", "version", "standard_code", "legal_texts", "aliases", "licence_type", "data_bases",
-               "eligibility"});
+               "eligibility", "proactive"});
   if (!m.ok()) return std::nullopt;
   const size_t problems_before = file.problem_count();
   d::ServiceItem item;
@@ -374,6 +412,7 @@ std::optional<d::ServiceItem> ReadItem(FileContext& file, const YAML::Node& node
   if (std::optional<YAML::Node> rules = m.List("eligibility", false)) {
     for (const YAML::Node& node : *rules) ReadEligibilityRule(file, node, item, m.LineOfKey("eligibility"));
   }
+  if (const YAML::Node* proactive = m.Get("proactive", false)) ReadProactive(file, *proactive, item, m.LineOfKey("proactive"));
   if (file.problem_count() != problems_before) return std::nullopt;
   return item;
 }

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <optional>
 #include <string_view>
+#include <thread>
 
 #include "app/audit.h"
 #include "app/catalogue_loader.h"
@@ -25,6 +26,7 @@
 #include "services/accounts.h"
 #include "services/access_log.h"
 #include "services/reminders.h"
+#include "services/proactive.h"
 #include "storage/sql_store.h"
 
 namespace tb = tongban;
@@ -73,6 +75,17 @@ int Serve(tb::app::Config config, bool demo) {
     auto run = tb::services::SendExpiryReminders(system.ctx);
     if (!run.ok()) spdlog::warn("expiry reminders failed: {}", run.error().message);
   });
+  // Benefits without applying: daily on every server; each offer is created once (services/proactive.h).
+  const auto run_proactive = [&system] {
+    auto run = tb::services::RunProactiveJob(system.ctx);
+    if (!run.ok()) {
+      spdlog::warn("benefits without applying failed: {}", run.error().message);
+    } else if (run->offered + run->proceeded + run->lapsed > 0) {
+      spdlog::info("benefits without applying: {} offered, {} submitted, {} lapsed", run->offered, run->proceeded,
+                   run->lapsed);
+    }
+  };
+  tb::app::Periodic proactive(std::chrono::seconds(config.proactive_interval_seconds), run_proactive);
   // The access log's sequencer: every server runs it each second; one per round holds the lock
   // (PostgreSQL advisory lock; SQLite's single writer), the others skip. Never on an I/O thread.
   if (auto log_key = system.keys->EnsureKey(tb::services::kLogKeyOwner); !log_key.ok()) {
@@ -119,6 +132,8 @@ int Serve(tb::app::Config config, bool demo) {
     std::cout << "Session cookies are marked Secure: browsers keep them over HTTPS only. To sign in over plain\n"
                  "HTTP from another machine, add --secure-cookies false (never in production).\n";
   }
+  // The job's first run at start-up (after the demo city exists), off the serving threads.
+  std::jthread first_proactive_run(run_proactive);
   const std::string url = config.server.host + ":";
   tb::http::ServerHooks hooks;
   hooks.handler = [&system](tb::http::Request& req) { return system.router.Dispatch(req); };
@@ -283,6 +298,16 @@ int main(int argc, char** argv) {
   dept_source->add_option("--window-seconds", dept_options.window_seconds, "Accepted clock difference of a signature")
       ->check(CLI::Range(1, 3600));
 
+  auto* jobs = app.add_subcommand("jobs", "The platform's periodic jobs");
+  jobs->require_subcommand(1);
+  auto* jobs_run = jobs->add_subcommand("run", "Run a periodic job once now, as the servers do (operators, tests)");
+  std::string job_name;
+  jobs_run->add_option("JOB", job_name, "The job: proactive (benefits without applying)")
+      ->required()
+      ->check(CLI::IsMember({"proactive"}));
+  jobs_run->add_option("--db", db, "Database URL")->required();
+  jobs_run->add_option("--catalogue", catalogue_dir, "Catalogue folder");
+
   auto* routes = app.add_subcommand("routes", "Print every route the server answers (METHOD PATTERN)");
   routes->add_option("--db", db, "Database URL")->required();
 
@@ -430,6 +455,13 @@ int main(int argc, char** argv) {
     std::cerr << "\n";
     if (!made.ok()) return Fail(made.error().message);
     std::cout << "Generated " << rate(*made) << ".\n";
+    return 0;
+  }
+  if (jobs_run->parsed()) {
+    auto run = tb::services::RunProactiveJob((*sys)->ctx);
+    if (!run.ok()) return Fail(run.error().message);
+    std::cout << fmt::format("Benefits without applying: {} candidates, {} offered, {} submitted, {} lapsed.\n",
+                             run->candidates, run->offered, run->proceeded, run->lapsed);
     return 0;
   }
   if (data_load->parsed()) {

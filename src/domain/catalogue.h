@@ -13,6 +13,7 @@
 #include "common/result.h"
 #include "domain/dataset.h"
 #include "domain/eligibility.h"
+#include "domain/proactive.h"
 #include "domain/queue.h"
 #include "domain/text.h"
 #include "domain/suggestion.h"
@@ -136,6 +137,9 @@ struct ServiceItem {
   std::map<std::string, std::string, std::less<>> data_bases;
   // Who may apply, as rules over the city's datasets (issue 9 item 7); empty: anyone.
   std::vector<EligibilityRule> eligibility;
+  // Benefits without applying (免申即享, domain/proactive.h): the platform offers the case to whoever
+  // newly qualifies; nullopt: people apply themselves.
+  std::optional<ProactiveRule> proactive;
 
   const Field* FindField(std::string_view name) const;
   const Material* FindMaterial(std::string_view code) const;

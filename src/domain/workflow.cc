@@ -38,6 +38,12 @@ constexpr std::array kTable = {
     Transition{S::kWaiting, A::kSubmit, S::kSubmitted, false, false, false, false, true},
     Transition{S::kWaiting, A::kClose, S::kClosed, false, false, false, true, true},
     Transition{S::kWaiting, A::kWithdraw, S::kWithdrawn, true, false, false, false},
+    // An offered case (benefits without applying): the person confirms or declines it in one step;
+    // left unanswered, the platform submits it or lets it lapse, as its item says.
+    Transition{S::kOffered, A::kConfirm, S::kSubmitted, true, false, false, false},
+    Transition{S::kOffered, A::kDecline, S::kDeclined, true, false, false, false},
+    Transition{S::kOffered, A::kSubmit, S::kSubmitted, false, false, false, false, true},
+    Transition{S::kOffered, A::kClose, S::kClosed, false, false, false, true, true},
 };
 
 constexpr std::array kStateNames = {
@@ -54,6 +60,8 @@ constexpr std::array kStateNames = {
     EnumName<S>{S::kWithdrawn, "withdrawn"},
     EnumName<S>{S::kWaiting, "waiting"},
     EnumName<S>{S::kClosed, "closed"},
+    EnumName<S>{S::kOffered, "offered"},
+    EnumName<S>{S::kDeclined, "declined"},
 };
 
 constexpr std::array kActionNames = {
@@ -68,6 +76,8 @@ constexpr std::array kActionNames = {
     EnumName<A>{A::kComplete, "complete"},
     EnumName<A>{A::kWithdraw, "withdraw"},
     EnumName<A>{A::kClose, "close"},
+    EnumName<A>{A::kConfirm, "confirm"},
+    EnumName<A>{A::kDecline, "decline"},
 };
 
 constexpr std::array kActorRoleNames = {

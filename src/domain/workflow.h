@@ -24,7 +24,12 @@ enum class ApplicationState {
   // it waits for to be approved; not in its department's queue yet. The platform starts it
   // (-> submitted) or closes it (-> closed) when one of them ends without approval.
   kWaiting,
-  kClosed,               // terminal: a waiting sub-case that can no longer start
+  kClosed,               // terminal: a waiting sub-case that can no longer start; an offer left unanswered
+  // Benefits without applying (domain/proactive.h): a case the platform created for a person who
+  // qualifies, waiting for them to confirm (-> submitted) or decline (-> declined). Like a draft,
+  // it is the person's alone: officials do not see it until it is submitted.
+  kOffered,
+  kDeclined,             // terminal: the person declined the offer
 };
 const char* StateName(ApplicationState state);  // "draft", "submitted", ..., snake_case
 std::optional<ApplicationState> ParseState(std::string_view name);
@@ -43,7 +48,9 @@ enum class Action {
   kDeliver,
   kComplete,
   kWithdraw,
-  kClose,  // the platform closes a waiting sub-case (its reason says why); no person takes it
+  kClose,  // the platform closes a waiting sub-case or a lapsed offer (its reason says why); no person takes it
+  kConfirm,  // the person accepts an offered case: it is submitted to the department
+  kDecline,  // the person turns an offered case down: it ends
 };
 const char* ActionName(Action action);  // URL segments: "submit", "accept", "request-correction", ...
 std::optional<Action> ParseAction(std::string_view name);

@@ -27,7 +27,7 @@ struct ApplicationQuery {
   std::string item;
   // Only these items, when not empty (an agent whose grant covers some items).
   std::vector<std::string> items;
-  // Leaves drafts out (officials: a draft is its applicant's until submitted).
+  // Leaves drafts and offers out (officials: they are their applicant's until submitted).
   bool exclude_drafts = false;
   // Workbench filters (officials' scopes): the person's resident id, a prefix of the applicant's
   // name, the assigned official.

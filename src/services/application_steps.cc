@@ -69,9 +69,9 @@ Result<Standing> StandingOn(const Context& ctx, ports::Transaction& tx, const Ac
       s.may_withdraw = grant->may_withdraw;
     }
   }
-  // A draft belongs to its applicant until it is submitted: officials have no standing on it, so
+  // A draft (and an offer: services/proactive.h) belongs to its applicant until it is submitted: officials have no standing on it, so
   // to them it does not exist (lists, reads, events, uploads, actions).
-  if (app.state == ApplicationState::kDraft) return s;
+  if (app.state == ApplicationState::kDraft || app.state == ApplicationState::kOffered) return s;
   if (u.HasRole(domain::Role::kClerk) && ((!u.department.empty() && u.department == app.department) ||
                                            (!u.centre.empty() && u.centre == app.centre))) {
     s.roles.push_back(ActorRole::kClerk);

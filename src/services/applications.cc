@@ -6,6 +6,7 @@
 #include "services/access_log.h"
 
 #include "services/licences.h"
+#include "services/proactive.h"
 
 #include <algorithm>
 
@@ -107,6 +108,8 @@ std::optional<ApplicationState> StateNamedBy(std::string_view action) {
     case Action::kWithdraw: return ApplicationState::kWithdrawn;
     case Action::kClose: return ApplicationState::kClosed;
     case Action::kResubmit: return std::nullopt;
+    case Action::kConfirm: return std::nullopt;  // "confirmed" then "submitted"
+    case Action::kDecline: return ApplicationState::kDeclined;
   }
   return std::nullopt;
 }
@@ -130,7 +133,8 @@ std::vector<std::string> SplitNames(const std::string& names) {
 }  // namespace
 
 bool Editable(ApplicationState state) {
-  return state == ApplicationState::kDraft || state == ApplicationState::kCorrectionRequested;
+  return state == ApplicationState::kDraft || state == ApplicationState::kCorrectionRequested ||
+         state == ApplicationState::kOffered;
 }
 
 std::string SniffContentType(std::string_view c) {
@@ -224,7 +228,7 @@ Result<Application> UpdateFields(const Context& ctx, const Actor& actor, const s
 bool ActionTakes(Action action, std::string_view field) {
   if (field == "channel" || field == "reason") return true;
   if (field == "in_person") return action == Action::kRequestCorrection;
-  if (field == "fields") return action == Action::kResubmit;
+  if (field == "fields") return action == Action::kResubmit || action == Action::kConfirm;
   return false;
 }
 
@@ -247,6 +251,12 @@ Result<Application> Act(const Context& ctx, const Actor& actor, const std::strin
     Error e = MakeError(ErrorCode::kInvalidArgument, "error.action.reason_too_long");
     e.fields.push_back({"reason", "error.action.reason_too_long", std::to_string(domain::kMaxReasonCodePoints)});
     return e;
+  }
+
+  if (IsOfferAnswer(req.action)) {  // an offered case (services/proactive.h)
+    ActRequest answer = req;
+    answer.reason = reason;
+    return AnswerOffer(ctx, actor, id, answer);
   }
 
   Application out;
@@ -548,8 +558,8 @@ Result<ports::ApplicationPage> ListApplications(const Context& ctx, const Actor&
       } else {
         return MakeError(ErrorCode::kPermissionDenied, "error.application.no_scope");
       }
-      // Drafts are their applicants' until submitted.
-      if (q.state == ApplicationState::kDraft) return Ok();
+      // Drafts and offers are their applicants' until submitted.
+      if (q.state == ApplicationState::kDraft || q.state == ApplicationState::kOffered) return Ok();
       q.exclude_drafts = true;
     } else if (!u.person_id.empty()) {
       q.person_id = u.person_id;
@@ -609,8 +619,10 @@ std::vector<TimelineEntry> Timeline(const std::vector<domain::Event>& events, co
       out.push_back(std::move(entry));
       continue;
     }
-    entry.what = e.action;
-    if (e.from != e.to && StateNamedBy(e.action) != e.to) entry.state = e.to;
+    // An offer the platform closed because nobody answered it in time (services/proactive.h).
+    const bool lapsed = e.action == domain::ActionName(Action::kClose) && e.from == ApplicationState::kOffered;
+    entry.what = lapsed ? "lapse" : e.action;
+    if (!lapsed && e.from != e.to && StateNamedBy(e.action) != e.to) entry.state = e.to;
     entry.reason = e.reason;
     if (entry.reason.rfind(kInPersonPrefix, 0) == 0) {
       entry.in_person = true;

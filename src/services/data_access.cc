@@ -482,7 +482,9 @@ Result<std::vector<ExternalCall>> MaterialExternalCalls(const Context& ctx, cons
 
 Result<std::vector<ExternalCall>> ActExternalCalls(const Context& ctx, const Actor& actor, const std::string& id,
                                                    domain::Action action) {
-  if (action != domain::Action::kSubmit && action != domain::Action::kResubmit) return std::vector<ExternalCall>();
+  if (action != domain::Action::kSubmit && action != domain::Action::kResubmit && action != domain::Action::kConfirm) {
+    return std::vector<ExternalCall>();
+  }
   auto app = GetApplication(ctx, actor, id);
   if (!app.ok()) {
     if (app.error().code == ErrorCode::kNotFound || app.error().code == ErrorCode::kPermissionDenied) {

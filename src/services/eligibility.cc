@@ -21,7 +21,8 @@ std::string AccessorRole(const Actor& actor) {
 }  // namespace
 
 Result<EligibilityCheck> CheckEligibility(const Context& ctx, ports::Transaction& tx, const Actor& accessor,
-                                          const std::string& subject_id, const domain::ServiceItem& item) {
+                                          const std::string& subject_id, const domain::ServiceItem& item,
+                                          const ReadPurpose* why) {
   EligibilityCheck out;
   out.applies = !item.eligibility.empty();
   if (!out.applies) return out;
@@ -48,6 +49,10 @@ Result<EligibilityCheck> CheckEligibility(const Context& ctx, ports::Transaction
     entry.dataset = dataset;
     entry.fields.assign(fields.begin(), fields.end());
     entry.purpose = item.code;
+    if (why != nullptr) {
+      entry.accessor_role = why->accessor_role;
+      entry.purpose = why->purpose;
+    }
     // The item's declared basis for the dataset (data_bases), else its own legal basis.
     const auto basis = item.data_bases.find(dataset);
     entry.legal_basis = basis != item.data_bases.end() ? basis->second : item.legal_basis;

@@ -25,11 +25,20 @@ struct EligibilityCheck {
   std::vector<RuleCheck> rules;
 };
 
+// Who reads and why, when it is not an applicant or an official handling a case: the platform's
+// own job (services/proactive.h) names its role and purpose in the access log.
+struct ReadPurpose {
+  std::string accessor_role;  // e.g. "platform"
+  std::string purpose;        // e.g. "benefits_without_applying:civil.elderly-allowance"
+};
+
 // Checks `subject_id` (a resident id or credit code, as the item's applicant kind) against the
 // item's rules in `tx`, which must be a write transaction (the access-log entries are written in
-// it). `accessor` is who reads: the applicant or an official. The store's errors.
+// it). `accessor` is who reads: the applicant or an official, or with `why` the platform. The
+// store's errors.
 Result<EligibilityCheck> CheckEligibility(const Context& ctx, ports::Transaction& tx, const Actor& accessor,
-                                          const std::string& subject_id, const domain::ServiceItem& item);
+                                          const std::string& subject_id, const domain::ServiceItem& item,
+                                          const ReadPurpose* why = nullptr);
 
 // The same for the signed-in person on the item's page, in a transaction of its own. An item
 // without rules answers applies=false without reading anything. kNotFound (error.item.not_found);

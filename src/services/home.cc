@@ -42,6 +42,9 @@ Status ReadLists(const Context& ctx, ports::Transaction& tx, const Actor& actor,
   if (static_cast<int>(apps.applications.size()) > kHomeApplications) apps.applications.resize(kHomeApplications);
   view.applications = std::move(apps.applications);
   if (holder.empty()) return Ok();
+  if (view.enterprise.empty()) {
+    TB_ASSIGN_OR_RETURN(view.offers, OpenOffers(ctx, tx, holder));
+  }
 
   const Timestamp now = ctx.clock->Now();
   TB_ASSIGN_OR_RETURN(ports::LicencePage licences, tx.licences().ListLicencesOfHolder(kind, holder, "", kHomeLicences));

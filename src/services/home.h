@@ -13,6 +13,7 @@
 #include "domain/application.h"
 #include "services/context.h"
 #include "services/licences.h"
+#include "services/proactive.h"
 
 namespace tongban::services {
 
@@ -49,6 +50,9 @@ struct HomeView {
   bool more_licences = false;
   std::vector<ExpiringView> expiring;  // soonest first, at most kHomeExpiring
   std::vector<SuggestionView> suggestions;
+  // Benefits without applying (services/proactive.h): cases the city prepared for the person,
+  // waiting for them to confirm or decline; a person's homepage only.
+  std::vector<OfferView> offers;
   int unread = 0;  // up to ports::kUnreadCountCap
 };
 

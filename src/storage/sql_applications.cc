@@ -268,7 +268,11 @@ Result<ports::ApplicationPage> SqlApplications::ListApplications(const ports::Ap
     for (size_t i = 0; i < query.items.size(); ++i) sql += (i == 0 ? "$" : ", $") + std::to_string(++parameter);
     sql += ")";
   }
-  if (query.exclude_drafts) sql += " AND state <> $" + std::to_string(++parameter);
+  if (query.exclude_drafts) {
+    // Drafts and offers (benefits without applying) are their applicants' until submitted.
+    sql += " AND state NOT IN ($" + std::to_string(parameter + 1) + ", $" + std::to_string(parameter + 2) + ")";
+    parameter += 2;
+  }
   if (!query.person_filter.empty()) sql += " AND person_id" + next();
   if (!query.assignee_user_id.empty()) sql += " AND assignee_user_id" + next();
   if (!query.name_prefix.empty()) {
@@ -293,7 +297,10 @@ Result<ports::ApplicationPage> SqlApplications::ListApplications(const ports::Ap
   if (query.state) binder.Text(domain::StateName(*query.state));
   if (!query.item.empty()) binder.Text(query.item);
   for (const std::string& item : query.items) binder.Text(item);
-  if (query.exclude_drafts) binder.Text(domain::StateName(domain::ApplicationState::kDraft));
+  if (query.exclude_drafts) {
+    binder.Text(domain::StateName(domain::ApplicationState::kDraft))
+        .Text(domain::StateName(domain::ApplicationState::kOffered));
+  }
   if (!query.person_filter.empty()) binder.Text(query.person_filter);
   if (!query.assignee_user_id.empty()) binder.Text(query.assignee_user_id);
   if (!query.name_prefix.empty()) binder.Text(query.name_prefix).Text(name_end);

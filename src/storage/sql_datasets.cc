@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "storage/sql_proactive.h"
+
 namespace tongban::storage {
 namespace {
 
@@ -87,7 +89,8 @@ Status SqlDatasets::InsertRecords(const std::vector<DatasetRecord>& records, Rec
     for (const DatasetRecord& r : records) {
       rows.push_back({r.dataset, r.subject_id, r.record_id, r.fields_json, std::to_string(Seconds(r.as_of))});
     }
-    return connection.CopyRows("dataset_records", columns, rows);
+    TB_RETURN_IF_ERROR(connection.CopyRows("dataset_records", columns, rows));
+    return WriteBirthdays(sql_, records);
   }
   size_t at = 0;
   while (at < records.size()) {
@@ -100,7 +103,8 @@ Status SqlDatasets::InsertRecords(const std::vector<DatasetRecord>& records, Rec
     }));
     at += rows;
   }
-  return Ok();
+  // The birth-date index of benefits without applying (sql_proactive.h), in the same transaction.
+  return WriteBirthdays(sql_, records);
 }
 
 Result<std::vector<DatasetRecord>> SqlDatasets::RecordsOf(const std::string& dataset, const std::string& subject_id,

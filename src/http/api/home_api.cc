@@ -44,7 +44,16 @@ Json HomeJson(const HttpDeps& deps, const Request& req, const services::HomeView
                                {"values", std::move(values)},
                                {"reason", services::FillReason(s.reason.In(lang), s.values)}});
   }
+  // Benefits without applying (services/proactive.h): the offers waiting for the person's answer.
+  Json offers = Json::array();
+  for (const auto& o : view.offers) {
+    Json row = ToJson(o.application, today);
+    row["answer_by"] = o.answer_by ? Json(FormatRfc3339(*o.answer_by)) : Json(nullptr);
+    row["missing"] = o.missing;
+    offers.push_back(std::move(row));
+  }
   return Json{{"enterprise", view.enterprise.empty() ? Json(nullptr) : Json(view.enterprise)},
+              {"offers", std::move(offers)},
               {"administrator", view.administrator},
               {"applications", std::move(apps)},
               {"more_applications", view.more_applications},

@@ -79,7 +79,13 @@ Json ToJson(const domain::ServiceItem& item) {
               {"standard_code", item.standard_code.empty() ? Json(nullptr) : Json(item.standard_code)},
               {"legal_texts", std::move(legal_texts)},
               {"aliases", item.aliases},
-              {"eligibility", std::move(eligibility)}};
+              {"eligibility", std::move(eligibility)},
+              // Benefits without applying (domain/proactive.h); null: people apply themselves.
+              {"proactive", item.proactive ? Json{{"confirm", domain::ProactiveConfirmName(item.proactive->confirm)},
+                                                  {"decline_days", item.proactive->decline_days},
+                                                  {"unanswered",
+                                                   domain::ProactiveUnansweredName(item.proactive->unanswered)}}
+                                           : Json(nullptr)}};
 }
 
 Json ToJson(const domain::ServiceItem& item, const domain::Catalogue& catalogue) {

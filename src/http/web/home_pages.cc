@@ -70,6 +70,9 @@ Response HomePage(const Site& site, Request& req) {
   const bool elder_menu = page.elder && section.empty();
   auto shown = [&](const char* name) { return !page.elder || section == name; };
   data.set("elder_menu", elder_menu);
+  // Offers of benefits without applying come first, in elder mode too: they wait for an answer.
+  data.set("offers", OfferCards(site, page, home->offers));
+  data.set("has_offers", !home->offers.empty());
   data.set("elder_section", page.elder && !section.empty());
 
   Data apps = ApplicationTableRows(site, page, home->applications, nullptr);

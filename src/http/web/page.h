@@ -13,6 +13,7 @@
 #include "http/status.h"
 #include "http/auth.h"
 #include "http/web/render.h"
+#include "services/proactive.h"
 
 namespace tongban::http::web {
 
@@ -131,5 +132,9 @@ void RegisterProxyPages(Router& router, std::shared_ptr<const Site> site);
 void RegisterDecisionPages(Router& router, std::shared_ptr<const Site> site);
 Result<std::string> ProxyForText(const Site& site, const PageRequest& page, const std::string& person_id,
                                  const std::string& item);
+// Benefits without applying (proactive_pages.cc): /applications/{id}/offer, and OfferCards, the
+// homepage's cards of the person's open offers (for the _offer partial).
+void RegisterProactivePages(Router& router, std::shared_ptr<const Site> site);
+Data OfferCards(const Site& site, const PageRequest& page, const std::vector<services::OfferView>& offers);
 
 }  // namespace tongban::http::web

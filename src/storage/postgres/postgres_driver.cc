@@ -320,6 +320,8 @@ std::optional<std::string> PostgresDriver::TemplateValue(std::string_view name) 
   if (name == "blob") return "BYTEA";
   // Text compared byte by byte, so a prefix is one range of an index whatever the database's locale.
   if (name == "text_bytewise") return "TEXT COLLATE \"C\"";
+  // V026's backfill of person_birthdays: a population record's birth date out of its JSON values.
+  if (name == "birth_date_of_fields_json") return "(fields_json::json ->> 'birth_date')";
   return std::nullopt;
 }
 

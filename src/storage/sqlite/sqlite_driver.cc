@@ -152,6 +152,8 @@ Result<std::unique_ptr<Connection>> SqliteDriver::OpenReader() { return Open(fal
 std::optional<std::string> SqliteDriver::TemplateValue(std::string_view name) const {
   if (name == "blob") return "BLOB";
   if (name == "text_bytewise") return "TEXT";  // SQLite's default collation (BINARY) is bytewise
+  // V026's backfill of person_birthdays: a population record's birth date out of its JSON values.
+  if (name == "birth_date_of_fields_json") return "json_extract(fields_json, '$.birth_date')";
   return std::nullopt;
 }
 

@@ -830,3 +830,40 @@ TEST_F(CatalogueLoaderBrokenTest, SuggestionRulesAreCheckedAtTheirLine) {
 
 }  // namespace
 }  // namespace tongban::app
+
+namespace tongban::app {
+namespace {
+
+// Issue 12 item 1: `proactive:` (benefits without applying) is catalogue data that `tongban
+// catalogue check` checks: confirm ask|proceed, decline_days with ask, and an age_at_least rule on
+// population.birth_date to find the candidates by; the demo city marks the elderly allowance.
+TEST_F(CatalogueLoaderBrokenTest, ProactiveMarkIsChecked) {
+  Result<LoadedCatalogue> real = LoadCatalogue(std::string(TONGBAN_SOURCE_DIR) + "/catalogue");
+  ASSERT_TRUE(real.ok()) << real.error().message;
+  const domain::ServiceItem* allowance = real->catalogue->FindItem("civil.elderly-allowance");
+  ASSERT_NE(allowance, nullptr);
+  ASSERT_TRUE(allowance->proactive.has_value());
+  EXPECT_EQ(allowance->proactive->confirm, domain::ProactiveConfirm::kAsk);
+  EXPECT_EQ(allowance->proactive->decline_days, 30);
+  EXPECT_EQ(allowance->proactive->unanswered, domain::ProactiveUnanswered::kLapse);
+
+  const std::string fee = "    fee: {zh: 免费, en: Free}\n";
+  const auto problems_with = [&](const std::string& proactive) {
+    Write("items/market.yaml", fee, fee + "    proactive: " + proactive + "\n");
+    std::string all;
+    for (const std::string& p : Problems()) all += p + "\n";
+    return all;
+  };
+  EXPECT_NE(problems_with("{confirm: ask, decline_days: 30}").find("needs an eligibility rule {dataset: population"),
+            std::string::npos);
+  EXPECT_NE(problems_with("{confirm: sometimes, decline_days: 30}").find("'confirm' must be ask or proceed"),
+            std::string::npos);
+  EXPECT_NE(problems_with("{confirm: ask}").find("'decline_days' must be between 1 and 365"), std::string::npos);
+  EXPECT_NE(problems_with("{confirm: proceed, decline_days: 3}").find("'decline_days' is for confirm: ask"),
+            std::string::npos);
+  EXPECT_NE(problems_with("{confirm: ask, decline_days: 3, colour: red}").find("unknown key 'colour'"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace tongban::app

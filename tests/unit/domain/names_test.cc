@@ -66,8 +66,8 @@ TEST(EnumNamesTest, ReflectionFindsExactlyTheDeclaredEnumerators) {
 
 TEST(EnumNamesTest, EveryEnumeratorOfEveryNamedEnumHasAName) {
   ExpectEveryEnumeratorNamed<ErrorCode>("ErrorCode", 9, ErrorCodeName, ParseErrorCode);
-  ExpectEveryEnumeratorNamed<ApplicationState>("ApplicationState", 13, StateName, ParseState);
-  ExpectEveryEnumeratorNamed<Action>("Action", 11, ActionName, ParseAction);
+  ExpectEveryEnumeratorNamed<ApplicationState>("ApplicationState", 15, StateName, ParseState);
+  ExpectEveryEnumeratorNamed<Action>("Action", 13, ActionName, ParseAction);
   ExpectEveryEnumeratorNamed<ActorRole>("ActorRole", 4, ActorRoleName, ParseActorRole);
   ExpectEveryEnumeratorNamed<Role>("Role", 7, RoleName, ParseRole);
   ExpectEveryEnumeratorNamed<UserKind>("UserKind", 2, UserKindName, ParseUserKind);
@@ -85,6 +85,9 @@ TEST(EnumNamesTest, EveryEnumeratorOfEveryNamedEnumHasAName) {
   ExpectEveryEnumeratorNamed<DataFlagState>("DataFlagState", 2, DataFlagStateName, ParseDataFlagState);
   ExpectEveryEnumeratorNamed<EligibilityRuleKind>("EligibilityRuleKind", 6, EligibilityRuleKindName,
                                                  ParseEligibilityRuleKind);
+  ExpectEveryEnumeratorNamed<ProactiveConfirm>("ProactiveConfirm", 2, ProactiveConfirmName, ParseProactiveConfirm);
+  ExpectEveryEnumeratorNamed<ProactiveUnanswered>("ProactiveUnanswered", 2, ProactiveUnansweredName,
+                                                 ParseProactiveUnanswered);
   ExpectEveryEnumeratorNamed<ports::OutboxState>("OutboxState", 3, ports::OutboxStateName, ports::ParseOutboxState);
 }
 

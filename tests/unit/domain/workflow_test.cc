@@ -15,9 +15,10 @@ using R = ActorRole;
 
 constexpr S kStates[] = {S::kDraft,    S::kSubmitted, S::kAccepted,  S::kNotAccepted, S::kCorrectionRequested,
                          S::kUnderReview, S::kApproved, S::kRefused, S::kDelivered,   S::kCompleted,
-                         S::kWithdrawn, S::kWaiting, S::kClosed};
+                         S::kWithdrawn, S::kWaiting, S::kClosed, S::kOffered, S::kDeclined};
 constexpr A kActions[] = {A::kSubmit,  A::kAccept, A::kReject,  A::kRequestCorrection, A::kResubmit,
-                          A::kApprove, A::kRefuse, A::kDeliver, A::kComplete,          A::kWithdraw, A::kClose};
+                          A::kApprove, A::kRefuse, A::kDeliver, A::kComplete,          A::kWithdraw, A::kClose,
+                          A::kConfirm, A::kDecline};
 constexpr R kRoles[] = {R::kApplicant, R::kClerk, R::kReviewer};
 
 // The expected table, written out independently of workflow.cc: (from, action) -> (to, roles).
@@ -49,6 +50,10 @@ const std::map<std::pair<S, A>, Expected>& ExpectedTable() {
       {{S::kWaiting, A::kSubmit}, {S::kSubmitted, false, false, false}},
       {{S::kWaiting, A::kClose}, {S::kClosed, false, false, false}},
       {{S::kWaiting, A::kWithdraw}, {S::kWithdrawn, true, false, false}},
+      {{S::kOffered, A::kConfirm}, {S::kSubmitted, true, false, false}},
+      {{S::kOffered, A::kDecline}, {S::kDeclined, true, false, false}},
+      {{S::kOffered, A::kSubmit}, {S::kSubmitted, false, false, false}},
+      {{S::kOffered, A::kClose}, {S::kClosed, false, false, false}},
   };
   return table;
 }
@@ -81,7 +86,7 @@ TEST(ApplicationWorkflowTest, EveryStateActionRoleTriple) {
     }
   }
   EXPECT_EQ(TransitionTable().size(), ExpectedTable().size());
-  EXPECT_EQ(allowed + conflicts + denied, 13 * 11 * 3);
+  EXPECT_EQ(allowed + conflicts + denied, 15 * 13 * 3);
 }
 
 TEST(ApplicationWorkflowTest, TerminalStatesAllowNothing) {
@@ -115,6 +120,23 @@ TEST(ApplicationWorkflowTest, OnlyThePlatformStartsOrClosesAWaitingSubCase) {
   EXPECT_EQ(CheckPlatformTransition(S::kDraft, A::kSubmit).check, TransitionCheck::kStateConflict);
   EXPECT_EQ(CheckPlatformTransition(S::kAccepted, A::kApprove).check, TransitionCheck::kStateConflict);
   EXPECT_TRUE(IsTerminal(S::kClosed));
+}
+
+// Issue 12 item 1: the person confirms or declines an offered case; only the platform submits an
+// unanswered one or lets it lapse; officials take nothing on it.
+TEST(ApplicationWorkflowTest, OnlyThePersonAnswersAnOffer) {
+  EXPECT_EQ(CheckTransition(S::kOffered, A::kConfirm, R::kApplicant).to, S::kSubmitted);
+  EXPECT_EQ(CheckTransition(S::kOffered, A::kDecline, R::kApplicant).to, S::kDeclined);
+  EXPECT_EQ(CheckTransition(S::kOffered, A::kConfirm, R::kProxy).check, TransitionCheck::kAllowed);
+  for (A a : kActions) {
+    EXPECT_NE(CheckTransition(S::kOffered, a, R::kClerk).check, TransitionCheck::kAllowed);
+    EXPECT_NE(CheckTransition(S::kOffered, a, R::kReviewer).check, TransitionCheck::kAllowed);
+  }
+  EXPECT_EQ(CheckPlatformTransition(S::kOffered, A::kSubmit).to, S::kSubmitted);
+  EXPECT_EQ(CheckPlatformTransition(S::kOffered, A::kClose).to, S::kClosed);
+  EXPECT_EQ(CheckPlatformTransition(S::kOffered, A::kConfirm).check, TransitionCheck::kStateConflict);
+  EXPECT_TRUE(IsTerminal(S::kDeclined));
+  EXPECT_FALSE(IsTerminal(S::kOffered));
 }
 
 TEST(ApplicationWorkflowTest, RefusalsNeedAReason) {
