@@ -47,5 +47,7 @@ void RegisterQueueRoutes(Router& router, const HttpDeps& deps);
 void RegisterHomeRoutes(Router& router, const HttpDeps& deps);
 // Family proxies (proxies_api.cc): the grants I gave, and the people I act for.
 void RegisterProxyRoutes(Router& router, const HttpDeps& deps);
+// Supervision records and the API keys systems push them with (supervision_api.cc).
+void RegisterSupervisionRoutes(Router& router, const HttpDeps& deps);
 
 }  // namespace tongban::http::api

@@ -130,4 +130,11 @@ void RegisterProxyPages(Router& router, std::shared_ptr<const Site> site);
 Result<std::string> ProxyForText(const Site& site, const PageRequest& page, const std::string& person_id,
                                  const std::string& item);
 
+// Supervision records (supervision_pages.cc, issue 13 item 4): /office/supervision; on a
+// reviewer's case page of an enterprise's application, "supervision" (the summary, a logged read);
+// on an enterprise homepage, "home_supervision" and its rows (the agent's own read, logged).
+void RegisterSupervisionPages(Router& router, std::shared_ptr<const Site> site);
+void SetCaseSupervision(const Site& site, const PageRequest& page, const domain::Application& app, Data& data);
+void SetHomeSupervision(const Site& site, const PageRequest& page, const std::string& enterprise, Data& data);
+
 }  // namespace tongban::http::web

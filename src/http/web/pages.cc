@@ -265,6 +265,7 @@ Status RegisterWebRoutes(Router& router, const HttpDeps& deps) {
   web::RegisterHomePages(router, s);
   web::RegisterKioskPages(router, s);
   web::RegisterProxyPages(router, s);
+  web::RegisterSupervisionPages(router, s);
 
   // Browsers get pages for unknown addresses; API clients get the JSON error.
   router.SetFallback([s](Request& req, int status) {
