@@ -56,6 +56,8 @@ constexpr DemoUser kDemoUsers[] = {
     // Data owners answer flags on their department's datasets (/office/data-flags).
     {"owner.police", domain::Role::kDataOwner, "钱立", "police", "", 0, 0, 0},
     {"owner.civil", domain::Role::kDataOwner, "蒋敏", "civil", "", 0, 0, 0},
+    // A supervisor records inspections, violations, penalties and credit levels (issue 13 item 4).
+    {"supervisor.market", domain::Role::kSupervisor, "唐明", "market", "", 0, 0, 0},
 };
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "app/data_load.h"
 #include "app/demo_city.h"
 #include "app/demo.h"
+#include "app/demo_supervision.h"
 #include "app/dept_source.h"
 #include "app/periodic.h"
 #include "app/verify_command.h"
@@ -25,6 +26,7 @@
 #include "http/server.h"
 #include "services/accounts.h"
 #include "services/access_log.h"
+#include "services/api_keys.h"
 #include "services/reminders.h"
 #include "services/proactive.h"
 #include "storage/sql_store.h"
@@ -127,6 +129,11 @@ int Serve(tb::app::Config config, bool demo) {
     auto licences = tb::app::EnsureDemoLicences(system.ctx);
     if (!licences.ok()) return Fail(licences.error().message);
     if (*licences > 0) std::cout << "Issued " << *licences << " demo licences (王芳's enterprise, 张伟).\n";
+  }
+  if (demo) {
+    auto records = tb::app::EnsureDemoSupervision(system.ctx);
+    if (!records.ok()) return Fail(records.error().message);
+    if (*records > 0) std::cout << "Recorded " << *records << " demo supervision records (王芳's enterprise).\n";
   }
   if (demo && config.secure_cookies.value_or(true)) {
     std::cout << "Session cookies are marked Secure: browsers keep them over HTTPS only. To sign in over plain\n"
@@ -273,6 +280,23 @@ int main(int argc, char** argv) {
   rotate->add_option("--db", db, "Database URL")->required();
   rotate->add_option("--keys-dir", keys_dir, "Folder of the key-encryption key (keys.dir)");
   rotate->add_option("--config", config_file, "YAML configuration file");
+
+  // Supervision systems' API keys (services/api_keys.h; docs/operations.md "API keys").
+  auto* apikey_cmd = app.add_subcommand("apikey", "Supervision systems' API keys");
+  apikey_cmd->require_subcommand(1);
+  auto* apikey_add = apikey_cmd->add_subcommand("add", "Create a key for a department; the key is printed once");
+  std::string apikey_department, apikey_name, apikey_id, apikey_by = "cli";
+  apikey_add->add_option("--db", db, "Database URL")->required();
+  apikey_add->add_option("--department", apikey_department, "Department code the key records for")->required();
+  apikey_add->add_option("--name", apikey_name, "The supervision system it is given to")->required();
+  apikey_add->add_option("--by", apikey_by, "Who creates it (kept with it)");
+  apikey_add->add_option("--catalogue", catalogue_dir, "Catalogue folder (its departments)");
+  auto* apikey_revoke = apikey_cmd->add_subcommand("revoke", "Revoke a key: it is refused from then on");
+  apikey_revoke->add_option("--db", db, "Database URL")->required();
+  apikey_revoke->add_option("--id", apikey_id, "The key's id (apikey list shows it)")->required();
+  apikey_revoke->add_option("--by", apikey_by, "Who revokes it (kept with it)");
+  auto* apikey_list = apikey_cmd->add_subcommand("list", "List the keys (never the keys themselves)");
+  apikey_list->add_option("--db", db, "Database URL")->required();
 
   auto* audit = app.add_subcommand("audit", "Audit the access log from outside");
   audit->require_subcommand(1);
@@ -425,6 +449,29 @@ int main(int argc, char** argv) {
     if (!key.ok()) return Fail(key.error().message);
     std::cout << fmt::format("New active key {} for {} {}; earlier keys stay in /.well-known/jwks.json.\n", key->kid,
                              tb::ports::KeyOwnerKindName(owner.kind), owner.code);
+    return 0;
+  }
+  if (apikey_add->parsed()) {
+    auto created = tb::services::CreateApiKey((*sys)->ctx, apikey_by, apikey_department, apikey_name);
+    if (!created.ok()) return Fail(created.error().message);
+    // The only time the key is shown: it is stored hashed and cannot be recovered.
+    std::cout << fmt::format("API key {} for {} ({}):\n{}\nKeep it secret: it is shown only now.\n", created->key.id,
+                             created->key.department, created->key.name, created->secret);
+    return 0;
+  }
+  if (apikey_revoke->parsed()) {
+    auto revoked = tb::services::RevokeApiKey((*sys)->ctx, apikey_by, apikey_id);
+    if (!revoked.ok()) return Fail(revoked.error().message);
+    std::cout << fmt::format("API key {} ({}) is revoked.\n", revoked->id, revoked->name);
+    return 0;
+  }
+  if (apikey_list->parsed()) {
+    auto keys = tb::services::ListApiKeys((*sys)->ctx);
+    if (!keys.ok()) return Fail(keys.error().message);
+    for (const auto& k : *keys) {
+      std::cout << fmt::format("{}  {:<12} {:<8} {}  {}\n", k.id, k.department, k.revoked_at ? "revoked" : "active",
+                               tb::FormatRfc3339(k.created_at), k.name);
+    }
     return 0;
   }
   if (user_add->parsed()) {

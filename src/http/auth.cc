@@ -4,6 +4,8 @@
 
 #include <cctype>
 
+#include "services/api_keys.h"
+
 namespace tongban::http {
 namespace {
 
@@ -50,6 +52,8 @@ Result<Caller> Identify(const services::Context& ctx, const Request& req) {
   const std::string bearer = BearerToken(req);
   const std::string token = bearer.empty() ? req.Cookie(kSessionCookie) : bearer;
   if (token.empty()) return MakeError(ErrorCode::kUnauthenticated, "error.auth.required");
+  // A supervision system's API key is no session: it only pushes supervision records.
+  if (services::LooksLikeApiKey(bearer)) return MakeError(ErrorCode::kUnauthenticated, "error.api_key.not_here");
   TB_ASSIGN_OR_RETURN(services::Authenticated auth, services::Authenticate(ctx, token));
   Caller caller;
   // The exemption from CSRF follows the credential that was used, never the mere presence of an

@@ -29,6 +29,7 @@
 #include "ports/suggestion_repository.h"
 #include "ports/proxy_repository.h"
 #include "ports/proactive_repository.h"
+#include "ports/supervision_repository.h"
 
 namespace tongban::ports {
 
@@ -59,6 +60,7 @@ class Transaction {
   virtual SuggestionRepository& suggestions() = 0;
   virtual ProxyRepository& proxies() = 0;
   virtual ProactiveRepository& proactive() = 0;
+  virtual SupervisionRepository& supervision() = 0;
 };
 
 // Work done inside one transaction. It may be run more than once (the store retries

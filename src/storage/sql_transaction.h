@@ -37,6 +37,7 @@
 #include "storage/sql_suggestions.h"
 #include "storage/sql_proxies.h"
 #include "storage/sql_proactive.h"
+#include "storage/sql_supervision.h"
 
 namespace tongban::storage {
 
@@ -71,6 +72,7 @@ class SqlTransaction final : public ports::Transaction {
   ports::SuggestionRepository& suggestions() override { return suggestions_; }
   ports::ProxyRepository& proxies() override { return proxies_; }
   ports::ProactiveRepository& proactive() override { return proactive_; }
+  ports::SupervisionRepository& supervision() override { return supervision_; }
 
  private:
   SqlAccess sql_;
@@ -96,6 +98,7 @@ class SqlTransaction final : public ports::Transaction {
   SqlSuggestions suggestions_{sql_};
   SqlProxies proxies_{sql_};
   SqlProactive proactive_{sql_};
+  SqlSupervision supervision_{sql_};
 };
 
 }  // namespace tongban::storage

@@ -49,5 +49,7 @@ void RegisterHomeRoutes(Router& router, const HttpDeps& deps);
 void RegisterProxyRoutes(Router& router, const HttpDeps& deps);
 // Decision records: the catalogue's versions and their comparison (decisions_api.cc).
 void RegisterDecisionRoutes(Router& router, const HttpDeps& deps);
+// Supervision records and the API keys systems push them with (supervision_api.cc).
+void RegisterSupervisionRoutes(Router& router, const HttpDeps& deps);
 
 }  // namespace tongban::http::api

@@ -43,6 +43,7 @@ void RegisterApiRoutes(Router& router, const HttpDeps& deps) {
   api::RegisterHomeRoutes(router, deps);
   api::RegisterProxyRoutes(router, deps);
   api::RegisterDecisionRoutes(router, deps);
+  api::RegisterSupervisionRoutes(router, deps);
 
   std::ifstream in(deps.web.openapi_path);
   std::ostringstream openapi;

@@ -87,6 +87,7 @@ Response Detail(const Site& site, PageRequest& page, const std::string& id, cons
   data.set("overdue", view->overdue);
   SetApplicant(data, *app);
   if (IsOfficial(page) && app->submitted_at) SetCaseEligibility(site, page, *app, data);
+  if (IsOfficial(page) && app->submitted_at) SetCaseSupervision(site, page, *app, data);
   if (!app->assignee_user_id.empty() || IsOfficial(page)) {
     // Officials see whom the case is assigned to and may change it (office_pages.cc).
     auto colleagues = services::Colleagues(site.ctx(), actor);

@@ -66,6 +66,7 @@ Response HomePage(const Site& site, Request& req) {
   std::string section = req.Query("section");
   bool known = false;
   for (const char* s : kSections) known = known || section == s;
+  known = known || (enterprise && section == "supervision");  // supervision_pages.cc
   if (!known) section.clear();
   const bool elder_menu = page.elder && section.empty();
   auto shown = [&](const char* name) { return !page.elder || section == name; };
@@ -127,6 +128,8 @@ Response HomePage(const Site& site, Request& req) {
   data.set("unread", page.T(site, "myhome.unread", std::to_string(home->unread)));
   data.set("has_unread", home->unread > 0);
   data.set("show_messages", shown("messages"));
+  // The enterprise's supervision records (issue 13 item 4), for its agents.
+  if (enterprise && shown("supervision")) SetHomeSupervision(site, page, home->enterprise, data);
 
   if (elder_menu) {
     Data menu{Data::type::list};
@@ -135,6 +138,12 @@ Response HomePage(const Site& site, Request& req) {
       Data row;
       row.set("href", std::string("/me?section=") + s);
       row.set("text", page.T(site, std::string("myhome.section.") + s));
+      menu.push_back(row);
+    }
+    if (enterprise) {
+      Data row;
+      row.set("href", "/me?section=supervision");
+      row.set("text", page.T(site, "myhome.section.supervision"));
       menu.push_back(row);
     }
     data.set("menu", menu);

@@ -85,7 +85,13 @@ Response Workbench(const Site& site, Request& req) {
   if (!IsOfficial(page)) return ErrorPage(site, page, 403, "page.forbidden.office");
   const auto& user = page.caller->actor.user;
   const bool clerk = user.HasRole(domain::Role::kClerk);
+  // A supervisor has no queue of cases: their workbench is the supervision records (supervision_pages.cc).
+  if (user.HasRole(domain::Role::kSupervisor) && !clerk && !user.HasRole(domain::Role::kReviewer)) {
+    return Redirect("/office/supervision");
+  }
   Data data = BaseData(site, page, clerk ? "page.office.title_clerk" : "page.office.title");
+  // Supervisors record and read supervision records (supervision_pages.cc).
+  data.set("supervision_link", page.caller->actor.user.HasRole(domain::Role::kSupervisor));
   data.set("title_heading", page.T(site, clerk ? "office.heading_clerk" : "office.heading"));
 
   services::ListRequest request;

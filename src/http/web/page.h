@@ -137,4 +137,11 @@ Result<std::string> ProxyForText(const Site& site, const PageRequest& page, cons
 void RegisterProactivePages(Router& router, std::shared_ptr<const Site> site);
 Data OfferCards(const Site& site, const PageRequest& page, const std::vector<services::OfferView>& offers);
 
+// Supervision records (supervision_pages.cc, issue 13 item 4): /office/supervision; on a
+// reviewer's case page of an enterprise's application, "supervision" (the summary, a logged read);
+// on an enterprise homepage, "home_supervision" and its rows (the agent's own read, logged).
+void RegisterSupervisionPages(Router& router, std::shared_ptr<const Site> site);
+void SetCaseSupervision(const Site& site, const PageRequest& page, const domain::Application& app, Data& data);
+void SetHomeSupervision(const Site& site, const PageRequest& page, const std::string& enterprise, Data& data);
+
 }  // namespace tongban::http::web

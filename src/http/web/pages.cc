@@ -267,6 +267,7 @@ Status RegisterWebRoutes(Router& router, const HttpDeps& deps) {
   web::RegisterProxyPages(router, s);
   web::RegisterDecisionPages(router, s);
   web::RegisterProactivePages(router, s);
+  web::RegisterSupervisionPages(router, s);
 
   // Browsers get pages for unknown addresses; API clients get the JSON error.
   router.SetFallback([s](Request& req, int status) {
