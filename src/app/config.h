@@ -61,6 +61,11 @@ struct Config {
   int outbox_max_retry_seconds = 6 * 3600;
   // reminders.interval_seconds: how often each server looks for licences to remind of.
   int reminder_interval_seconds = 3600;
+  // ratings: how many days after a case ends its applicant may rate it (also how long the signed
+  // "rate this service" link in the message is valid), and how often each server escalates
+  // overdue rectifications.
+  int rating_period_days = 30;
+  int rectification_escalation_interval_seconds = 3600;
 };
 
 // Reads `path` over the defaults in `config`. kInvalidArgument as "path:line: reason" for an

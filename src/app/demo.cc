@@ -53,6 +53,8 @@ constexpr DemoUser kDemoUsers[] = {
     // Data owners answer flags on their department's datasets (/office/data-flags).
     {"owner.police", domain::Role::kDataOwner, "钱立", "police", "", 0, 0, 0},
     {"owner.civil", domain::Role::kDataOwner, "蒋敏", "civil", "", 0, 0, 0},
+    // The reform office sees rectifications escalated past their deadline (/office/rectifications).
+    {"reform.office", domain::Role::kReformOffice, "沈清", "", "", 0, 0, 0},
 };
 
 }  // namespace

@@ -28,6 +28,7 @@
 #include "ports/window_visit_repository.h"
 #include "ports/suggestion_repository.h"
 #include "ports/proxy_repository.h"
+#include "ports/rating_repository.h"
 
 namespace tongban::ports {
 
@@ -57,6 +58,7 @@ class Transaction {
   virtual WindowVisitRepository& window_visits() = 0;
   virtual SuggestionRepository& suggestions() = 0;
   virtual ProxyRepository& proxies() = 0;
+  virtual RatingRepository& ratings() = 0;
 };
 
 // Work done inside one transaction. It may be run more than once (the store retries

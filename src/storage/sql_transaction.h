@@ -36,6 +36,7 @@
 #include "storage/sql_window_visits.h"
 #include "storage/sql_suggestions.h"
 #include "storage/sql_proxies.h"
+#include "storage/sql_ratings.h"
 
 namespace tongban::storage {
 
@@ -69,6 +70,7 @@ class SqlTransaction final : public ports::Transaction {
   ports::WindowVisitRepository& window_visits() override { return window_visits_; }
   ports::SuggestionRepository& suggestions() override { return suggestions_; }
   ports::ProxyRepository& proxies() override { return proxies_; }
+  ports::RatingRepository& ratings() override { return ratings_; }
 
  private:
   SqlAccess sql_;
@@ -93,6 +95,7 @@ class SqlTransaction final : public ports::Transaction {
   SqlWindowVisits window_visits_{sql_};
   SqlSuggestions suggestions_{sql_};
   SqlProxies proxies_{sql_};
+  SqlRatings ratings_{sql_};
 };
 
 }  // namespace tongban::storage

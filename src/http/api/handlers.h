@@ -47,5 +47,7 @@ void RegisterQueueRoutes(Router& router, const HttpDeps& deps);
 void RegisterHomeRoutes(Router& router, const HttpDeps& deps);
 // Family proxies (proxies_api.cc): the grants I gave, and the people I act for.
 void RegisterProxyRoutes(Router& router, const HttpDeps& deps);
+// Ratings, rectifications and their public summary (ratings_api.cc).
+void RegisterRatingRoutes(Router& router, const HttpDeps& deps);
 
 }  // namespace tongban::http::api

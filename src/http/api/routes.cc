@@ -42,6 +42,7 @@ void RegisterApiRoutes(Router& router, const HttpDeps& deps) {
   api::RegisterWindowRoutes(router, deps);
   api::RegisterHomeRoutes(router, deps);
   api::RegisterProxyRoutes(router, deps);
+  api::RegisterRatingRoutes(router, deps);
 
   std::ifstream in(deps.web.openapi_path);
   std::ostringstream openapi;

@@ -127,6 +127,7 @@ void RegisterKioskPages(Router& router, std::shared_ptr<const Site> site);
 // for <name>" for a proxy acting for `person_id` on `item`, kPermissionDenied
 // (error.proxy.no_rights) when the caller may not.
 void RegisterProxyPages(Router& router, std::shared_ptr<const Site> site);
+void RegisterRatingPages(Router& router, std::shared_ptr<const Site> site);
 Result<std::string> ProxyForText(const Site& site, const PageRequest& page, const std::string& person_id,
                                  const std::string& item);
 

@@ -54,7 +54,7 @@ TEST(DemoAccountsTest, Finding2EveryDepartmentStaffed) {
       ASSERT_NE(centre, nullptr) << p.username;
       (centre->level == domain::CentreLevel::kDistrict ? district_clerk : community_clerk) = true;
     }
-    // The product names supervisor and reform_office, but neither has a page or a right yet.
+    // The product names supervisor, but it has no page or right yet (reform_office has: reform.office).
     EXPECT_NE(p.role, domain::Role::kSupervisor) << p.username;
   }
   for (const domain::ServiceItem& item : catalogue->items()) {
