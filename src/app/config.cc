@@ -102,7 +102,8 @@ Status LoadConfigFile(const std::string& path, Config& config) {
   if (root.IsNull()) return Ok();
   if (!root.IsMap()) return MakeError(ErrorCode::kInvalidArgument, fmt::format("{}:1: must be a map of settings", path));
   Reader r{path, {}};
-  r.Known(root, {"listen", "database", "catalogue", "web", "openapi", "threads", "worker_threads", "limits", "languages", "trust_forwarded_for", "secure_cookies", "public_url", "access_log", "keys", "catalogue_refresh_seconds", "outbound", "trust_list", "platform_code", "licences", "data_sources", "smtp", "sms", "outbox", "reminders", "proactive"});
+  r.Known(root, {"listen", "database", "catalogue", "web", "openapi", "threads", "worker_threads", "limits", "languages", "trust_forwarded_for", "secure_cookies", "public_url", "access_log", "keys", "catalogue_refresh_seconds", "outbound", "trust_list", "platform_code", "licences", "data_sources", "smtp", "sms", "outbox", "reminders", "proactive",
+                   "ratings"});
   r.String(root, "listen", config.listen);
   if (root["listen"] && root["listen"].IsScalar()) {
     auto s = ApplyListen(config.listen, config.server);
@@ -259,6 +260,15 @@ Status LoadConfigFile(const std::string& path, Config& config) {
     } else {
       r.Known(proactive, {"interval_seconds"});
       r.Number(proactive, "interval_seconds", config.proactive_interval_seconds, 60, 7 * 86400);
+    }
+  }
+  if (const YAML::Node ratings = root["ratings"]) {
+    if (!ratings.IsMap()) {
+      r.errors.push_back(fmt::format("{}: ratings must be a map", r.At(ratings)));
+    } else {
+      r.Known(ratings, {"period_days", "escalation_interval_seconds"});
+      r.Number(ratings, "period_days", config.rating_period_days, 1, 366);
+      r.Number(ratings, "escalation_interval_seconds", config.rectification_escalation_interval_seconds, 1, 86400);
     }
   }
   if (const YAML::Node limits = root["limits"]) {

@@ -64,6 +64,11 @@ struct Config {
   // proactive.interval_seconds: how often each server runs the benefits-without-applying job
   // (services/proactive.h); it also runs once at start-up.
   int proactive_interval_seconds = 86400;
+  // ratings: how many days after a case ends its applicant may rate it (also how long the signed
+  // "rate this service" link in the message is valid), and how often each server escalates
+  // overdue rectifications.
+  int rating_period_days = 30;
+  int rectification_escalation_interval_seconds = 3600;
 };
 
 // Reads `path` over the defaults in `config`. kInvalidArgument as "path:line: reason" for an

@@ -58,6 +58,8 @@ constexpr DemoUser kDemoUsers[] = {
     {"owner.civil", domain::Role::kDataOwner, "蒋敏", "civil", "", 0, 0, 0},
     // A supervisor records inspections, violations, penalties and credit levels (issue 13 item 4).
     {"supervisor.market", domain::Role::kSupervisor, "唐明", "market", "", 0, 0, 0},
+    // The reform office sees rectifications escalated past their deadline (/office/rectifications).
+    {"reform.office", domain::Role::kReformOffice, "沈清", "", "", 0, 0, 0},
 };
 
 }  // namespace

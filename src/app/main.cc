@@ -29,6 +29,8 @@
 #include "services/api_keys.h"
 #include "services/reminders.h"
 #include "services/proactive.h"
+#include "services/ratings.h"
+#include "services/rectifications.h"
 #include "storage/sql_store.h"
 
 namespace tb = tongban;
@@ -93,6 +95,15 @@ int Serve(tb::app::Config config, bool demo) {
   if (auto log_key = system.keys->EnsureKey(tb::services::kLogKeyOwner); !log_key.ok()) {
     spdlog::warn("the access log's signing key could not be created: {}", log_key.error().message);
   }
+  // Ratings: the key of the signed "rate this service" links, and the escalation of overdue
+  // rectifications to the reform office (every server looks; each is escalated once).
+  if (auto rating_key = system.keys->EnsureKey(tb::services::kRatingLinkKeyOwner); !rating_key.ok()) {
+    spdlog::warn("the rating links' signing key could not be created: {}", rating_key.error().message);
+  }
+  tb::app::Periodic escalations(std::chrono::seconds(config.rectification_escalation_interval_seconds), [&system] {
+    auto run = tb::services::EscalateOverdueRectifications(system.ctx);
+    if (!run.ok()) spdlog::warn("rectification escalation failed: {}", run.error().message);
+  });
   tb::app::Periodic sequencer(std::chrono::seconds(1), [&system] {
     auto run = tb::services::SequenceQueued(system.ctx, tb::services::kSequencerBatch, tb::services::kSequencerRounds);
     if (!run.ok()) spdlog::warn("access log sequencing failed: {}", run.error().message);
@@ -227,7 +238,7 @@ int main(int argc, char** argv) {
   user_add->add_option("--db", db, "Database URL")->required();
   user_add->add_option("--username", new_user.username)->required();
   user_add->add_flag("--password-stdin", password_stdin, "Read the password from standard input")->required();
-  user_add->add_option("--role", role_name, "citizen, enterprise_agent, clerk, reviewer, data_owner, supervisor, admin")
+  user_add->add_option("--role", role_name, "citizen, enterprise_agent, clerk, reviewer, data_owner, supervisor, admin, reform_office")
       ->required();
   user_add->add_option("--department", new_user.department);
   user_add->add_option("--centre", new_user.centre);

@@ -11,6 +11,7 @@
 #include "services/licences.h"
 #include "services/messages.h"
 #include "services/bundles.h"
+#include "services/ratings.h"
 #include "app/key_encryption_key.h"
 #include "storage/sql_store.h"
 #include "http/outbox_senders.h"
@@ -49,6 +50,7 @@ Result<std::unique_ptr<System>> BuildSystem(const Config& config, bool with_rout
   services::RegisterLicenceEffects(sys->effects);
   services::RegisterMessageEffects(sys->effects);
   services::RegisterBundleEffects(sys->effects);
+  services::RegisterRatingEffects(sys->effects);
   // Applications made before reference numbers existed get theirs before anyone looks them up.
   TB_RETURN_IF_ERROR(services::AssignMissingReferences(sys->ctx));
   TB_ASSIGN_OR_RETURN(std::string kek, LoadKeyEncryptionKey(config.keys_dir));
@@ -57,6 +59,7 @@ Result<std::unique_ptr<System>> BuildSystem(const Config& config, bool with_rout
   sys->ctx.tokens = &sys->tokens;
   sys->ctx.trust_cache = &sys->trust_cache;
   sys->ctx.trust_list_validity_hours = config.trust_list_validity_hours;
+  sys->ctx.rating_period_days = config.rating_period_days;
   sys->ctx.log_tree = &sys->log_tree;
   TB_ASSIGN_OR_RETURN(sys->outbound, http::HttpClient::Create(config.outbound));
   sys->external.http = sys->outbound.get();

@@ -13,6 +13,7 @@ constexpr std::array kRoleNames = {
     EnumName<Role>{Role::kClerk, "clerk"},           EnumName<Role>{Role::kReviewer, "reviewer"},
     EnumName<Role>{Role::kDataOwner, "data_owner"},  EnumName<Role>{Role::kSupervisor, "supervisor"},
     EnumName<Role>{Role::kAdmin, "admin"},
+    EnumName<Role>{Role::kReformOffice, "reform_office"},
 };
 
 constexpr std::array kUserKindNames = {EnumName<UserKind>{UserKind::kPerson, "person"},

@@ -10,7 +10,8 @@
 
 namespace tongban::domain {
 
-enum class Role { kCitizen, kEnterpriseAgent, kClerk, kReviewer, kDataOwner, kSupervisor, kAdmin };
+enum class Role { kCitizen, kEnterpriseAgent, kClerk, kReviewer, kDataOwner, kSupervisor, kAdmin,
+                  kReformOffice };  // the city's reform office (审改办): escalated rectifications
 const char* RoleName(Role role);  // "citizen", "enterprise_agent", "clerk", ...
 std::optional<Role> ParseRole(std::string_view name);
 bool IsOfficialRole(Role role);

@@ -49,6 +49,8 @@ std::string MessageHref(const ports::Message& message) {
   if (message.reference_kind == "application") return "/applications/" + message.reference_id;
   if (message.reference_kind == "licence") return "/licences/" + message.reference_id;
   if (message.reference_kind == "bundle") return "/bundle-cases/" + message.reference_id;
+  // The signed "rate this service" link (services/ratings.h): opens without signing in.
+  if (message.reference_kind == "rating_link") return "/rate/" + message.reference_id;
   return "";
 }
 

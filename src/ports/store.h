@@ -30,6 +30,7 @@
 #include "ports/proxy_repository.h"
 #include "ports/proactive_repository.h"
 #include "ports/supervision_repository.h"
+#include "ports/rating_repository.h"
 
 namespace tongban::ports {
 
@@ -61,6 +62,7 @@ class Transaction {
   virtual ProxyRepository& proxies() = 0;
   virtual ProactiveRepository& proactive() = 0;
   virtual SupervisionRepository& supervision() = 0;
+  virtual RatingRepository& ratings() = 0;
 };
 
 // Work done inside one transaction. It may be run more than once (the store retries

@@ -56,6 +56,8 @@ struct Context {
   // message gets outbox rows only for these, so a channel nobody configured leaves no rows to die.
   bool deliver_email = false;
   bool deliver_sms = false;
+  // Ratings (services/ratings.h): the days after a case ends during which its applicant may rate it.
+  int rating_period_days = 30;
 
   std::shared_ptr<const domain::Catalogue> Catalogue() const { return std::atomic_load(&catalogue); }
   std::shared_ptr<const Calendar> WorkingDays() const { return std::atomic_load(&calendar); }

@@ -7,7 +7,7 @@
 namespace tongban::services {
 
 Status RequireDecisionReader(const Actor& actor) {
-  if (!actor.user.HasRole(domain::Role::kAdmin)) {
+  if (!actor.user.HasRole(domain::Role::kAdmin) && !actor.user.HasRole(domain::Role::kReformOffice)) {
     return MakeError(ErrorCode::kPermissionDenied, "error.decisions.role");
   }
   return Ok();

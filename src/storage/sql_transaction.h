@@ -38,6 +38,7 @@
 #include "storage/sql_proxies.h"
 #include "storage/sql_proactive.h"
 #include "storage/sql_supervision.h"
+#include "storage/sql_ratings.h"
 
 namespace tongban::storage {
 
@@ -73,6 +74,7 @@ class SqlTransaction final : public ports::Transaction {
   ports::ProxyRepository& proxies() override { return proxies_; }
   ports::ProactiveRepository& proactive() override { return proactive_; }
   ports::SupervisionRepository& supervision() override { return supervision_; }
+  ports::RatingRepository& ratings() override { return ratings_; }
 
  private:
   SqlAccess sql_;
@@ -99,6 +101,7 @@ class SqlTransaction final : public ports::Transaction {
   SqlProxies proxies_{sql_};
   SqlProactive proactive_{sql_};
   SqlSupervision supervision_{sql_};
+  SqlRatings ratings_{sql_};
 };
 
 }  // namespace tongban::storage

@@ -5,7 +5,7 @@
 // tells the applicant; a parallel bundle starts everything at once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, Client, fillFields } from './lib.mjs';
+import { startServer, Client, fillFields, mergedFields } from './lib.mjs';
 
 let server;
 before(async () => { server = await startServer(); });
@@ -15,19 +15,6 @@ const RESTAURANT = 'open-a-restaurant';
 const LICENCE = 'market.business-licence';
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('picture')]);
 const enterpriseOf = async (who) => (await who.get('/api/v1/me')).data.enterprises[0].code;
-
-// The merged form of a bundle: every item's askable fields, each name once.
-async function mergedFields(who, bundle) {
-  const fields = {};
-  const items = [];
-  for (const code of bundle.items) {
-    const item = (await who.get(`/api/v1/items/${code}`)).data;
-    items.push(item);
-    for (const [name, value] of Object.entries(fillFields(item))) if (!(name in fields)) fields[name] = value;
-  }
-  if ('bank_account' in fields) fields.bank_account = '622202123456789012';  // its pattern: 12 to 30 digits
-  return { fields, items };
-}
 
 // A draft restaurant bundle with every upload attached, then submitted whole.
 async function submitRestaurant(admin, code) {

@@ -51,5 +51,7 @@ void RegisterProxyRoutes(Router& router, const HttpDeps& deps);
 void RegisterDecisionRoutes(Router& router, const HttpDeps& deps);
 // Supervision records and the API keys systems push them with (supervision_api.cc).
 void RegisterSupervisionRoutes(Router& router, const HttpDeps& deps);
+// Ratings, rectifications and their public summary (ratings_api.cc).
+void RegisterRatingRoutes(Router& router, const HttpDeps& deps);
 
 }  // namespace tongban::http::api

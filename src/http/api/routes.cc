@@ -44,6 +44,7 @@ void RegisterApiRoutes(Router& router, const HttpDeps& deps) {
   api::RegisterProxyRoutes(router, deps);
   api::RegisterDecisionRoutes(router, deps);
   api::RegisterSupervisionRoutes(router, deps);
+  api::RegisterRatingRoutes(router, deps);
 
   std::ifstream in(deps.web.openapi_path);
   std::ostringstream openapi;

@@ -126,6 +126,8 @@ Response Detail(const Site& site, PageRequest& page, const std::string& id, cons
   }
   data.set("fields", fields);
   if (view->editable) data.set("edit_href", "/apply/" + app->item + "?application=" + app->id);
+  // An ended case links to its rating page (rating_pages.cc): the form, or the rating and its reply.
+  if (domain::IsTerminal(app->state) && !IsOfficial(page)) data.set("rating_href", "/applications/" + app->id + "/rating");
 
   Data materials{Data::type::list};
   bool has_uploads = false;

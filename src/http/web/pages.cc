@@ -163,6 +163,8 @@ Response LoginPage(const Site& site, const PageRequest& page, const std::string&
 }
 
 std::string HomeFor(const PageRequest& page, const domain::User& user) {
+  // The reform office's work starts at the escalated rectifications.
+  if (user.HasRole(domain::Role::kReformOffice)) return "/office/rectifications";
   for (const auto role : user.roles) {
     if (domain::IsOfficialRole(role)) return "/office";
   }
@@ -268,6 +270,7 @@ Status RegisterWebRoutes(Router& router, const HttpDeps& deps) {
   web::RegisterDecisionPages(router, s);
   web::RegisterProactivePages(router, s);
   web::RegisterSupervisionPages(router, s);
+  web::RegisterRatingPages(router, s);
 
   // Browsers get pages for unknown addresses; API clients get the JSON error.
   router.SetFallback([s](Request& req, int status) {

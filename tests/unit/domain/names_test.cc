@@ -69,7 +69,7 @@ TEST(EnumNamesTest, EveryEnumeratorOfEveryNamedEnumHasAName) {
   ExpectEveryEnumeratorNamed<ApplicationState>("ApplicationState", 15, StateName, ParseState);
   ExpectEveryEnumeratorNamed<Action>("Action", 13, ActionName, ParseAction);
   ExpectEveryEnumeratorNamed<ActorRole>("ActorRole", 4, ActorRoleName, ParseActorRole);
-  ExpectEveryEnumeratorNamed<Role>("Role", 7, RoleName, ParseRole);
+  ExpectEveryEnumeratorNamed<Role>("Role", 8, RoleName, ParseRole);
   ExpectEveryEnumeratorNamed<UserKind>("UserKind", 2, UserKindName, ParseUserKind);
   ExpectEveryEnumeratorNamed<MaterialStatus>("MaterialStatus", 4, MaterialStatusName, ParseMaterialStatus);
   ExpectEveryEnumeratorNamed<Channel>("Channel", 4, ChannelName, ParseChannel);
