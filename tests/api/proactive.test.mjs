@@ -94,7 +94,7 @@ test('proactive: `tongban jobs run proactive` offers a newly loaded person once,
       assert.equal(loaded.code, 0, loaded.err);
     }
     const added = run(['user', 'add', '--db', server.dbUrl, '--username', 'li.xiulan', '--role', 'citizen',
-      '--person', id, '--name', '李秀兰'], `${DEMO_PASSWORD}\n`);
+      '--person', id, '--name', '李秀兰', '--password-stdin'], `${DEMO_PASSWORD}\n`);
     assert.equal(added.code, 0, added.err);
     const first = run(['jobs', 'run', 'proactive', '--db', server.dbUrl]);
     assert.equal(first.code, 0, first.err);
