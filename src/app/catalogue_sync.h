@@ -15,6 +15,10 @@
 
 namespace tongban::app {
 
+// The JSON object {"relative/path.yaml": "content", ...} stored as one catalogue version.
+std::string FilesToJson(const CatalogueFiles& files);
+Result<CatalogueFiles> FilesFromJson(const std::string& json);
+
 // Validates the folder and publishes it as a new version unless the latest has the same files.
 // Returns the version now latest. Errors: the loader's file:line list, or the store's.
 Result<int64_t> PublishCatalogueFolder(const services::Context& ctx, const std::string& dir,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,9 @@ class CatalogueRepository {
   // Versions newest first without their files (files_json empty): those numbered below `before`
   // (0: from the latest), at most `limit` (1..kMaxCatalogueVersionPage).
   virtual Result<std::vector<CatalogueVersion>> ListCatalogueVersions(int64_t before, int limit) = 0;
+  // One version's files, relative path -> YAML text (its files_json read). kNotFound
+  // (error.catalogue.version_not_found) when there is no such version.
+  virtual Result<std::map<std::string, std::string>> GetCatalogueFiles(int64_t version) = 0;
 };
 
 }  // namespace tongban::ports

@@ -1,25 +1,6 @@
 #include "services/catalogue.h"
 
-#include <nlohmann/json.hpp>
-
 namespace tongban::services {
-
-std::string CatalogueFilesToJson(const CatalogueFiles& files) {
-  nlohmann::json j = nlohmann::json::object();
-  for (const auto& [name, content] : files) j[name] = content;
-  return j.dump();
-}
-
-Result<CatalogueFiles> CatalogueFilesFromJson(const std::string& json) {
-  auto j = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object()) return MakeError(ErrorCode::kInternal, "stored catalogue is not a JSON object");
-  CatalogueFiles files;
-  for (const auto& [name, content] : j.items()) {
-    if (!content.is_string()) return MakeError(ErrorCode::kInternal, "stored catalogue file " + name + " is not text");
-    files[name] = content.get<std::string>();
-  }
-  return files;
-}
 
 Result<PublishedCatalogue> PublishCatalogue(const Context& ctx, const std::string& files_json,
                                             const std::string& published_by, const std::string& reason) {

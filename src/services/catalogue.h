@@ -4,20 +4,12 @@
 // Thread-safety: stateless functions over a Context; safe from every thread.
 #pragma once
 
-#include <map>
 #include <optional>
 #include <string>
 
 #include "services/context.h"
 
 namespace tongban::services {
-
-// A catalogue version's files: relative path -> YAML text. Stored as the JSON object
-// {"relative/path.yaml": "content", ...}.
-using CatalogueFiles = std::map<std::string, std::string>;
-std::string CatalogueFilesToJson(const CatalogueFiles& files);
-// kInternal when the stored text is not such an object.
-Result<CatalogueFiles> CatalogueFilesFromJson(const std::string& json);
 
 struct PublishedCatalogue {
   int64_t version = 0;

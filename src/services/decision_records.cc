@@ -1,8 +1,7 @@
 #include "services/decision_records.h"
 
+#include <map>
 #include <set>
-
-#include "services/catalogue.h"
 
 namespace tongban::services {
 
@@ -33,13 +32,15 @@ Result<DecisionRecordPage> ListDecisionRecords(const Context& ctx, const Actor& 
 Result<VersionComparison> CompareCatalogueVersions(const Context& ctx, const Actor& actor, int64_t from, int64_t to) {
   TB_RETURN_IF_ERROR(RequireDecisionReader(actor));
   VersionComparison out;
+  std::map<std::string, std::string> before;
+  std::map<std::string, std::string> after;
   TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
     TB_ASSIGN_OR_RETURN(out.from, tx.catalogue().GetCatalogueVersion(from));
     TB_ASSIGN_OR_RETURN(out.to, tx.catalogue().GetCatalogueVersion(to));
+    TB_ASSIGN_OR_RETURN(before, tx.catalogue().GetCatalogueFiles(from));
+    TB_ASSIGN_OR_RETURN(after, tx.catalogue().GetCatalogueFiles(to));
     return Ok();
   }));
-  TB_ASSIGN_OR_RETURN(const CatalogueFiles before, CatalogueFilesFromJson(out.from.files_json));
-  TB_ASSIGN_OR_RETURN(const CatalogueFiles after, CatalogueFilesFromJson(out.to.files_json));
   out.from.files_json.clear();
   out.to.files_json.clear();
   std::set<std::string> paths;

@@ -4,6 +4,8 @@
 #include <limits>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 namespace tongban::storage {
 namespace {
 
@@ -53,6 +55,18 @@ Result<std::vector<ports::CatalogueVersion>> SqlCatalogue::ListCatalogueVersions
   const int64_t below = before > 0 ? before : std::numeric_limits<int64_t>::max();
   const int n = std::clamp(limit, 1, ports::kMaxCatalogueVersionPage);
   return sql_.All<ports::CatalogueVersion>(kListCatalogueVersions, [&](Binder& b) { b.Int(below).Int(n); }, ReadVersion);
+}
+
+Result<std::map<std::string, std::string>> SqlCatalogue::GetCatalogueFiles(int64_t version) {
+  TB_ASSIGN_OR_RETURN(const ports::CatalogueVersion v, GetCatalogueVersion(version));
+  const auto j = nlohmann::json::parse(v.files_json, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return MakeError(ErrorCode::kInternal, "stored catalogue is not a JSON object");
+  std::map<std::string, std::string> files;
+  for (const auto& [name, content] : j.items()) {
+    if (!content.is_string()) return MakeError(ErrorCode::kInternal, "stored catalogue file " + name + " is not text");
+    files[name] = content.get<std::string>();
+  }
+  return files;
 }
 
 }  // namespace tongban::storage

@@ -13,6 +13,7 @@ class SqlCatalogue final : public ports::CatalogueRepository {
   Result<ports::CatalogueVersion> GetCatalogueVersion(int64_t version) override;
   Status InsertCatalogueVersion(const ports::CatalogueVersion& version) override;
   Result<std::vector<ports::CatalogueVersion>> ListCatalogueVersions(int64_t before, int limit) override;
+  Result<std::map<std::string, std::string>> GetCatalogueFiles(int64_t version) override;
 
  private:
   const SqlAccess& sql_;

@@ -2,6 +2,8 @@
 // why, and two of them compared file by file; only the reform office and administrators read them.
 #include "services/decision_records.h"
 
+#include <nlohmann/json.hpp>
+
 #include "services/catalogue.h"
 #include "services_fixture.h"
 
@@ -16,8 +18,8 @@ class DecisionRecordsTest : public StoreFixture {
     citizen_ = AddUser({.username = "zhang.wei", .role = domain::Role::kCitizen, .person_id = "11010519491231002X"});
   }
 
-  int64_t Publish(const CatalogueFiles& files, const std::string& by, const std::string& reason) {
-    auto published = PublishCatalogue(ctx_, CatalogueFilesToJson(files), by, reason);
+  int64_t Publish(const std::map<std::string, std::string>& files, const std::string& by, const std::string& reason) {
+    auto published = PublishCatalogue(ctx_, nlohmann::json(files).dump(), by, reason);
     EXPECT_TRUE(published.ok()) << published.error().message;
     clock_.Advance(std::chrono::hours(1));
     return published.ok() ? published->version : 0;
