@@ -177,7 +177,8 @@ int main(int argc, char** argv) {
     // twelve months and the breakdown, and the figures).
     const auto [raw_median, raw_worst] = Time(21, [&] {
       (void)ctx.store->Read([&](tb::ports::Transaction& tx) -> tb::Status {
-        return tx.metrics().SumMetricCounts({"", "", "", "", month, month}).status();
+        auto sums = tx.metrics().SumMetricCounts({"", "", "", "", month, month});
+        return sums.ok() ? tb::Ok() : tb::Status(sums.take_error());
       });
     });
     (void)raw_worst;

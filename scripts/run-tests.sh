@@ -21,7 +21,7 @@ PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/tongban-pg.XXXXXX")
 chmod 755 "$PG_DIR"
 stop_cluster() { scripts/pg-test-cluster.sh stop "$PG_DIR/cluster" >/dev/null 2>&1; rm -rf "$PG_DIR"; }
 trap 'kill $(jobs -p) 2>/dev/null; stop_cluster' EXIT
-if ! TONGBAN_TEST_PG_URL=$(scripts/pg-test-cluster.sh start "$PG_DIR/cluster"); then
+if ! TONGBAN_TEST_PG_URL=$(PG_TEST_FSYNC=off scripts/pg-test-cluster.sh start "$PG_DIR/cluster"); then
   echo "PostgreSQL test cluster did not start: the PostgreSQL suites cannot run" >&2
   status=1
   unset TONGBAN_TEST_PG_URL

@@ -55,7 +55,8 @@ struct ChartPoint {
 };
 
 // A horizontal bar chart: one labelled bar per point, scaled to `max` (the largest value when 0).
-// The summary names the span, the highest and the lowest point: what a sighted reader takes in.
+// The summary names the highest and the lowest point, what a sighted reader takes in, or says
+// there is nothing to see.
 Data BarChart(const Site& site, const PageRequest& page, const std::string& id, const std::string& title,
               const std::vector<ChartPoint>& points, double max) {
   for (const ChartPoint& p : points) max = std::max(max, p.value);
@@ -81,7 +82,8 @@ Data BarChart(const Site& site, const PageRequest& page, const std::string& id, 
   }
   chart.set("bars", bars);
   std::string summary;
-  if (points.empty()) {
+  const bool any = std::any_of(points.begin(), points.end(), [](const ChartPoint& p) { return p.value > 0; });
+  if (!any) {
     summary = page.T(site, "metrics.chart.empty");
   } else {
     const auto [low, high] = std::minmax_element(points.begin(), points.end(),
