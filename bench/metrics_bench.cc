@@ -1,7 +1,7 @@
 // Performance dashboards (issue 13 item 3, docs/PERFORMANCE.md):
 //   load       the counters of `--cases` cases (default 1,000,000) written through the metrics
 //              repository exactly as the effects write them when a case is handed over and decided
-//              (its row of dimensions, two counter upserts, one histogram upsert), over the demo
+//              (two counter upserts and one histogram upsert), over the demo
 //              catalogue's items, its districts and online, the four channels and twelve months
 //   dashboard  services::GetMetrics (the month's figures, its 90th percentile, the twelve-month
 //              trend and the breakdown) for one department's month and for the whole city's month,
@@ -115,22 +115,19 @@ int main(int argc, char** argv) {
       const tb::Status written = ctx.store->Write([&](tb::ports::Transaction& tx) -> tb::Status {
         for (int i = 0; i < n; ++i) {
           const auto& item = catalogue.items()[random() % catalogue.items().size()];
-          tb::ports::MetricCase c;
-          c.application_id = "bench-" + std::to_string(done + i);
-          c.department = item.department;
-          c.item = item.code;
-          c.channel = channels[random() % 4];
-          c.online = c.channel == "web" || c.channel == "mobile";
-          c.district = c.online ? "" : districts[1 + random() % (districts.size() - 1)];
-          c.in_person = !c.online || random() % 10 == 0;
+          tb::ports::MetricKey key;
+          key.department = item.department;
+          key.item = item.code;
+          key.channel = channels[random() % 4];
+          const bool online = key.channel == "web" || key.channel == "mobile";
+          key.district = online ? "" : districts[1 + random() % (districts.size() - 1)];
+          const bool in_person = !online || random() % 10 == 0;
           const std::string& in = months[random() % months.size()];
-          TB_ASSIGN_OR_RETURN(const bool first, tx.metrics().InsertMetricCase(c));
-          (void)first;
           tb::domain::MetricCounts handed;
           handed.submitted = 1;
-          handed.online_submitted = c.online ? 1 : 0;
+          handed.online_submitted = online ? 1 : 0;
           handed.materials_shared = static_cast<int64_t>(random() % 3);
-          TB_RETURN_IF_ERROR(tx.metrics().AddMetricCounts(in, c, handed));
+          TB_RETURN_IF_ERROR(tx.metrics().AddMetricCounts(in, key, handed));
           const int days = static_cast<int>(random() % (item.promised_limit_days * 3 / 2 + 1));
           tb::domain::MetricCounts decided;
           decided.decided = 1;
@@ -138,11 +135,11 @@ int main(int argc, char** argv) {
           decided.working_days_sum = days;
           decided.legal_days_sum = item.legal_limit_days;
           decided.promised_days_sum = item.promised_limit_days;
-          decided.fully_online = c.online && !c.in_person ? 1 : 0;
+          decided.fully_online = online && !in_person ? 1 : 0;
           decided.visits_avoided = decided.fully_online;
           decided.ratings.levels[random() % 5] = random() % 4 == 0 ? 1 : 0;
-          TB_RETURN_IF_ERROR(tx.metrics().AddMetricCounts(in, c, decided));
-          TB_RETURN_IF_ERROR(tx.metrics().AddMetricDuration(in, c, days));
+          TB_RETURN_IF_ERROR(tx.metrics().AddMetricCounts(in, key, decided));
+          TB_RETURN_IF_ERROR(tx.metrics().AddMetricDuration(in, key, days));
         }
         return tb::Ok();
       });

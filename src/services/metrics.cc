@@ -1,5 +1,7 @@
 #include "services/metrics.h"
 
+#include <algorithm>
+
 #include "services/applications.h"
 
 namespace tongban::services {
@@ -7,49 +9,57 @@ namespace {
 
 using domain::ApplicationState;
 
-// The slice a case counts in, from the case as it is handed to its department.
-ports::MetricCase CaseOf(const domain::Catalogue& catalogue, const domain::Application& app) {
-  ports::MetricCase c;
-  c.application_id = app.id;
-  c.department = app.department;
-  c.item = app.item;
-  c.channel = domain::ChannelName(app.channel);
-  c.online = app.channel == domain::Channel::kWeb || app.channel == domain::Channel::kMobile;
-  c.in_person = !c.online;
-  if (const domain::ServiceCentre* centre = catalogue.FindCentre(app.centre)) c.district = centre->district;
-  return c;
+// The slice a case counts in: its own department, item and creation channel, and the district
+// of the centre it was made at. None of these changes after creation, so every event of the case
+// (hand-over, decision, rating) counts in the same slice.
+ports::MetricKey KeyOf(const domain::Catalogue& catalogue, const domain::Application& app) {
+  ports::MetricKey key;
+  key.department = app.department;
+  key.item = app.item;
+  key.channel = domain::ChannelName(app.channel);
+  if (const domain::ServiceCentre* centre = catalogue.FindCentre(app.centre)) key.district = centre->district;
+  return key;
 }
 
-bool HandedOver(ApplicationState to) { return to == ApplicationState::kSubmitted || to == ApplicationState::kWaiting; }
+bool Online(const domain::Application& app) {
+  return app.channel == domain::Channel::kWeb || app.channel == domain::Channel::kMobile;
+}
+
+// Handed to its department: submitted (from a draft or a confirmed offer) or a bundle's sub-case
+// waiting; a waiting sub-case that starts was counted when it began to wait.
+bool HandedOver(const domain::ApplicationChanged& e) {
+  const ApplicationState to = e.application.state;
+  return (to == ApplicationState::kSubmitted || to == ApplicationState::kWaiting) && e.from != ApplicationState::kWaiting;
+}
 
 bool IsDecision(ApplicationState to) {
   return to == ApplicationState::kApproved || to == ApplicationState::kRefused || to == ApplicationState::kNotAccepted;
 }
 
+// Whether a step of the case asked the person to come in person (a correction marked so).
+Result<bool> AskedInPerson(ports::Transaction& tx, const std::string& application_id) {
+  TB_ASSIGN_OR_RETURN(const std::vector<domain::Event> events, tx.applications().ListEvents(application_id));
+  return std::any_of(events.begin(), events.end(),
+                     [](const domain::Event& e) { return e.reason.rfind(kInPersonPrefix, 0) == 0; });
+}
+
 Status CountHandover(EffectScope& scope, const domain::Catalogue& catalogue, const domain::ApplicationChanged& e) {
   const domain::Application& app = e.application;
-  const ports::MetricCase c = CaseOf(catalogue, app);
-  TB_ASSIGN_OR_RETURN(const bool first, scope.tx().metrics().InsertMetricCase(c));
-  if (!first) return Ok();  // a waiting sub-case started, a resubmission: counted when handed over
   domain::MetricCounts delta;
   delta.submitted = 1;
-  delta.online_submitted = c.online ? 1 : 0;
+  delta.online_submitted = Online(app) ? 1 : 0;
   for (const domain::AttachedMaterial& m : app.materials) {
     if (m.status != domain::MaterialStatus::kFetched) continue;
     (m.licence_id.empty() ? delta.materials_shared : delta.materials_licence) += 1;
   }
-  return scope.tx().metrics().AddMetricCounts(domain::MonthOf(LocalDate(e.at)), c, delta);
+  return scope.tx().metrics().AddMetricCounts(domain::MonthOf(LocalDate(e.at)), KeyOf(catalogue, app), delta);
 }
 
 Status CountDecision(EffectScope& scope, const domain::Catalogue& catalogue, const domain::ApplicationChanged& e) {
   const domain::Application& app = e.application;
-  const Context& ctx = scope.context();
-  TB_ASSIGN_OR_RETURN(std::optional<ports::MetricCase> found, scope.tx().metrics().GetMetricCase(app.id));
-  // A case handed over before the counters existed counts its decision in its own slice.
-  const ports::MetricCase c = found ? *found : CaseOf(catalogue, app);
   const domain::ServiceItem* item = catalogue.FindItem(app.item);
   const int promised = item != nullptr ? item->promised_limit_days : 0;
-  const auto calendar = ctx.WorkingDays();
+  const auto calendar = scope.context().WorkingDays();
   const Date decided = LocalDate(e.at);
   const auto between = [&](Date from, Date to) { return calendar->WorkingDaysBetween(from, to); };
   int days = 0;
@@ -64,15 +74,19 @@ Status CountDecision(EffectScope& scope, const domain::Catalogue& catalogue, con
   delta.working_days_sum = days;
   delta.legal_days_sum = item != nullptr ? item->legal_limit_days : 0;
   delta.promised_days_sum = promised;
-  if (c.online && !c.in_person) {
-    delta.fully_online = 1;
-    // The visit to hand it in, and the visit to collect the paper result an e-licence replaces.
-    const bool licence = item != nullptr && !item->licence_type.empty() && app.state == ApplicationState::kApproved;
-    delta.visits_avoided = licence ? 2 : 1;
+  if (Online(app)) {
+    TB_ASSIGN_OR_RETURN(const bool in_person, AskedInPerson(scope.tx(), app.id));
+    if (!in_person) {
+      delta.fully_online = 1;
+      // The visit to hand it in, and the visit to collect the paper result an e-licence replaces.
+      const bool licence = item != nullptr && !item->licence_type.empty() && app.state == ApplicationState::kApproved;
+      delta.visits_avoided = licence ? 2 : 1;
+    }
   }
   const std::string month = domain::MonthOf(decided);
-  TB_RETURN_IF_ERROR(scope.tx().metrics().AddMetricCounts(month, c, delta));
-  return scope.tx().metrics().AddMetricDuration(month, c, days);
+  const ports::MetricKey key = KeyOf(catalogue, app);
+  TB_RETURN_IF_ERROR(scope.tx().metrics().AddMetricCounts(month, key, delta));
+  return scope.tx().metrics().AddMetricDuration(month, key, days);
 }
 
 Status CheckQuery(const domain::Catalogue& catalogue, const MetricsQuery& q) {
@@ -137,29 +151,18 @@ Result<MetricsView> GetMetrics(const Context& ctx, const MetricsQuery& query) {
 void RegisterMetricsEffects(Effects& effects) {
   effects.On<domain::ApplicationChanged>(
       "metrics.count_case", [](EffectScope& scope, const domain::ApplicationChanged& e) -> Status {
-        const auto catalogue = scope.context().Catalogue();
-        if (e.reason.rfind(kInPersonPrefix, 0) == 0) {
-          TB_RETURN_IF_ERROR(scope.tx().metrics().MarkInPerson(e.application.id));
-        }
         if (!e.Transitioned()) return Ok();
-        if (HandedOver(e.application.state)) return CountHandover(scope, *catalogue, e);
+        const auto catalogue = scope.context().Catalogue();
+        if (HandedOver(e)) return CountHandover(scope, *catalogue, e);
         if (IsDecision(e.application.state)) return CountDecision(scope, *catalogue, e);
         return Ok();
       });
   effects.On<domain::RatingCounted>(
       "metrics.count_rating", [](EffectScope& scope, const domain::RatingCounted& e) -> Status {
-        TB_ASSIGN_OR_RETURN(std::optional<ports::MetricCase> found, scope.tx().metrics().GetMetricCase(e.application_id));
-        ports::MetricCase c;
-        if (found) {
-          c = *found;
-        } else {  // rated, but handed over before the counters existed: department and item only
-          c.application_id = e.application_id;
-          c.department = e.department;
-          c.item = e.item;
-        }
+        TB_ASSIGN_OR_RETURN(const domain::Application app, scope.tx().applications().GetApplication(e.application_id));
         domain::MetricCounts delta;
         delta.ratings = e.delta;
-        return scope.tx().metrics().AddMetricCounts(e.month, c, delta);
+        return scope.tx().metrics().AddMetricCounts(e.month, KeyOf(*scope.context().Catalogue(), app), delta);
       });
 }
 

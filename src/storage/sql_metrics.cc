@@ -6,14 +6,6 @@
 namespace tongban::storage {
 namespace {
 
-constexpr std::string_view kInsertCase =
-    "INSERT INTO metric_cases (application_id, department, item, district, channel, online, in_person)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (application_id) DO NOTHING";
-constexpr std::string_view kGetCase =
-    "SELECT application_id, department, item, district, channel, online, in_person FROM metric_cases"
-    " WHERE application_id = $1";
-constexpr std::string_view kMarkInPerson = "UPDATE metric_cases SET in_person = 1 WHERE application_id = $1";
-
 // The counter columns, in the order of domain::MetricCounts as ReadCounts and the upsert take them.
 #define TB_METRIC_COUNTERS                                                                                  \
   "submitted, online_submitted, materials_shared, materials_licence, decided, on_time, fully_online,"      \
@@ -78,8 +70,8 @@ void BindSlice(Binder& b, const ports::MetricSlice& s) {
   b.Text(s.from_month).Text(s.to_month).Text(s.department).Text(s.item).Text(s.district).Text(s.channel);
 }
 
-void BindKey(Binder& b, const std::string& month, const ports::MetricCase& c) {
-  b.Text(month).Text(c.department).Text(c.item).Text(c.district).Text(c.channel);
+void BindKey(Binder& b, const std::string& month, const ports::MetricKey& k) {
+  b.Text(month).Text(k.department).Text(k.item).Text(k.district).Text(k.channel);
 }
 
 domain::MetricCounts ReadCounts(Columns& c) {
@@ -98,41 +90,10 @@ domain::MetricCounts ReadCounts(Columns& c) {
 
 }  // namespace
 
-Result<bool> SqlMetrics::InsertMetricCase(const ports::MetricCase& c) {
-  TB_ASSIGN_OR_RETURN(const int64_t inserted, sql_.Execute(kInsertCase, [&](Binder& b) {
-    b.Text(c.application_id).Text(c.department).Text(c.item).Text(c.district).Text(c.channel);
-    b.Int(c.online ? 1 : 0).Int(c.in_person ? 1 : 0);
-  }));
-  return inserted > 0;
-}
-
-Result<std::optional<ports::MetricCase>> SqlMetrics::GetMetricCase(const std::string& application_id) {
-  TB_ASSIGN_OR_RETURN(auto rows, sql_.All<ports::MetricCase>(
-                                     kGetCase, [&](Binder& b) { b.Text(application_id); },
-                                     [](Statement& statement) -> Result<ports::MetricCase> {
-                                       Columns c(statement);
-                                       ports::MetricCase m;
-                                       m.application_id = c.Text();
-                                       m.department = c.Text();
-                                       m.item = c.Text();
-                                       m.district = c.Text();
-                                       m.channel = c.Text();
-                                       m.online = c.Bool();
-                                       m.in_person = c.Bool();
-                                       return m;
-                                     }));
-  if (rows.empty()) return std::optional<ports::MetricCase>();
-  return std::optional<ports::MetricCase>(std::move(rows.front()));
-}
-
-Status SqlMetrics::MarkInPerson(const std::string& application_id) {
-  return sql_.Run(kMarkInPerson, [&](Binder& b) { b.Text(application_id); });
-}
-
-Status SqlMetrics::AddMetricCounts(const std::string& month, const ports::MetricCase& c,
+Status SqlMetrics::AddMetricCounts(const std::string& month, const ports::MetricKey& key,
                                    const domain::MetricCounts& d) {
   return sql_.Run(kAddCounts, [&](Binder& b) {
-    BindKey(b, month, c);
+    BindKey(b, month, key);
     for (const int64_t n : {d.submitted, d.online_submitted, d.materials_shared, d.materials_licence, d.decided,
                             d.on_time, d.fully_online, d.working_days_sum, d.legal_days_sum, d.promised_days_sum,
                             d.visits_avoided}) {
@@ -143,9 +104,9 @@ Status SqlMetrics::AddMetricCounts(const std::string& month, const ports::Metric
   });
 }
 
-Status SqlMetrics::AddMetricDuration(const std::string& month, const ports::MetricCase& c, int days) {
+Status SqlMetrics::AddMetricDuration(const std::string& month, const ports::MetricKey& key, int days) {
   return sql_.Run(kAddDuration, [&](Binder& b) {
-    BindKey(b, month, c);
+    BindKey(b, month, key);
     b.Int(std::clamp(days, 0, domain::kMaxCountedWorkingDays));
   });
 }

@@ -9,12 +9,9 @@ namespace tongban::storage {
 class SqlMetrics final : public ports::MetricsRepository {
  public:
   explicit SqlMetrics(const SqlAccess& sql) : sql_(sql) {}
-  Result<bool> InsertMetricCase(const ports::MetricCase& c) override;
-  Result<std::optional<ports::MetricCase>> GetMetricCase(const std::string& application_id) override;
-  Status MarkInPerson(const std::string& application_id) override;
-  Status AddMetricCounts(const std::string& month, const ports::MetricCase& c,
+  Status AddMetricCounts(const std::string& month, const ports::MetricKey& key,
                          const domain::MetricCounts& delta) override;
-  Status AddMetricDuration(const std::string& month, const ports::MetricCase& c, int days) override;
+  Status AddMetricDuration(const std::string& month, const ports::MetricKey& key, int days) override;
   Result<domain::MetricCounts> SumMetricCounts(const ports::MetricSlice& slice) override;
   Result<std::vector<std::pair<std::string, domain::MetricCounts>>> SumMetricCountsBy(
       const ports::MetricSlice& slice, ports::MetricDimension by) override;

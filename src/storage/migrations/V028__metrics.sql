@@ -2,18 +2,6 @@
 -- services/metrics.h). Written only by the effects of the events that move them, in the events'
 -- own transactions; read a slice at a time. Nothing here is read case by case.
 
--- The slice each case counts in, fixed when it is handed to its department: later events (its
--- decision, its rating) count in the same department, item, district and channel.
-CREATE TABLE metric_cases (
-  application_id  TEXT PRIMARY KEY,
-  department      TEXT NOT NULL,
-  item            TEXT NOT NULL,
-  district        TEXT NOT NULL,   -- District code; '' when not known
-  channel         TEXT NOT NULL,   -- the channel the case was created from
-  online          BIGINT NOT NULL, -- 1: created from the web or the mobile app
-  in_person       BIGINT NOT NULL  -- 1: a step asked for the person in person
-);
-
 -- Counters per (month, department, item, district, channel). A month has at most items x
 -- districts x channels rows, so a city-wide month adds up a few thousand rows at most: every
 -- slice is read as a range of months of the primary key, whatever else it filters on.

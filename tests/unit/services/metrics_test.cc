@@ -107,7 +107,7 @@ TEST_P(MetricsTest, RatingsCountInTheirCaseSliceAndMonth) {
   const MetricsView october = View({"", "market.online", "", "web", "2026-10"});
   EXPECT_EQ(october.figures.counts.ratings.Total(), 1);
   EXPECT_EQ(*october.figures.satisfaction_index, 40.0);
-  EXPECT_FALSE(october.figures.rectified_on_time_share);  // not answered yet
+  EXPECT_EQ(*october.figures.rectified_on_time_share, 0.0);  // one bad rating, not answered yet
   EXPECT_EQ(View({"", "market.online", "", "mobile", "2026-10"}).figures.counts.ratings.Total(), 0);
 }
 
