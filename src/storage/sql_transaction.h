@@ -38,6 +38,7 @@
 #include "storage/sql_proxies.h"
 #include "storage/sql_proactive.h"
 #include "storage/sql_supervision.h"
+#include "storage/sql_federation.h"
 #include "storage/sql_ratings.h"
 
 namespace tongban::storage {
@@ -75,6 +76,7 @@ class SqlTransaction final : public ports::Transaction {
   ports::ProactiveRepository& proactive() override { return proactive_; }
   ports::SupervisionRepository& supervision() override { return supervision_; }
   ports::RatingRepository& ratings() override { return ratings_; }
+  ports::FederationRepository& federation() override { return federation_; }
 
  private:
   SqlAccess sql_;
@@ -102,6 +104,7 @@ class SqlTransaction final : public ports::Transaction {
   SqlProactive proactive_{sql_};
   SqlSupervision supervision_{sql_};
   SqlRatings ratings_{sql_};
+  SqlFederation federation_{sql_};
 };
 
 }  // namespace tongban::storage

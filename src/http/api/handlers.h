@@ -53,5 +53,7 @@ void RegisterDecisionRoutes(Router& router, const HttpDeps& deps);
 void RegisterSupervisionRoutes(Router& router, const HttpDeps& deps);
 // Ratings, rectifications and their public summary (ratings_api.cc).
 void RegisterRatingRoutes(Router& router, const HttpDeps& deps);
+// Federation (federation_api.cc): GET /api/v1/platform and the administrators' peers.
+void RegisterFederationRoutes(Router& router, const HttpDeps& deps);
 
 }  // namespace tongban::http::api

@@ -45,6 +45,7 @@ void RegisterApiRoutes(Router& router, const HttpDeps& deps) {
   api::RegisterDecisionRoutes(router, deps);
   api::RegisterSupervisionRoutes(router, deps);
   api::RegisterRatingRoutes(router, deps);
+  api::RegisterFederationRoutes(router, deps);
 
   std::ifstream in(deps.web.openapi_path);
   std::ostringstream openapi;

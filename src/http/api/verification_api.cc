@@ -1,6 +1,7 @@
 // Verification by anyone (docs/api.md "Licences"): GET /api/v1/trust-list, POST /api/v1/verify
 // (public, no sign-in) and POST /api/v1/licences/{id}/presentations (the holder).
 #include "http/api/handlers.h"
+#include "services/federation.h"
 #include "services/verification.h"
 
 namespace tongban::http::api {
@@ -91,7 +92,11 @@ Json VerificationJson(const HttpDeps& deps, const Request& req, const services::
 
 void RegisterVerificationRoutes(Router& router, const HttpDeps& deps) {
   router.Add("GET", "/api/v1/trust-list", [&deps](Request& req) {
-    auto signed_list = services::SignedTrustList(*deps.ctx);
+    // ?kid= asks for the list signed by that list key, active or retired: a federation peer that
+    // still trusts a retired key reads from it which key signs the lists now (services/federation.h).
+    const std::string kid = req.Query("kid");
+    auto signed_list = kid.empty() ? services::SignedTrustList(*deps.ctx)
+                                   : services::SignedTrustListWithKey(*deps.ctx, kid);
     if (!signed_list.ok()) return ErrorResponse(deps, req, signed_list.error());
     Response res;
     res.content_type = "application/jwt";
