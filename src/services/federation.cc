@@ -141,6 +141,7 @@ void FetchPeer(ports::OutboundHttp& http, const std::string& url, const std::str
   auto gather = std::make_shared<Gather>();
   gather->pending = with_platform ? 2 : 1;
   gather->done = std::move(done);
+  gather->fetched.kid = kid;
   // Both are sent before either can complete: the count is set first.
   if (with_platform) Get(http, url + "/api/v1/platform", gather, true);
   Get(http, url + "/api/v1/trust-list?kid=" + kid, gather, false);
@@ -244,6 +245,7 @@ Result<PeerRefresh> ApplyPeerRefresh(const Context& ctx, const std::string& code
   TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
     outcome = PeerRefresh{code};
     TB_ASSIGN_OR_RETURN(domain::Peer peer, tx.federation().GetPeer(code));
+    if (!fetched.kid.empty() && fetched.kid != peer.fingerprint) return Ok();  // refreshed elsewhere
     if (!fetched.list.ok()) {
       outcome.error = fetched.list.error().message;
       RecordFailure(peer, outcome.error, fetched.detail, now);

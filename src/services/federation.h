@@ -55,6 +55,7 @@ struct PeerFetch {
   std::optional<Result<std::string>> platform;
   Result<std::string> list = MakeError(ErrorCode::kUnavailable, "error.federation.unreachable");
   std::string detail;  // the outbound error key or HTTP status of a failed fetch
+  std::string kid;     // the list key the list was asked for with (?kid=)
 };
 
 // Starts GET {url}/api/v1/platform (when `with_platform`) and GET {url}/api/v1/trust-list?kid=
@@ -101,6 +102,8 @@ struct PeerRefresh {
 };
 // Stores what FetchPeer fetched for `code` (with kid = its trusted key) in one transaction: the new
 // list, the rotation it announces, or the error (the old list kept). kNotFound when it was removed.
+// A fetch made with a key that is no longer the trusted one (another server followed a rotation
+// meanwhile) changes nothing: neither refreshed nor an error.
 Result<PeerRefresh> ApplyPeerRefresh(const Context& ctx, const std::string& code, const PeerFetch& fetched);
 
 struct FederationJobReport {

@@ -300,6 +300,23 @@ TEST_P(FederationTest, FollowsARotationAnnouncedByTheTrustedKey) {
             PeerOutbound::Part(*SignedTrustListWithKey(peer_, rotated->kid), 0));
 }
 
+TEST_P(FederationTest, AFetchWithAKeyNoLongerTrustedChangesNothing) {
+  const std::string first = PeerFingerprint();
+  ASSERT_TRUE(Add("zj", first).ok());
+  // Fetched with the first key; meanwhile another server followed a rotation.
+  const PeerFetch stale = FetchPeerNow(*outbound_, kPeerUrl, first, false);
+  ASSERT_TRUE(peer_.keys->Rotate(kTrustListKeyOwner).ok());
+  ASSERT_TRUE(RunFederationJob(ctx_, *outbound_, true).ok());
+  const domain::Peer moved = Stored("zj");
+  ASSERT_NE(moved.fingerprint, first);
+  auto applied = ApplyPeerRefresh(ctx_, "zj", stale);
+  ASSERT_TRUE(applied.ok());
+  EXPECT_FALSE(applied->refreshed);
+  EXPECT_TRUE(applied->error.empty());
+  EXPECT_EQ(Stored("zj").fingerprint, moved.fingerprint);
+  EXPECT_EQ(Stored("zj").list_jws, moved.list_jws);
+}
+
 TEST_P(FederationTest, AKeyNoTrustedListNamedIsNotFollowed) {
   ASSERT_TRUE(Add("zj", PeerFingerprint()).ok());
   const std::string trusted = Stored("zj").fingerprint;
