@@ -173,6 +173,44 @@ test('federation: an administrator adds a peer by fingerprint; wrong fingerprint
   assert.equal(gone.data.error.message, en['error.federation.unknown_peer']);
 });
 
+test('federation: a peer\'s licence verifies here once the peer is added, with its status bits from the peer; refused once it is removed', async () => {
+  const admin = await Client.login(sh.url, 'admin', undefined, { lang: 'en' });
+  const holder = await Client.login(zj.url, 'zhang.wei');
+  const driving = (await holder.get('/api/v1/me/licences')).data.items.find((l) => l.type === 'driving_licence');
+  assert.ok(driving, 'the demo gives 张伟 a driving licence on every platform');
+  const credential = (await holder.get(`/api/v1/licences/${driving.id}/credential`)).text;
+  // 王芳's enterprise's business licence, suspended on Zhejiang before Shanghai reads any status.
+  const wang = await Client.login(zj.url, 'wang.fang');
+  const enterprise = (await wang.get('/api/v1/me')).data.enterprises[0].code;
+  const business = (await wang.get(`/api/v1/me/licences?enterprise=${enterprise}`)).data.items
+    .find((l) => l.type === 'business_licence');
+  const suspendedCredential = (await wang.get(`/api/v1/licences/${business.id}/credential`)).text;
+  const reviewer = await Client.login(zj.url, 'reviewer.market');
+  const suspended = await reviewer.post(`/api/v1/licences/${business.id}/actions/suspend`, { reason: '信息核查中' });
+  assert.equal(suspended.status, 200, suspended.text);
+
+  const verifier = new Client(sh.url, { lang: 'en' });
+  const verify = async (token) => (await verifier.post('/api/v1/verify', { token })).data;
+  // Zhejiang verifies it; Shanghai does not know its issuer yet.
+  assert.equal((await new Client(zj.url).post('/api/v1/verify', { token: credential })).data.status, 'valid');
+  assert.equal((await verify(credential)).status, 'unknown_issuer');
+
+  const p = await zjPlatform();
+  const added = await admin.post('/api/v1/federation/peers', { code: 'zj', url: zj.url, fingerprint: p.list_key.kid });
+  assert.equal(added.status, 201, added.text);
+  const v = await verify(credential);
+  assert.equal(v.status, 'valid', JSON.stringify(v));
+  assert.equal(v.valid, true);
+  // The status bits are Zhejiang's: the suspended licence says so here too.
+  assert.equal((await verify(suspendedCredential)).status, 'suspended');
+  // A changed signature is refused as for our own licences.
+  const forged = credential.slice(0, -2) + (credential.at(-2) === 'A' ? 'B' : 'A') + credential.at(-1);
+  assert.equal((await verify(forged)).valid, false);
+
+  assert.equal((await admin.request('DELETE', '/api/v1/federation/peers/zj')).status, 204);
+  assert.equal((await verify(credential)).status, 'unknown_issuer');
+});
+
 test('federation: the command line adds a peer; the refresh job follows a key rotation and keeps the old list on a tampered one', async () => {
   const admin = await Client.login(sh.url, 'admin', undefined, { lang: 'en' });
   const before = await zjPlatform();
