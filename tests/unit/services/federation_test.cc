@@ -15,6 +15,7 @@
 #include "crypto/system.h"
 #include "crypto/token_codec.h"
 #include "services/keys.h"
+#include "services/mutual_recognition.h"
 #include "services/verification.h"
 #include "services_fixture.h"
 
@@ -344,6 +345,18 @@ TEST_P(FederationTest, OnlyAdministratorsManagePeers) {
   admin.user.roles = {domain::Role::kAdmin};
   EXPECT_EQ(RequireFederationAdministrator(citizen).error().message, "error.federation.admin_only");
   EXPECT_TRUE(RequireFederationAdministrator(admin).ok());
+}
+
+TEST(PeerStatusCacheTest, KeepsACredentialForItsFreshnessOnly) {
+  PeerStatusCache cache;
+  const Timestamp t0 = Timestamp{std::chrono::seconds{1000}};
+  EXPECT_FALSE(cache.Get("zj", "L1", t0).has_value());
+  cache.Put("zj", "L1", "credential", t0);
+  EXPECT_EQ(cache.Get("zj", "L1", t0 + std::chrono::seconds(59)).value_or(""), "credential");
+  EXPECT_FALSE(cache.Get("zj", "L1", t0 + kPeerStatusFreshness).has_value());
+  EXPECT_FALSE(cache.Get("zj", "L1", t0 - std::chrono::seconds(1)).has_value());  // a clock that went back
+  EXPECT_FALSE(cache.Get("js", "L1", t0).has_value());  // per peer
+  EXPECT_FALSE(cache.Get("zj", "L2", t0).has_value());
 }
 
 INSTANTIATE_TEST_SUITE_P(Databases, FederationTest, ::testing::ValuesIn(storage::testing::StoreTargets()),
