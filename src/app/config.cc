@@ -1,5 +1,7 @@
 #include "app/config.h"
 
+#include "domain/federation.h"
+
 #include "domain/dataset.h"
 
 #include <yaml-cpp/yaml.h>
@@ -103,7 +105,7 @@ Status LoadConfigFile(const std::string& path, Config& config) {
   if (!root.IsMap()) return MakeError(ErrorCode::kInvalidArgument, fmt::format("{}:1: must be a map of settings", path));
   Reader r{path, {}};
   r.Known(root, {"listen", "database", "catalogue", "web", "openapi", "threads", "worker_threads", "limits", "languages", "trust_forwarded_for", "secure_cookies", "public_url", "access_log", "keys", "catalogue_refresh_seconds", "outbound", "trust_list", "platform_code", "licences", "data_sources", "smtp", "sms", "outbox", "reminders", "proactive",
-                   "ratings"});
+                   "ratings", "platform", "federation"});
   r.String(root, "listen", config.listen);
   if (root["listen"] && root["listen"].IsScalar()) {
     auto s = ApplyListen(config.listen, config.server);
@@ -192,6 +194,45 @@ Status LoadConfigFile(const std::string& path, Config& config) {
        config.platform_code.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789") != std::string::npos)) {
     r.errors.push_back(fmt::format("{}: platform_code must be 1-16 lower-case letters or digits, like sh",
                                    r.At(root["platform_code"])));
+  }
+  if (const YAML::Node platform = root["platform"]) {
+    if (!platform.IsMap()) {
+      r.errors.push_back(fmt::format("{}: platform must be a map of code, name and url", r.At(platform)));
+    } else {
+      r.Known(platform, {"code", "name", "url"});
+      r.String(platform, "code", config.platform_code);
+      if (platform["code"] && !domain::IsPlatformCode(config.platform_code)) {
+        r.errors.push_back(fmt::format("{}: platform.code must be 1-16 lower-case letters or digits, like sh",
+                                       r.At(platform["code"])));
+      }
+      if (const YAML::Node name = platform["name"]) {
+        if (!name.IsMap()) {
+          r.errors.push_back(fmt::format("{}: platform.name must be a map of zh and en", r.At(name)));
+        } else {
+          r.Known(name, {"zh", "en"});
+          r.String(name, "zh", config.platform_name_zh);
+          r.String(name, "en", config.platform_name_en);
+          if (config.platform_name_zh.empty() || config.platform_name_en.empty()) {
+            r.errors.push_back(fmt::format("{}: platform.name needs both zh and en", r.At(name)));
+          }
+        }
+      }
+      r.String(platform, "url", config.platform_url);
+      if (platform["url"] && config.platform_url.rfind("https://", 0) != 0 &&
+          config.platform_url.rfind("http://", 0) != 0) {
+        r.errors.push_back(fmt::format("{}: platform.url must be like https://tongban.sh.example.gov.cn",
+                                       r.At(platform["url"])));
+      }
+      while (!config.platform_url.empty() && config.platform_url.back() == '/') config.platform_url.pop_back();
+    }
+  }
+  if (const YAML::Node federation = root["federation"]) {
+    if (!federation.IsMap()) {
+      r.errors.push_back(fmt::format("{}: federation must be a map", r.At(federation)));
+    } else {
+      r.Known(federation, {"refresh_interval_seconds"});
+      r.Number(federation, "refresh_interval_seconds", config.federation_refresh_interval_seconds, 1, 86400);
+    }
   }
   if (const YAML::Node licences = root["licences"]) {
     if (!licences.IsMap()) {

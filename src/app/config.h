@@ -42,8 +42,16 @@ struct Config {
   http::HttpClientOptions outbound;
   // How long the signed trust list (GET /api/v1/trust-list) is valid: its "exp" - "iat".
   int trust_list_validity_hours = 24;
-  // The platform's code in licence issuer ids (urn:tongban:<platform_code>:issuer:<department>).
+  // The platform's code in licence issuer ids (urn:tongban:<platform_code>:issuer:<department>):
+  // `platform.code` (or the older top-level `platform_code`).
   std::string platform_code = "sh";
+  // Federation (issue 14): the platform's name in zh and en (platform.name) and the public URL
+  // peers reach it at (platform.url; empty: public_url, else http://<listen>).
+  std::string platform_name_zh = "上海";
+  std::string platform_name_en = "Shanghai";
+  std::string platform_url;
+  // federation.refresh_interval_seconds: how often each server looks for peers' lists to refresh.
+  int federation_refresh_interval_seconds = 300;
   // licences.status_ttl_seconds: how long a status list credential is valid (offline verifiers
   // see a change within this time).
   int licence_status_ttl_seconds = 300;

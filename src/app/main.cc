@@ -29,6 +29,7 @@
 #include "services/api_keys.h"
 #include "services/reminders.h"
 #include "services/proactive.h"
+#include "app/federation_command.h"
 #include "services/ratings.h"
 #include "services/rectifications.h"
 #include "storage/sql_store.h"
@@ -103,6 +104,17 @@ int Serve(tb::app::Config config, bool demo) {
   tb::app::Periodic escalations(std::chrono::seconds(config.rectification_escalation_interval_seconds), [&system] {
     auto run = tb::services::EscalateOverdueRectifications(system.ctx);
     if (!run.ok()) spdlog::warn("rectification escalation failed: {}", run.error().message);
+  });
+  // Federation peers' trust lists, fetched again halfway through their validity (every server
+  // looks; a refresh is idempotent). Off the serving threads; it waits on the outbound client.
+  tb::app::Periodic federation(std::chrono::seconds(config.federation_refresh_interval_seconds), [&system] {
+    auto run = tb::services::RunFederationJob(system.ctx, *system.outbound, /*all=*/false);
+    if (!run.ok()) {
+      spdlog::warn("federation refresh failed: {}", run.error().message);
+    } else if (run->refreshed + run->failed > 0) {
+      spdlog::info("federation: {} peers' lists refreshed, {} rotated, {} refused", run->refreshed, run->rotated,
+                   run->failed);
+    }
   });
   tb::app::Periodic sequencer(std::chrono::seconds(1), [&system] {
     auto run = tb::services::SequenceQueued(system.ctx, tb::services::kSequencerBatch, tb::services::kSequencerRounds);
@@ -337,9 +349,32 @@ int main(int argc, char** argv) {
   jobs->require_subcommand(1);
   auto* jobs_run = jobs->add_subcommand("run", "Run a periodic job once now, as the servers do (operators, tests)");
   std::string job_name;
-  jobs_run->add_option("JOB", job_name, "The job: proactive (benefits without applying)")
+  jobs_run->add_option("JOB", job_name,
+                       "The job: proactive (benefits without applying), federation (peers' trust lists due)")
       ->required()
-      ->check(CLI::IsMember({"proactive"}));
+      ->check(CLI::IsMember({"proactive", "federation"}));
+  bool jobs_all = false;
+  jobs_run->add_flag("--all", jobs_all, "federation: refresh every peer now, not only those due");
+
+  // Federation peers (services/federation.h; docs/operations.md "Federation").
+  auto* federation_cmd = app.add_subcommand("federation", "Peers of the federation (other platforms trusted)");
+  federation_cmd->require_subcommand(1);
+  tb::app::FederationCommand federation_command;
+  auto* add_peer = federation_cmd->add_subcommand(
+      "add-peer", "Trust a peer: fetch its platform document and trust list, check them against the fingerprint");
+  add_peer->add_option("--code", federation_command.code, "The peer's platform code, e.g. zj")->required();
+  add_peer->add_option("--url", federation_command.url, "The peer's public URL")->required();
+  add_peer->add_option("--fingerprint", federation_command.fingerprint,
+                       "RFC 7638 thumbprint of the peer's list key (its GET /api/v1/platform), obtained out of band")
+      ->required();
+  auto* remove_peer = federation_cmd->add_subcommand("remove-peer", "Stop trusting a peer, at once");
+  remove_peer->add_option("--code", federation_command.code, "The peer's platform code")->required();
+  auto* list_peers = federation_cmd->add_subcommand("list-peers", "The peers, their fingerprints and lists");
+  for (CLI::App* sub : {add_peer, remove_peer, list_peers}) {
+    sub->add_option("--db", db, "Database URL")->required();
+    sub->add_option("--config", config_file, "YAML configuration file (platform.code)");
+    sub->add_option("--keys-dir", keys_dir, "Folder of the key-encryption key (keys.dir)");
+  }
   jobs_run->add_option("--db", db, "Database URL")->required();
   jobs_run->add_option("--catalogue", catalogue_dir, "Catalogue folder");
 
@@ -514,6 +549,14 @@ int main(int argc, char** argv) {
     if (!made.ok()) return Fail(made.error().message);
     std::cout << "Generated " << rate(*made) << ".\n";
     return 0;
+  }
+  if (jobs_run->parsed() && job_name == "federation") {
+    return tb::app::RunFederationJobCommand(**sys, jobs_all, std::cout, std::cerr);
+  }
+  for (CLI::App* sub : {add_peer, remove_peer, list_peers}) {
+    if (!sub->parsed()) continue;
+    federation_command.action = sub->get_name();
+    return tb::app::RunFederationCommand(**sys, federation_command, std::cout, std::cerr);
   }
   if (jobs_run->parsed()) {
     auto run = tb::services::RunProactiveJob((*sys)->ctx);

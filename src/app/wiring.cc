@@ -48,6 +48,11 @@ Result<std::unique_ptr<System>> BuildSystem(const Config& config, bool with_rout
   sys->ctx.public_base_url = config.public_url.empty() ? "http://" + config.listen : config.public_url;
   while (!sys->ctx.public_base_url.empty() && sys->ctx.public_base_url.back() == '/') sys->ctx.public_base_url.pop_back();
   sys->ctx.licence_status_ttl_seconds = config.licence_status_ttl_seconds;
+  // Federation (issue 14): the platform's names and the URL peers reach it at.
+  sys->ctx.platform_name_zh = config.platform_name_zh;
+  sys->ctx.platform_name_en = config.platform_name_en;
+  sys->ctx.platform_url = config.platform_url;
+  sys->ctx.federation_codec = &sys->federation_codec;
   services::RegisterLicenceEffects(sys->effects);
   services::RegisterMessageEffects(sys->effects);
   services::RegisterBundleEffects(sys->effects);
@@ -110,6 +115,7 @@ Result<std::unique_ptr<System>> BuildSystem(const Config& config, bool with_rout
     sys->outbox_senders.Register("sms", http::MakeSmsSender(std::move(sms), *sys->outbound, sys->i18n, sys->ctx));
     sys->ctx.deliver_sms = true;
   }
+  sys->deps.outbound = sys->outbound.get();  // federation peers are fetched through it
   http::RegisterApiRoutes(sys->router, sys->deps);
   TB_RETURN_IF_ERROR(http::RegisterWebRoutes(sys->router, sys->deps));
   return sys;

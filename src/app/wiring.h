@@ -11,6 +11,7 @@
 #include "crypto/licence_format.h"
 #include "crypto/system.h"
 #include "crypto/token_codec.h"
+#include "crypto/federation_codec.h"
 #include "http/client.h"
 #include "http/app_routes.h"
 #include "http/i18n.h"
@@ -32,6 +33,7 @@ struct System {
   crypto::SodiumHasher hasher;
   std::unique_ptr<crypto::SealedKeyStore> keys;
   crypto::JoseTokenCodec tokens;
+  crypto::JoseFederationCodec federation_codec;  // peers' documents (issue 14)
   crypto::TileLogTree log_tree;  // the access log's tree over its tiles (stateless)
   services::TrustListCache trust_cache;
   crypto::JsonLicenceFormat licence_format;

@@ -191,6 +191,20 @@ Result<std::string> SealedKeyStore::Sign(const KeyOwner& owner, std::string_view
   return token;
 }
 
+Result<std::string> SealedKeyStore::SignWithKey(const KeyOwner& owner, const std::string& kid,
+                                                std::string_view payload, std::string_view typ) {
+  SigningKeyRow row;
+  TB_RETURN_IF_ERROR(store_.Read([&](ports::Transaction& tx) -> Status {
+    TB_ASSIGN_OR_RETURN(row, tx.keys().GetSigningKey(kid));
+    return Ok();
+  }));
+  if (!(row.owner == owner)) return MakeError(ErrorCode::kNotFound, "error.keys.unknown_kid");
+  TB_ASSIGN_OR_RETURN(std::string secret, SecretFor(row));
+  std::string token = SignJws(secret, row.kid, payload, typ);
+  WipeSecret(secret);
+  return token;
+}
+
 Result<SealedKeyStore::Cached> SealedKeyStore::CachedPublicKey(const std::string& kid) {
   const Timestamp now = clock_.Now();
   {

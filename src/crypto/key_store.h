@@ -43,6 +43,8 @@ class SealedKeyStore final : public ports::KeyStore {
   Result<std::string> Sign(ports::Transaction& tx, const ports::KeyOwner& owner, std::string_view payload,
                            std::string_view typ) override;
   Result<std::string> Sign(const ports::KeyOwner& owner, std::string_view payload, std::string_view typ) override;
+  Result<std::string> SignWithKey(const ports::KeyOwner& owner, const std::string& kid, std::string_view payload,
+                                  std::string_view typ) override;
   Result<ports::VerifiedToken> Verify(std::string_view token) override;
   Result<std::vector<ports::PublicSigningKey>> PublicKeys() override;
 

@@ -156,11 +156,21 @@ std::string JoseTokenCodec::TrustListPayload(const TrustList& list) const {
   }
   Json status_keys = Json::array();
   for (const auto& key : list.status_keys) status_keys.push_back(KeyJson(key));
-  return Dump({{"iss", list.iss},
+  Json payload{{"iss", list.iss},
                {"iat", Seconds(list.issued_at)},
                {"exp", Seconds(list.expires_at)},
                {"issuers", std::move(issuers)},
-               {"status_issuer", {{"id", list.status_issuer_id}, {"keys", std::move(status_keys)}}}});
+               {"status_issuer", {{"id", list.status_issuer_id}, {"keys", std::move(status_keys)}}}};
+  // The platform that signs the list and its list keys (federation, issue 14).
+  if (!list.platform_code.empty()) {
+    Json list_keys = Json::array();
+    for (const auto& key : list.list_keys) list_keys.push_back(KeyJson(key));
+    payload["platform"] = {{"code", list.platform_code},
+                           {"name", {{"zh", list.platform_name_zh}, {"en", list.platform_name_en}}},
+                           {"url", list.platform_url},
+                           {"list_keys", std::move(list_keys)}};
+  }
+  return Dump(payload);
 }
 
 Result<TrustList> JoseTokenCodec::ParseTrustList(std::string_view text, Timestamp now) const {
@@ -206,6 +216,17 @@ Result<TrustList> JoseTokenCodec::ParseTrustList(std::string_view text, Timestam
       issuer.licence_types = std::move(types);
     }
     list.issuers.push_back(std::move(issuer));
+  }
+  if (payload.contains("platform")) {
+    const Json& pf = payload["platform"];
+    if (!pf.is_object() || !pf.contains("code") || !pf["code"].is_string()) return bad;
+    list.platform_code = pf["code"].get<std::string>();
+    if (pf.contains("name") && pf["name"].is_object()) {
+      list.platform_name_zh = pf["name"].value("zh", "");
+      list.platform_name_en = pf["name"].value("en", "");
+    }
+    if (pf.contains("url") && pf["url"].is_string()) list.platform_url = pf["url"].get<std::string>();
+    list.list_keys = ParseKeys(pf.value("list_keys", Json::array()), {ports::KeyOwnerKind::kPurpose, "trust_list"});
   }
   if (payload.contains("status_issuer") && payload["status_issuer"].is_object()) {
     list.status_issuer_id = payload["status_issuer"].value("id", "");

@@ -6,6 +6,7 @@
 
 #include "http/i18n.h"
 #include "http/router.h"
+#include "ports/outbound_http.h"
 #include "services/context.h"
 
 namespace tongban::http {
@@ -23,6 +24,8 @@ struct HttpDeps {
   services::Context* ctx = nullptr;
   const Translator* i18n = nullptr;
   WebOptions web;
+  // The outbound HTTP client (federation peers are fetched through it); none when null.
+  ports::OutboundHttp* outbound = nullptr;
 };
 
 // Maps an error to the API's status and body {"error":{"code","message","request_id","fields"}}.

@@ -50,6 +50,11 @@ class KeyStore {
   virtual Result<std::string> Sign(Transaction& tx, const KeyOwner& owner, std::string_view payload,
                                    std::string_view typ) = 0;
   virtual Result<std::string> Sign(const KeyOwner& owner, std::string_view payload, std::string_view typ) = 0;
+  // The same signed with the owner's key `kid`, active or retired (federation: a retired list key
+  // signs the list that names its successor, so peers that trusted it follow the rotation).
+  // kNotFound (error.keys.unknown_kid) when `kid` is not a key of `owner`.
+  virtual Result<std::string> SignWithKey(const KeyOwner& owner, const std::string& kid, std::string_view payload,
+                                          std::string_view typ) = 0;
   // Verifies a compact JWS against every key of the store, active or retired. kInvalidArgument
   // with error.jws.* (crypto/jose.h) when it does not verify.
   virtual Result<VerifiedToken> Verify(std::string_view token) = 0;

@@ -32,6 +32,7 @@
 #include "ports/supervision_repository.h"
 #include "ports/rating_repository.h"
 #include "ports/metrics_repository.h"
+#include "ports/federation_repository.h"
 
 namespace tongban::ports {
 
@@ -65,6 +66,7 @@ class Transaction {
   virtual SupervisionRepository& supervision() = 0;
   virtual RatingRepository& ratings() = 0;
   virtual MetricsRepository& metrics() = 0;
+  virtual FederationRepository& federation() = 0;
 };
 
 // Work done inside one transaction. It may be run more than once (the store retries

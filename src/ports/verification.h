@@ -44,6 +44,13 @@ struct TrustList {
   std::vector<TrustedIssuer> issuers;
   std::string status_issuer_id;               // urn:tongban:<pf>:issuer:platform
   std::vector<PublicSigningKey> status_keys;  // keys that sign status list credentials
+  // The platform that signs the list (federation, issue 14): its code, names and public URL, and
+  // its list keys (the "trust_list" purpose keys, active and retired), so a peer that trusts the
+  // key that signed this list learns the key that will sign the next ones.
+  std::string platform_code;
+  std::string platform_name_zh, platform_name_en;
+  std::string platform_url;
+  std::vector<PublicSigningKey> list_keys;
 };
 
 enum class TokenKind { kCredential, kQr, kPresentation };

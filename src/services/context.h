@@ -18,6 +18,10 @@
 #include "ports/system.h"
 #include "ports/verification.h"
 
+namespace tongban::ports {
+class FederationCodec;
+}  // namespace tongban::ports
+
 namespace tongban::services {
 
 class Effects;
@@ -58,6 +62,12 @@ struct Context {
   bool deliver_sms = false;
   // Ratings (services/ratings.h): the days after a case ends during which its applicant may rate it.
   int rating_period_days = 30;
+  // Federation (issue 14, services/federation.h): the platform's names (config platform.name) and
+  // its public URL for peers (platform.url); the codec of peers' documents, none when null.
+  std::string platform_name_zh = "上海";
+  std::string platform_name_en = "Shanghai";
+  std::string platform_url;
+  const ports::FederationCodec* federation_codec = nullptr;
 
   std::shared_ptr<const domain::Catalogue> Catalogue() const { return std::atomic_load(&catalogue); }
   std::shared_ptr<const Calendar> WorkingDays() const { return std::atomic_load(&calendar); }

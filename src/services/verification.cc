@@ -91,7 +91,17 @@ Result<ports::TrustList> CurrentTrustList(const Context& ctx) {
   list.expires_at = list.issued_at + std::chrono::hours(ctx.trust_list_validity_hours);
   list.status_issuer_id = IssuerId(ctx, "platform");
   std::map<std::string, ports::TrustedIssuer> issuers;
+  // The platform that signs the list and its list keys (federation, issue 14): a peer that trusts
+  // the key that signed a list learns from it the key that signs the next ones.
+  list.platform_code = ctx.platform_code;
+  list.platform_name_zh = ctx.platform_name_zh;
+  list.platform_name_en = ctx.platform_name_en;
+  list.platform_url = ctx.platform_url.empty() ? ctx.public_base_url : ctx.platform_url;
   for (ports::PublicSigningKey& key : keys) {
+    if (key.owner == kTrustListKeyOwner) {
+      list.list_keys.push_back(key);
+      continue;
+    }
     if (key.owner == kStatusListKeyOwner) {
       list.status_keys.push_back(key);
       continue;

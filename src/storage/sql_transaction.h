@@ -38,6 +38,7 @@
 #include "storage/sql_proxies.h"
 #include "storage/sql_proactive.h"
 #include "storage/sql_supervision.h"
+#include "storage/sql_federation.h"
 #include "storage/sql_ratings.h"
 #include "storage/sql_metrics.h"
 
@@ -77,6 +78,7 @@ class SqlTransaction final : public ports::Transaction {
   ports::SupervisionRepository& supervision() override { return supervision_; }
   ports::RatingRepository& ratings() override { return ratings_; }
   ports::MetricsRepository& metrics() override { return metrics_; }
+  ports::FederationRepository& federation() override { return federation_; }
 
  private:
   SqlAccess sql_;
@@ -105,6 +107,7 @@ class SqlTransaction final : public ports::Transaction {
   SqlSupervision supervision_{sql_};
   SqlRatings ratings_{sql_};
   SqlMetrics metrics_{sql_};
+  SqlFederation federation_{sql_};
 };
 
 }  // namespace tongban::storage

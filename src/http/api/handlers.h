@@ -60,5 +60,7 @@ void RegisterSupervisionRoutes(Router& router, const HttpDeps& deps);
 void RegisterRatingRoutes(Router& router, const HttpDeps& deps);
 // Performance dashboards: the figures of a slice as JSON and CSV (metrics_api.cc).
 void RegisterMetricsRoutes(Router& router, const HttpDeps& deps);
+// Federation (federation_api.cc): GET /api/v1/platform and the administrators' peers.
+void RegisterFederationRoutes(Router& router, const HttpDeps& deps);
 
 }  // namespace tongban::http::api

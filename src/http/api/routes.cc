@@ -48,6 +48,7 @@ void RegisterApiRoutes(Router& router, const HttpDeps& deps) {
   api::RegisterSupervisionRoutes(router, deps);
   api::RegisterRatingRoutes(router, deps);
   api::RegisterMetricsRoutes(router, deps);
+  api::RegisterFederationRoutes(router, deps);
 
   std::ifstream in(deps.web.openapi_path);
   std::ostringstream openapi;

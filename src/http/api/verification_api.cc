@@ -1,6 +1,8 @@
 // Verification by anyone (docs/api.md "Licences"): GET /api/v1/trust-list, POST /api/v1/verify
 // (public, no sign-in) and POST /api/v1/licences/{id}/presentations (the holder).
 #include "http/api/handlers.h"
+#include "services/federation.h"
+#include "services/mutual_recognition.h"
 #include "services/verification.h"
 
 namespace tongban::http::api {
@@ -15,7 +17,7 @@ const char* KindName(ports::TokenKind kind) {
   return "credential";
 }
 
-Response Verify(const HttpDeps& deps, Request& req) {
+Response Verify(const HttpDeps& deps, services::PeerStatusCache& peer_status, Request& req) {
   auto body = ParseObject(req.body);
   if (!body.ok()) return ErrorResponse(deps, req, body.error());
   std::string token;
@@ -31,11 +33,29 @@ Response Verify(const HttpDeps& deps, Request& req) {
     return Ok();
   }();
   if (!parsed.ok()) return ErrorResponse(deps, req, parsed.error());
-  auto verification = services::VerifyOnline(*deps.ctx, token, expect);
-  if (!verification.ok()) return ErrorResponse(deps, req, verification.error());
-  Response res = JsonResponse(200, VerificationJson(deps, req, *verification));
-  res.AddHeader("Cache-Control", "no-store");
-  return res;
+  const auto answer = [&deps, &req](const services::Verification& v) {
+    Response res = JsonResponse(200, VerificationJson(deps, req, v));
+    res.AddHeader("Cache-Control", "no-store");
+    return res;
+  };
+  // This platform's issuers first, exactly as before.
+  auto own = services::VerifyOnline(*deps.ctx, token, expect);
+  if (!own.ok()) return ErrorResponse(deps, req, own.error());
+  if (own->status != "unknown_issuer") return answer(*own);
+  const auto respond = [&deps, &req, &peer_status, token, expect, answer]() -> Response {
+    auto verification = services::VerifyWithPeers(*deps.ctx, peer_status, token, expect);
+    if (!verification.ok()) return ErrorResponse(deps, req, verification.error());
+    return answer(*verification);
+  };
+  // A licence of a peer's issuer: its status lists are fetched from the peer first (issue 14 item 3),
+  // without holding a worker while they come.
+  auto fetches = services::PeerStatusFetches(*deps.ctx, peer_status, token);
+  if (!fetches.ok()) return ErrorResponse(deps, req, fetches.error());
+  if (fetches->empty() || deps.outbound == nullptr) return respond();
+  return Later([&deps, &peer_status, fetches = std::move(fetches).value(), respond](Resume resume) mutable {
+    services::FetchPeerStatus(*deps.outbound, *deps.ctx->clock, peer_status, std::move(fetches),
+                              [resume = std::move(resume), respond]() { resume(respond); });
+  });
 }
 
 Response CreatePresentation(const HttpDeps& deps, Request& req) {
@@ -91,7 +111,11 @@ Json VerificationJson(const HttpDeps& deps, const Request& req, const services::
 
 void RegisterVerificationRoutes(Router& router, const HttpDeps& deps) {
   router.Add("GET", "/api/v1/trust-list", [&deps](Request& req) {
-    auto signed_list = services::SignedTrustList(*deps.ctx);
+    // ?kid= asks for the list signed by that list key, active or retired: a federation peer that
+    // still trusts a retired key reads from it which key signs the lists now (services/federation.h).
+    const std::string kid = req.Query("kid");
+    auto signed_list = kid.empty() ? services::SignedTrustList(*deps.ctx)
+                                   : services::SignedTrustListWithKey(*deps.ctx, kid);
     if (!signed_list.ok()) return ErrorResponse(deps, req, signed_list.error());
     Response res;
     res.content_type = "application/jwt";
@@ -101,7 +125,10 @@ void RegisterVerificationRoutes(Router& router, const HttpDeps& deps) {
     res.AddHeader("Cache-Control", "public, max-age=300");
     return res;
   });
-  router.Add("POST", "/api/v1/verify", [&deps](Request& req) { return Verify(deps, req); });
+  // Peers' status list credentials, in memory (services/mutual_recognition.h).
+  auto peer_status = std::make_shared<services::PeerStatusCache>();
+  router.Add("POST", "/api/v1/verify",
+             [&deps, peer_status](Request& req) { return Verify(deps, *peer_status, req); });
   router.Add("POST", "/api/v1/licences/{id}/presentations",
              [&deps](Request& req) { return CreatePresentation(deps, req); });
 }

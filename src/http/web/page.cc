@@ -144,6 +144,7 @@ Data BaseData(const Site& site, const PageRequest& page, std::string_view title_
     data.set("has_person", !user.person_id.empty());
     data.set("is_data_owner", user.HasRole(domain::Role::kDataOwner));
     data.set("is_decision_reader", services::RequireDecisionReader(page.caller->actor).ok());
+    data.set("is_federation_admin", user.HasRole(domain::Role::kAdmin));
     // Reviewers answer their department's rectifications; the reform office sees escalated ones.
     data.set("answers_ratings", user.HasRole(domain::Role::kReviewer) || user.HasRole(domain::Role::kReformOffice));
     // The inbox's unread count in the menu (a capped, indexed count); a failed count shows none.

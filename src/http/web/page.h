@@ -145,5 +145,7 @@ Data OfferCards(const Site& site, const PageRequest& page, const std::vector<ser
 void RegisterSupervisionPages(Router& router, std::shared_ptr<const Site> site);
 void SetCaseSupervision(const Site& site, const PageRequest& page, const domain::Application& app, Data& data);
 void SetHomeSupervision(const Site& site, const PageRequest& page, const std::string& enterprise, Data& data);
+// Federation peers for administrators (federation_pages.cc, issue 14): /office/federation.
+void RegisterFederationPages(Router& router, std::shared_ptr<const Site> site);
 
 }  // namespace tongban::http::web

@@ -66,6 +66,37 @@ TEST(ConfigTest, OutboundClientSettingsAreRead) {
 }
 
 // Issue 9 item 8: an external dataset's address may be set per server; only http(s) URLs.
+TEST(ConfigTest, ThePlatformNamesItselfAndABadCodeOrUrlIsRefused) {
+  Config example;
+  ASSERT_TRUE(LoadConfigFile(std::string(TONGBAN_SOURCE_DIR) + "/config/tongban.example.yaml", example).ok());
+  EXPECT_EQ(example.platform_code, "sh");
+  EXPECT_EQ(example.platform_name_en, "Shanghai");
+  EXPECT_EQ(example.federation_refresh_interval_seconds, 300);
+
+  const auto path = std::filesystem::temp_directory_path() / "tongban-config-platform-test.yaml";
+  Config config;
+  std::ofstream(path) << "platform:\n  code: zj\n  name:\n    zh: 浙江\n    en: Zhejiang\n"
+                         "  url: https://tongban.zj.example/\nfederation:\n  refresh_interval_seconds: 60\n";
+  ASSERT_TRUE(LoadConfigFile(path.string(), config).ok());
+  EXPECT_EQ(config.platform_code, "zj");
+  EXPECT_EQ(config.platform_name_zh, "浙江");
+  EXPECT_EQ(config.platform_name_en, "Zhejiang");
+  EXPECT_EQ(config.platform_url, "https://tongban.zj.example");
+  EXPECT_EQ(config.federation_refresh_interval_seconds, 60);
+  for (const std::string bad : {std::string("platform:\n  code: ZJ\n"), std::string("platform:\n  url: zj.example\n"),
+                                std::string("platform:\n  name:\n    zh: 浙江\n    en: ''\n"),
+                                std::string("platform:\n  colour: red\n"), std::string("platform: zj\n")}) {
+    std::ofstream(path) << bad;
+    Config c;
+    const Status s = LoadConfigFile(path.string(), c);
+    EXPECT_FALSE(s.ok()) << bad;
+    if (!s.ok()) {
+      EXPECT_NE(s.error().message.find("platform"), std::string::npos) << s.error().message;
+    }
+  }
+  std::filesystem::remove(path);
+}
+
 TEST(ConfigTest, DataSourceAddressesAreReadAndABadOneIsRefused) {
   const auto path = std::filesystem::temp_directory_path() / "tongban-config-sources-test.yaml";
   Config config;

@@ -1,0 +1,116 @@
+// Federation (docs/api.md "Federation", issue 14): GET /api/v1/platform (public), and the
+// administrators' GET/POST /api/v1/federation/peers and DELETE /api/v1/federation/peers/{code}.
+// Adding a peer fetches its platform document and trust list through the outbound client without
+// holding a worker: the handler answers Later and the checks and the write run on a worker.
+#include "http/api/handlers.h"
+#include "services/federation.h"
+
+namespace tongban::http::api {
+namespace {
+
+Json PeerJson(const domain::Peer& p, Timestamp now) {
+  const auto time_or_null = [](const std::optional<Timestamp>& at) {
+    return at ? Json(FormatRfc3339(*at)) : Json(nullptr);
+  };
+  Json out{{"code", p.code},
+           {"url", p.url},
+           {"name", {{"zh", p.name_zh}, {"en", p.name_en}}},
+           {"fingerprint", p.fingerprint},
+           {"list_valid_until", time_or_null(p.valid_until)},
+           {"list_serves", domain::PeerListServes(p, now)},
+           {"fetched_at", time_or_null(p.fetched_at)},
+           {"refresh_at", FormatRfc3339(p.refresh_at)},
+           {"added_at", FormatRfc3339(p.added_at)},
+           {"last_error", p.last_error.empty() ? Json(nullptr)
+                                               : Json{{"code", p.last_error},
+                                                      {"detail", p.last_error_detail},
+                                                      {"at", time_or_null(p.last_error_at)}}}};
+  return out;
+}
+
+Response NoCache(Response res) {
+  res.AddHeader("Cache-Control", "no-store");
+  return res;
+}
+
+Response AddPeerRoute(const HttpDeps& deps, Request& req) {
+  auto caller = RequireCaller(deps, req, true);
+  if (!caller.ok()) return ErrorResponse(deps, req, caller.error());
+  if (Status admin = services::RequireFederationAdministrator(caller->actor); !admin.ok()) {
+    return ErrorResponse(deps, req, admin.error());
+  }
+  auto body = ParseObject(req.body);
+  if (!body.ok()) return ErrorResponse(deps, req, body.error());
+  services::AddPeerRequest request;
+  const Status parsed = [&]() -> Status {
+    TB_ASSIGN_OR_RETURN(request.code, OptionalString(*body, "code"));
+    TB_ASSIGN_OR_RETURN(request.url, OptionalString(*body, "url"));
+    TB_ASSIGN_OR_RETURN(request.fingerprint, OptionalString(*body, "fingerprint"));
+    return Ok();
+  }();
+  if (!parsed.ok()) return ErrorResponse(deps, req, parsed.error());
+  auto checked = services::CheckAddPeerRequest(*deps.ctx, std::move(request));
+  if (!checked.ok()) return ErrorResponse(deps, req, checked.error());
+  if (deps.outbound == nullptr) {
+    return ErrorResponse(deps, req, MakeError(ErrorCode::kUnavailable, "error.federation.unreachable"));
+  }
+  return Later([&deps, &req, request = std::move(checked).value()](Resume resume) {
+    services::FetchPeer(*deps.outbound, request.url, request.fingerprint, true,
+                        [&deps, &req, request, resume = std::move(resume)](services::PeerFetch fetched) {
+                          auto shared = std::make_shared<services::PeerFetch>(std::move(fetched));
+                          resume([&deps, &req, request, shared]() -> Response {
+                            auto peer = services::AddPeer(*deps.ctx, request, *shared);
+                            if (!peer.ok()) return ErrorResponse(deps, req, peer.error());
+                            return NoCache(JsonResponse(201, PeerJson(*peer, deps.ctx->clock->Now())));
+                          });
+                        });
+  });
+}
+
+}  // namespace
+
+void RegisterFederationRoutes(Router& router, const HttpDeps& deps) {
+  router.Add("GET", "/api/v1/platform", [&deps](Request& req) {
+    if (deps.ctx->federation_codec == nullptr) {
+      return ErrorResponse(deps, req, MakeError(ErrorCode::kUnavailable, "error.keys.unavailable"));
+    }
+    auto platform = services::ThisPlatform(*deps.ctx);
+    if (!platform.ok()) return ErrorResponse(deps, req, platform.error());
+    Response res = JsonResponse(200, Json::parse(deps.ctx->federation_codec->PlatformJson(*platform)));
+    res.AddHeader("Cache-Control", "public, max-age=300");
+    return res;
+  });
+  router.Add("GET", "/api/v1/federation/peers", [&deps](Request& req) {
+    auto caller = RequireCaller(deps, req, false);
+    if (!caller.ok()) return ErrorResponse(deps, req, caller.error());
+    if (Status admin = services::RequireFederationAdministrator(caller->actor); !admin.ok()) {
+      return ErrorResponse(deps, req, admin.error());
+    }
+    const std::string after = req.Query("cursor");
+    auto peers = services::ListPeers(*deps.ctx, after, ports::kMaxPeerPage);
+    if (!peers.ok()) return ErrorResponse(deps, req, peers.error());
+    const Timestamp now = deps.ctx->clock->Now();
+    Json items = Json::array();
+    for (const domain::Peer& p : *peers) items.push_back(PeerJson(p, now));
+    Json out{{"items", std::move(items)}, {"next_cursor", nullptr}};
+    if (peers->size() == static_cast<size_t>(ports::kMaxPeerPage)) out["next_cursor"] = peers->back().code;
+    return NoCache(JsonResponse(200, out));
+  });
+  router.Add("POST", "/api/v1/federation/peers", [&deps](Request& req) { return AddPeerRoute(deps, req); });
+  router.Add("DELETE", "/api/v1/federation/peers/{code}", [&deps](Request& req) {
+    auto caller = RequireCaller(deps, req, true);
+    if (!caller.ok()) return ErrorResponse(deps, req, caller.error());
+    if (Status admin = services::RequireFederationAdministrator(caller->actor); !admin.ok()) {
+      return ErrorResponse(deps, req, admin.error());
+    }
+    if (Status removed = services::RemovePeer(*deps.ctx, req.Param("code")); !removed.ok()) {
+      return ErrorResponse(deps, req, removed.error());
+    }
+    Response res;
+    res.status = 204;
+    res.body.clear();
+    return res;
+  });
+}
+
+}  // namespace tongban::http::api
