@@ -56,11 +56,9 @@ Result<domain::Peer> ReadPeer(Statement& statement) {
   return p;
 }
 
-}  // namespace
-
-Status SqlFederation::InsertPeer(const domain::Peer& p) {
-  const Status inserted = sql_.Run(kInsert, [&](Binder& b) {
-    b.Text(p.code)
+// $1..$13 of kInsert and kUpdate: every column but added_at.
+void BindPeer(Binder& b, const domain::Peer& p) {
+  b.Text(p.code)
         .Text(p.url)
         .Text(p.name_zh)
         .Text(p.name_en)
@@ -72,8 +70,15 @@ Status SqlFederation::InsertPeer(const domain::Peer& p) {
         .Int(Seconds(p.refresh_at))
         .Text(p.last_error)
         .Text(p.last_error_detail)
-        .OptionalInt(OptionalSeconds(p.last_error_at))
-        .Int(Seconds(p.added_at));
+        .OptionalInt(OptionalSeconds(p.last_error_at));
+}
+
+}  // namespace
+
+Status SqlFederation::InsertPeer(const domain::Peer& p) {
+  const Status inserted = sql_.Run(kInsert, [&](Binder& b) {
+    BindPeer(b, p);
+    b.Int(Seconds(p.added_at));
   });
   if (!inserted.ok() && inserted.error().code == ErrorCode::kConflict) {
     return MakeError(ErrorCode::kConflict, "error.federation.peer_exists");
@@ -96,21 +101,7 @@ Result<std::vector<domain::Peer>> SqlFederation::ListPeersDue(Timestamp now, int
 }
 
 Status SqlFederation::UpdatePeer(const domain::Peer& p) {
-  TB_ASSIGN_OR_RETURN(const int64_t changed, sql_.Execute(kUpdate, [&](Binder& b) {
-    b.Text(p.code)
-        .Text(p.url)
-        .Text(p.name_zh)
-        .Text(p.name_en)
-        .Text(p.fingerprint)
-        .Text(p.list_key)
-        .Text(p.list_jws)
-        .OptionalInt(OptionalSeconds(p.valid_until))
-        .OptionalInt(OptionalSeconds(p.fetched_at))
-        .Int(Seconds(p.refresh_at))
-        .Text(p.last_error)
-        .Text(p.last_error_detail)
-        .OptionalInt(OptionalSeconds(p.last_error_at));
-  }));
+  TB_ASSIGN_OR_RETURN(const int64_t changed, sql_.Execute(kUpdate, [&](Binder& b) { BindPeer(b, p); }));
   if (changed == 0) return MakeError(ErrorCode::kNotFound, "error.federation.unknown_peer");
   return Ok();
 }

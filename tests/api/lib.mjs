@@ -88,10 +88,14 @@ export async function startServer({ dir, extraArgs = [], db, demo = true, launch
 }
 
 // Runs one SQL statement on a started server's database (SQLite or PostgreSQL), for a test that
-// must move time or a date the API does not let anyone move (an old event, a past deadline).
+// must move time or a date the API does not let anyone move (an old event, a past deadline), or
+// read what the API does not show (the outbox). Answers its rows, one per line, fields joined by |.
+// SQLite waits up to 10 s for the server's write lock instead of failing at once.
 export function runSql(server, statement) {
-  if (server.dbUrl.startsWith('sqlite:')) execFileSync('sqlite3', [server.dbUrl.slice('sqlite:'.length), statement]);
-  else execFileSync('psql', [server.dbUrl, '-q', '-v', 'ON_ERROR_STOP=1', '-c', statement]);
+  const out = server.dbUrl.startsWith('sqlite:')
+    ? execFileSync('sqlite3', ['-cmd', '.timeout 10000', server.dbUrl.slice('sqlite:'.length), statement])
+    : execFileSync('psql', [server.dbUrl, '-qAt', '-v', 'ON_ERROR_STOP=1', '-c', statement]);
+  return out.toString().split('\n').filter(Boolean);
 }
 
 // A small client: JSON in and out, bearer token once signed in.

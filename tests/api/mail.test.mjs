@@ -5,13 +5,13 @@
 // comes back gets every message exactly once; after the last retry a message is dead.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, Client, fillFields, allItems, ROOT, DB_KIND } from './lib.mjs';
+import { startServer, Client, fillFields, allItems, ROOT, runSql } from './lib.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -87,10 +87,7 @@ function writeConfig(dir, { smtpPort, smsUrl, maxAttempts = 100, reminders = 360
 // The outbox's rows by state, read from the server's database.
 function outboxStates(server) {
   const query = "SELECT state || ':' || kind || ':' || last_error FROM outbox ORDER BY id";
-  const out = DB_KIND === 'postgres'
-    ? execFileSync('psql', [server.dbUrl, '-At', '-c', query]).toString()
-    : execFileSync('sqlite3', [server.dbUrl.slice('sqlite:'.length), query]).toString();
-  return out.split('\n').filter(Boolean);
+  return runSql(server, query);
 }
 
 async function until(what, fn, ms = 30000) {

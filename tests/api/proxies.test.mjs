@@ -5,11 +5,10 @@
 // nothing is written. Runs on SQLite and, with TONGBAN_TEST_DB=postgres, PostgreSQL.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, Client, fillFields, allItems, DB_KIND } from './lib.mjs';
+import { startServer, Client, fillFields, allItems, runSql } from './lib.mjs';
 
 async function withServer(fn) {
   const dir = mkdtempSync(join(tmpdir(), 'tongban-proxies-'));
@@ -25,8 +24,7 @@ async function withServer(fn) {
 // Moves a grant's end into the past, as the passing of time would (the server has no fake clock).
 function endGrantInThePast(server, id) {
   const sql = `UPDATE proxy_grants SET valid_until = valid_until - 400 * 86400 WHERE id = '${id}'`;
-  if (DB_KIND === 'postgres') execFileSync('psql', [server.dbUrl, '-q', '-v', 'ON_ERROR_STOP=1', '-c', sql]);
-  else execFileSync('sqlite3', [server.dbUrl.replace(/^sqlite:/, ''), sql]);
+  runSql(server, sql);
 }
 
 function inAYear() {

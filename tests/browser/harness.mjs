@@ -36,15 +36,22 @@ export function freePort() {
   });
 }
 
-async function waitForServer(base, child, logs) {
+// The address the server says it serves on (it listens on a port the kernel picks: a port chosen
+// here and passed on could be taken by another suite's server in between, and the pages would
+// then be asked of that server), once its home page answers.
+async function waitForServer(child, logs) {
   const deadline = Date.now() + 60_000;
+  let base = null;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`tongban exited with ${child.exitCode}:\n${logs.join('')}`);
-    try {
-      const res = await fetch(`${base}/`);
-      if (res.status === 200) return;
-    } catch {
-      // not listening yet
+    base ??= logs.join('').match(/serving on (http:\/\/127\.0\.0\.1:\d+)\//)?.[1] ?? null;
+    if (base) {
+      try {
+        const res = await fetch(`${base}/`);
+        if (res.status === 200) return base;
+      } catch {
+        // not answering yet
+      }
     }
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -58,16 +65,19 @@ export async function start({ extraArgs = [] } = {}) {
     ? path.resolve(process.env.TONGBAN_BIN)
     : path.join(repoRoot, 'build', 'tongban');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tongban-browser-'));
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
   const logs = [];
-  const child = spawn(bin, ['serve', '--db', `sqlite:${dir}/t.db`, '--listen', `127.0.0.1:${port}`, '--demo', ...extraArgs], {
+  const child = spawn(bin, ['serve', '--db', `sqlite:${dir}/t.db`, '--listen', '127.0.0.1:0', '--demo', ...extraArgs], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.on('data', (d) => logs.push(d.toString()));
   child.stderr.on('data', (d) => logs.push(d.toString()));
-  await waitForServer(base, child, logs);
+  // A server that dies under a test fails every page after it with "connection refused": say why.
+  let stopping = false;
+  child.on('exit', (code, signal) => {
+    if (!stopping) console.log(`tongban exited during the tests: ${signal ?? `exit code ${code}`}; its output:\n${logs.join('').slice(-20000)}`);
+  });
+  const base = await waitForServer(child, logs);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium',
     args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -84,6 +94,7 @@ export async function start({ extraArgs = [] } = {}) {
       return context.newPage();
     },
     async stop() {
+      stopping = true;
       await browser.close().catch(() => {});
       child.kill('SIGTERM');
       await new Promise((resolve) => {

@@ -52,7 +52,7 @@ before(async () => {
   cases = [];
   for (let i = 0; i < 3; i++) cases.push(await submitCase(token, choice));
   // The first case is made overdue, as days passing would: its deadline moves into the past.
-  execFileSync('sqlite3', [path.join(env.dir, 't.db'),
+  execFileSync('sqlite3', ['-cmd', '.timeout 10000', path.join(env.dir, 't.db'),
     `UPDATE applications SET deadline = '2026-01-05' WHERE id = '${cases[0].id}'`]);
 });
 
