@@ -388,7 +388,7 @@ Response CheckPage(const Site& site, Request& req) {
   const domain::Application& app = view->application;
   if (!view->editable) return Redirect("/applications/" + app.id);
   const auto catalogue = site.ctx().Catalogue();
-  const ServiceItem* item = catalogue ? catalogue->FindItem(app.item) : nullptr;
+  const ServiceItem* item = catalogue ? catalogue->ItemUnder(app.item, app.pilot) : nullptr;
   if (item == nullptr) return ErrorPage(site, page, 404, "error.item.not_found");
   const bool correcting = app.state == domain::ApplicationState::kCorrectionRequested;
   Data data = BaseData(site, page, "page.check.title");
@@ -462,7 +462,7 @@ Data MaterialsData(const Site& site, const PageRequest& page, const domain::Appl
   data.set("id", app.id);
   data.set("item_name", ItemName(site, page, app.item));
   const auto catalogue = site.ctx().Catalogue();
-  const ServiceItem* item = catalogue ? catalogue->FindItem(app.item) : nullptr;
+  const ServiceItem* item = catalogue ? catalogue->ItemUnder(app.item, app.pilot) : nullptr;
   Data rows{Data::type::list};
   if (item) {
     for (const auto& material : item->materials) {
