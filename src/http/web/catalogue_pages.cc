@@ -102,6 +102,41 @@ Response Items(const Site& site, Request& req) {
 }
 
 // A bundle (一件事): what it joins, in which order, and who it is for.
+// The visitor's chosen district is remembered like the language and elder mode (pages.cc).
+constexpr int kDistrictMaxAge = 365 * 24 * 3600;
+
+// The district whose pilots (先行先试) the page shows: the one chosen (?district=, else the
+// `district` cookie), else the signed-in person's registered district (services/pilots.h).
+std::string PageDistrict(const Site& site, const PageRequest& page, const domain::Catalogue& catalogue, Request& req) {
+  for (const std::string& chosen : {req.Query("district"), std::string(req.Cookie("district"))}) {
+    if (!chosen.empty() && catalogue.FindDistrict(chosen) != nullptr) return chosen;
+  }
+  if (!page.caller) return "";
+  auto district = services::ActorDistrict(site.ctx(), page.caller->actor);
+  return district.ok() ? *district : std::string();
+}
+
+// A bundle a pilot (先行先试) names: the note of the pilot, "offered in X" or "only in X for now".
+void SetBundlePilot(const Site& site, const PageRequest& page, const domain::Catalogue& catalogue,
+                    const domain::Bundle& bundle, const std::string& district, Data& data) {
+  for (const domain::Pilot& p : catalogue.pilots()) {
+    if (p.bundle != bundle.code || p.ended) continue;
+    if (p.city) {
+      data.set("pilot_note", page.T(site, "pilot.note_city"));
+    } else {
+      std::string where;
+      for (const std::string& code : p.districts) {
+        const domain::District* d = catalogue.FindDistrict(code);
+        where += (where.empty() ? "" : page.T(site, "list.separator")) + (d != nullptr ? d->name.In(page.lang) : code);
+      }
+      data.set("pilot_note", page.T(site, p.AppliesIn(district) ? "pilot.note" : "pilot.bundle_only", where));
+    }
+    data.set("pilot_name", p.name.In(page.lang));
+    SetText(data, "pilot_description", p.description.In(page.lang));
+    return;
+  }
+}
+
 Response BundlePage(const Site& site, Request& req) {
   PageRequest page = StartPage(site, req);
   const auto catalogue = site.ctx().Catalogue();
@@ -142,6 +177,7 @@ Response BundlePage(const Site& site, Request& req) {
     parts.push_back(part);
   }
   data.set("parts", parts);
+  SetBundlePilot(site, page, *catalogue, *bundle, PageDistrict(site, page, *catalogue, req), data);
   return RenderPage(site, page, "bundle", data);
 }
 
@@ -206,20 +242,6 @@ void SetWhereToGo(const Site& site, const PageRequest& page, const domain::Catal
   }
   data.set("has_where_centres", !rows.is_empty_list());
   data.set("where_centres", rows);
-}
-
-// The visitor's chosen district is remembered like the language and elder mode (pages.cc).
-constexpr int kDistrictMaxAge = 365 * 24 * 3600;
-
-// The district whose pilots (先行先试) the page shows: the one chosen (?district=, else the
-// `district` cookie), else the signed-in person's registered district (services/pilots.h).
-std::string PageDistrict(const Site& site, const PageRequest& page, const domain::Catalogue& catalogue, Request& req) {
-  for (const std::string& chosen : {req.Query("district"), std::string(req.Cookie("district"))}) {
-    if (!chosen.empty() && catalogue.FindDistrict(chosen) != nullptr) return chosen;
-  }
-  if (!page.caller) return "";
-  auto district = services::ActorDistrict(site.ctx(), page.caller->actor);
-  return district.ok() ? *district : std::string();
 }
 
 // The pilot note of an item a pilot changes, and the form to choose one's district when a pilot
