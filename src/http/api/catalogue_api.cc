@@ -240,9 +240,10 @@ void RegisterCatalogueRoutes(Router& router, const HttpDeps& deps) {
     return PageResponse(std::move(items), q->offset, found.hits.size(), found.total);
   });
 
-  // Items are read far more than anything else: their JSON is rendered once per catalogue and
-  // served from memory. Not on the I/O thread since pilots (先行先试): an item a district's pilot
-  // changes is answered for the signed-in person's district, which is read from the store.
+  // Items are read far more than anything else: their JSON is rendered once per catalogue, and
+  // served from memory on the I/O thread (no hand-off to a worker thread), except for a signed-in
+  // caller asking for an item a district's pilot (先行先试) changes: their district is read from
+  // the store, on a worker thread.
   auto cache = std::make_shared<std::shared_ptr<const ItemJsonCache>>(BuildItemCache(ctx->Catalogue()));
   router.Add("GET", "/api/v1/items/{code}", [&deps, ctx, cache](Request& req) {
     auto current = std::atomic_load(cache.get());
@@ -256,8 +257,8 @@ void RegisterCatalogueRoutes(Router& router, const HttpDeps& deps) {
       return ErrorResponse(deps, req, MakeError(ErrorCode::kNotFound, "error.item.not_found"));
     }
     // A pilot limited to some districts changes this item: answer the variant of the caller's
-    // district (`?district=`, else the signed-in person's: a read of the store, so this route runs
-    // on a worker thread).
+    // district (`?district=`, else the signed-in person's: a read of the store, which is why such
+    // a request is handed to a worker thread, see ReadsDistrict).
     if (VariesByDistrict(*current->catalogue, code)) {
       auto district = ViewerDistrict(deps, req, *current->catalogue);
       if (!district.ok()) return ErrorResponse(deps, req, district.error());
@@ -267,7 +268,10 @@ void RegisterCatalogueRoutes(Router& router, const HttpDeps& deps) {
     res.content_type = "application/json; charset=utf-8";
     res.body = it->second;
     return res;
-  });
+  }, RouteOptions{.run_inline = true, .inline_if = [ctx](const Request& req) {
+    return !req.Query("district").empty() || SessionToken(req).empty() ||
+           !VariesByDistrict(*ctx->Catalogue(), req.Param("code"));
+  }});
 }
 
 }  // namespace tongban::http::api
