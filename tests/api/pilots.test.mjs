@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, ROOT, Client, startServer } from './lib.mjs';
+import { BIN, ROOT, Client, fillFields, startServer } from './lib.mjs';
 
 const ITEM = 'civil.minimum-living-allowance';
 const PILOT = 'pudong-low-income-online';
@@ -117,7 +117,29 @@ test('a pilot is seen only in its district until promoted, and an application ke
     const before = (await chen.get(`/api/v1/applications/${chens.id}`)).data;
     assert.equal(before.pilot, null);
     assert.ok(before.materials.some((m) => m.code === 'income_proof'));
-    assert.equal((await draft(chen)).pilot, PILOT);
+    const chensAfter = await draft(chen);
+    assert.equal(chensAfter.pilot, PILOT);
+
+    // Submitted now, each keeps its promised limit: 陈国强's draft from before the promotion the
+    // item's, the others the pilot's (the deadlines are the same working-day count from today).
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('scan')]);
+    const submit = async (who, app) => {
+      const patched = await who.request('PATCH', `/api/v1/applications/${app.id}`, { json: { fields: fillFields(base) } });
+      assert.equal(patched.status, 200, patched.text);
+      for (const m of app.materials.filter((x) => x.status === 'missing')) {
+        const r = await who.request('PUT', `/api/v1/applications/${app.id}/materials/${m.code}`,
+          { body: png, headers: { 'x-file-name': 'scan.png' } });
+        assert.equal(r.status, 200, r.text);
+      }
+      const r = await who.post(`/api/v1/applications/${app.id}/actions/submit`, {});
+      assert.equal(r.status, 200, r.text);
+      return r.data.deadline;
+    };
+    const zhangsDeadline = await submit(zhang, zhangs);
+    const chensDeadline = await submit(chen, chens);
+    const newDeadline = await submit(chen, chensAfter);
+    assert.equal(newDeadline, zhangsDeadline);
+    assert.ok(chensDeadline > zhangsDeadline, `${chensDeadline} is after ${zhangsDeadline}`);
 
     // The promotion is a decision record, compared side by side with the version before.
     const office = await Client.login(server.url, 'reform.office');
