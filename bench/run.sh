@@ -12,6 +12,10 @@
 #   access log  access_log_bench                               (sequencing next to raw SQLite inserts;
 #                                                              an inclusion proof at 10M leaves next
 #                                                              to raw SHA-256 of as many hashes)
+#   dashboards  metrics_bench, SQLite then PostgreSQL          (a department's and the city's month
+#                                                              over 1M cases' counters, next to one
+#                                                              raw SELECT; submissions with and
+#                                                              without the counting effects)
 #   SQLite      tongban serve --db sqlite:FILE                 GET /api/v1/items/market.business-licence
 #                                                              POST /api/v1/applications (bench/submit.lua)
 #                                                              POST /api/v1/verify (bench/verify.lua), to
@@ -317,6 +321,18 @@ if [[ -x "$TONGBAN" ]] && command -v node >/dev/null; then
   fi
 fi
 
+# 2g. The dashboards (bench/metrics_bench.cc, issue 13 item 3): a department's and the city's month
+# over the counters of 1,000,000 cases on SQLite, next to one raw SELECT of the month's sums; the
+# counters' cost on a submission as a ratio to a submission without them. On PostgreSQL below.
+METRICS_BENCH="$BUILD_DIR/bench/metrics_bench"
+if [[ -x "$METRICS_BENCH" ]]; then
+  echo "bench: metrics_bench (sqlite)"
+  "$METRICS_BENCH" --db "sqlite:$WORK_DIR/metrics-bench.db" --cases "${METRICS_CASES:-1000000}" \
+    --catalogue "$REPO_DIR/catalogue" || echo "bench: metrics_bench failed" >&2
+else
+  echo "bench: $METRICS_BENCH is missing (build the metrics_bench target); no dashboard figures" >&2
+fi
+
 # 3. Tongban on SQLite.
 if [[ -x "$TONGBAN" ]]; then
   if start_tongban "sqlite:$WORK_DIR/bench.db" sqlite; then
@@ -350,6 +366,7 @@ else
   PG_URL=$(tail -n 1 <<< "$PG_URL")
   PG_BASE=${PG_URL%/*}
   if ! psql "$PG_URL" -qX -v ON_ERROR_STOP=1 -c 'CREATE DATABASE pgbench' -c 'CREATE DATABASE tongban_bench' \
+      -c 'CREATE DATABASE tongban_metrics' \
       > "$WORK_DIR/psql.log" 2>&1; then
     pg_unavailable "could not create the databases: $(cat "$WORK_DIR/psql.log")"
   else
@@ -367,6 +384,11 @@ else
       measure_tongban "postgres" pgbench
       stop_last
       # Bytes per row after the run (table, TOAST and indexes), for the sizing in docs/operations.md.
+      if [[ -x "$METRICS_BENCH" ]]; then
+        echo "bench: metrics_bench (postgres)"
+        "$METRICS_BENCH" --db "$PG_BASE/tongban_metrics" --cases "${METRICS_CASES:-1000000}" \
+          --catalogue "$REPO_DIR/catalogue" || echo "bench: metrics_bench failed" >&2
+      fi
       PG_STORAGE=$(psql "$PG_BASE/tongban_bench" -XAtq -F ' ' -c "SELECT
           (SELECT count(*) FROM applications), pg_total_relation_size('applications'),
           (SELECT count(*) FROM events), pg_total_relation_size('events')" 2>/dev/null |

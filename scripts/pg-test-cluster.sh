@@ -6,6 +6,10 @@
 #   trap 'scripts/pg-test-cluster.sh stop DIR' EXIT
 #   scripts/pg-test-cluster.sh stop DIR           # stops it and removes DIR; fine to call twice
 #
+# PG_TEST_FSYNC=off starts it without fsync (scripts/run-tests.sh: the tests kill tongban, never
+# PostgreSQL or the machine, so PostgreSQL's flush to disk is not what they test, and CREATE
+# DATABASE per test costs a fraction); the default, on, is for benchmarks.
+#
 # Quiet on success: start prints the URL only. initdb refuses to run as root, so as root the
 # cluster runs as the postgres user (runuser); otherwise as the calling user.
 set -euo pipefail
@@ -68,7 +72,7 @@ start() {
     port=$((20000 + RANDOM % 40000))
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then continue; fi
     if as_owner "$bin/pg_ctl" start -D "$dir/data" -w -t 60 -s -l "$dir/data/server.log" \
-        -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir -c fsync=on -c max_connections=200" \
+        -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir -c fsync=${PG_TEST_FSYNC:-on} -c max_connections=200" \
         >/dev/null 2>&1; then
       started=yes
       break

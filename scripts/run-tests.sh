@@ -3,17 +3,25 @@
 # PostgreSQL), the black-box API suite on SQLite and on PostgreSQL, the browser suite, and the
 # scale-out test (two servers behind nginx on PostgreSQL). A throwaway PostgreSQL cluster is
 # started for the run and stopped at the end, also when tests fail. Exits non-zero when any test fails.
+#
+# The suites share nothing: every API, browser and scale test starts its own servers on ports the
+# kernel picks, each on its own SQLite file or its own PostgreSQL database, and ctest's storage
+# tests make their own databases too. So they run side by side in two lanes, and one suite's waits
+# (a server starting, a browser rendering, a fake clock) overlap another's work. Each suite writes
+# its log under $BUILD; the summaries are printed in a fixed order once both lanes are done.
+# A single test that hangs fails after TEST_TIMEOUT_MS instead of holding the whole run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
 export TONGBAN_BIN="$PWD/$BUILD/tongban"
+TEST_TIMEOUT_MS=${TEST_TIMEOUT_MS:-600000}
 
 status=0
 PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/tongban-pg.XXXXXX")
 chmod 755 "$PG_DIR"
 stop_cluster() { scripts/pg-test-cluster.sh stop "$PG_DIR/cluster" >/dev/null 2>&1; rm -rf "$PG_DIR"; }
-trap stop_cluster EXIT
-if ! TONGBAN_TEST_PG_URL=$(scripts/pg-test-cluster.sh start "$PG_DIR/cluster"); then
+trap 'kill $(jobs -p) 2>/dev/null; stop_cluster' EXIT
+if ! TONGBAN_TEST_PG_URL=$(PG_TEST_FSYNC=off scripts/pg-test-cluster.sh start "$PG_DIR/cluster"); then
   echo "PostgreSQL test cluster did not start: the PostgreSQL suites cannot run" >&2
   status=1
   unset TONGBAN_TEST_PG_URL
@@ -21,40 +29,59 @@ else
   export TONGBAN_TEST_PG_URL
 fi
 
-echo "== unit and storage tests (ctest)"
-ctest --test-dir "$BUILD" --output-on-failure -j 2 --timeout 600 > "$BUILD/ctest.log" 2>&1 || status=1
+# Runs one suite: its output to $BUILD/<name>.log, its exit code to $BUILD/<name>.rc and its
+# wall time in seconds to $BUILD/<name>.secs.
+suite() {
+  local name=$1
+  shift
+  local start=$SECONDS
+  "$@" > "$BUILD/$name.log" 2>&1
+  echo $? > "$BUILD/$name.rc"
+  echo $((SECONDS - start)) > "$BUILD/$name.secs"
+}
+node_suite() {
+  local name=$1
+  shift
+  suite "node-$name" node --test --test-concurrency=1 --test-timeout="$TEST_TIMEOUT_MS" --test-reporter=spec "$@"
+}
+
+have_pg() { [ -n "${TONGBAN_TEST_PG_URL:-}" ]; }
+rm -f "$BUILD"/ctest.rc "$BUILD"/node-*.rc
+lane_a() {
+  suite ctest ctest --test-dir "$BUILD" --output-on-failure -j 2 --timeout 600
+  if have_pg; then node_suite api-postgres tests/api/; fi
+}
+lane_b() {
+  node_suite api-sqlite tests/api/
+  node_suite browser tests/browser/
+  if have_pg && [ -d tests/scale ]; then node_suite scale tests/scale/; fi
+}
+lane_a &
+lane_b &
+wait
+
+echo "== unit and storage tests (ctest, $(cat "$BUILD/ctest.secs" 2>/dev/null) s)"
 grep -E "tests passed|\*\*\*Failed|\*\*\*Timeout|Not Run" "$BUILD/ctest.log" | tail -40
 if ! grep -q "tests passed, 0 tests failed" "$BUILD/ctest.log"; then
+  status=1
   echo "-- ctest output (failures):"
   grep -B2 -A30 -E "\[  FAILED  \]|Failure" "$BUILD/ctest.log" | head -200
 fi
 
-# node --test suites; each writes its log under $BUILD and adds to the totals.
 n_pass=0
 n_fail=0
-run_node() {
-  local name=$1
-  shift
-  echo "== $name"
-  local log="$BUILD/node-$name.log"
-  "$@" > "$log" 2>&1 || status=1
+for name in api-sqlite browser api-postgres scale; do
+  log="$BUILD/node-$name.log"
+  [ -f "$BUILD/node-$name.rc" ] || continue
+  echo "== $name ($(cat "$BUILD/node-$name.secs") s)"
+  [ "$(cat "$BUILD/node-$name.rc")" = 0 ] || status=1
   grep -E '^ℹ (tests|pass|fail|skipped)' "$log"
   if grep -q '^✖ failing tests:' "$log"; then sed -n '/^✖ failing tests:/,$p' "$log" | head -150; fi
-  local p f
   p=$(sed -nE 's/^ℹ pass ([0-9]+)$/\1/p' "$log")
   f=$(sed -nE 's/^ℹ fail ([0-9]+)$/\1/p' "$log")
   n_pass=$((n_pass + ${p:-0}))
   n_fail=$((n_fail + ${f:-1}))
-}
-
-run_node api-sqlite node --test --test-concurrency=1 --test-reporter=spec tests/api/
-run_node browser node --test --test-concurrency=1 --test-reporter=spec tests/browser/
-if [ -n "${TONGBAN_TEST_PG_URL:-}" ]; then
-  run_node api-postgres env TONGBAN_TEST_DB=postgres node --test --test-concurrency=1 --test-reporter=spec tests/api/
-  if [ -d tests/scale ]; then
-    run_node scale node --test --test-concurrency=1 --test-reporter=spec tests/scale/
-  fi
-fi
+done
 
 # One closing line for every runner.
 c_total=$(sed -nE 's/^[0-9]+% tests passed, ([0-9]+) tests failed out of ([0-9]+)$/\2/p' "$BUILD/ctest.log")

@@ -12,6 +12,7 @@
 #include "services/messages.h"
 #include "services/bundles.h"
 #include "services/ratings.h"
+#include "services/metrics.h"
 #include "app/key_encryption_key.h"
 #include "storage/sql_store.h"
 #include "http/outbox_senders.h"
@@ -51,6 +52,7 @@ Result<std::unique_ptr<System>> BuildSystem(const Config& config, bool with_rout
   services::RegisterMessageEffects(sys->effects);
   services::RegisterBundleEffects(sys->effects);
   services::RegisterRatingEffects(sys->effects);
+  services::RegisterMetricsEffects(sys->effects);
   // Applications made before reference numbers existed get theirs before anyone looks them up.
   TB_RETURN_IF_ERROR(services::AssignMissingReferences(sys->ctx));
   TB_ASSIGN_OR_RETURN(std::string kek, LoadKeyEncryptionKey(config.keys_dir));

@@ -10,6 +10,7 @@
 
 #include "common/time.h"
 #include "domain/application.h"
+#include "domain/rating.h"
 #include "domain/workflow.h"
 
 namespace tongban::domain {
@@ -31,6 +32,16 @@ struct ApplicationChanged {
   bool Transitioned() const { return from != application.state; }
 };
 
-using DomainEvent = std::variant<ApplicationChanged>;
+// A case's rating counters moved (domain/rating.h): a rating given, its rectification answered on
+// time or late, or escalated. `month` is the rating's month, the one its counters count in.
+struct RatingCounted {
+  std::string application_id;
+  std::string department;
+  std::string item;
+  std::string month;
+  RatingCounts delta;
+};
+
+using DomainEvent = std::variant<ApplicationChanged, RatingCounted>;
 
 }  // namespace tongban::domain

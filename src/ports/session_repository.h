@@ -14,8 +14,8 @@ namespace tongban::ports {
 
 inline constexpr size_t kMaxLoginFailureKey = 80;
 
-// The failures recorded for one key at or after a time.
-struct LoginFailureCount {
+// The throttle hits recorded for one key at or after a time.
+struct ThrottleCount {
   int count = 0;
   Timestamp latest{};  // the newest of them; meaningless when count is 0
 };
@@ -34,17 +34,18 @@ class SessionRepository {
   // session changes nothing and is not an error.
   virtual Status TouchSession(const std::string& token_hash, Timestamp expires_at) = 0;
 
-  // Login throttling: failures per key in a time window. Keys are short fixed-size names the
-  // services derive by hashing (an account, an address); a key longer than kMaxLoginFailureKey is
-  // refused (kInvalidArgument) and stores nothing.
-  virtual Status RecordLoginFailure(const std::string& key, Timestamp at) = 0;
-  virtual Result<LoginFailureCount> CountLoginFailures(const std::string& key, Timestamp since) = 0;
-  virtual Status ClearLoginFailures(const std::string& key) = 0;
+  // Throttling: hits per key in a time window, shared by every server (rows, not memory). A hit is
+  // a failed sign-in (keys "acct:" and "addr:", services/accounts.cc) or an anonymous walk-in
+  // ticket ("walk:", services/queue.cc). Keys are short fixed-size names the services derive by
+  // hashing; a key longer than kMaxLoginFailureKey is refused (kInvalidArgument), stores nothing.
+  virtual Status RecordThrottleHit(const std::string& key, Timestamp at) = 0;
+  virtual Result<ThrottleCount> CountThrottleHits(const std::string& key, Timestamp since) = 0;
+  virtual Status ClearThrottleHits(const std::string& key) = 0;
 
-  // Housekeeping: delete at most `limit` sessions that expired before `before` (or login failures
+  // Housekeeping: delete at most `limit` sessions that expired before `before` (or throttle hits
   // recorded before it); answer how many were deleted.
   virtual Result<int64_t> DeleteExpiredSessions(Timestamp before, int limit) = 0;
-  virtual Result<int64_t> DeleteLoginFailuresBefore(Timestamp before, int limit) = 0;
+  virtual Result<int64_t> DeleteThrottleHitsBefore(Timestamp before, int limit) = 0;
 };
 
 }  // namespace tongban::ports

@@ -31,6 +31,7 @@
 #include "ports/proactive_repository.h"
 #include "ports/supervision_repository.h"
 #include "ports/rating_repository.h"
+#include "ports/metrics_repository.h"
 
 namespace tongban::ports {
 
@@ -63,6 +64,7 @@ class Transaction {
   virtual ProactiveRepository& proactive() = 0;
   virtual SupervisionRepository& supervision() = 0;
   virtual RatingRepository& ratings() = 0;
+  virtual MetricsRepository& metrics() = 0;
 };
 
 // Work done inside one transaction. It may be run more than once (the store retries

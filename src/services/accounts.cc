@@ -124,10 +124,10 @@ Result<SignedIn> Login(const Context& ctx, const std::string& typed_username, co
 
   std::optional<domain::User> user;
   TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
-    TB_ASSIGN_OR_RETURN(const ports::LoginFailureCount account,
-                        tx.sessions().CountLoginFailures(account_key, now - kAccountFailureWindow));
-    TB_ASSIGN_OR_RETURN(const ports::LoginFailureCount from_address,
-                        tx.sessions().CountLoginFailures(address_key, now - kAddressWindow));
+    TB_ASSIGN_OR_RETURN(const ports::ThrottleCount account,
+                        tx.sessions().CountThrottleHits(account_key, now - kAccountFailureWindow));
+    TB_ASSIGN_OR_RETURN(const ports::ThrottleCount from_address,
+                        tx.sessions().CountThrottleHits(address_key, now - kAddressWindow));
     const bool account_waits = account.count >= kMaxAccountFailures ||
                                (account.count > 0 && now < account.latest + AccountDelay(account.count));
     // A guessing address is refused only for accounts it may be guessing: those with failures.
@@ -147,8 +147,8 @@ Result<SignedIn> Login(const Context& ctx, const std::string& typed_username, co
   const bool good = ctx.hasher->VerifyPassword(password, user ? user->password_hash : kDummyHash) && user;
   if (!good) {
     TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
-      TB_RETURN_IF_ERROR(tx.sessions().RecordLoginFailure(account_key, now));
-      return tx.sessions().RecordLoginFailure(address_key, now);
+      TB_RETURN_IF_ERROR(tx.sessions().RecordThrottleHit(account_key, now));
+      return tx.sessions().RecordThrottleHit(address_key, now);
     }));
     return MakeError(ErrorCode::kUnauthenticated, "error.login.failed");
   }
@@ -163,7 +163,7 @@ Result<SignedIn> Login(const Context& ctx, const std::string& typed_username, co
   const std::string previous_hash = rotate ? ctx.hasher->Sha256Hex(previous_token) : "";
   TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
     // Consecutive failures end with a success; the address's count stays (it is about others too).
-    TB_RETURN_IF_ERROR(tx.sessions().ClearLoginFailures(account_key));
+    TB_RETURN_IF_ERROR(tx.sessions().ClearThrottleHits(account_key));
     if (rotate) TB_RETURN_IF_ERROR(tx.sessions().DeleteSession(previous_hash));
     return tx.sessions().InsertSession(session);
   }));
@@ -356,7 +356,7 @@ Result<int64_t> PruneExpired(const Context& ctx) {
       int64_t deleted = 0;
       TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
         TB_ASSIGN_OR_RETURN(deleted, sessions ? tx.sessions().DeleteExpiredSessions(now, kBatch)
-                                              : tx.sessions().DeleteLoginFailuresBefore(now - kAccountFailureWindow, kBatch));
+                                              : tx.sessions().DeleteThrottleHitsBefore(now - kAccountFailureWindow, kBatch));
         return Ok();
       }));
       total += deleted;

@@ -114,9 +114,6 @@ std::optional<ApplicationState> StateNamedBy(std::string_view action) {
   return std::nullopt;
 }
 
-// Act stores a correction that asks for presence with this prefix before the reviewer's words.
-constexpr std::string_view kInPersonPrefix = "[in person] ";
-
 // Splits "a, b, c" (ChangedFieldNames) into its names.
 std::vector<std::string> SplitNames(const std::string& names) {
   std::vector<std::string> out;

@@ -14,6 +14,11 @@
 
 namespace tongban::services {
 
+// Act stores a correction that asks for presence with this prefix before the reviewer's words, in
+// the event's reason (the history shows it as in_person; the dashboards count the case as not
+// fully online).
+inline constexpr std::string_view kInPersonPrefix = "[in person] ";
+
 // Uploads: at most this many bytes each; PDF, JPEG and PNG recognised by content.
 inline constexpr size_t kMaxUploadBytes = 10 * 1024 * 1024;
 

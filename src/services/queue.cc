@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
-#include <mutex>
-#include <unordered_map>
 
 #include "domain/account.h"
 
@@ -59,41 +57,9 @@ std::optional<std::pair<Timestamp, std::string>> ParsePageToken(const std::strin
   return std::pair{Timestamp{std::chrono::seconds{seconds}}, token.substr(dot + 1)};
 }
 
-// The anonymous walk-in tickets taken from this server per client address in the current window
-// (kWalkInWindowMinutes, aligned on the clock); a new window forgets the old one's counts, so the
-// map holds at most one window's addresses.
-class WalkInLimiter {
- public:
-  // Counts one ticket for `address` at `now`; false (nothing counted) past the limit.
-  bool Take(const std::string& address, Timestamp now) {
-    const int64_t window = now.time_since_epoch().count() / (int64_t{kWalkInWindowMinutes} * 60);
-    std::lock_guard lock(mutex_);
-    if (window != window_) {
-      counts_.clear();
-      window_ = window;
-    }
-    int& taken = counts_[address];
-    if (taken >= kWalkInTicketsPerAddress) return false;
-    ++taken;
-    return true;
-  }
-  // Gives back a count whose ticket was not taken after all.
-  void GiveBack(const std::string& address, Timestamp now) {
-    const int64_t window = now.time_since_epoch().count() / (int64_t{kWalkInWindowMinutes} * 60);
-    std::lock_guard lock(mutex_);
-    auto it = counts_.find(address);
-    if (window == window_ && it != counts_.end() && it->second > 0) --it->second;
-  }
-
- private:
-  std::mutex mutex_;
-  int64_t window_ = -1;
-  std::unordered_map<std::string, int> counts_;
-};
-
-WalkInLimiter& WalkIns() {
-  static WalkInLimiter limiter;
-  return limiter;
+// The throttle key of an address's anonymous walk-in tickets (ports/session_repository.h).
+std::string WalkInKey(const Context& ctx, const std::string& address) {
+  return "walk:" + ctx.hasher->Sha256Hex("tongban walk-in ticket\n" + address);
 }
 
 }  // namespace
@@ -217,10 +183,18 @@ Result<ports::Ticket> TakeTicket(const Context& ctx, const Actor* actor, const s
   ticket.day = FormatIsoDate(today);
   ticket.user_id = actor != nullptr ? actor->user.id : "";
   ticket.taken_at = now;
-  if (actor == nullptr && !WalkIns().Take(client_address, now)) {
-    return MakeError(ErrorCode::kResourceExhausted, "error.ticket.too_many");
-  }
   const Status written = ctx.store->Write([&](ports::Transaction& tx) -> Status {
+    if (actor == nullptr) {
+      // Counted in the ticket's own transaction: a ticket refused or not written counts nothing.
+      const std::string key = WalkInKey(ctx, client_address);
+      // The last kWalkInWindowMinutes: a ticket taken exactly that long ago no longer counts.
+      const Timestamp since = now - std::chrono::minutes(kWalkInWindowMinutes) + std::chrono::seconds(1);
+      TB_ASSIGN_OR_RETURN(const ports::ThrottleCount taken, tx.sessions().CountThrottleHits(key, since));
+      if (taken.count >= kWalkInTicketsPerAddress) {
+        return MakeError(ErrorCode::kResourceExhausted, "error.ticket.too_many");
+      }
+      TB_RETURN_IF_ERROR(tx.sessions().RecordThrottleHit(key, now));
+    }
     ticket.series = std::string(domain::kWalkInSeries);
     ticket.appointment_id.clear();
     if (actor != nullptr) {
@@ -236,10 +210,7 @@ Result<ports::Ticket> TakeTicket(const Context& ctx, const Actor* actor, const s
     TB_ASSIGN_OR_RETURN(ticket.number, tx.queue().NextTicketNumber(ticket.centre, ticket.day, ticket.series));
     return tx.queue().InsertTicket(ticket);
   });
-  if (!written.ok()) {
-    if (actor == nullptr) WalkIns().GiveBack(client_address, now);
-    return written.error();
-  }
+  if (!written.ok()) return written.error();
   return ticket;
 }
 

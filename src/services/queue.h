@@ -60,10 +60,10 @@ struct AppointmentPage {
 Result<AppointmentPage> ListMyAppointments(const Context& ctx, const Actor& actor, const std::string& page_token,
                                            int limit);
 
-// Anonymous walk-in tickets one client address may take from one server, across all centres, per
-// window of kWalkInWindowMinutes: enough for a family or a shared kiosk, not for a script draining
-// a day's numbers. The count is kept in the server's memory, so it is PER SERVER: behind a load
-// balancer with N servers an address may take up to N times as many, and a restart forgets it.
+// Anonymous walk-in tickets one client address may take, across all centres, in the last
+// kWalkInWindowMinutes: enough for a family or a shared kiosk, not for a script draining a day's
+// numbers. Counted in the database (the throttle rows of ports/session_repository.h), so every
+// server behind the load balancer sees the same count and a restart forgets nothing.
 inline constexpr int kWalkInTicketsPerAddress = 10;
 inline constexpr int kWalkInWindowMinutes = 15;
 

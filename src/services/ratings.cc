@@ -104,7 +104,7 @@ Result<domain::Rating> WriteRating(const Context& ctx, ports::Transaction& tx, c
   TB_RETURN_IF_ERROR(tx.ratings().InsertRating(r));
   domain::RatingCounts delta;
   delta.levels[static_cast<size_t>(r.level - 1)] = 1;
-  TB_RETURN_IF_ERROR(tx.ratings().AddRatingCounts(r.department, r.item, r.month, delta));
+  TB_RETURN_IF_ERROR(CountRating(ctx, tx, r.application_id, r.department, r.item, r.month, delta));
   if (r.level <= domain::kBadRatingLevel) {
     TB_ASSIGN_OR_RETURN(const domain::Rectification opened, OpenRectification(ctx, tx, r));
     (void)opened;

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "services/application_steps.h"
+#include "services/effects.h"
 #include "services/messages.h"
 
 namespace tongban::services {
@@ -51,6 +52,13 @@ Status CheckText(const std::string& text, const char* key) {
 }
 
 }  // namespace
+
+Status CountRating(const Context& ctx, ports::Transaction& tx, const std::string& application_id,
+                   const std::string& department, const std::string& item, const std::string& month,
+                   const domain::RatingCounts& delta) {
+  TB_RETURN_IF_ERROR(tx.ratings().AddRatingCounts(department, item, month, delta));
+  return PublishEvent(ctx, tx, domain::RatingCounted{application_id, department, item, month, delta});
+}
 
 Result<domain::Rectification> OpenRectification(const Context& ctx, ports::Transaction& tx,
                                                 const domain::Rating& rating) {
@@ -137,7 +145,7 @@ Result<domain::Rectification> ReplyToRectification(const Context& ctx, const Act
     // On time: replied on or before the deadline day (city time).
     domain::RatingCounts delta;
     (LocalDate(now) <= out.deadline ? delta.rectified_on_time : delta.rectified_late) = 1;
-    TB_RETURN_IF_ERROR(tx.ratings().AddRatingCounts(out.department, out.item, out.month, delta));
+    TB_RETURN_IF_ERROR(CountRating(ctx, tx, out.application_id, out.department, out.item, out.month, delta));
     TB_ASSIGN_OR_RETURN(const domain::Application app, tx.applications().GetApplication(out.application_id));
     const bool enterprise = !out.enterprise.empty();
     return PostMessage(ctx, tx, enterprise ? domain::ApplicantKind::kEnterprise : domain::ApplicantKind::kPerson,
@@ -183,7 +191,7 @@ Result<int> EscalateOverdueRectifications(const Context& ctx, int page) {
         TB_RETURN_IF_ERROR(tx.ratings().UpdateRectification(r));
         domain::RatingCounts delta;
         delta.escalated = 1;
-        TB_RETURN_IF_ERROR(tx.ratings().AddRatingCounts(r.department, r.item, r.month, delta));
+        TB_RETURN_IF_ERROR(CountRating(ctx, tx, r.application_id, r.department, r.item, r.month, delta));
         ++this_page;
       }
       return Ok();

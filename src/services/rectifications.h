@@ -22,6 +22,13 @@ namespace tongban::services {
 Result<domain::Rectification> OpenRectification(const Context& ctx, ports::Transaction& tx,
                                                 const domain::Rating& rating);
 
+// Adds `delta` to the rating counters of (department, item, month) and publishes
+// domain::RatingCounted inside `tx`, so the dashboards (services/metrics.h) count it in the case's
+// slice in the same transaction. Every change of the rating counters goes through here.
+Status CountRating(const Context& ctx, ports::Transaction& tx, const std::string& application_id,
+                   const std::string& department, const std::string& item, const std::string& month,
+                   const domain::RatingCounts& delta);
+
 struct RectificationPage {
   std::vector<domain::Rectification> rectifications;
   std::string next_page_token;  // empty on the last page

@@ -20,7 +20,7 @@ constexpr std::string_view kTouchSession = "UPDATE sessions SET expires_at = $1 
 constexpr std::string_view kDeleteSession = "DELETE FROM sessions WHERE token_hash = $1";
 
 constexpr std::string_view kInsertLoginFailure = "INSERT INTO login_failures (key, at) VALUES ($1, $2)";
-constexpr std::string_view kCountLoginFailures =
+constexpr std::string_view kCountThrottleHits =
     "SELECT COUNT(*), MAX(at) FROM login_failures WHERE key = $1 AND at >= $2";
 constexpr std::string_view kDeleteLoginFailures = "DELETE FROM login_failures WHERE key = $1";
 // Batched by a sub-select: DELETE ... LIMIT is not portable.
@@ -74,25 +74,25 @@ Status SqlSessions::TouchSession(const std::string& token_hash, Timestamp expire
   return sql_.Run(kTouchSession, [&](Binder& b) { b.Int(Seconds(expires_at)).Text(token_hash); });
 }
 
-Status SqlSessions::RecordLoginFailure(const std::string& key, Timestamp at) {
+Status SqlSessions::RecordThrottleHit(const std::string& key, Timestamp at) {
   // The table also refuses it (V005's CHECK); refusing here keeps the text out of the driver's error.
   if (key.size() > ports::kMaxLoginFailureKey) return MakeError(ErrorCode::kInvalidArgument, "error.login.too_long");
   return sql_.Run(kInsertLoginFailure, [&](Binder& b) { b.Text(key).Int(Seconds(at)); });
 }
 
 // Failures at or after `since`, and the newest of them.
-Result<ports::LoginFailureCount> SqlSessions::CountLoginFailures(const std::string& key, Timestamp since) {
-  return sql_.One<ports::LoginFailureCount>(
-      kCountLoginFailures, [&](Binder& b) { b.Text(key).Int(Seconds(since)); }, "a COUNT answered no row",
-      [](Statement& s) -> Result<ports::LoginFailureCount> {
-        ports::LoginFailureCount out;
+Result<ports::ThrottleCount> SqlSessions::CountThrottleHits(const std::string& key, Timestamp since) {
+  return sql_.One<ports::ThrottleCount>(
+      kCountThrottleHits, [&](Binder& b) { b.Text(key).Int(Seconds(since)); }, "a COUNT answered no row",
+      [](Statement& s) -> Result<ports::ThrottleCount> {
+        ports::ThrottleCount out;
         out.count = static_cast<int>(s.ColumnInt64(0));
         if (!s.ColumnIsNull(1)) out.latest = FromSeconds(s.ColumnInt64(1));
         return out;
       });
 }
 
-Status SqlSessions::ClearLoginFailures(const std::string& key) {
+Status SqlSessions::ClearThrottleHits(const std::string& key) {
   return sql_.Run(kDeleteLoginFailures, [&](Binder& b) { b.Text(key); });
 }
 
@@ -100,7 +100,7 @@ Result<int64_t> SqlSessions::DeleteExpiredSessions(Timestamp before, int limit) 
   return DeleteBatch(sql_, kDeleteExpiredSessions, before, limit);
 }
 
-Result<int64_t> SqlSessions::DeleteLoginFailuresBefore(Timestamp before, int limit) {
+Result<int64_t> SqlSessions::DeleteThrottleHitsBefore(Timestamp before, int limit) {
   return DeleteBatch(sql_, kDeleteOldLoginFailures, before, limit);
 }
 

@@ -14,11 +14,11 @@ class SqlSessions final : public ports::SessionRepository {
   Status DeleteSession(const std::string& token_hash) override;
   Status SetActingEnterprise(const std::string& token_hash, const std::string& enterprise) override;
   Status TouchSession(const std::string& token_hash, Timestamp expires_at) override;
-  Status RecordLoginFailure(const std::string& key, Timestamp at) override;
-  Result<ports::LoginFailureCount> CountLoginFailures(const std::string& key, Timestamp since) override;
-  Status ClearLoginFailures(const std::string& key) override;
+  Status RecordThrottleHit(const std::string& key, Timestamp at) override;
+  Result<ports::ThrottleCount> CountThrottleHits(const std::string& key, Timestamp since) override;
+  Status ClearThrottleHits(const std::string& key) override;
   Result<int64_t> DeleteExpiredSessions(Timestamp before, int limit) override;
-  Result<int64_t> DeleteLoginFailuresBefore(Timestamp before, int limit) override;
+  Result<int64_t> DeleteThrottleHitsBefore(Timestamp before, int limit) override;
 
  private:
   const SqlAccess& sql_;

@@ -39,6 +39,7 @@
 #include "storage/sql_proactive.h"
 #include "storage/sql_supervision.h"
 #include "storage/sql_ratings.h"
+#include "storage/sql_metrics.h"
 
 namespace tongban::storage {
 
@@ -75,6 +76,7 @@ class SqlTransaction final : public ports::Transaction {
   ports::ProactiveRepository& proactive() override { return proactive_; }
   ports::SupervisionRepository& supervision() override { return supervision_; }
   ports::RatingRepository& ratings() override { return ratings_; }
+  ports::MetricsRepository& metrics() override { return metrics_; }
 
  private:
   SqlAccess sql_;
@@ -102,6 +104,7 @@ class SqlTransaction final : public ports::Transaction {
   SqlProactive proactive_{sql_};
   SqlSupervision supervision_{sql_};
   SqlRatings ratings_{sql_};
+  SqlMetrics metrics_{sql_};
 };
 
 }  // namespace tongban::storage

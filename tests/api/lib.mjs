@@ -87,6 +87,13 @@ export async function startServer({ dir, extraArgs = [], db, demo = true, launch
   };
 }
 
+// Runs one SQL statement on a started server's database (SQLite or PostgreSQL), for a test that
+// must move time or a date the API does not let anyone move (an old event, a past deadline).
+export function runSql(server, statement) {
+  if (server.dbUrl.startsWith('sqlite:')) execFileSync('sqlite3', [server.dbUrl.slice('sqlite:'.length), statement]);
+  else execFileSync('psql', [server.dbUrl, '-q', '-v', 'ON_ERROR_STOP=1', '-c', statement]);
+}
+
 // A small client: JSON in and out, bearer token once signed in.
 export class Client {
   constructor(base, { token, lang } = {}) {
@@ -161,11 +168,11 @@ export async function allItems(client) {
 }
 
 // A person item of `department` with no required upload, so it can be submitted in one call.
-export async function simplePersonItem(client, departments = ['market', 'hrss', 'police']) {
+export async function simplePersonItem(client, departments = ['market', 'hrss', 'police'], accept = () => true) {
   const items = await allItems(client);
   for (const d of departments) {
     const item = items.find((i) => i.department === d && i.applicant === 'person' && !i.fields.some((f) => f.pattern)
-      && !i.materials.some((m) => m.source === 'upload' && m.required));
+      && !i.materials.some((m) => m.source === 'upload' && m.required) && accept(i));
     if (item) return item;
   }
   throw new Error('no person item without required uploads in ' + departments.join(', '));

@@ -6,17 +6,11 @@
 // them; a bundle's sub-cases are rated each; the public summary counts it all.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { startServer, Client, fillFields, simplePersonItem, submitBundle, DB_KIND } from './lib.mjs';
+import { startServer, Client, fillFields, simplePersonItem, submitBundle, runSql } from './lib.mjs';
 
 let server;
 before(async () => { server = await startServer(); });
 after(async () => { await server.stop(); });
-
-function sql(statement) {
-  if (DB_KIND === 'postgres') execFileSync('psql', [server.dbUrl, '-q', '-v', 'ON_ERROR_STOP=1', '-c', statement]);
-  else execFileSync('sqlite3', [server.dbUrl.replace(/^sqlite:/, ''), statement]);
-}
 
 // A case of zhang.wei's, submitted and accepted; refused too unless `end` is false.
 async function aCase(person, { end = true } = {}) {
@@ -66,7 +60,7 @@ test('finding: the applicant rates an ended case once; not the applicant, twice,
 
   // A case that ended 40 days ago (its ending event moved back): the period is over.
   const old = await aCase(person);
-  sql(`UPDATE events SET at = at - 40 * 86400 WHERE application_id = '${old.id}'`);
+  runSql(server, `UPDATE events SET at = at - 40 * 86400 WHERE application_id = '${old.id}'`);
   const late = await person.post(`/api/v1/applications/${old.id}/rating`, { level: 3 });
   assert.equal(late.status, 409, late.text);
   assert.match(late.data.error.message, /time to rate this case is over/);

@@ -164,11 +164,11 @@ TEST_P(StoreContractTest, SessionOfUnknownUserIsRefused) {
 
 TEST_P(StoreContractTest, LoginFailuresAreCountedInTheWindowPerKey) {
   ASSERT_OK(Write([](ports::Transaction& tx) -> Status {
-    for (int i = 0; i < 5; ++i) TB_RETURN_IF_ERROR(tx.sessions().RecordLoginFailure("user:u1", At(1000 + i * 60)));
-    return tx.sessions().RecordLoginFailure("addr:10.0.0.1", At(1200));
+    for (int i = 0; i < 5; ++i) TB_RETURN_IF_ERROR(tx.sessions().RecordThrottleHit("user:u1", At(1000 + i * 60)));
+    return tx.sessions().RecordThrottleHit("addr:10.0.0.1", At(1200));
   }));
   const auto count = [&](const std::string& key, int64_t since) {
-    return ReadValue<ports::LoginFailureCount>([&](ports::Transaction& tx) { return tx.sessions().CountLoginFailures(key, At(since)); })
+    return ReadValue<ports::ThrottleCount>([&](ports::Transaction& tx) { return tx.sessions().CountThrottleHits(key, At(since)); })
         ->count;
   };
   EXPECT_EQ(count("user:u1", 0), 5);
@@ -176,12 +176,12 @@ TEST_P(StoreContractTest, LoginFailuresAreCountedInTheWindowPerKey) {
   EXPECT_EQ(count("user:u1", 1121), 2);
   EXPECT_EQ(count("user:u1", 5000), 0);
   EXPECT_EQ(count("addr:10.0.0.1", 0), 1);
-  const auto latest = ReadValue<ports::LoginFailureCount>(
-      [&](ports::Transaction& tx) { return tx.sessions().CountLoginFailures("user:u1", At(0)); });
+  const auto latest = ReadValue<ports::ThrottleCount>(
+      [&](ports::Transaction& tx) { return tx.sessions().CountThrottleHits("user:u1", At(0)); });
   ASSERT_OK(latest);
   EXPECT_EQ(latest->latest, At(1240));
 
-  ASSERT_OK(Write([](ports::Transaction& tx) { return tx.sessions().ClearLoginFailures("user:u1"); }));
+  ASSERT_OK(Write([](ports::Transaction& tx) { return tx.sessions().ClearThrottleHits("user:u1"); }));
   EXPECT_EQ(count("user:u1", 0), 0);
   EXPECT_EQ(count("addr:10.0.0.1", 0), 1);
 }
@@ -190,12 +190,12 @@ TEST_P(StoreContractTest, LoginFailuresAreCountedInTheWindowPerKey) {
 // 60 MB, the username being the key of its failure rows.
 TEST_P(StoreContractTest, Finding5LoginFailureKeysAreBounded) {
   const std::string longest(ports::kMaxLoginFailureKey, 'k');
-  EXPECT_OK(Write([&](ports::Transaction& tx) { return tx.sessions().RecordLoginFailure(longest, At(1)); }));
-  EXPECT_CODE(Write([](ports::Transaction& tx) { return tx.sessions().RecordLoginFailure(std::string(10 << 20, 'k'), At(1)); }),
+  EXPECT_OK(Write([&](ports::Transaction& tx) { return tx.sessions().RecordThrottleHit(longest, At(1)); }));
+  EXPECT_CODE(Write([](ports::Transaction& tx) { return tx.sessions().RecordThrottleHit(std::string(10 << 20, 'k'), At(1)); }),
               ErrorCode::kInvalidArgument);
-  EXPECT_CODE(Write([&](ports::Transaction& tx) { return tx.sessions().RecordLoginFailure(longest + "k", At(1)); }),
+  EXPECT_CODE(Write([&](ports::Transaction& tx) { return tx.sessions().RecordThrottleHit(longest + "k", At(1)); }),
               ErrorCode::kInvalidArgument);
-  EXPECT_EQ(ReadValue<ports::LoginFailureCount>([&](ports::Transaction& tx) { return tx.sessions().CountLoginFailures(longest, At(0)); })
+  EXPECT_EQ(ReadValue<ports::ThrottleCount>([&](ports::Transaction& tx) { return tx.sessions().CountThrottleHits(longest, At(0)); })
                 ->count,
             1);
   // The table itself refuses a longer key, whoever writes it.
@@ -240,16 +240,16 @@ TEST_P(StoreContractTest, HousekeepingDeletesOnlyWhatIsOldInBatches) {
     TB_RETURN_IF_ERROR(tx.accounts().InsertUser(SampleUser("u1", "zhangsan")));
     for (int i = 0; i < 5; ++i) {
       TB_RETURN_IF_ERROR(tx.sessions().InsertSession({"old" + std::to_string(i), "u1", "c", At(10), At(100 + i)}));
-      TB_RETURN_IF_ERROR(tx.sessions().RecordLoginFailure("user:u1", At(100 + i)));
+      TB_RETURN_IF_ERROR(tx.sessions().RecordThrottleHit("user:u1", At(100 + i)));
     }
     TB_RETURN_IF_ERROR(tx.sessions().InsertSession({"live", "u1", "c", At(10), At(1000)}));
-    return tx.sessions().RecordLoginFailure("user:u1", At(1000));
+    return tx.sessions().RecordThrottleHit("user:u1", At(1000));
   }));
   const auto deleted = [&](bool sessions, int limit) {
     int64_t n = -1;
     EXPECT_OK(Write([&](ports::Transaction& tx) -> Status {
       TB_ASSIGN_OR_RETURN(n, sessions ? tx.sessions().DeleteExpiredSessions(At(500), limit)
-                                      : tx.sessions().DeleteLoginFailuresBefore(At(500), limit));
+                                      : tx.sessions().DeleteThrottleHitsBefore(At(500), limit));
       return Ok();
     }));
     return n;
@@ -261,7 +261,7 @@ TEST_P(StoreContractTest, HousekeepingDeletesOnlyWhatIsOldInBatches) {
   EXPECT_OK(ReadValue<domain::Session>([](ports::Transaction& tx) { return tx.sessions().GetSession("live"); }));
   EXPECT_CODE(ReadValue<domain::Session>([](ports::Transaction& tx) { return tx.sessions().GetSession("old0"); }),
               ErrorCode::kNotFound);
-  EXPECT_EQ(ReadValue<ports::LoginFailureCount>([](ports::Transaction& tx) { return tx.sessions().CountLoginFailures("user:u1", At(0)); })
+  EXPECT_EQ(ReadValue<ports::ThrottleCount>([](ports::Transaction& tx) { return tx.sessions().CountThrottleHits("user:u1", At(0)); })
                 ->count,
             1);
 }

@@ -12,6 +12,11 @@
 namespace tongban::http::api {
 
 Response JsonResponse(int status, const Json& body);
+// `res` with Cache-Control: no-store, for answers that hold personal data.
+Response NoStore(Response res);
+// ?page_size= as a whole number in 1..max; ports::kDefaultPageSize when absent (or `max`, when
+// smaller). kInvalidArgument error.page_size otherwise.
+Result<int> PageSize(const Request& req, int max);
 // The caller, or an error response to return as is (401, or 403 for a missing CSRF token on a write).
 Result<Caller> RequireCaller(const HttpDeps& deps, Request& req, bool write);
 
@@ -53,5 +58,7 @@ void RegisterDecisionRoutes(Router& router, const HttpDeps& deps);
 void RegisterSupervisionRoutes(Router& router, const HttpDeps& deps);
 // Ratings, rectifications and their public summary (ratings_api.cc).
 void RegisterRatingRoutes(Router& router, const HttpDeps& deps);
+// Performance dashboards: the figures of a slice as JSON and CSV (metrics_api.cc).
+void RegisterMetricsRoutes(Router& router, const HttpDeps& deps);
 
 }  // namespace tongban::http::api

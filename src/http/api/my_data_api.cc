@@ -28,11 +28,6 @@ Result<bool> OptionalBool(const Json& object, const char* name) {
   return object[name].get<bool>();
 }
 
-Response NoStore(Response res) {
-  res.AddHeader("Cache-Control", "no-store");
-  return res;
-}
-
 }  // namespace
 
 Json DataFlagJson(const domain::DataFlag& f, const domain::Catalogue& catalogue) {

@@ -1,7 +1,6 @@
 // Family proxies (issue 12 item 4): GET/POST /api/v1/me/proxies (the grants I gave; grant one),
 // DELETE /api/v1/me/proxies/{id} (withdraw it), GET /api/v1/me/proxied (the people I may act for)
 // and GET /api/v1/me/proxied/{person_id}/applications (their applications of my items).
-#include <charconv>
 
 #include "http/api/handlers.h"
 #include "services/proxies.h"
@@ -46,29 +45,13 @@ Result<services::ProxyRequest> ParseProxyRequest(const Json& body) {
   return out;
 }
 
-Result<int> PageSize(const Request& req) {
-  int limit = ports::kDefaultPageSize;
-  const std::string size = req.Query("page_size");
-  if (size.empty()) return limit;
-  auto [p, ec] = std::from_chars(size.data(), size.data() + size.size(), limit);
-  if (ec != std::errc() || p != size.data() + size.size() || limit < 1 || limit > ports::kMaxProxyPage) {
-    return MakeError(ErrorCode::kInvalidArgument, "error.page_size");
-  }
-  return limit;
-}
-
-Response NoStore(Response res) {
-  res.AddHeader("Cache-Control", "no-store");
-  return res;
-}
-
 }  // namespace
 
 void RegisterProxyRoutes(Router& router, const HttpDeps& deps) {
   router.Add("GET", "/api/v1/me/proxies", [&deps](Request& req) {
     auto caller = RequireCaller(deps, req, false);
     if (!caller.ok()) return ErrorResponse(deps, req, caller.error());
-    auto limit = PageSize(req);
+    auto limit = PageSize(req, ports::kMaxProxyPage);
     if (!limit.ok()) return ErrorResponse(deps, req, limit.error());
     auto page = services::ListProxiesGiven(*deps.ctx, caller->actor, req.Query("page_token"), *limit);
     if (!page.ok()) return ErrorResponse(deps, req, page.error());
@@ -114,7 +97,7 @@ void RegisterProxyRoutes(Router& router, const HttpDeps& deps) {
   router.Add("GET", "/api/v1/me/proxied/{person_id}/applications", [&deps](Request& req) {
     auto caller = RequireCaller(deps, req, false);
     if (!caller.ok()) return ErrorResponse(deps, req, caller.error());
-    auto limit = PageSize(req);
+    auto limit = PageSize(req, ports::kMaxProxyPage);
     if (!limit.ok()) return ErrorResponse(deps, req, limit.error());
     auto page = services::ListProxiedApplications(*deps.ctx, caller->actor, req.Param("person_id"),
                                                   req.Query("page_token"), *limit);

@@ -4,7 +4,6 @@
 // GET/POST /api/v1/rating-links/{token} (no sign-in), GET /api/v1/rectifications (+ /{id}),
 // POST /api/v1/rectifications/{id}/reply and /feedback, and the public
 // GET /api/v1/ratings/summary?department=&item=&month=.
-#include <charconv>
 
 #include "http/api/handlers.h"
 #include "services/ratings.h"
@@ -92,22 +91,6 @@ Result<services::RatingRequest> ParseRatingRequest(const Json& body) {
   return out;
 }
 
-Result<int> PageSize(const Request& req) {
-  int limit = ports::kDefaultPageSize;
-  const std::string size = req.Query("page_size");
-  if (size.empty()) return limit;
-  auto [p, ec] = std::from_chars(size.data(), size.data() + size.size(), limit);
-  if (ec != std::errc() || p != size.data() + size.size() || limit < 1 || limit > ports::kMaxRectificationPage) {
-    return MakeError(ErrorCode::kInvalidArgument, "error.page_size");
-  }
-  return limit;
-}
-
-Response NoStore(Response res) {
-  res.AddHeader("Cache-Control", "no-store");
-  return res;
-}
-
 Response RatingViewResponse(const services::RatingView& view) {
   return NoStore(JsonResponse(
       200, Json{{"rating", view.rating ? RatingJson(*view.rating) : Json(nullptr)},
@@ -168,7 +151,7 @@ void RegisterRatingRoutes(Router& router, const HttpDeps& deps) {
   router.Add("GET", "/api/v1/rectifications", [&deps](Request& req) {
     auto caller = RequireCaller(deps, req, false);
     if (!caller.ok()) return ErrorResponse(deps, req, caller.error());
-    auto limit = PageSize(req);
+    auto limit = PageSize(req, ports::kMaxRectificationPage);
     if (!limit.ok()) return ErrorResponse(deps, req, limit.error());
     auto page = services::ListRectifications(*deps.ctx, caller->actor, req.Query("state"), req.Query("page_token"),
                                              *limit);

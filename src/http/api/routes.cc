@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <charconv>
 #include <fstream>
 #include <sstream>
 
@@ -45,6 +47,7 @@ void RegisterApiRoutes(Router& router, const HttpDeps& deps) {
   api::RegisterDecisionRoutes(router, deps);
   api::RegisterSupervisionRoutes(router, deps);
   api::RegisterRatingRoutes(router, deps);
+  api::RegisterMetricsRoutes(router, deps);
 
   std::ifstream in(deps.web.openapi_path);
   std::ostringstream openapi;
@@ -65,6 +68,22 @@ Response JsonResponse(int status, const Json& body) {
   res.content_type = "application/json; charset=utf-8";
   res.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
   return res;
+}
+
+Response NoStore(Response res) {
+  res.AddHeader("Cache-Control", "no-store");
+  return res;
+}
+
+Result<int> PageSize(const Request& req, int max) {
+  const std::string size = req.Query("page_size");
+  if (size.empty()) return std::min(ports::kDefaultPageSize, max);
+  int limit = 0;
+  auto [p, ec] = std::from_chars(size.data(), size.data() + size.size(), limit);
+  if (ec != std::errc() || p != size.data() + size.size() || limit < 1 || limit > max) {
+    return MakeError(ErrorCode::kInvalidArgument, "error.page_size");
+  }
+  return limit;
 }
 
 Result<Caller> RequireCaller(const HttpDeps& deps, Request& req, bool write) {

@@ -3,7 +3,6 @@
 // supervision system's `Authorization: Bearer tbk_...` API key), GET the same (supervisors, the
 // enterprise's agents; each read logged), GET /api/v1/applications/{id}/supervision-summary (the
 // case's reviewer), and the administrators' /api/v1/admin/api-keys. Keys are never logged.
-#include <charconv>
 
 #include "http/api/handlers.h"
 #include "services/api_keys.h"
@@ -91,22 +90,6 @@ Result<services::SupervisionInput> ParseInput(const Json& body) {
   return in;
 }
 
-Result<int> PageSize(const Request& req) {
-  int limit = ports::kDefaultPageSize;
-  const std::string size = req.Query("page_size");
-  if (size.empty()) return limit;
-  auto [p, ec] = std::from_chars(size.data(), size.data() + size.size(), limit);
-  if (ec != std::errc() || p != size.data() + size.size() || limit < 1 || limit > ports::kMaxSupervisionPage) {
-    return MakeError(ErrorCode::kInvalidArgument, "error.page_size");
-  }
-  return limit;
-}
-
-Response NoStore(Response res) {
-  res.AddHeader("Cache-Control", "no-store");
-  return res;
-}
-
 Json ApiKeyJson(const ports::ApiKey& k) {
   return Json{{"id", k.id},
               {"name", k.name},
@@ -148,7 +131,7 @@ void RegisterSupervisionRoutes(Router& router, const HttpDeps& deps) {
   router.Add("GET", "/api/v1/enterprises/{credit_code}/supervision-records", [&deps](Request& req) {
     auto caller = RequireCaller(deps, req, false);
     if (!caller.ok()) return ErrorResponse(deps, req, caller.error());
-    auto limit = PageSize(req);
+    auto limit = PageSize(req, ports::kMaxSupervisionPage);
     if (!limit.ok()) return ErrorResponse(deps, req, limit.error());
     auto page = services::ListSupervision(*deps.ctx, caller->actor, req.Param("credit_code"), req.Query("page_token"),
                                           *limit);
@@ -165,7 +148,7 @@ void RegisterSupervisionRoutes(Router& router, const HttpDeps& deps) {
     if (deps.ctx->log_tree == nullptr) {
       return ErrorResponse(deps, req, MakeError(ErrorCode::kUnavailable, "error.log.unavailable"));
     }
-    auto limit = PageSize(req);
+    auto limit = PageSize(req, ports::kMaxSupervisionPage);
     if (!limit.ok()) return ErrorResponse(deps, req, limit.error());
     auto log = services::ListEnterpriseAccessLog(*deps.ctx, caller->actor, req.Param("credit_code"),
                                                  req.Query("page_token"), *limit);

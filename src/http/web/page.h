@@ -131,6 +131,7 @@ void RegisterProxyPages(Router& router, std::shared_ptr<const Site> site);
 // Decision records: the catalogue's versions and their comparison (decision_pages.cc).
 void RegisterDecisionPages(Router& router, std::shared_ptr<const Site> site);
 void RegisterRatingPages(Router& router, std::shared_ptr<const Site> site);
+void RegisterMetricsPages(Router& router, std::shared_ptr<const Site> site);
 Result<std::string> ProxyForText(const Site& site, const PageRequest& page, const std::string& person_id,
                                  const std::string& item);
 // Benefits without applying (proactive_pages.cc): /applications/{id}/offer, and OfferCards, the

@@ -271,6 +271,7 @@ Status RegisterWebRoutes(Router& router, const HttpDeps& deps) {
   web::RegisterProactivePages(router, s);
   web::RegisterSupervisionPages(router, s);
   web::RegisterRatingPages(router, s);
+  web::RegisterMetricsPages(router, s);
 
   // Browsers get pages for unknown addresses; API clients get the JSON error.
   router.SetFallback([s](Request& req, int status) {
