@@ -19,6 +19,7 @@
 
 #include "app/dataset_reader.h"
 #include "app/item_reader.h"
+#include "app/pilot_reader.h"
 #include "app/yaml_checks.h"
 #include "common/time.h"
 #include "domain/search.h"
@@ -69,6 +70,12 @@ class Loader {
       ReadEntries("suggestions.yaml", "suggestions", "suggestion",
                   {"code", "when", "licence_type", "within_days", "within_months", "age", "item", "bundle", "reason"},
                   &Loader::ReadSuggestion);
+    }
+    // pilots.yaml is optional (a catalogue without pilots, 先行先试).
+    if (files_.contains("pilots.yaml")) {
+      ReadEntries("pilots.yaml", "pilots", "pilot",
+                  {"code", "name", "description", "districts", "city", "ended", "item_variant", "bundle", "feature"},
+                  &Loader::ReadPilotEntry);
     }
     if (LoadPinyin()) CheckPinyinCoverage();
     LoadCalendar();
@@ -648,6 +655,12 @@ class Loader {
     if (problems_.size() == problems_before) data_.suggestions.push_back(std::move(rule));
   }
 
+  void ReadPilotEntry(FileContext& file, MapReader& m) {
+    const PilotReferences refs{districts_loaded_ ? &districts_ : nullptr, &bundles_,
+                               items_incomplete_ ? nullptr : &data_.items};
+    if (std::optional<d::Pilot> pilot = ReadPilot(file, m, pilots_, refs)) data_.pilots.push_back(std::move(*pilot));
+  }
+
   // licence-types.yaml: one kind of electronic licence (C6).
   void ReadLicenceType(FileContext& file, MapReader& m) {
     const size_t problems_before = problems_.size();
@@ -982,6 +995,7 @@ class Loader {
   CodeRegistry bundles_{"bundle"};
   CodeRegistry licence_types_{"licence type"};
   CodeRegistry suggestions_{"suggestion"};
+  CodeRegistry pilots_{"pilot"};
   bool licence_types_loaded_ = false;
   std::map<std::string, std::pair<std::string, int>> entry_lines_licence_;
   CodeRegistry datasets_{"dataset"};

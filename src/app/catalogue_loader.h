@@ -34,7 +34,7 @@ Result<LoadedCatalogue> LoadCatalogue(const std::string& dir);
 using CatalogueFiles = std::map<std::string, std::string>;
 inline constexpr const char* kTopFiles[] = {"departments.yaml", "districts.yaml", "centres.yaml", "bundles.yaml",
                                             "popular.yaml",     "pinyin.yaml",    "calendar.yaml",
-                                            "licence-types.yaml", "suggestions.yaml"};
+                                            "licence-types.yaml", "suggestions.yaml",   "pilots.yaml"};
 
 // Reads the files of the folder DIR (the top files above and items/*.yaml). A file that is missing
 // is left out (the loader reports it); kInvalidArgument when DIR is no folder or a file is unreadable.

@@ -328,8 +328,12 @@ class CityWriter {
     Employed(zhao, {DemoCreditCode(1), "上海浦江示范餐饮有限公司"});
     Enterprise(DemoCreditCode(1), "上海浦江示范餐饮有限公司", wang, "310115", Date{2020, 5, 20});
     // 陈国强 reaches 60 in March 2027: the homepage suggests the retirement bundle.
+    // He lives in 黄浦区, so that the demo city has a person outside the Pudong pilots (pilots.yaml).
     const Person chen = demo(demo_ids_["chen.guoqiang"], "陈国强");
     Household chen_home = NewHousehold();
+    chen_home.district_code = "310101";
+    chen_home.district_name = "黄浦区";
+    chen_home.address = "上海市黄浦区南京东路200号502室";
     Resident(chen, chen_home, chen, "户主");
     // 王秀英 turns 65 this month, registered in the city: the elderly allowance is offered to her
     // without applying (services/proactive.h) on the job's first run.

@@ -59,6 +59,9 @@ struct Application {
   std::string reference;         // the human reference number (common/reference.h), set at creation
   std::string applicant_name;    // the person's or enterprise's name when it was created
   std::string assignee_user_id;  // the official the case is assigned to; empty: nobody
+  // The pilot (先行先试, domain::Pilot) whose item variant the application was created under, fixed
+  // at creation so that a promotion or a pilot's end never changes a running case; "" none.
+  std::string pilot;
 };
 
 struct Event {

@@ -33,6 +33,13 @@ const T* Lookup(const std::map<std::string, size_t, std::less<>>& index, const s
 
 }  // namespace
 
+// domain/pilot.cc
+void IndexPilots(const CatalogueData& d, const std::map<std::string, size_t, std::less<>>& districts,
+                 const std::map<std::string, size_t, std::less<>>& items,
+                 const std::map<std::string, size_t, std::less<>>& bundles,
+                 std::map<std::string, size_t, std::less<>>& index, std::map<std::string, ServiceItem, std::less<>>& variants,
+                 bool& has_district_pilots, std::vector<std::string>& problems);
+
 namespace {
 
 constexpr std::array kChannelNames = {
@@ -152,6 +159,8 @@ Result<std::shared_ptr<const Catalogue>> Catalogue::Build(CatalogueData data) {
       }
     }
   }
+  IndexPilots(d, c.district_index_, c.item_index_, c.bundle_index_, c.pilot_index_, c.variants_,
+              c.has_district_pilots_, problems);
   for (const auto* list : {&d.popular_for_persons, &d.popular_for_enterprises}) {
     for (const std::string& code : *list) {
       if (!c.item_index_.contains(code)) problems.push_back("popular item '" + code + "' is unknown");

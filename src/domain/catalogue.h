@@ -168,6 +168,35 @@ struct Bundle {
   const std::vector<std::string>& WaitsFor(const std::string& item) const;
 };
 
+// A pilot (先行先试, issue 13 item 5): an item variant, a bundle or a feature enabled in some
+// districts first and promoted city-wide by publishing the catalogue (pilots.yaml), not by a
+// release. Exactly one of item_variant, bundle and feature is set.
+struct ItemVariant {
+  std::string item;  // ServiceItem code
+  // What the variant changes of the item; unset (or empty) keeps the item's.
+  std::optional<int> promised_limit_days;
+  std::optional<bool> fully_online;
+  std::optional<bool> on_the_spot;
+  std::vector<Channel> channels;
+  // Materials the pilot no longer asks for (shared data replaces them): Material codes.
+  std::vector<std::string> dropped_materials;
+};
+
+struct Pilot {
+  std::string code;  // e.g. "pudong-fast-licence"
+  LocalText name;
+  LocalText description;
+  std::vector<std::string> districts;  // District codes where it applies
+  bool city = false;   // promoted: applies in every district
+  bool ended = false;  // offered to nobody; cases created under it keep its variant
+  std::optional<ItemVariant> item_variant;
+  std::string bundle;   // a Bundle offered only where the pilot applies
+  std::string feature;  // a named feature flag code asks for (Catalogue::FeatureEnabled)
+
+  // Whether it applies to someone of `district` ("" : unknown, only a city-wide pilot applies).
+  bool AppliesIn(std::string_view district) const;
+};
+
 // A claim a licence type carries: its name in the credential, its label, and the application
 // field it is copied from.
 struct LicenceClaim {
@@ -209,6 +238,7 @@ struct CatalogueData {
   std::vector<std::string> popular_for_enterprises;
   // The suggestion rules of the homepage (suggestions.yaml), in file order.
   std::vector<SuggestionRule> suggestions;
+  std::vector<Pilot> pilots;  // pilots.yaml, in file order
   // The published version these data are (0 when they were read from a folder). Carried in the
   // data so that a version is built once, indexes and all.
   int64_t published_version = 0;
@@ -276,6 +306,7 @@ class Catalogue {
   const std::vector<LicenceType>& licence_types() const { return data_.licence_types; }
   const std::vector<Dataset>& datasets() const { return data_.datasets; }
   const std::vector<SuggestionRule>& suggestions() const { return data_.suggestions; }
+  const std::vector<Pilot>& pilots() const { return data_.pilots; }
 
   const ServiceItem* FindItem(std::string_view code) const;
   const Bundle* FindBundle(std::string_view code) const;
@@ -286,6 +317,23 @@ class Catalogue {
   // The industry licence types that list `part` among their parts.
   std::vector<const LicenceType*> IndustryTypesWithPart(std::string_view part) const;
   const Dataset* FindDataset(std::string_view code) const;
+  const Pilot* FindPilot(std::string_view code) const;
+
+  // Pilots (先行先试): the one rule every reader uses. `district` is the person's (or visitor's
+  // chosen, or the window's centre's) District code; "" when unknown.
+  // The pilot whose item variant of `item` applies in `district` (the first in file order), or null.
+  const Pilot* VariantPilot(std::string_view item, std::string_view district) const;
+  // The item as offered in `district`: its pilot variant there, else the item; null when unknown.
+  const ServiceItem* ItemFor(std::string_view item, std::string_view district) const;
+  // The item as an application created under `pilot` (Application::pilot) has it: the pilot's
+  // variant while the pilot still lists one for the item (even ended or promoted), else the item.
+  const ServiceItem* ItemUnder(std::string_view item, std::string_view pilot) const;
+  // Whether `bundle` is offered in `district`: a bundle a pilot names only where one applies.
+  bool BundleOffered(std::string_view bundle, std::string_view district) const;
+  // Whether the feature flag `feature` is on in `district` (a pilot naming it applies there).
+  bool FeatureEnabled(std::string_view feature, std::string_view district) const;
+  // Whether any pilot applies in some districts only (then readers need the person's district).
+  bool HasDistrictPilots() const { return has_district_pilots_; }
 
   // Where a person can do `item` in person (C3): none unless it has the window channel; then
   // every centre that takes its applicant kind (ServiceCentre::Takes), in catalogue order.
@@ -313,6 +361,10 @@ class Catalogue {
   std::map<std::string, size_t, std::less<>> centre_index_;
   std::map<std::string, size_t, std::less<>> licence_type_index_;
   std::map<std::string, size_t, std::less<>> dataset_index_;
+  std::map<std::string, size_t, std::less<>> pilot_index_;
+  // The item of each pilot with an item variant, the variant applied: pilot code -> item.
+  std::map<std::string, ServiceItem, std::less<>> variants_;
+  bool has_district_pilots_ = false;
   std::shared_ptr<const SearchIndex> search_;  // built once, over data_
 };
 

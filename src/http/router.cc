@@ -138,6 +138,7 @@ std::optional<Response> Router::DispatchInline(Request& req) const {
   bool path_matched = false;
   const Route* route = Match(req, path_matched, nullptr);
   if (route == nullptr || !route->options.run_inline) return std::nullopt;
+  if (route->options.inline_if && !route->options.inline_if(req)) return std::nullopt;
   return route->handler(req);
 }
 

@@ -18,6 +18,10 @@ struct RouteOptions {
   // The handler answers from memory and never blocks (a cached read): the server may run it on an
   // I/O thread (DispatchInline) instead of handing it to a worker thread.
   bool run_inline = false;
+  // With run_inline: when set, only the requests it answers true for run on the I/O thread; the
+  // others are handed to a worker thread like any route (their handler may then block). Runs with
+  // req.params filled.
+  std::function<bool(const Request&)> inline_if;
 };
 
 struct RouteInfo {

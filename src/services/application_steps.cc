@@ -10,6 +10,7 @@
 #include "services/eligibility.h"
 #include "services/window.h"
 #include "services/proxies.h"
+#include "services/pilots.h"
 
 namespace tongban::services {
 
@@ -305,6 +306,16 @@ Status InsertNewApplication(const Context& ctx, ports::Transaction& tx, const Ac
                             const domain::ServiceItem& item_ref, const CreateApplicationRequest& req, Application& app) {
   const domain::ServiceItem* item = &item_ref;
   const Date today = LocalDate(app.created_at);
+  // The variant of the item a pilot (先行先试) gives the applicant's district, fixed now for the
+  // whole case (Application::pilot): its materials and promised limit replace the item's.
+  const auto catalogue = ctx.Catalogue();
+  TB_ASSIGN_OR_RETURN(const std::string district, ApplicationDistrict(ctx, tx, actor, app));
+  if (const domain::Pilot* pilot = catalogue->VariantPilot(item_ref.code, district)) {
+    item = catalogue->ItemUnder(item_ref.code, pilot->code);
+    app.pilot = pilot->code;
+    std::erase_if(app.materials, [&](const domain::AttachedMaterial& m) { return item->FindMaterial(m.code) == nullptr; });
+    if (req.submit) app.deadline = ctx.WorkingDays()->AddWorkingDays(today, item->promised_limit_days);
+  }
   // Rights first, so that someone without them learns nothing about the form.
   if (!app.enterprise.empty()) {
     TB_ASSIGN_OR_RETURN(Standing s, StandingOn(ctx, tx, actor, app));

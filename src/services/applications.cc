@@ -183,7 +183,7 @@ Result<SavedAnswers> SaveAnswers(const Context& ctx, const Actor& actor, const S
     }
     if (!req.item.empty() && app.item != req.item) return MakeError(ErrorCode::kNotFound, "error.application.not_found");
     if (!Editable(app.state)) return MakeError(ErrorCode::kConflict, "error.application.not_editable");
-    const domain::ServiceItem* item = catalogue->FindItem(app.item);
+    const domain::ServiceItem* item = catalogue->ItemUnder(app.item, app.pilot);
     if (item == nullptr) return MakeError(ErrorCode::kInternal, "item vanished from the catalogue");
     std::map<std::string, std::string> fields = req.fields;
     if (req.update == FieldUpdate::kMerge) {
@@ -210,7 +210,7 @@ Result<Application> UpdateFields(const Context& ctx, const Actor& actor, const s
       return MakeError(ErrorCode::kPermissionDenied, "error.application.not_applicant");
     }
     if (!Editable(app.state)) return MakeError(ErrorCode::kConflict, "error.application.not_editable");
-    const domain::ServiceItem* item = catalogue->FindItem(app.item);
+    const domain::ServiceItem* item = catalogue->ItemUnder(app.item, app.pilot);
     if (item == nullptr) return MakeError(ErrorCode::kInternal, "item vanished from the catalogue");
     if (update == FieldUpdate::kMerge) {
       for (const auto& [name, value] : app.fields) fields.try_emplace(name, value);
@@ -260,7 +260,7 @@ Result<Application> Act(const Context& ctx, const Actor& actor, const std::strin
   TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
     TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(ctx, tx, actor, id));
     auto& [app, standing] = loaded;
-    const domain::ServiceItem* item = catalogue->FindItem(app.item);
+    const domain::ServiceItem* item = catalogue->ItemUnder(app.item, app.pilot);
     if (item == nullptr) return MakeError(ErrorCode::kInternal, "item vanished from the catalogue");
 
     std::optional<domain::TransitionDecision> decision;
@@ -348,7 +348,7 @@ Result<Application> AttachUpload(const Context& ctx, const Actor& actor, const s
       return MakeError(ErrorCode::kPermissionDenied, "error.application.not_applicant");
     }
     if (!Editable(app.state)) return MakeError(ErrorCode::kConflict, "error.application.not_editable");
-    const domain::ServiceItem* item = catalogue->FindItem(app.item);
+    const domain::ServiceItem* item = catalogue->ItemUnder(app.item, app.pilot);
     const domain::Material* m = item ? item->FindMaterial(material) : nullptr;
     if (m == nullptr) return MakeError(ErrorCode::kNotFound, "error.material.not_found");
     // Shared data and licences are fetched; one that could not be may be uploaded instead.
@@ -653,7 +653,7 @@ Result<ApplicationView> ViewApplication(const Context& ctx, const Actor& actor, 
     view.editable = Editable(app.state) && HasRole(standing, ActorRole::kApplicant);
     view.overdue = domain::IsOverdue(app, today);
     view.official = !HasRole(standing, ActorRole::kApplicant);
-    const domain::ServiceItem* item = catalogue ? catalogue->FindItem(app.item) : nullptr;
+    const domain::ServiceItem* item = catalogue ? catalogue->ItemUnder(app.item, app.pilot) : nullptr;
     view.timeline = Timeline(view.events, item);
     // Who opened which file: the official's name, read once per official.
     std::map<std::string, std::string> names;

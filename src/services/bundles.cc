@@ -9,6 +9,7 @@
 #include "services/data_access.h"
 #include "services/eligibility.h"
 #include "services/messages.h"
+#include "services/pilots.h"
 
 namespace tongban::services {
 namespace {
@@ -21,6 +22,13 @@ using domain::BundlePart;
 const domain::ServiceItem& ItemOf(const domain::Catalogue& catalogue, const std::string& code) {
   static const domain::ServiceItem kNone;
   const domain::ServiceItem* item = catalogue.FindItem(code);
+  return item != nullptr ? *item : kNone;
+}
+
+// The item as `app` was created with it: its pilot's variant, if any (Application::pilot).
+const domain::ServiceItem& ItemOf(const domain::Catalogue& catalogue, const Application& app) {
+  static const domain::ServiceItem kNone;
+  const domain::ServiceItem* item = catalogue.ItemUnder(app.item, app.pilot);
   return item != nullptr ? *item : kNone;
 }
 
@@ -74,7 +82,7 @@ Status SubmitParts(const Context& ctx, ports::Transaction& tx, const Actor& acto
   const Timestamp now = ctx.clock->Now();
   std::vector<FieldError> errors;
   for (BundlePart& part : parts) {
-    Status complete = CheckComplete(ctx, ItemOf(*catalogue, part.sub_case.item), part.application);
+    Status complete = CheckComplete(ctx, ItemOf(*catalogue, part.application), part.application);
     if (!complete.ok()) {
       if (complete.error().code != ErrorCode::kInvalidArgument) return complete;
       AddErrors(part.sub_case.item, complete.error(), errors);
@@ -87,7 +95,7 @@ Status SubmitParts(const Context& ctx, ports::Transaction& tx, const Actor& acto
   bundle_case.version += 1;
   TB_RETURN_IF_ERROR(tx.bundles().UpdateBundleCase(bundle_case));
   for (BundlePart& part : parts) {
-    const domain::ServiceItem& item = ItemOf(*catalogue, part.sub_case.item);
+    const domain::ServiceItem& item = ItemOf(*catalogue, part.application);
     Application& app = part.application;
     TB_RETURN_IF_ERROR(RequireEligible(ctx, tx, actor, app, item));
     const ApplicationState from = app.state;
@@ -190,7 +198,7 @@ Status StartWaiting(EffectScope& scope, const domain::ApplicationChanged& e, con
     if (!std::all_of(waits.begin(), waits.end(), approved)) continue;
     const auto decision = domain::CheckPlatformTransition(app.state, domain::Action::kSubmit);
     if (decision.check != domain::TransitionCheck::kAllowed) continue;
-    const domain::ServiceItem& item = ItemOf(*catalogue, app.item);
+    const domain::ServiceItem& item = ItemOf(*catalogue, app);
     TB_ASSIGN_OR_RETURN(const Actor applicant, ApplicantActor(tx, app));
     TB_RETURN_IF_ERROR(FetchMaterials(ctx, tx, applicant, item, app));
     const ApplicationState from = app.state;
@@ -255,6 +263,11 @@ Result<BundleView> CreateBundleCase(const Context& ctx, const Actor& actor, cons
   const auto catalogue = ctx.Catalogue();
   const domain::Bundle* bundle = catalogue->FindBundle(req.bundle);
   if (bundle == nullptr) return MakeError(ErrorCode::kNotFound, "error.bundle.not_found");
+  // A bundle a pilot (先行先试) offers in some districts only: refused elsewhere.
+  TB_ASSIGN_OR_RETURN(const std::string district, ActorDistrict(ctx, actor));
+  if (!catalogue->BundleOffered(bundle->code, district)) {
+    return MakeError(ErrorCode::kPermissionDenied, "error.bundle.not_in_district");
+  }
   {
     // A field that no item of the bundle asks is refused, as an item's form refuses it.
     std::set<std::string> asked;
@@ -310,7 +323,7 @@ Result<BundleView> CreateBundleCase(const Context& ctx, const Actor& actor, cons
       create.submit = false;
       create.identity_code = req.identity_code;
       create.visit = req.visit;
-      Status inserted = InsertNewApplication(ctx, tx, actor, ItemOf(*catalogue, part.sub_case.item), create,
+      Status inserted = InsertNewApplication(ctx, tx, actor, ItemOf(*catalogue, part.application), create,
                                              part.application);
       if (!inserted.ok()) {
         if (inserted.error().code != ErrorCode::kInvalidArgument || inserted.error().fields.empty()) return inserted;

@@ -84,7 +84,7 @@ Result<EligibilityCheck> CheckMyEligibility(const Context& ctx, const Actor& act
 
 Result<EligibilityCheck> CheckCaseEligibility(const Context& ctx, const Actor& official, const domain::Application& app) {
   const auto catalogue = ctx.Catalogue();
-  const domain::ServiceItem* item = catalogue->FindItem(app.item);
+  const domain::ServiceItem* item = catalogue->ItemUnder(app.item, app.pilot);
   if (item == nullptr || item->eligibility.empty()) return EligibilityCheck{};
   EligibilityCheck out;
   TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {

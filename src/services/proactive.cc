@@ -225,7 +225,7 @@ Status SettleDue(const Context& ctx, ports::Transaction& tx, const ports::Proact
   TB_ASSIGN_OR_RETURN(Application app, tx.applications().GetApplication(offer.application_id));
   if (app.state != ApplicationState::kOffered) return Ok();
   const auto catalogue = ctx.Catalogue();
-  const domain::ServiceItem* item = catalogue->FindItem(app.item);
+  const domain::ServiceItem* item = catalogue->ItemUnder(app.item, app.pilot);
   const bool proceed = item != nullptr && item->proactive &&
                        item->proactive->confirm == domain::ProactiveConfirm::kAsk &&
                        item->proactive->unanswered == domain::ProactiveUnanswered::kProceed;
@@ -275,7 +275,7 @@ Result<OfferView> OfferViewOf(const Context& ctx, ports::Transaction& tx, Applic
     return offer.take_error();
   }
   const auto catalogue = ctx.Catalogue();
-  if (const domain::ServiceItem* item = catalogue->FindItem(app.item)) {
+  if (const domain::ServiceItem* item = catalogue->ItemUnder(app.item, app.pilot)) {
     for (const domain::Field& f : item->fields) {
       if (!f.required || f.source) continue;
       const auto it = app.fields.find(f.name);
@@ -362,7 +362,7 @@ Result<Application> AnswerOffer(const Context& ctx, const Actor& actor, const st
   TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
     TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(ctx, tx, actor, id));
     auto& [app, standing] = loaded;
-    const domain::ServiceItem* item = catalogue->FindItem(app.item);
+    const domain::ServiceItem* item = catalogue->ItemUnder(app.item, app.pilot);
     if (item == nullptr) return MakeError(ErrorCode::kInternal, "item vanished from the catalogue");
     std::optional<domain::TransitionDecision> decision;
     ActorRole role = ActorRole::kApplicant;

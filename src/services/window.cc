@@ -287,7 +287,7 @@ Result<domain::Application> CompleteOnTheSpot(const Context& ctx, const Actor& c
   TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
     TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(ctx, tx, clerk, id));
     auto& [app, standing] = loaded;
-    const domain::ServiceItem* item = catalogue->FindItem(app.item);
+    const domain::ServiceItem* item = catalogue->ItemUnder(app.item, app.pilot);
     if (item == nullptr || !item->on_the_spot) return Denied("error.window.not_on_the_spot");
     if (app.centre != clerk.user.centre) return Denied("error.window.not_this_centre");
     if (app.state != domain::ApplicationState::kSubmitted) {

@@ -17,7 +17,7 @@ using domain::Event;
 #define TB_APPLICATION_COLUMNS                                                                             \
   "id, item, department, applicant_user_id, person_id, enterprise, channel, centre, state, fields, materials," \
   " created_at, updated_at, submitted_at, deadline, version, catalogue_version, reference, applicant_name,"     \
-  " assignee_user_id"
+  " assignee_user_id, pilot"
 constexpr std::string_view kApplicationColumns = TB_APPLICATION_COLUMNS;
 #define TB_SELECT_APPLICATION "SELECT " TB_APPLICATION_COLUMNS " FROM applications WHERE id = $1"
 constexpr std::string_view kSelectApplication = TB_SELECT_APPLICATION;
@@ -29,8 +29,8 @@ constexpr std::string_view kSelectApplicationForUpdate = TB_SELECT_APPLICATION "
 constexpr std::string_view kInsertApplication =
     "INSERT INTO applications (item, department, applicant_user_id, person_id, enterprise, channel, centre, state,"
     " fields, materials, updated_at, submitted_at, deadline, version, assignee_user_id, id, created_at,"
-    " catalogue_version, reference, applicant_name)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)";
+    " catalogue_version, reference, applicant_name, pilot)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)";
 // The version check is in the WHERE clause, so a concurrent writer cannot slip in between.
 constexpr std::string_view kUpdateApplication =
     "UPDATE applications SET item = $1, department = $2, applicant_user_id = $3, person_id = $4, enterprise = $5,"
@@ -127,6 +127,7 @@ Result<Application> ReadApplication(Statement& statement) {
   app.reference = c.Text();
   app.applicant_name = c.Text();
   app.assignee_user_id = c.Text();
+  app.pilot = c.Text();
   return app;
 }
 
@@ -185,7 +186,8 @@ Status SqlApplications::InsertApplication(const Application& app) {
         .Int(Seconds(app.created_at))
         .Int(app.catalogue_version)
         .OptionalText(app.reference)
-        .OptionalText(app.applicant_name);
+        .OptionalText(app.applicant_name)
+        .Text(app.pilot);
   });
 }
 

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "http/api/handlers.h"
+#include "services/pilots.h"
 
 namespace tongban::http::api {
 namespace {
@@ -28,6 +29,67 @@ Result<size_t> PageOffset(const std::string& token) {
   return offset;
 }
 
+// A pilot (先行先试) as GET /api/v1/pilots lists it.
+Json PilotJson(const domain::Pilot& pilot) {
+  Json j{{"code", pilot.code},
+         {"name", ToJson(pilot.name)},
+         {"description", ToJson(pilot.description)},
+         {"districts", pilot.districts},
+         {"city", pilot.city},
+         {"ended", pilot.ended},
+         {"item_variant", nullptr},
+         {"bundle", pilot.bundle.empty() ? Json(nullptr) : Json(pilot.bundle)},
+         {"feature", pilot.feature.empty() ? Json(nullptr) : Json(pilot.feature)}};
+  if (const auto& v = pilot.item_variant) {
+    Json channels = Json::array();
+    for (const auto c : v->channels) channels.push_back(domain::ChannelName(c));
+    j["item_variant"] = Json{{"item", v->item},
+                             {"promised_limit_days", v->promised_limit_days ? Json(*v->promised_limit_days) : Json(nullptr)},
+                             {"fully_online", v->fully_online ? Json(*v->fully_online) : Json(nullptr)},
+                             {"on_the_spot", v->on_the_spot ? Json(*v->on_the_spot) : Json(nullptr)},
+                             {"channels", v->channels.empty() ? Json(nullptr) : channels},
+                             {"drop_materials", v->dropped_materials}};
+  }
+  return j;
+}
+
+// The pilot member of an item or bundle: {code, name, districts, city}, or null.
+Json PilotBrief(const domain::Pilot* pilot) {
+  if (pilot == nullptr) return nullptr;
+  return Json{{"code", pilot->code}, {"name", ToJson(pilot->name)}, {"districts", pilot->districts}, {"city", pilot->city}};
+}
+
+// The item as offered in `district` ("": city-wide pilots only), with its `pilot` member.
+Json EffectiveItemJson(const domain::Catalogue& catalogue, std::string_view code, std::string_view district) {
+  const domain::ServiceItem* item = catalogue.ItemFor(code, district);
+  Json j = ToJson(*item, catalogue);
+  j["pilot"] = PilotBrief(catalogue.VariantPilot(code, district));
+  return j;
+}
+
+// Whether some pilot limited to some districts changes `item` (then who asks matters).
+bool VariesByDistrict(const domain::Catalogue& catalogue, std::string_view item) {
+  for (const domain::Pilot& p : catalogue.pilots()) {
+    if (p.item_variant && p.item_variant->item == item && !p.city && !p.ended) return true;
+  }
+  return false;
+}
+
+// The district whose pilots the caller sees: `?district=` (kInvalidArgument, error.district.unknown,
+// when it is no district of the catalogue), else the signed-in person's or clerk's
+// (services/pilots.h), else "". Reads the store only when some pilot is limited to districts.
+Result<std::string> ViewerDistrict(const HttpDeps& deps, const Request& req, const domain::Catalogue& catalogue) {
+  const std::string chosen = req.Query("district");
+  if (!chosen.empty()) {
+    if (catalogue.FindDistrict(chosen) == nullptr) return MakeError(ErrorCode::kInvalidArgument, "error.district.unknown");
+    return chosen;
+  }
+  if (!catalogue.HasDistrictPilots() || SessionToken(req).empty()) return std::string();
+  auto caller = Identify(*deps.ctx, req);
+  if (!caller.ok()) return std::string();  // an expired session sees what a visitor sees
+  return services::ActorDistrict(*deps.ctx, caller->actor);
+}
+
 // Serialised item JSON for one catalogue version, rebuilt when the catalogue is swapped.
 struct ItemJsonCache {
   std::shared_ptr<const domain::Catalogue> catalogue;
@@ -36,7 +98,7 @@ struct ItemJsonCache {
 
 std::shared_ptr<const ItemJsonCache> BuildItemCache(std::shared_ptr<const domain::Catalogue> catalogue) {
   auto cache = std::make_shared<ItemJsonCache>();
-  for (const auto& item : catalogue->items()) cache->items.emplace(item.code, ToJson(item, *catalogue).dump());
+  for (const auto& item : catalogue->items()) cache->items.emplace(item.code, EffectiveItemJson(*catalogue, item.code, "").dump());
   cache->catalogue = std::move(catalogue);
   return cache;
 }
@@ -84,9 +146,9 @@ Response PageResponse(Json items, size_t offset, size_t count, size_t total) {
 }
 
 // One search result: an item or a bundle, in brief (GET the item or bundle for the rest).
-Json ResultJson(const domain::Catalogue& catalogue, const domain::SearchHit& hit) {
+Json ResultJson(const domain::Catalogue& catalogue, const domain::SearchHit& hit, const std::string& district) {
   if (hit.item != nullptr) {
-    const domain::ServiceItem& item = *hit.item;
+    const domain::ServiceItem& item = *catalogue.ItemFor(hit.item->code, district);
     return Json{{"kind", "item"},
                 {"code", item.code},
                 {"name", ToJson(item.name)},
@@ -95,7 +157,8 @@ Json ResultJson(const domain::Catalogue& catalogue, const domain::SearchHit& hit
                 {"department", item.department},
                 {"applicant", domain::ApplicantKindName(item.applicant)},
                 {"fully_online", item.fully_online},
-                {"instant", item.instant}};
+                {"instant", item.instant},
+                {"pilot", PilotBrief(catalogue.VariantPilot(item.code, district))}};
   }
   const domain::Bundle& bundle = *hit.bundle;
   Json applicants = Json::array();
@@ -117,23 +180,50 @@ void RegisterCatalogueRoutes(Router& router, const HttpDeps& deps) {
   router.Add("GET", "/api/v1/departments", [ctx](Request&) { return ListAll(ctx->Catalogue()->departments()); });
   router.Add("GET", "/api/v1/districts", [ctx](Request&) { return ListAll(ctx->Catalogue()->districts()); });
   router.Add("GET", "/api/v1/service-centres", [ctx](Request&) { return ListAll(ctx->Catalogue()->centres()); });
-  router.Add("GET", "/api/v1/bundles", [ctx](Request&) { return ListAll(ctx->Catalogue()->bundles()); });
+  // Bundles offered in the caller's district: one a pilot names only where the pilot applies.
+  router.Add("GET", "/api/v1/bundles", [&deps, ctx](Request& req) {
+    const auto catalogue = ctx->Catalogue();
+    auto district = ViewerDistrict(deps, req, *catalogue);
+    if (!district.ok()) return ErrorResponse(deps, req, district.error());
+    Json items = Json::array();
+    for (const auto& b : catalogue->bundles()) {
+      if (catalogue->BundleOffered(b.code, *district)) items.push_back(ToJson(b));
+    }
+    return JsonResponse(200, Json{{"items", std::move(items)}, {"next_page_token", nullptr}});
+  });
+  // Pilots (先行先试), public: where each applies and what it enables.
+  router.Add("GET", "/api/v1/pilots", [ctx](Request&) {
+    Json items = Json::array();
+    for (const auto& p : ctx->Catalogue()->pilots()) items.push_back(PilotJson(p));
+    return JsonResponse(200, Json{{"items", std::move(items)}, {"next_page_token", nullptr}});
+  });
   router.Add("GET", "/api/v1/licence-types", [ctx](Request&) { return ListAll(ctx->Catalogue()->licence_types()); });
 
   router.Add("GET", "/api/v1/bundles/{code}", [&deps, ctx](Request& req) {
     const auto catalogue = ctx->Catalogue();
     const domain::Bundle* b = catalogue->FindBundle(req.Param("code"));
     if (b == nullptr) return ErrorResponse(deps, req, MakeError(ErrorCode::kNotFound, "error.bundle.not_found"));
-    return JsonResponse(200, ToJson(*b));
+    auto district = ViewerDistrict(deps, req, *catalogue);
+    if (!district.ok()) return ErrorResponse(deps, req, district.error());
+    Json j = ToJson(*b);
+    const domain::Pilot* pilot = nullptr;
+    for (const auto& p : catalogue->pilots()) {
+      if (p.bundle == b->code && (pilot == nullptr || p.AppliesIn(*district))) pilot = &p;
+    }
+    j["pilot"] = PilotBrief(pilot);
+    j["offered"] = catalogue->BundleOffered(b->code, *district);
+    return JsonResponse(200, j);
   });
 
   router.Add("GET", "/api/v1/items", [&deps, ctx](Request& req) {
     auto q = ParseQuery<domain::ItemQuery>(req, domain::ItemQuery{}.limit);
     if (!q.ok()) return ErrorResponse(deps, req, q.error());
     const auto catalogue = ctx->Catalogue();
+    auto district = ViewerDistrict(deps, req, *catalogue);
+    if (!district.ok()) return ErrorResponse(deps, req, district.error());
     auto [page, total] = catalogue->Search(*q);
     Json items = Json::array();
-    for (const auto* item : page) items.push_back(ToJson(*item, *catalogue));
+    for (const auto* item : page) items.push_back(EffectiveItemJson(*catalogue, item->code, *district));
     return PageResponse(std::move(items), q->offset, page.size(), total);
   });
 
@@ -142,14 +232,18 @@ void RegisterCatalogueRoutes(Router& router, const HttpDeps& deps) {
     auto q = ParseQuery<domain::SearchQuery>(req, 20);
     if (!q.ok()) return ErrorResponse(deps, req, q.error());
     const auto catalogue = ctx->Catalogue();
+    auto district = ViewerDistrict(deps, req, *catalogue);
+    if (!district.ok()) return ErrorResponse(deps, req, district.error());
     const domain::SearchPage found = catalogue->Find(*q);
     Json items = Json::array();
-    for (const domain::SearchHit& hit : found.hits) items.push_back(ResultJson(*catalogue, hit));
+    for (const domain::SearchHit& hit : found.hits) items.push_back(ResultJson(*catalogue, hit, *district));
     return PageResponse(std::move(items), q->offset, found.hits.size(), found.total);
   });
 
   // Items are read far more than anything else: their JSON is rendered once per catalogue, and
-  // served from memory on the I/O thread (no hand-off to a worker thread).
+  // served from memory on the I/O thread (no hand-off to a worker thread), except for a signed-in
+  // caller asking for an item a district's pilot (先行先试) changes: their district is read from
+  // the store, on a worker thread.
   auto cache = std::make_shared<std::shared_ptr<const ItemJsonCache>>(BuildItemCache(ctx->Catalogue()));
   router.Add("GET", "/api/v1/items/{code}", [&deps, ctx, cache](Request& req) {
     auto current = std::atomic_load(cache.get());
@@ -157,15 +251,27 @@ void RegisterCatalogueRoutes(Router& router, const HttpDeps& deps) {
       current = BuildItemCache(ctx->Catalogue());
       std::atomic_store(cache.get(), current);
     }
-    auto it = current->items.find(req.Param("code"));
+    const std::string code = req.Param("code");
+    auto it = current->items.find(code);
     if (it == current->items.end()) {
       return ErrorResponse(deps, req, MakeError(ErrorCode::kNotFound, "error.item.not_found"));
+    }
+    // A pilot limited to some districts changes this item: answer the variant of the caller's
+    // district (`?district=`, else the signed-in person's: a read of the store, which is why such
+    // a request is handed to a worker thread, see ReadsDistrict).
+    if (VariesByDistrict(*current->catalogue, code)) {
+      auto district = ViewerDistrict(deps, req, *current->catalogue);
+      if (!district.ok()) return ErrorResponse(deps, req, district.error());
+      return JsonResponse(200, EffectiveItemJson(*current->catalogue, code, *district));
     }
     Response res;
     res.content_type = "application/json; charset=utf-8";
     res.body = it->second;
     return res;
-  }, RouteOptions{.run_inline = true});
+  }, RouteOptions{.run_inline = true, .inline_if = [ctx](const Request& req) {
+    return !req.Query("district").empty() || SessionToken(req).empty() ||
+           !VariesByDistrict(*ctx->Catalogue(), req.Param("code"));
+  }});
 }
 
 }  // namespace tongban::http::api

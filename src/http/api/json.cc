@@ -159,6 +159,7 @@ Json ToJson(const domain::Application& app, Date today) {
          {"catalogue_version", app.catalogue_version}};
   j["reference"] = app.reference.empty() ? Json(nullptr) : Json(app.reference);
   j["assignee"] = app.assignee_user_id.empty() ? Json(nullptr) : Json(app.assignee_user_id);
+  j["pilot"] = app.pilot.empty() ? Json(nullptr) : Json(app.pilot);  // 先行先试: the variant it was created under
   Json applicant{{"user_id", app.applicant_user_id}};
   if (!app.applicant_name.empty()) applicant["name"] = app.applicant_name;
   if (!app.person_id.empty()) applicant["person_id"] = app.person_id;

@@ -12,6 +12,7 @@
 #include "services/accounts.h"
 #include "services/applications.h"
 #include "services/data_access.h"
+#include "services/pilots.h"
 #include "http/deferred.h"
 
 namespace tongban::http::web {
@@ -203,10 +204,13 @@ struct Loaded {
   const ServiceItem* item = nullptr;
 };
 
-Loaded LoadItem(const Site& site, const std::string& code) {
+// The item as offered in the signed-in person's district (a pilot's variant, services/pilots.h).
+Loaded LoadItem(const Site& site, const PageRequest& page, const std::string& code) {
   Loaded loaded;
   loaded.catalogue = site.ctx().Catalogue();
-  if (loaded.catalogue) loaded.item = loaded.catalogue->FindItem(code);
+  if (!loaded.catalogue) return loaded;
+  auto district = page.caller ? services::ActorDistrict(site.ctx(), page.caller->actor) : Result<std::string>(std::string());
+  loaded.item = loaded.catalogue->ItemFor(code, district.ok() ? *district : std::string());
   return loaded;
 }
 
@@ -232,7 +236,7 @@ int StepOf(const Request& req, const PageRequest& page, size_t asked) {
 Response ApplyForm(const Site& site, Request& req) {
   PageRequest page = StartPage(site, req);
   if (!page.caller) return SignInRedirect(page);
-  const Loaded loaded = LoadItem(site, req.Param("code"));
+  const Loaded loaded = LoadItem(site, page, req.Param("code"));
   if (loaded.item == nullptr) return ErrorPage(site, page, 404, "error.item.not_found");
   if (IsOfficialCaller(page)) return OfficialPage(site, page, *loaded.item, nullptr, 200);
   FormState state;
@@ -300,7 +304,7 @@ Response ApplyForm(const Site& site, Request& req) {
 Response ApplySubmit(const Site& site, Request& req) {
   PageRequest page = StartPage(site, req);
   if (!page.caller) return SignInRedirect(page);
-  const Loaded loaded = LoadItem(site, req.Param("code"));
+  const Loaded loaded = LoadItem(site, page, req.Param("code"));
   if (loaded.item == nullptr) return ErrorPage(site, page, 404, "error.item.not_found");
   const ServiceItem& item = *loaded.item;
   const auto form = FormOf(req);
@@ -388,7 +392,7 @@ Response CheckPage(const Site& site, Request& req) {
   const domain::Application& app = view->application;
   if (!view->editable) return Redirect("/applications/" + app.id);
   const auto catalogue = site.ctx().Catalogue();
-  const ServiceItem* item = catalogue ? catalogue->FindItem(app.item) : nullptr;
+  const ServiceItem* item = catalogue ? catalogue->ItemUnder(app.item, app.pilot) : nullptr;
   if (item == nullptr) return ErrorPage(site, page, 404, "error.item.not_found");
   const bool correcting = app.state == domain::ApplicationState::kCorrectionRequested;
   Data data = BaseData(site, page, "page.check.title");
@@ -446,7 +450,7 @@ Response Submitted(const Site& site, Request& req) {
   if (!app.ok()) return ErrorPageFor(site, page, app.error());
   Data data = BaseData(site, page, "page.submitted.title");
   const auto catalogue = site.ctx().Catalogue();
-  SetSteps(site, page, data, catalogue ? catalogue->FindItem(app->item) : nullptr, Step::kDone);
+  SetSteps(site, page, data, catalogue ? catalogue->ItemUnder(app->item, app->pilot) : nullptr, Step::kDone);
   data.set("id", app->id);
   data.set("item_name", ItemName(site, page, app->item));
   data.set("state_tag", StateTag(site, page, app->state));
@@ -462,7 +466,7 @@ Data MaterialsData(const Site& site, const PageRequest& page, const domain::Appl
   data.set("id", app.id);
   data.set("item_name", ItemName(site, page, app.item));
   const auto catalogue = site.ctx().Catalogue();
-  const ServiceItem* item = catalogue ? catalogue->FindItem(app.item) : nullptr;
+  const ServiceItem* item = catalogue ? catalogue->ItemUnder(app.item, app.pilot) : nullptr;
   Data rows{Data::type::list};
   if (item) {
     for (const auto& material : item->materials) {

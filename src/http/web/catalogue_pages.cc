@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "http/web/page.h"
+#include "services/pilots.h"
 
 namespace tongban::http::web {
 namespace {
@@ -101,6 +102,41 @@ Response Items(const Site& site, Request& req) {
 }
 
 // A bundle (一件事): what it joins, in which order, and who it is for.
+// The visitor's chosen district is remembered like the language and elder mode (pages.cc).
+constexpr int kDistrictMaxAge = 365 * 24 * 3600;
+
+// The district whose pilots (先行先试) the page shows: the one chosen (?district=, else the
+// `district` cookie), else the signed-in person's registered district (services/pilots.h).
+std::string PageDistrict(const Site& site, const PageRequest& page, const domain::Catalogue& catalogue, Request& req) {
+  for (const std::string& chosen : {req.Query("district"), std::string(req.Cookie("district"))}) {
+    if (!chosen.empty() && catalogue.FindDistrict(chosen) != nullptr) return chosen;
+  }
+  if (!page.caller) return "";
+  auto district = services::ActorDistrict(site.ctx(), page.caller->actor);
+  return district.ok() ? *district : std::string();
+}
+
+// A bundle a pilot (先行先试) names: the note of the pilot, "offered in X" or "only in X for now".
+void SetBundlePilot(const Site& site, const PageRequest& page, const domain::Catalogue& catalogue,
+                    const domain::Bundle& bundle, const std::string& district, Data& data) {
+  for (const domain::Pilot& p : catalogue.pilots()) {
+    if (p.bundle != bundle.code || p.ended) continue;
+    if (p.city) {
+      data.set("pilot_note", page.T(site, "pilot.note_city"));
+    } else {
+      std::string where;
+      for (const std::string& code : p.districts) {
+        const domain::District* d = catalogue.FindDistrict(code);
+        where += (where.empty() ? "" : page.T(site, "list.separator")) + (d != nullptr ? d->name.In(page.lang) : code);
+      }
+      data.set("pilot_note", page.T(site, p.AppliesIn(district) ? "pilot.note" : "pilot.bundle_only", where));
+    }
+    data.set("pilot_name", p.name.In(page.lang));
+    SetText(data, "pilot_description", p.description.In(page.lang));
+    return;
+  }
+}
+
 Response BundlePage(const Site& site, Request& req) {
   PageRequest page = StartPage(site, req);
   const auto catalogue = site.ctx().Catalogue();
@@ -141,6 +177,7 @@ Response BundlePage(const Site& site, Request& req) {
     parts.push_back(part);
   }
   data.set("parts", parts);
+  SetBundlePilot(site, page, *catalogue, *bundle, PageDistrict(site, page, *catalogue, req), data);
   return RenderPage(site, page, "bundle", data);
 }
 
@@ -207,12 +244,46 @@ void SetWhereToGo(const Site& site, const PageRequest& page, const domain::Catal
   data.set("where_centres", rows);
 }
 
+// The pilot note of an item a pilot changes, and the form to choose one's district when a pilot
+// limited to some districts changes it.
+void SetPilot(const Site& site, const PageRequest& page, const domain::Catalogue& catalogue, const std::string& code,
+              const std::string& district, Data& data) {
+  bool varies = false;
+  for (const domain::Pilot& p : catalogue.pilots()) {
+    if (p.item_variant && p.item_variant->item == code && !p.city && !p.ended) varies = true;
+  }
+  if (const domain::Pilot* pilot = catalogue.VariantPilot(code, district)) {
+    if (pilot->city) {
+      data.set("pilot_note", page.T(site, "pilot.note_city"));
+    } else {
+      const domain::District* d = catalogue.FindDistrict(district);
+      data.set("pilot_note", page.T(site, "pilot.note", d != nullptr ? d->name.In(page.lang) : district));
+    }
+    data.set("pilot_name", pilot->name.In(page.lang));
+    SetText(data, "pilot_description", pilot->description.In(page.lang));
+  }
+  data.set("pilot_choose", varies);
+  if (!varies) return;
+  Data districts{Data::type::list};
+  for (const domain::District& d : catalogue.districts()) {
+    Data row;
+    row.set("code", d.code);
+    row.set("name", d.name.In(page.lang));
+    row.set("selected", d.code == district);
+    districts.push_back(row);
+  }
+  data.set("pilot_districts", districts);
+  data.set("pilot_no_district", district.empty());
+}
+
 Response Item(const Site& site, Request& req) {
   PageRequest page = StartPage(site, req);
   const auto catalogue = site.ctx().Catalogue();
-  const domain::ServiceItem* item = catalogue ? catalogue->FindItem(req.Param("code")) : nullptr;
+  const std::string district = catalogue ? PageDistrict(site, page, *catalogue, req) : std::string();
+  const domain::ServiceItem* item = catalogue ? catalogue->ItemFor(req.Param("code"), district) : nullptr;
   if (item == nullptr) return ErrorPage(site, page, 404, "error.item.not_found");
   Data data = BaseData(site, page, "page.item.title", item->name.In(page.lang));
+  SetPilot(site, page, *catalogue, item->code, district, data);
   data.set("title", item->name.In(page.lang));
   data.set("code", item->code);
   // People see the national item code (事项编码), never the internal key.
@@ -256,7 +327,12 @@ Response Item(const Site& site, Request& req) {
   data.set("has_materials", !item->materials.empty());
   SetWhereToGo(site, page, *catalogue, *item, req.Query("district"), data);
   SetItemEligibility(site, page, *item, data);
-  return RenderPage(site, page, "item", data);
+  Response res = RenderPage(site, page, "item", data);
+  const std::string chosen = req.Query("district");
+  if (!chosen.empty() && catalogue->FindDistrict(chosen) != nullptr) {
+    res.AddHeader("Set-Cookie", "district=" + chosen + "; Path=/; Max-Age=" + std::to_string(kDistrictMaxAge) + "; SameSite=Lax");
+  }
+  return res;
 }
 
 }  // namespace

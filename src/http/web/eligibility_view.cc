@@ -55,7 +55,7 @@ void SetItemEligibility(const Site& site, const PageRequest& page, const domain:
 
 void SetCaseEligibility(const Site& site, const PageRequest& page, const domain::Application& app, Data& data) {
   const auto catalogue = site.ctx().Catalogue();
-  const domain::ServiceItem* item = catalogue->FindItem(app.item);
+  const domain::ServiceItem* item = catalogue->ItemUnder(app.item, app.pilot);
   if (item == nullptr || item->eligibility.empty() || !page.caller) return;
   auto check = services::CheckCaseEligibility(site.ctx(), page.caller->actor, app);
   if (!check.ok() || !check->applies) return;

@@ -29,7 +29,7 @@ Data OfferCard(const Site& site, const PageRequest& page, const services::OfferV
   card.set("csrf_token", page.caller ? page.caller->session.csrf_token : "");
   if (offer.answer_by) SetText(card, "answer_by", page.T(site, "home.offers.answer_by", FormatIsoDate(LocalDate(*offer.answer_by))));
   const auto catalogue = site.ctx().Catalogue();
-  const domain::ServiceItem* item = catalogue ? catalogue->FindItem(app.item) : nullptr;
+  const domain::ServiceItem* item = catalogue ? catalogue->ItemUnder(app.item, app.pilot) : nullptr;
   Data fields{Data::type::list};
   if (item != nullptr) {
     for (const std::string& name : offer.missing) {

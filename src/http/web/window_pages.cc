@@ -137,7 +137,7 @@ Response VisitPage(const Site& site, PageRequest& page, const std::string& id, c
         row.set("channel", TextOr(site, page, std::string("channel.") + domain::ChannelName(app.channel),
                                   domain::ChannelName(app.channel)));
         const auto catalogue = site.ctx().Catalogue();
-        const domain::ServiceItem* item = catalogue ? catalogue->FindItem(app.item) : nullptr;
+        const domain::ServiceItem* item = catalogue ? catalogue->ItemUnder(app.item, app.pilot) : nullptr;
         row.set("on_the_spot", item != nullptr && item->on_the_spot && app.state == domain::ApplicationState::kSubmitted &&
                                    app.centre == page.caller->actor.user.centre);
         row.set("app_id", app.id);

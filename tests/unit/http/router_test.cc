@@ -134,3 +134,34 @@ TEST(RouterTest, ListsRoutesInRegistrationOrder) {
 
 }  // namespace
 }  // namespace tongban::http
+
+namespace tongban::http {
+namespace {
+
+// An inline route with inline_if runs on the I/O thread only for the requests it accepts (pilots:
+// an item a district's pilot changes, asked by a signed-in caller, needs the store).
+TEST(RouterTest, InlineIfHandsSomeRequestsToAWorker) {
+  Router router;
+  router.Add("GET", "/api/v1/items/{code}", Answer("item"),
+             RouteOptions{.run_inline = true, .inline_if = [](const Request& req) { return req.Param("code") != "varies"; }});
+  router.Add("GET", "/api/v1/other", Answer("other"));
+  auto inline_call = [&](std::string target) {
+    Request req;
+    req.method = "GET";
+    req.path = target;
+    req.target = target;
+    return router.DispatchInline(req);
+  };
+  const auto cached = inline_call("/api/v1/items/plain");
+  ASSERT_TRUE(cached.has_value());
+  EXPECT_EQ(cached->body, "item|code=plain");
+  EXPECT_FALSE(inline_call("/api/v1/items/varies").has_value());
+  EXPECT_FALSE(inline_call("/api/v1/other").has_value());
+  Request req;
+  req.method = "GET";
+  req.path = req.target = "/api/v1/items/varies";
+  EXPECT_EQ(router.Dispatch(req).body, "item|code=varies");
+}
+
+}  // namespace
+}  // namespace tongban::http
