@@ -172,7 +172,9 @@ int Serve(tb::app::Config config, bool demo) {
     return system.i18n.T(tb::http::RequestLanguage(req, system.i18n.Offered()), key);
   };
   hooks.on_ready = [url](uint16_t port) {
-    std::cout << "Tongban is serving on http://" << url << port << "/" << std::endl;
+    // One write: a log line from another thread (the start-up job) cannot split the address that
+    // scripts and tests read from this line.
+    std::cout << fmt::format("Tongban is serving on http://{}{}/\n", url, port) << std::flush;
   };
   return tb::http::RunServer(config.server, std::move(hooks));
 }
