@@ -7,37 +7,14 @@
 // minimal Beast server in the same run: the raw ceiling of an HTTP round trip on this machine.
 // Prints "home_page RATE SECONDS SENT P50_MS P99_MS ERRORS BARE_P99_MS" (BARE_P99_MS "-" without BARE).
 //   node bench/home_bench.mjs [RATE] [SECONDS]   (TONGBAN_BIN: the binary; BARE: bare_beast)
-import { spawn } from 'node:child_process';
 import { startServer, Client } from '../tests/api/lib.mjs';
+import { openLoop, at, bareP99 } from './open_loop.mjs';
 
 const RATE = Number(process.argv[2] ?? 200);
 const SECONDS = Number(process.argv[3] ?? 20);
 const must = (r, what) => { if (r.status >= 300) throw new Error(`${what}: ${r.status} ${r.text}`); return r; };
 
-// Sends `send()` RATE times a second for SECONDS seconds; answers the sorted latencies (ms) and errors.
-async function openLoop(send) {
-  const total = RATE * SECONDS;
-  const interval = 1000 / RATE;
-  const latencies = [];
-  let errors = 0;
-  const pending = [];
-  const t0 = performance.now();
-  for (let i = 0; i < total; i += 1) {
-    const due = t0 + i * interval;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    const start = performance.now();
-    pending.push(send().then((ok) => { if (!ok) errors += 1; latencies.push(performance.now() - start); },
-      () => { errors += 1; latencies.push(performance.now() - start); }));
-  }
-  await Promise.all(pending);
-  latencies.sort((a, b) => a - b);
-  return { latencies, errors };
-}
-const at = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))];
-
 const server = await startServer();
-let bare;
 try {
   const zhang = await Client.login(server.url, 'zhang.wei');
   const reviewer = await Client.login(server.url, 'reviewer.hrss');
@@ -62,24 +39,10 @@ try {
     const r = await fetch(url, { headers });
     await r.arrayBuffer();
     return r.status === 200;
-  });
-  let bareP99 = '-';
-  if (process.env.BARE) {
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    bare = spawn(process.env.BARE, ['--port', String(port), '--threads', '2'], { stdio: 'ignore' });
-    for (let i = 0; i < 50; i += 1) {
-      try { await fetch(`http://127.0.0.1:${port}/`); break; } catch { await new Promise((r) => setTimeout(r, 100)); }
-    }
-    const raw = await openLoop(async () => {
-      const r = await fetch(`http://127.0.0.1:${port}/`);
-      await r.arrayBuffer();
-      return r.status === 200;
-    });
-    bareP99 = at(raw.latencies, 0.99).toFixed(2);
-  }
+  }, RATE, SECONDS);
+  const bare = await bareP99(process.env.BARE, RATE, SECONDS);
   const l = measured.latencies;
-  console.log(`home_page ${RATE} ${SECONDS} ${l.length} ${at(l, 0.5).toFixed(2)} ${at(l, 0.99).toFixed(2)} ${measured.errors} ${bareP99}`);
+  console.log(`home_page ${RATE} ${SECONDS} ${l.length} ${at(l, 0.5).toFixed(2)} ${at(l, 0.99).toFixed(2)} ${measured.errors} ${bare}`);
 } finally {
-  bare?.kill();
   await server.stop();
 }

@@ -333,6 +333,29 @@ else
   echo "bench: $METRICS_BENCH is missing (build the metrics_bench target); no dashboard figures" >&2
 fi
 
+# 2h. Pre-fill (bench/prefill_bench.mjs, issue 9): a city of PREFILL_PERSONS generated persons
+# (default 1,000,000; PREFILL=0 skips it, it takes minutes), then the pre-fill of a form that
+# declares five datasets, open-loop at 500 requests/s (target p99 < 10 ms), next to the raw reads
+# it makes on the same file (bench/read_ceiling) and bare_beast on the same schedule.
+READ_CEILING="$BUILD_DIR/bench/read_ceiling"
+if [[ ${PREFILL:-1} == 1 && -x "$TONGBAN" && -x "$READ_CEILING" ]] && command -v node >/dev/null; then
+  echo "bench: prefill_bench (generating ${PREFILL_PERSONS:-1000000} persons first)"
+  if (cd "$REPO_DIR" && "$TONGBAN" demo generate --persons "${PREFILL_PERSONS:-1000000}" --enterprises 1000 --seed 1 \
+        --db "sqlite:$WORK_DIR/prefill.db" 2>/dev/null | grep '^Generated') &&
+     raw_line=$("$READ_CEILING" --db "$WORK_DIR/prefill.db" --seconds 10) &&
+     prefill_line=$(PREFILL_DB="sqlite:$WORK_DIR/prefill.db" TONGBAN_BIN="$TONGBAN" BARE="$BARE" \
+       node "$REPO_DIR/bench/prefill_bench.mjs" "${PREFILL_RATE:-500}" "${PREFILL_SECONDS:-20}"); then
+    echo "$raw_line"
+    echo "$prefill_line"
+    read -r _ raw_rate raw_p50 raw_p99 _ <<<"$raw_line"
+    read -r _ rate seconds sent p50 p99 errors bare_p99 found <<<"$prefill_line"
+    echo "bench: pre-fill at ${rate}/s for ${seconds} s: p50 ${p50} ms, p99 ${p99} ms (target < 10 ms), ${errors} errors of ${sent}, ${found} datasets answered; raw reads ${raw_p50} us p50, ${raw_p99} us p99 (${raw_rate} forms/s on one core); bare_beast p99 ${bare_p99} ms"
+  else
+    echo "bench: prefill_bench failed" >&2
+  fi
+  rm -f "$WORK_DIR"/prefill.db*
+fi
+
 # 3. Tongban on SQLite.
 if [[ -x "$TONGBAN" ]]; then
   if start_tongban "sqlite:$WORK_DIR/bench.db" sqlite; then
