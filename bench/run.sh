@@ -334,25 +334,34 @@ else
 fi
 
 # 2h. Pre-fill (bench/prefill_bench.mjs, issue 9): a city of PREFILL_PERSONS generated persons
-# (default 1,000,000; PREFILL=0 skips it, it takes minutes), then the pre-fill of a form that
-# declares five datasets, open-loop at 500 requests/s (target p99 < 10 ms), next to the raw reads
-# it makes on the same file (bench/read_ceiling) and bare_beast on the same schedule.
+# (default 1,000,000; PREFILL=0 skips it, it takes minutes per database), then the pre-fill of a
+# form that declares five datasets, open-loop at 500 requests/s (target p99 < 10 ms), next to the
+# raw reads it makes on the same database (bench/read_ceiling) and bare_beast on the same
+# schedule. On SQLite here, on PostgreSQL in step 4.
 READ_CEILING="$BUILD_DIR/bench/read_ceiling"
-if [[ ${PREFILL:-1} == 1 && -x "$TONGBAN" && -x "$READ_CEILING" ]] && command -v node >/dev/null; then
-  echo "bench: prefill_bench (generating ${PREFILL_PERSONS:-1000000} persons first)"
+# measure_prefill DB_URL RAW_ARGS...: generates the city into DB_URL, then measures.
+measure_prefill() {
+  local db=$1 raw_line prefill_line
+  shift
+  echo "bench: prefill_bench on ${db%%:*} (generating ${PREFILL_PERSONS:-1000000} persons first)"
   if (cd "$REPO_DIR" && "$TONGBAN" demo generate --persons "${PREFILL_PERSONS:-1000000}" --enterprises 1000 --seed 1 \
-        --db "sqlite:$WORK_DIR/prefill.db" 2>/dev/null | grep '^Generated') &&
-     raw_line=$("$READ_CEILING" --db "$WORK_DIR/prefill.db" --seconds 10) &&
-     prefill_line=$(PREFILL_DB="sqlite:$WORK_DIR/prefill.db" TONGBAN_BIN="$TONGBAN" BARE="$BARE" \
+        --db "$db" 2>/dev/null | grep '^Generated') &&
+     raw_line=$("$READ_CEILING" "$@" --seconds 10) &&
+     prefill_line=$(PREFILL_DB="$db" TONGBAN_BIN="$TONGBAN" BARE="$BARE" \
        node "$REPO_DIR/bench/prefill_bench.mjs" "${PREFILL_RATE:-500}" "${PREFILL_SECONDS:-20}"); then
     echo "$raw_line"
     echo "$prefill_line"
     read -r _ raw_rate raw_p50 raw_p99 _ <<<"$raw_line"
     read -r _ rate seconds sent p50 p99 errors bare_p99 found <<<"$prefill_line"
-    echo "bench: pre-fill at ${rate}/s for ${seconds} s: p50 ${p50} ms, p99 ${p99} ms (target < 10 ms), ${errors} errors of ${sent}, ${found} datasets answered; raw reads ${raw_p50} us p50, ${raw_p99} us p99 (${raw_rate} forms/s on one core); bare_beast p99 ${bare_p99} ms"
+    echo "bench: pre-fill on ${db%%:*} at ${rate}/s for ${seconds} s: p50 ${p50} ms, p99 ${p99} ms (target < 10 ms), ${errors} errors of ${sent}, ${found} datasets answered; raw reads ${raw_p50} us p50, ${raw_p99} us p99 (${raw_rate} forms/s, one connection); bare_beast p99 ${bare_p99} ms"
   else
-    echo "bench: prefill_bench failed" >&2
+    echo "bench: prefill_bench on ${db%%:*} failed" >&2
   fi
+}
+PREFILL_READY=0
+if [[ ${PREFILL:-1} == 1 && -x "$TONGBAN" && -x "$READ_CEILING" ]] && command -v node >/dev/null; then
+  PREFILL_READY=1
+  measure_prefill "sqlite:$WORK_DIR/prefill.db" --db "$WORK_DIR/prefill.db"
   rm -f "$WORK_DIR"/prefill.db*
 fi
 
@@ -389,7 +398,7 @@ else
   PG_URL=$(tail -n 1 <<< "$PG_URL")
   PG_BASE=${PG_URL%/*}
   if ! psql "$PG_URL" -qX -v ON_ERROR_STOP=1 -c 'CREATE DATABASE pgbench' -c 'CREATE DATABASE tongban_bench' \
-      -c 'CREATE DATABASE tongban_metrics' \
+      -c 'CREATE DATABASE tongban_metrics' -c 'CREATE DATABASE tongban_prefill' \
       > "$WORK_DIR/psql.log" 2>&1; then
     pg_unavailable "could not create the databases: $(cat "$WORK_DIR/psql.log")"
   else
@@ -412,6 +421,7 @@ else
         "$METRICS_BENCH" --db "$PG_BASE/tongban_metrics" --cases "${METRICS_CASES:-1000000}" \
           --catalogue "$REPO_DIR/catalogue" || echo "bench: metrics_bench failed" >&2
       fi
+      [[ $PREFILL_READY == 0 ]] || measure_prefill "$PG_BASE/tongban_prefill" --pg "$PG_BASE/tongban_prefill"
       PG_STORAGE=$(psql "$PG_BASE/tongban_bench" -XAtq -F ' ' -c "SELECT
           (SELECT count(*) FROM applications), pg_total_relation_size('applications'),
           (SELECT count(*) FROM events), pg_total_relation_size('events')" 2>/dev/null |
