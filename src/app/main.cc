@@ -91,7 +91,7 @@ int Serve(tb::app::Config config, bool demo) {
     }
   };
   tb::app::Periodic proactive(std::chrono::seconds(config.proactive_interval_seconds), run_proactive);
-  // The access log's sequencer: every server runs it each second; one per round holds the lock
+  // The access log's sequencer: every server runs it every kSequencerInterval; one per round holds the lock
   // (PostgreSQL advisory lock; SQLite's single writer), the others skip. Never on an I/O thread.
   if (auto log_key = system.keys->EnsureKey(tb::services::kLogKeyOwner); !log_key.ok()) {
     spdlog::warn("the access log's signing key could not be created: {}", log_key.error().message);
@@ -116,7 +116,7 @@ int Serve(tb::app::Config config, bool demo) {
                    run->failed);
     }
   });
-  tb::app::Periodic sequencer(std::chrono::seconds(1), [&system] {
+  tb::app::Periodic sequencer(tb::services::kSequencerInterval, [&system] {
     auto run = tb::services::SequenceQueued(system.ctx, tb::services::kSequencerBatch, tb::services::kSequencerRounds);
     if (!run.ok()) spdlog::warn("access log sequencing failed: {}", run.error().message);
   });

@@ -12,7 +12,7 @@ namespace tongban::app {
 
 class Periodic {
  public:
-  Periodic(std::chrono::seconds interval, std::function<void()> task)
+  Periodic(std::chrono::milliseconds interval, std::function<void()> task)
       : thread_([this, interval, task = std::move(task)] {
           std::unique_lock lock(mu_);
           while (!cv_.wait_for(lock, interval, [this] { return stopping_; })) {

@@ -6,6 +6,8 @@
 // of servers at once: only one holds the sequencer lock per round, the others skip.
 #pragma once
 
+#include <chrono>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -34,8 +36,15 @@ struct SequenceRound {
   bool signed_head = false; // a new head was signed (entries sequenced, or the first, empty head)
 };
 
-// What the server's sequencer does each second: rounds of this many entries, at most this many
-// rounds (so one second's work stays bounded and a head is signed after every round).
+// What the server's sequencer does every kSequencerInterval: rounds of at most this many entries,
+// at most this many rounds (so one run's work stays bounded and a head is signed after every
+// round). The interval is short, as Trillian's log signer's (100 ms by default), because a round
+// is a write transaction: on SQLite every request that writes (and a pre-fill writes its access-log
+// entries) waits behind it, so many small rounds keep a request's wait short where one round a
+// second made it wait for a whole second's entries (docs/PERFORMANCE.md "Pre-fill"). A head is
+// signed after each round that sequenced entries, so heads come at most ten times a second and
+// only while entries arrive; under a backlog the rounds grow to kSequencerBatch.
+inline constexpr std::chrono::milliseconds kSequencerInterval{100};
 inline constexpr int kSequencerBatch = 2048;
 inline constexpr int kSequencerRounds = 64;
 
