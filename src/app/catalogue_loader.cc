@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <exception>
 #include <filesystem>
-#include <functional>
 #include <fstream>
 #include <initializer_list>
 #include <map>
@@ -17,9 +16,12 @@
 #include <utility>
 #include <vector>
 
+#include "app/bundle_reader.h"
+#include "app/calendar_reader.h"
 #include "app/dataset_reader.h"
 #include "app/item_reader.h"
 #include "app/pilot_reader.h"
+#include "app/pinyin_reader.h"
 #include "app/yaml_checks.h"
 #include "common/time.h"
 #include "domain/search.h"
@@ -402,144 +404,11 @@ class Loader {
   }
 
   void ReadBundle(FileContext& file, MapReader& m) {
-    const size_t problems_before = problems_.size();
-    d::Bundle bundle;
-    std::optional<std::string> code = CheckedCode(file, m, bundles_);
-    std::optional<d::LocalText> name = m.Text("name");
-    std::optional<d::LocalText> description = m.Text("description");
-    std::optional<std::string> routing = m.String("routing");
-    std::optional<std::string> industry_licence = m.String("industry_licence", false);
-    if (code) {
-      bundle.code = *code;
-      entry_lines_[{false, *code}] = {file.path(), m.line()};
-    }
-    if (name) bundle.name = *name;
-    bundle.aliases = yaml_checks::ReadAliases(file, m);
-    if (description) bundle.description = *description;
-    if (industry_licence) bundle.industry_licence = *industry_licence;
-    if (routing) {
-      if (*routing == "parallel") {
-        bundle.routing = d::BundleRouting::kParallel;
-      } else if (*routing == "sequential") {
-        bundle.routing = d::BundleRouting::kSequential;
-      } else {
-        file.AddLine(m.LineOfKey("routing"), "'routing' must be parallel or sequential, not " + Quote(*routing));
-      }
-    }
-    if (std::optional<YAML::Node> items = m.List("items")) {
-      for (const YAML::Node& i : *items) {
-        if (!i.IsScalar() || i.Scalar().empty()) {
-          file.Add(i, "a bundle's item must be an item code", m.LineOfKey("items"));
-          continue;
-        }
-        const std::string& item_code = i.Scalar();
-        if (std::find(bundle.items.begin(), bundle.items.end(), item_code) != bundle.items.end()) {
-          file.Add(i, "item " + Quote(item_code) + " repeats in this bundle", m.LineOfKey("items"));
-        } else if (!items_incomplete_ && !items_.Contains(item_code)) {
-          file.Add(i, "unknown item " + Quote(item_code) + "; use a code from items/*.yaml", m.LineOfKey("items"));
-        }
-        bundle.items.push_back(item_code);
-      }
-      if (bundle.items.size() < 2) {
-        file.AddLine(m.LineOfKey("items"), "a bundle (一件事) joins two or more items");
-      }
-      CheckMergedFields(file, m.LineOfKey("items"), bundle);
-    }
-    ReadWaitsFor(file, m, bundle);
-    if (problems_.size() == problems_before) data_.bundles.push_back(std::move(bundle));
-  }
-
-  // `waits_for: {item: [items it waits for]}` (issue 11 item 1): every code names an item of this
-  // bundle, and the order has no cycle. Without it, `routing: sequential` makes each item wait for
-  // the one before.
-  void ReadWaitsFor(FileContext& file, MapReader& m, d::Bundle& bundle) {
-    const YAML::Node* node = m.Get("waits_for", false);
-    const int line = m.LineOfKey("waits_for");
-    const auto in_bundle = [&](const std::string& code) {
-      return std::find(bundle.items.begin(), bundle.items.end(), code) != bundle.items.end();
-    };
-    if (node == nullptr) {
-      if (bundle.routing == d::BundleRouting::kSequential) {
-        for (size_t i = 1; i < bundle.items.size(); ++i) bundle.waits_for[bundle.items[i]] = {bundle.items[i - 1]};
-      }
-      return;
-    }
-    if (!node->IsMap()) {
-      file.AddLine(line, "'waits_for' must map an item code to the list of item codes it waits for");
-      return;
-    }
-    for (const auto& entry : *node) {
-      const std::string item = entry.first.IsScalar() ? entry.first.Scalar() : std::string();
-      if (!in_bundle(item)) {
-        file.Add(entry.first, "waits_for: " + Quote(item) + " is not an item of this bundle", line);
-        continue;
-      }
-      if (!entry.second.IsSequence()) {
-        file.Add(entry.second, "waits_for: " + Quote(item) + " must list the item codes it waits for", line);
-        continue;
-      }
-      std::vector<std::string>& before = bundle.waits_for[item];
-      for (const YAML::Node& w : entry.second) {
-        const std::string code = w.IsScalar() ? w.Scalar() : std::string();
-        if (!in_bundle(code)) {
-          file.Add(w, "waits_for: " + Quote(item) + " waits for " + Quote(code) + ", which is not an item of this bundle",
-                   line);
-        } else if (code == item || std::find(before.begin(), before.end(), code) != before.end()) {
-          file.Add(w, "waits_for: " + Quote(item) + " lists " + Quote(code) + " twice or waits for itself", line);
-        } else {
-          before.push_back(code);
-        }
-      }
-    }
-    if (const std::optional<std::string> cycle = WaitsForCycle(bundle)) {
-      file.AddLine(line, "waits_for: the order has a cycle (" + *cycle + "); nothing in it could ever start");
-    }
-  }
-
-  // A cycle of `bundle.waits_for`, as "a -> b -> a", or nullopt.
-  static std::optional<std::string> WaitsForCycle(const d::Bundle& bundle) {
-    std::map<std::string, int> mark;  // 1: on the path, 2: done
-    std::vector<std::string> path;
-    std::optional<std::string> found;
-    std::function<void(const std::string&)> visit = [&](const std::string& item) {
-      if (found) return;
-      mark[item] = 1;
-      path.push_back(item);
-      for (const std::string& next : bundle.WaitsFor(item)) {
-        if (mark[next] == 1) {
-          std::string text;
-          for (auto it = std::find(path.begin(), path.end(), next); it != path.end(); ++it) text += *it + " -> ";
-          found = text + next;
-          return;
-        }
-        if (mark[next] == 0) visit(next);
-        if (found) return;
-      }
-      path.pop_back();
-      mark[item] = 2;
-    };
-    for (const std::string& item : bundle.items) {
-      if (mark[item] == 0) visit(item);
-    }
-    return found;
-  }
-
-  // A bundle asks each field once (C4b), so a field name shared by several items must mean the
-  // same thing in all of them.
-  void CheckMergedFields(FileContext& file, int line, const d::Bundle& bundle) {
-    std::map<std::string, std::pair<d::FieldType, std::string>> seen;  // name -> (type, item code)
-    for (const std::string& code : bundle.items) {
-      auto it = std::find_if(data_.items.begin(), data_.items.end(), [&](const d::ServiceItem& x) { return x.code == code; });
-      if (it == data_.items.end()) continue;
-      for (const d::Field& f : it->fields) {
-        auto [pos, inserted] = seen.emplace(f.name, std::pair{f.type, code});
-        if (!inserted && pos->second.first != f.type) {
-          file.AddLine(line, "field " + Quote(f.name) + " is " + d::FieldTypeName(pos->second.first) + " in " +
-                                 Quote(pos->second.second) + " but " + d::FieldTypeName(f.type) + " in " + Quote(code) +
-                                 "; a bundle asks each field once, so the types must agree");
-        }
-      }
-    }
+    const BundleReferences refs{&bundles_, items_incomplete_ ? nullptr : &items_, &data_.items};
+    std::optional<d::Bundle> bundle = app::ReadBundle(file, m, refs);
+    if (!bundle) return;
+    entry_lines_[{false, bundle->code}] = {file.path(), m.line()};
+    data_.bundles.push_back(std::move(*bundle));
   }
 
   // popular.yaml: the items most people come for (常办事项), one curated list per audience.
@@ -813,73 +682,11 @@ class Loader {
     }
   }
 
-  // pinyin.yaml: the readings of the Chinese characters of names and aliases, for search by pinyin.
-  // Returns whether the table could be read.
+  // pinyin.yaml (app/pinyin_reader.h). Returns whether the table could be read.
   bool LoadPinyin() {
     FileContext file = Open("pinyin.yaml");
     bool loaded = false;
-    Guarded(file, [&] {
-      if (file.content() == nullptr) {
-        file.AddLine(1, "cannot read the file: it does not exist or is not a regular file");
-        return;
-      }
-      YAML::Node root;
-      try {
-        root = YAML::Load(*file.content());
-      } catch (const YAML::ParserException& e) {
-        file.AddLine(e.mark.line >= 0 ? e.mark.line + 1 : 1, "YAML syntax error: " + e.msg);
-        return;
-      }
-      if (!root.IsDefined() || root.IsNull()) {
-        file.AddLine(1, "the file is empty; expected a mapping with the key 'pinyin'");
-        return;
-      }
-      MapReader top(file, root, "the file", {"pinyin"});
-      const YAML::Node* table = top.Get("pinyin", true);
-      if (table == nullptr) return;
-      if (!table->IsMap()) {
-        file.Add(*table, "'pinyin' must map each character to its pinyin, e.g. 行: [xing, hang]");
-        return;
-      }
-      const size_t problems_before = problems_.size();
-      for (const auto& pair : *table) {
-        const YAML::Node key = pair.first;
-        const YAML::Node value = pair.second;
-        const std::u32string c = key.IsScalar() ? d::DecodeUtf8(key.Scalar()) : std::u32string();
-        if (c.size() != 1 || !d::IsHan(c[0])) {
-          file.Add(key, "a key of 'pinyin' must be one Chinese character, not " +
-                            (key.IsScalar() ? Quote(key.Scalar()) : std::string("a list or mapping")));
-          continue;
-        }
-        const std::string& character = key.Scalar();
-        if (data_.pinyin.contains(character)) {
-          file.Add(key, "character " + character + " repeats");
-          continue;
-        }
-        std::vector<std::string> readings;
-        auto add = [&](const YAML::Node& r) {
-          const bool ok = r.IsScalar() && !r.Scalar().empty() && r.Scalar().size() <= 6 &&
-                          std::all_of(r.Scalar().begin(), r.Scalar().end(), [](char ch) { return ch >= 'a' && ch <= 'z'; });
-          if (!ok) {
-            file.Add(r, "the pinyin of " + character + " must be lower-case letters without tones (ü as v), e.g. lv, not " +
-                            (r.IsScalar() ? Quote(r.Scalar()) : std::string("a list or mapping")),
-                     LineOf(key));
-          } else if (std::find(readings.begin(), readings.end(), r.Scalar()) != readings.end()) {
-            file.Add(r, "reading " + Quote(r.Scalar()) + " of " + character + " repeats", LineOf(key));
-          } else {
-            readings.push_back(r.Scalar());
-          }
-        };
-        if (value.IsSequence()) {
-          for (const YAML::Node& r : value) add(r);
-          if (value.size() == 0) file.Add(key, character + " has no pinyin");
-        } else {
-          add(value);
-        }
-        data_.pinyin.emplace(character, std::move(readings));
-      }
-      loaded = problems_.size() == problems_before;
-    });
+    Guarded(file, [&] { loaded = ReadPinyin(file, data_.pinyin); });
     return loaded;
   }
 
@@ -911,74 +718,11 @@ class Loader {
     for (const d::Bundle& bundle : data_.bundles) check(false, bundle.code, bundle.name, bundle.aliases);
   }
 
+  // calendar.yaml (app/calendar_reader.h).
   void LoadCalendar() {
     FileContext file = Open("calendar.yaml");
     Guarded(file, [&] {
-      std::optional<YAML::Node> list = ReadTopList(file, "years");
-      if (!list) return;
-      std::set<Date> holidays;
-      std::set<Date> workdays;
-      std::set<int> years;
-      const size_t problems_before = problems_.size();
-      for (const YAML::Node& node : *list) {
-        MapReader m(file, node, "year", {"year", "provisional", "holidays", "workdays"});
-        if (!m.ok()) continue;
-        std::optional<int> year = m.Int("year");
-        (void)m.Bool("provisional");  // documentation for people; the calendar treats both alike
-        std::optional<YAML::Node> holiday_list = m.List("holidays");
-        std::optional<YAML::Node> workday_list = m.List("workdays");
-        if (!year) continue;
-        if (*year < 1970 || *year > 9999) {
-          file.AddLine(m.LineOfKey("year"), "'year' " + std::to_string(*year) + " is out of range");
-          continue;
-        }
-        if (!years.insert(*year).second) {
-          file.AddLine(m.LineOfKey("year"), "year " + std::to_string(*year) + " repeats");
-          continue;
-        }
-        auto read_dates = [&](const std::optional<YAML::Node>& dates, std::set<Date>& into, std::string_view kind,
-                              int list_line) {
-          if (!dates) return;
-          for (const YAML::Node& n : *dates) {
-            std::optional<Date> date;
-            if (n.IsScalar()) date = ParseIsoDate(n.Scalar());
-            if (!date) {
-              file.Add(n, std::string(kind) + " " + (n.IsScalar() ? Quote(n.Scalar()) : std::string("entry")) +
-                              " is not a date written as YYYY-MM-DD",
-                       list_line);
-            } else if (date->year != *year) {
-              file.Add(n, std::string(kind) + " " + FormatIsoDate(*date) + " is not in " + std::to_string(*year),
-                       list_line);
-            } else if (!into.insert(*date).second) {
-              file.Add(n, std::string(kind) + " " + FormatIsoDate(*date) + " repeats", list_line);
-            } else if (kind == "workday" && IsoWeekday(*date) < 6) {
-              file.Add(n, "workday " + FormatIsoDate(*date) +
-                              " is a weekday; list only the weekend days that become working days",
-                       list_line);
-            }
-          }
-        };
-        read_dates(holiday_list, holidays, "holiday", m.LineOfKey("holidays"));
-        read_dates(workday_list, workdays, "workday", m.LineOfKey("workdays"));
-      }
-      for (const Date& date : workdays) {
-        if (holidays.contains(date)) {
-          file.AddLine(1, FormatIsoDate(date) + " is listed both as a holiday and as a workday");
-        }
-      }
-      if (years.empty()) {
-        if (problems_.size() == problems_before) file.AddLine(1, "the calendar lists no years");
-        return;
-      }
-      // The calendar covers [first Jan 1, last Dec 31]; a missing year inside would silently
-      // count that year's holidays as working days.
-      if (*years.rbegin() - *years.begin() + 1 != static_cast<int>(years.size())) {
-        file.AddLine(1, "the years must be consecutive; a year between " + std::to_string(*years.begin()) + " and " +
-                            std::to_string(*years.rbegin()) + " is missing");
-      }
-      if (problems_.size() != problems_before) return;
-      calendar_ = Calendar(std::move(holidays), std::move(workdays), Date{*years.begin(), 1, 1},
-                           Date{*years.rbegin(), 12, 31});
+      if (auto calendar = ReadCalendar(file)) calendar_ = std::move(*calendar);
     });
   }
 
