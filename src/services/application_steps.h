@@ -5,6 +5,7 @@
 // Thread-safety: stateless functions; each runs inside the caller's transaction.
 #pragma once
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
@@ -22,6 +23,10 @@ struct Standing {
   std::vector<domain::ActorRole> roles;
   bool may_withdraw = false;  // applicants; agents only with the enterprise's permission
 };
+
+inline bool HasRole(const Standing& standing, domain::ActorRole role) {
+  return std::find(standing.roles.begin(), standing.roles.end(), role) != standing.roles.end();
+}
 
 // The grant through which `u` acts for `enterprise`, when it lets them act at all (they are an
 // agent and may apply); nullopt otherwise. The one rule for reading, acting on and listing an
