@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, Client, fillFields, allItems, runSql } from './lib.mjs';
+import { startServer, Client, fillFields, allItems, runSql, mergedFields } from './lib.mjs';
 
 async function withServer(fn) {
   const dir = mkdtempSync(join(tmpdir(), 'tongban-proxies-'));
@@ -124,4 +124,37 @@ test('proxy rights granted, used, expired and withdrawn, and a proxy refused out
     assert.ok(inbox.data.items.some((m) => m.kind === 'proxy_withdrawn'), 'the proxy is told');
     // The person sees every grant they gave.
     assert.deepEqual((await person.get('/api/v1/me/proxies')).data.items.map((g) => g.status), ['withdrawn', 'expired']);
+  }));
+
+test('a proxy files a bundle for the person only when the grant covers every item of it', () =>
+  withServer(async (server) => {
+    const { person, proxy, personId } = await setUp(server);
+    const bundle = (await person.get('/api/v1/bundles/retire')).data;
+    const { fields } = await mergedFields(person, bundle);
+    const count = async () => (await person.get('/api/v1/applications?page_size=100')).data.items.length;
+
+    // A grant for one of the bundle's two items: the bundle is refused whole, nothing written.
+    const partial = await person.post('/api/v1/me/proxies', { username: 'li.na', items: [bundle.items[0]], until: inAYear() });
+    assert.equal(partial.status, 201, partial.text);
+    const before = await count();
+    const refused = await proxy.post('/api/v1/applications', { bundle: 'retire', on_behalf_of: personId, fields });
+    assert.equal(refused.status, 403, refused.text);
+    assert.equal(refused.data.error.code, 'permission_denied');
+    assert.equal(await count(), before, 'nothing written');
+
+    // A grant for both: one bundle case and a sub-case per item, all the person's, each event the proxy's.
+    const full = await person.post('/api/v1/me/proxies', { username: 'li.na', items: bundle.items, until: inAYear() });
+    assert.equal(full.status, 201, full.text);
+    const made = await proxy.post('/api/v1/applications', { bundle: 'retire', on_behalf_of: personId, fields });
+    assert.equal(made.status, 201, made.text);
+    assert.deepEqual(made.data.sub_cases.map((s) => [s.item, s.state]), bundle.items.map((code) => [code, 'submitted']));
+    for (const sub of made.data.sub_cases) {
+      const app = await person.get(`/api/v1/applications/${sub.id}`);
+      assert.equal(app.status, 200, app.text);
+      const events = (await person.get(`/api/v1/applications/${sub.id}/events`)).data;
+      for (const e of events.items ?? events) {
+        assert.equal(e.actor_role, 'proxy', `${sub.item}: ${e.action}`);
+        assert.equal(e.actor, proxy.user.id);
+      }
+    }
   }));
