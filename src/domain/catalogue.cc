@@ -215,7 +215,10 @@ std::vector<const ServiceCentre*> Catalogue::CentresFor(const ServiceItem& item)
   return out;
 }
 
-SearchPage Catalogue::Find(const SearchQuery& query) const { return search_->Find(query); }
+SearchPage Catalogue::Find(const SearchQuery& query) const {
+  if (!query.offered_in) return search_->Find(query);
+  return search_->Find(query, [&](const Bundle& bundle) { return BundleOffered(bundle.code, *query.offered_in); });
+}
 
 std::pair<std::vector<const ServiceItem*>, size_t> Catalogue::Search(const ItemQuery& query) const {
   SearchQuery q;

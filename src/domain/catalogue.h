@@ -261,6 +261,9 @@ struct SearchQuery {
   std::string district;     // offered at a centre of this district (ServiceCentre::Takes)
   std::optional<ApplicantKind> applicant;  // for persons or for enterprises
   bool include_bundles = true;
+  // The viewer's district for pilots (先行先试): a bundle piloted only in other districts is left
+  // out, as the bundle list and page leave it out. nullopt: every bundle.
+  std::optional<std::string> offered_in;
   size_t offset = 0;
   size_t limit = 50;
 };

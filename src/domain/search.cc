@@ -387,7 +387,7 @@ bool SearchIndex::BundleTakes(const Bundle& bundle, ApplicantKind kind) const {
   return false;
 }
 
-SearchPage SearchIndex::Find(const SearchQuery& query) const {
+SearchPage SearchIndex::Find(const SearchQuery& query, const std::function<bool(const Bundle&)>& bundle_offered) const {
   const std::vector<std::u32string> words = QueryWords(query.q);
   std::vector<uint64_t> word_chars;
   for (const std::u32string& w : words) word_chars.push_back(CharBits(w));
@@ -412,6 +412,7 @@ SearchPage SearchIndex::Find(const SearchQuery& query) const {
   std::vector<Ranked> ranked;
   for (const Entry& e : entries_) {
     if (e.bundle != nullptr && (!query.include_bundles || !query.department.empty())) continue;
+    if (e.bundle != nullptr && bundle_offered && !bundle_offered(*e.bundle)) continue;
     if (e.item != nullptr && !query.department.empty() && e.item->department != query.department) continue;
     if (query.applicant) {
       if (*query.applicant == ApplicantKind::kPerson ? !e.person : !e.enterprise) continue;

@@ -7,6 +7,8 @@
 // Thread-safety: immutable after construction; Find may run on any number of threads.
 #pragma once
 
+#include <functional>
+
 #include <array>
 #include <cstdint>
 #include <string>
@@ -32,8 +34,8 @@ class SearchIndex {
 
   // Entries matching every word of the query and the filters, best first: by the worst word's
   // tier, then the sum of tiers, then bundles before items, then code. Returns the page and the
-  // total count.
-  SearchPage Find(const SearchQuery& query) const;
+  // total count. With `bundle_offered`, a bundle it answers false for is left out.
+  SearchPage Find(const SearchQuery& query, const std::function<bool(const Bundle&)>& bundle_offered = {}) const;
 
   // Who may apply for a bundle: the kinds of its items.
   bool BundleTakes(const Bundle& bundle, ApplicantKind kind) const;

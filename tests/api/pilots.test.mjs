@@ -77,6 +77,13 @@ test('a pilot is seen only in its district until promoted, and an application ke
     assert.ok(!(await bundlesOf(chen)).includes(BUNDLE));
     assert.ok(!(await bundlesOf(anon)).includes(BUNDLE));
     assert.ok((await bundlesOf(anon, `?district=${PUDONG}`)).includes(BUNDLE));
+    // The search leaves it out where it is not offered, as the list does.
+    const searched = async (who, q = '') => (await who.get('/api/v1/search?q=' + encodeURIComponent('注销') + q)).data.items
+      .filter((i) => i.kind === 'bundle').map((b) => b.code);
+    assert.ok((await searched(zhang)).includes(BUNDLE));
+    assert.ok(!(await searched(chen)).includes(BUNDLE));
+    assert.ok(!(await searched(anon)).includes(BUNDLE));
+    assert.ok((await searched(anon, `&district=${PUDONG}`)).includes(BUNDLE));
     const one = (await chen.get(`/api/v1/bundles/${BUNDLE}`)).data;
     assert.equal(one.offered, false);
     assert.equal(one.pilot.code, 'pudong-close-a-business');

@@ -234,6 +234,7 @@ void RegisterCatalogueRoutes(Router& router, const HttpDeps& deps) {
     const auto catalogue = ctx->Catalogue();
     auto district = ViewerDistrict(deps, req, *catalogue);
     if (!district.ok()) return ErrorResponse(deps, req, district.error());
+    q->offered_in = *district;
     const domain::SearchPage found = catalogue->Find(*q);
     Json items = Json::array();
     for (const domain::SearchHit& hit : found.hits) items.push_back(ResultJson(*catalogue, hit, *district));

@@ -23,6 +23,8 @@ std::optional<domain::ApplicantKind> ApplicantFilter(const std::string& value) {
   return std::nullopt;
 }
 
+std::string PageDistrict(const Site& site, const PageRequest& page, const domain::Catalogue& catalogue, Request& req);
+
 // Search results (issue 8, finding 11): items and bundles ranked together, for persons or for
 // enterprises, by department.
 Response Items(const Site& site, Request& req) {
@@ -36,6 +38,7 @@ Response Items(const Site& site, Request& req) {
   const int number = PageNumber(req);
   query.offset = static_cast<size_t>(number - 1) * kPageSize;
   query.limit = kPageSize;
+  query.offered_in = PageDistrict(site, page, *catalogue, req);
   const domain::SearchPage found = catalogue->Find(query);
 
   Data data = BaseData(site, page, "page.items.title");
