@@ -373,28 +373,28 @@ TEST_P(QueueTest, ACalledTicketIsMarkedDoneOrNoShowAndTheDisplayShowsTheLastCall
   auto a = TakeTicket(ctx_, nullptr, "centre.310115", Address());
   auto b = TakeTicket(ctx_, nullptr, "centre.310115", Address());
   ASSERT_TRUE(a.ok() && b.ok());
-  auto not_called = FinishTicket(ctx_, clerk_, "centre.310115", b->id, TicketStatus::kDone);
+  auto not_called = FinishTicket(ctx_, clerk_, "centre.310115", b->ticket.id, TicketStatus::kDone);
   ASSERT_FALSE(not_called.ok());
   EXPECT_EQ(not_called.error().message, "error.ticket.not_called");
   ASSERT_TRUE(CallNextTicket(ctx_, clerk_, "centre.310115", "1").ok());
   clock_.Advance(std::chrono::seconds(60));
   ASSERT_TRUE(CallNextTicket(ctx_, clerk2_, "centre.310115", "2").ok());
-  auto done = FinishTicket(ctx_, clerk_, "centre.310115", a->id, TicketStatus::kDone);
+  auto done = FinishTicket(ctx_, clerk_, "centre.310115", a->ticket.id, TicketStatus::kDone);
   ASSERT_TRUE(done.ok()) << done.error().message;
   EXPECT_EQ(done->status, TicketStatus::kDone);
-  auto no_show = FinishTicket(ctx_, clerk2_, "centre.310115", b->id, TicketStatus::kNoShow);
+  auto no_show = FinishTicket(ctx_, clerk2_, "centre.310115", b->ticket.id, TicketStatus::kNoShow);
   ASSERT_TRUE(no_show.ok());
-  auto waiting = FinishTicket(ctx_, clerk2_, "centre.310115", b->id, TicketStatus::kWaiting);
+  auto waiting = FinishTicket(ctx_, clerk2_, "centre.310115", b->ticket.id, TicketStatus::kWaiting);
   ASSERT_FALSE(waiting.ok());
   EXPECT_EQ(waiting.error().message, "error.ticket.outcome_invalid");
-  auto foreign = FinishTicket(ctx_, other_centre_clerk_, "centre.310115", a->id, TicketStatus::kDone);
+  auto foreign = FinishTicket(ctx_, other_centre_clerk_, "centre.310115", a->ticket.id, TicketStatus::kDone);
   ASSERT_FALSE(foreign.ok());
   EXPECT_EQ(foreign.error().code, ErrorCode::kPermissionDenied);
 
   auto display = CentreDisplay(ctx_, "centre.310115");
   ASSERT_TRUE(display.ok());
   ASSERT_EQ(display->called.size(), 2u);
-  EXPECT_EQ(display->called[0].id, b->id);  // latest first
+  EXPECT_EQ(display->called[0].id, b->ticket.id);  // latest first
   EXPECT_EQ(display->called[0].counter, "2");
   EXPECT_EQ(display->waiting, 0);
 }
