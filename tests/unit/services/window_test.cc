@@ -138,7 +138,7 @@ TEST_P(WindowTest, CommunityCentreRefusesEnterpriseItem) {
 // district centre (naming the agent); the clerk files an enterprise item for it with assisted_by;
 // a community centre refuses the code; the visit is no proof for the agent's own affairs.
 TEST_P(WindowTest, EnterpriseVisitAtADistrictCentre) {
-  const std::string credit = "91310115MA00000018";
+  const std::string credit = "91310115MA00000022";
   Actor agent = AddUser({.username = "agent.pujiang", .role = domain::Role::kEnterpriseAgent,
                          .person_id = "110101199003070011", .name = "赵经办", .enterprise = credit,
                          .enterprise_name = "浦江小馆有限公司"});
