@@ -90,12 +90,18 @@ std::optional<TicketStatus> ParseTicketStatus(std::string_view name) {
 }
 
 std::string_view AppointmentStatusName(AppointmentStatus status) {
-  return status == AppointmentStatus::kBooked ? "booked" : "cancelled";
+  switch (status) {
+    case AppointmentStatus::kBooked: return "booked";
+    case AppointmentStatus::kCancelled: return "cancelled";
+    case AppointmentStatus::kAttended: return "attended";
+  }
+  return "booked";
 }
 
 std::optional<AppointmentStatus> ParseAppointmentStatus(std::string_view name) {
   if (name == "booked") return AppointmentStatus::kBooked;
   if (name == "cancelled") return AppointmentStatus::kCancelled;
+  if (name == "attended") return AppointmentStatus::kAttended;
   return std::nullopt;
 }
 

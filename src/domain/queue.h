@@ -63,7 +63,9 @@ enum class TicketStatus { kWaiting, kCalled, kDone, kNoShow };
 std::string_view TicketStatusName(TicketStatus status);
 std::optional<TicketStatus> ParseTicketStatus(std::string_view name);
 
-enum class AppointmentStatus { kBooked, kCancelled };
+// booked -> cancelled (the person gave the place back) or attended (they took their A ticket at
+// the centre: one ticket per booking).
+enum class AppointmentStatus { kBooked, kCancelled, kAttended };
 std::string_view AppointmentStatusName(AppointmentStatus status);
 std::optional<AppointmentStatus> ParseAppointmentStatus(std::string_view name);
 

@@ -77,10 +77,22 @@ class QueueRepository {
   virtual Result<std::optional<Appointment>> BookedAppointmentBetween(const std::string& user_id,
                                                                       const std::string& centre, Timestamp from,
                                                                       Timestamp to) = 0;
+  // The user's attended appointment at the centre with a slot in [from, to) (they took its ticket
+  // already), or nullopt.
+  virtual Result<std::optional<Appointment>> AttendedAppointmentBetween(const std::string& user_id,
+                                                                        const std::string& centre, Timestamp from,
+                                                                        Timestamp to) = 0;
+  // booked -> attended in one conditional UPDATE (`WHERE status = 'booked'`): true for the one
+  // transaction that changed it, false when it was not booked any more (another request for the
+  // same booking won; on PostgreSQL that request's row lock is waited for, then the row re-read).
+  virtual Result<bool> MarkAppointmentAttended(const std::string& id) = 0;
+  // The ticket taken for an appointment (at most one: unique index), or nullopt.
+  virtual Result<std::optional<Ticket>> TicketOfAppointment(const std::string& appointment_id) = 0;
 
   // The next number of the series at the centre that day (1, 2, ...), in one statement.
   virtual Result<int64_t> NextTicketNumber(const std::string& centre, const std::string& day,
                                            const std::string& series) = 0;
+  // kConflict (error.ticket.appointment_has_ticket) when the appointment has a ticket already.
   virtual Status InsertTicket(const Ticket& ticket) = 0;
   // kNotFound (error.ticket.not_found).
   virtual Result<Ticket> GetTicket(const std::string& id) = 0;

@@ -1,5 +1,6 @@
 // Window visits (综合窗口, issue 11 item 3): a clerk scanned a person's identity code at a service
-// centre; while the visit is open the clerk may act for that person. services/window.h.
+// centre, or an enterprise's code shown by its agent (a district centre); while the visit is open
+// the clerk may act for that person or enterprise. services/window.h.
 // Thread-safety: belongs to its Transaction (one thread).
 #pragma once
 
@@ -15,8 +16,11 @@ struct WindowVisit {
   std::string id;
   std::string clerk_user_id;
   std::string centre;
+  // A person's visit: the person served. An enterprise's visit: the agent who presented its code
+  // (the code's `sub`), who is not the one served.
   std::string person_id;
   std::string person_user_id;
+  std::string enterprise;  // an enterprise's visit: its credit code; "" for a person's visit
   std::string code_jti;
   Timestamp started_at{};
   Timestamp ends_at{};

@@ -68,6 +68,14 @@ Result<Standing> StandingOn(const Context& ctx, ports::Transaction& tx, const Ac
     if (grant && GrantCovers(*grant, app.item)) {
       s.roles.push_back(ActorRole::kApplicant);
       s.may_withdraw = grant->may_withdraw;
+    } else if (u.HasRole(domain::Role::kClerk) && !u.centre.empty()) {
+      // A clerk of a centre acts for the enterprise while its agent is at their window, in an
+      // open visit of the enterprise (services/window.h).
+      TB_ASSIGN_OR_RETURN(const bool in_visit, InEnterpriseVisitWith(ctx, tx, actor, app.enterprise));
+      if (in_visit) {
+        s.roles.push_back(ActorRole::kApplicant);
+        s.may_withdraw = true;
+      }
     }
   }
   // A draft (and an offer: services/proactive.h) belongs to its applicant until it is submitted: officials have no standing on it, so
@@ -253,7 +261,7 @@ Result<Application> NewApplication(const Context& ctx, const Actor& actor, const
     return MakeError(ErrorCode::kPermissionDenied, "error.application.window_needs_clerk");
   }
   // A clerk's window takes only the items its centre's level allows (PRODUCT.md C3).
-  if (clerk && (actor.channel == domain::Channel::kWindow || !req.on_behalf_of.empty())) {
+  if (clerk && (actor.channel == domain::Channel::kWindow || !req.on_behalf_of.empty() || !req.enterprise.empty())) {
     TB_RETURN_IF_ERROR(RequireCentreTakes(ctx, actor, *item));
   }
 
@@ -317,7 +325,12 @@ Status InsertNewApplication(const Context& ctx, ports::Transaction& tx, const Ac
     if (req.submit) app.deadline = ctx.WorkingDays()->AddWorkingDays(today, item->promised_limit_days);
   }
   // Rights first, so that someone without them learns nothing about the form.
-  if (!app.enterprise.empty()) {
+  const bool clerk_for_enterprise = !app.enterprise.empty() && actor.user.HasRole(domain::Role::kClerk) &&
+                                    !actor.user.centre.empty();
+  if (clerk_for_enterprise) {
+    // Proof of presence: the enterprise's code shown by its agent at this clerk's window, or its visit.
+    TB_RETURN_IF_ERROR(RequireEnterprisePresence(ctx, tx, actor, app.enterprise, req.identity_code, req.visit));
+  } else if (!app.enterprise.empty()) {
     TB_ASSIGN_OR_RETURN(Standing s, StandingOn(ctx, tx, actor, app));
     if (std::find(s.roles.begin(), s.roles.end(), ActorRole::kApplicant) == s.roles.end()) {
       return MakeError(ErrorCode::kPermissionDenied, "error.application.no_agent_rights");
@@ -349,7 +362,8 @@ Status InsertNewApplication(const Context& ctx, ports::Transaction& tx, const Ac
   TB_ASSIGN_OR_RETURN(const int64_t sequence, tx.applications().NextReferenceSequence(today));
   app.reference = FormatReference(ctx.reference_prefix, today, sequence);
   TB_RETURN_IF_ERROR(tx.applications().InsertApplication(app));
-  const auto role = req.on_behalf_of.empty()                       ? ActorRole::kApplicant
+  const auto role = clerk_for_enterprise                           ? ActorRole::kClerk
+                    : req.on_behalf_of.empty()                   ? ActorRole::kApplicant
                     : actor.user.HasRole(domain::Role::kClerk) ? ActorRole::kClerk
                                                                : ActorRole::kProxy;
   return RecordEvent(ctx, tx, actor, app, req.submit ? "submit" : "create", ApplicationState::kDraft, role, "");

@@ -168,8 +168,8 @@ Result<AppointmentPage> ListMyAppointments(const Context& ctx, const Actor& acto
   return out;
 }
 
-Result<ports::Ticket> TakeTicket(const Context& ctx, const Actor* actor, const std::string& centre_code,
-                                 const std::string& client_address) {
+Result<TakenTicket> TakeTicket(const Context& ctx, const Actor* actor, const std::string& centre_code,
+                               const std::string& client_address) {
   const auto catalogue = ctx.Catalogue();
   TB_ASSIGN_OR_RETURN(const domain::ServiceCentre* centre, FindCentre(*catalogue, centre_code));
   const Timestamp now = ctx.clock->Now();
@@ -183,6 +183,7 @@ Result<ports::Ticket> TakeTicket(const Context& ctx, const Actor* actor, const s
   ticket.day = FormatIsoDate(today);
   ticket.user_id = actor != nullptr ? actor->user.id : "";
   ticket.taken_at = now;
+  std::optional<ports::Ticket> existing;
   const Status written = ctx.store->Write([&](ports::Transaction& tx) -> Status {
     if (actor == nullptr) {
       // Counted in the ticket's own transaction: a ticket refused or not written counts nothing.
@@ -197,21 +198,39 @@ Result<ports::Ticket> TakeTicket(const Context& ctx, const Actor* actor, const s
     }
     ticket.series = std::string(domain::kWalkInSeries);
     ticket.appointment_id.clear();
+    existing.reset();
     if (actor != nullptr) {
       const Timestamp midnight = StartOfLocalDay(today);
+      const Timestamp next_midnight = midnight + std::chrono::hours(24);
       TB_ASSIGN_OR_RETURN(const std::optional<ports::Appointment> appointment,
-                          tx.queue().BookedAppointmentBetween(actor->user.id, centre->code, midnight,
-                                                              midnight + std::chrono::hours(24)));
+                          tx.queue().BookedAppointmentBetween(actor->user.id, centre->code, midnight, next_midnight));
       if (appointment) {
+        // One A ticket per booking: only the request that turns it attended takes a number; one
+        // that loses (at once, or later) answers the ticket the winner took.
+        TB_ASSIGN_OR_RETURN(const bool won, tx.queue().MarkAppointmentAttended(appointment->id));
+        if (!won) {
+          TB_ASSIGN_OR_RETURN(existing, tx.queue().TicketOfAppointment(appointment->id));
+          if (existing) return Ok();
+          return MakeError(ErrorCode::kConflict, "error.ticket.appointment_has_ticket");
+        }
         ticket.series = std::string(domain::kAppointmentSeries);
         ticket.appointment_id = appointment->id;
+      } else {
+        TB_ASSIGN_OR_RETURN(const std::optional<ports::Appointment> attended,
+                            tx.queue().AttendedAppointmentBetween(actor->user.id, centre->code, midnight,
+                                                                  next_midnight));
+        if (attended) {
+          TB_ASSIGN_OR_RETURN(existing, tx.queue().TicketOfAppointment(attended->id));
+          if (existing) return Ok();
+        }
       }
     }
     TB_ASSIGN_OR_RETURN(ticket.number, tx.queue().NextTicketNumber(ticket.centre, ticket.day, ticket.series));
     return tx.queue().InsertTicket(ticket);
   });
   if (!written.ok()) return written.error();
-  return ticket;
+  if (existing) return TakenTicket{*existing, true};
+  return TakenTicket{ticket, false};
 }
 
 Result<TicketView> GetTicket(const Context& ctx, const std::string& id) {

@@ -69,11 +69,17 @@ inline constexpr int kWalkInWindowMinutes = 15;
 
 // A ticket taken at the centre today, by a signed-in actor (nullptr: an anonymous walk-in from
 // `client_address`). With a booked appointment at the centre today the ticket is in series A and
-// linked to it, otherwise B. kNotFound (error.centre.not_found); kConflict (error.ticket.closed) on
-// a day the centre is closed; kResourceExhausted (error.ticket.too_many) for an anonymous walk-in
-// past kWalkInTicketsPerAddress in the window (nothing taken).
-Result<ports::Ticket> TakeTicket(const Context& ctx, const Actor* actor, const std::string& centre,
-                                 const std::string& client_address);
+// linked to it, and the appointment becomes attended in the ticket's transaction; one booking gets
+// one A ticket: asking again (or twice at once) answers that ticket (`existing`), no new number.
+// Otherwise B. kNotFound (error.centre.not_found); kConflict (error.ticket.closed) on a day the
+// centre is closed; kResourceExhausted (error.ticket.too_many) for an anonymous walk-in past
+// kWalkInTicketsPerAddress in the window (nothing taken).
+struct TakenTicket {
+  ports::Ticket ticket;
+  bool existing = false;  // the appointment's ticket, taken before
+};
+Result<TakenTicket> TakeTicket(const Context& ctx, const Actor* actor, const std::string& centre,
+                               const std::string& client_address);
 
 // The ticket (kNotFound error.ticket.not_found) and how many tickets of its day wait.
 struct TicketView {

@@ -7,6 +7,7 @@
 #include "services/application_steps.h"
 #include "services/messages.h"
 #include "services/rectifications.h"
+#include "services/window.h"
 
 namespace tongban::services {
 namespace {
@@ -151,7 +152,7 @@ Result<domain::Rating> RateAtWindow(const Context& ctx, const Actor& clerk, cons
     if (visit.clerk_user_id != clerk.user.id) return MakeError(ErrorCode::kNotFound, "error.window.visit_not_found");
     if (!visit.OpenAt(ctx.clock->Now())) return MakeError(ErrorCode::kPermissionDenied, "error.window.visit_closed");
     auto app = FindApplication(tx, id);
-    if (!app.ok() || app->person_id != visit.person_id || !app->enterprise.empty()) {
+    if (!app.ok() || !VisitServes(visit, *app)) {
       if (!app.ok() && app.error().code != ErrorCode::kNotFound) return app.take_error();
       return MakeError(ErrorCode::kNotFound, "error.application.not_found");
     }
@@ -237,6 +238,43 @@ Result<RatingView> GetRating(const Context& ctx, const Actor& actor, const std::
     return Ok();
   }));
   return view;
+}
+
+Result<RatablePage> ListRatable(const Context& ctx, const Actor& actor, const std::string& page_token, int limit) {
+  if (actor.user.person_id.empty() || !IsPersonAccount(actor.user)) {
+    return MakeError(ErrorCode::kPermissionDenied, "error.rating.person_only");
+  }
+  const int want = std::clamp(limit, 1, kMaxRatablePage);
+  RatablePage out;
+  TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
+    out = RatablePage{};
+    const Timestamp now = ctx.clock->Now();
+    std::string token = page_token;
+    for (int scanned = 0; scanned < kRatableScanPages && static_cast<int>(out.entries.size()) < want; ++scanned) {
+      ports::ApplicationQuery q;
+      q.person_id = actor.user.person_id;
+      q.exclude_drafts = true;
+      q.page_token = token;
+      // Never more than the page still needs: the cursor then stops exactly after the last one shown.
+      q.limit = want - static_cast<int>(out.entries.size());
+      TB_ASSIGN_OR_RETURN(ports::ApplicationPage page, tx.applications().ListApplications(q));
+      for (domain::Application& app : page.applications) {
+        if (!app.enterprise.empty() || app.person_id != actor.user.person_id || !domain::IsTerminal(app.state)) continue;
+        TB_ASSIGN_OR_RETURN(const auto rated, tx.ratings().RatingOf(app.id));
+        if (rated) continue;
+        TB_ASSIGN_OR_RETURN(const auto ended, EndingEvent(tx, app));
+        if (!ended) continue;
+        const Timestamp end = PeriodEnd(ctx, ended->at);
+        if (now >= end) continue;
+        out.entries.push_back({std::move(app), LocalDate(end - std::chrono::seconds(1))});
+      }
+      token = page.next_page_token;
+      if (token.empty()) break;
+    }
+    out.next_page_token = token;
+    return Ok();
+  }));
+  return out;
 }
 
 Result<domain::RatingCounts> RatingSummary(const Context& ctx, const ports::RatingSlice& slice) {

@@ -63,9 +63,28 @@ Result<domain::Rating> RateApplication(const Context& ctx, const Actor& actor, c
 // `visit_id`, the clerk's and open): channel window, assisted_by the clerk. Errors as
 // RateApplication, and kPermissionDenied error.window.visit_closed, kNotFound
 // error.window.visit_not_found (not the clerk's visit), error.application.not_found (not the
-// visit's person's application).
+// visit's person's application; for an enterprise's visit, the enterprise's: its agent who
+// presented the code rates it).
 Result<domain::Rating> RateAtWindow(const Context& ctx, const Actor& clerk, const std::string& visit_id,
                                     const std::string& id, const RatingRequest& req);
+
+// The signed-in person's own cases that they may rate now (ended, not rated, within the period;
+// the kiosk's "rate a finished service", issue 13 item 1), newest first, at most `limit`
+// (1..kMaxRatablePage). `page_token` continues where the previous page stopped; the scan behind a
+// page reads at most kRatableScanPages pages of the person's cases, so a page can come back short
+// (even empty) with a next_page_token. kPermissionDenied error.rating.person_only for an account
+// without a person.
+inline constexpr int kMaxRatablePage = 20;
+inline constexpr int kRatableScanPages = 10;
+struct RatablePage {
+  struct Entry {
+    domain::Application application;
+    Date rate_until{};  // the last day it may be rated
+  };
+  std::vector<Entry> entries;
+  std::string next_page_token;  // "" on the last page
+};
+Result<RatablePage> ListRatable(const Context& ctx, const Actor& actor, const std::string& page_token, int limit);
 
 // The signed link's case: its application id, after checking the token's signature, purpose and
 // expiry. kPermissionDenied error.rating.link_invalid (not a rating link of this platform) or

@@ -21,8 +21,9 @@ Status RequireCentreClerk(const Actor& clerk) {
   return Ok();
 }
 
-// What a signed identity code says, checked offline: signature, issuer, kind "person", a lifetime
-// no longer than the platform gives. `expired` tells whether it is past its time.
+// What a signed identity code says, checked offline: signature, issuer, kind "person" or
+// "enterprise", a lifetime no longer than the platform gives. `expired` tells whether it is past
+// its time.
 struct ScannedCode {
   ports::IdentityClaims claims;
   bool expired = false;
@@ -38,7 +39,10 @@ Result<ScannedCode> ReadCode(const Context& ctx, std::string_view token) {
     return Denied("error.window.code_invalid");
   }
   auto claims = ctx.tokens->ParseIdentityCode(verified->payload);
-  if (!claims.ok() || claims->kind != "person" || claims->jti.empty()) return Denied("error.window.code_invalid");
+  if (!claims.ok() || (claims->kind != "person" && claims->kind != "enterprise") || claims->jti.empty()) {
+    return Denied("error.window.code_invalid");
+  }
+  if (claims->kind == "enterprise" && claims->masked_id.empty()) return Denied("error.window.code_invalid");
   const Timestamp now = ctx.clock->Now();
   if (claims->expires_at > now + std::chrono::seconds(kIdentityCodeSeconds + kIdentityCodeClockSkewSeconds)) {
     return Denied("error.window.code_invalid");
@@ -56,7 +60,8 @@ Status RequireUsable(const Context& ctx, const Actor& clerk, const ports::Window
   return Ok();
 }
 
-// The entry opening a visit writes: the person's identity number and name were read to serve them.
+// The entry opening a visit writes: the person's identity number and name were read to serve them
+// (an enterprise's visit: the name of the agent who presented the code, shown to the clerk).
 domain::AccessLogEntry VisitReadEntry(const Actor& clerk, const ports::WindowVisit& visit) {
   domain::AccessLogEntry entry;
   entry.accessor_user_id = clerk.user.id;
@@ -64,7 +69,8 @@ domain::AccessLogEntry VisitReadEntry(const Actor& clerk, const ports::WindowVis
   entry.accessor_department = clerk.user.department;
   entry.subject_id = visit.person_id;
   entry.dataset = "population";
-  entry.fields = {"id_number", "name"};
+  entry.fields = visit.enterprise.empty() ? std::vector<std::string>{"id_number", "name"}
+                                          : std::vector<std::string>{"name"};
   entry.purpose = "window_visit:" + visit.id;
   entry.legal_basis = "identity_code:" + visit.code_jti;  // the person showed this code
   return entry;
@@ -82,12 +88,26 @@ Result<ports::WindowVisit> VisitOfCode(const Context& ctx, ports::Transaction& t
   }
   if (existing.error().code != ErrorCode::kNotFound) return existing.take_error();
   if (code.expired) return Denied("error.window.code_expired");
+  const bool enterprise = code.claims.kind == "enterprise";
+  if (enterprise) {
+    // Enterprise items are done at district centres (PRODUCT.md C3): a community centre says so.
+    const auto catalogue = ctx.Catalogue();
+    const domain::ServiceCentre* centre = catalogue->FindCentre(clerk.user.centre);
+    if (centre == nullptr || !centre->Takes(domain::ApplicantKind::kEnterprise)) {
+      return Denied("error.window.enterprise_at_community_centre");
+    }
+  }
   auto user = tx.accounts().GetUser(code.claims.sub);
   if (!user.ok()) {
     if (user.error().code == ErrorCode::kNotFound) return Denied("error.window.code_invalid");
     return user.take_error();
   }
   if (user->person_id.empty()) return Denied("error.window.code_invalid");
+  if (enterprise) {
+    // The code names the agent who shows it; they must still be able to apply for the enterprise.
+    TB_ASSIGN_OR_RETURN(const auto grant, ActingGrant(tx, *user, code.claims.masked_id));
+    if (!grant) return Denied("error.window.not_agent");
+  }
   const Timestamp now = ctx.clock->Now();
   ports::WindowVisit visit;
   visit.id = ctx.ids->NewId();
@@ -95,6 +115,7 @@ Result<ports::WindowVisit> VisitOfCode(const Context& ctx, ports::Transaction& t
   visit.centre = clerk.user.centre;
   visit.person_id = user->person_id;
   visit.person_user_id = user->id;
+  if (enterprise) visit.enterprise = code.claims.masked_id;
   visit.code_jti = code.claims.jti;
   visit.started_at = now;
   visit.ends_at = now + std::chrono::minutes(kWindowVisitMinutes);
@@ -115,12 +136,25 @@ Result<VisitView> ViewOf(const Context& ctx, ports::Transaction& tx, ports::Wind
     view.person_name = user.display_name;
   }
   view.masked_id = domain::MaskHolderId(visit.person_id);
+  if (!visit.enterprise.empty()) {
+    auto e = tx.accounts().GetEnterprise(visit.enterprise);
+    if (e.ok()) {
+      view.enterprise_name = e->name;
+    } else if (e.error().code != ErrorCode::kNotFound) {
+      return e.take_error();
+    }
+  }
   view.open = visit.OpenAt(ctx.clock->Now());
   view.visit = std::move(visit);
   return view;
 }
 
 }  // namespace
+
+bool VisitServes(const ports::WindowVisit& visit, const domain::Application& app) {
+  if (!visit.enterprise.empty()) return app.enterprise == visit.enterprise;
+  return app.enterprise.empty() && !app.person_id.empty() && app.person_id == visit.person_id;
+}
 
 Result<VisitView> OpenVisit(const Context& ctx, const Actor& clerk, std::string_view token) {
   VisitView view;
@@ -178,7 +212,23 @@ Result<ports::WindowVisit> RequirePresence(const Context& ctx, ports::Transactio
   } else {
     return Denied("error.window.identity_code_required");
   }
-  if (visit.person_id != person_id) return Denied("error.window.visit_other_person");
+  if (!visit.enterprise.empty() || visit.person_id != person_id) return Denied("error.window.visit_other_person");
+  return visit;
+}
+
+Result<ports::WindowVisit> RequireEnterprisePresence(const Context& ctx, ports::Transaction& tx, const Actor& clerk,
+                                                     const std::string& enterprise, std::string_view identity_code,
+                                                     const std::string& visit_id) {
+  TB_RETURN_IF_ERROR(RequireCentreClerk(clerk));
+  ports::WindowVisit visit;
+  if (!visit_id.empty()) {
+    TB_ASSIGN_OR_RETURN(visit, UsableVisit(ctx, tx, clerk, visit_id));
+  } else if (!identity_code.empty()) {
+    TB_ASSIGN_OR_RETURN(visit, VisitOfCode(ctx, tx, clerk, identity_code));
+  } else {
+    return Denied("error.window.identity_code_required");
+  }
+  if (visit.enterprise.empty() || visit.enterprise != enterprise) return Denied("error.window.visit_other_enterprise");
   return visit;
 }
 
@@ -195,6 +245,9 @@ Result<ports::WindowVisit> UsableVisit(const Context& ctx, ports::Transaction& t
 }
 
 Status RecordVisitConsent(const Context& ctx, ports::Transaction& tx, const ports::WindowVisit& visit) {
+  // An enterprise's data is read under the items' legal bases; its agent's showing the code is
+  // recorded as the visit's basis (VisitReadEntry). A consent is a person's.
+  if (!visit.enterprise.empty()) return Ok();
   const std::string purpose = "window_visit:" + visit.id;
   auto consent = tx.consents().ActiveConsent(visit.person_id, purpose);
   if (consent.ok()) return Ok();
@@ -213,7 +266,18 @@ Result<bool> InVisitWith(const Context& ctx, ports::Transaction& tx, const Actor
   TB_ASSIGN_OR_RETURN(const auto visits, tx.window_visits().ListOpenVisits(clerk.user.id, ctx.clock->Now(),
                                                                            ports::kMaxOpenVisits));
   for (const auto& v : visits) {
-    if (v.person_id == person_id) return true;
+    if (v.enterprise.empty() && v.person_id == person_id) return true;
+  }
+  return false;
+}
+
+Result<bool> InEnterpriseVisitWith(const Context& ctx, ports::Transaction& tx, const Actor& clerk,
+                                   const std::string& enterprise) {
+  if (!clerk.user.HasRole(domain::Role::kClerk) || clerk.user.centre.empty() || enterprise.empty()) return false;
+  TB_ASSIGN_OR_RETURN(const auto visits, tx.window_visits().ListOpenVisits(clerk.user.id, ctx.clock->Now(),
+                                                                           ports::kMaxOpenVisits));
+  for (const auto& v : visits) {
+    if (v.enterprise == enterprise) return true;
   }
   return false;
 }
@@ -233,7 +297,11 @@ Result<std::vector<domain::Application>> VisitApplications(const Context& ctx, c
     TB_ASSIGN_OR_RETURN(const ports::WindowVisit visit, tx.window_visits().GetVisit(visit_id));
     TB_RETURN_IF_ERROR(RequireUsable(ctx, clerk, visit));
     ports::ApplicationQuery q;
-    q.person_id = visit.person_id;
+    if (visit.enterprise.empty()) {
+      q.person_id = visit.person_id;
+    } else {
+      q.enterprise = visit.enterprise;
+    }
     q.limit = ports::kDefaultPageSize;
     TB_ASSIGN_OR_RETURN(ports::ApplicationPage page, tx.applications().ListApplications(q));
     out = std::move(page.applications);
@@ -242,19 +310,25 @@ Result<std::vector<domain::Application>> VisitApplications(const Context& ctx, c
   return out;
 }
 
-Result<domain::Application> StartForPerson(const Context& ctx, const Actor& clerk, const std::string& visit_id,
-                                           const std::string& item_code) {
+Result<domain::Application> StartForVisit(const Context& ctx, const Actor& clerk, const std::string& visit_id,
+                                          const std::string& item_code) {
   const auto catalogue = ctx.Catalogue();
   const domain::ServiceItem* item = catalogue->FindItem(item_code);
   if (item == nullptr) return MakeError(ErrorCode::kNotFound, "error.item.not_found");
   TB_RETURN_IF_ERROR(RequireCentreTakes(ctx, clerk, *item));
-  if (item->applicant != domain::ApplicantKind::kPerson) return Denied("error.window.centre_refuses_item");
   CreateApplicationRequest create;
   create.item = item->code;
   create.visit = visit_id;
   create.submit = false;
   TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
     TB_ASSIGN_OR_RETURN(const ports::WindowVisit visit, UsableVisit(ctx, tx, clerk, visit_id));
+    const domain::ApplicantKind served =
+        visit.enterprise.empty() ? domain::ApplicantKind::kPerson : domain::ApplicantKind::kEnterprise;
+    if (item->applicant != served) return Denied("error.window.centre_refuses_item");
+    if (!visit.enterprise.empty()) {
+      create.enterprise = visit.enterprise;
+      return Ok();
+    }
     create.on_behalf_of = visit.person_id;
     // The person's consent for this visit, given in person at the window.
     TB_RETURN_IF_ERROR(RecordVisitConsent(ctx, tx, visit));
@@ -265,14 +339,14 @@ Result<domain::Application> StartForPerson(const Context& ctx, const Actor& cler
   return CreateApplication(ctx, clerk, create);
 }
 
-std::vector<std::string> WindowItems(const Context& ctx, const Actor& clerk) {
+std::vector<std::string> WindowItems(const Context& ctx, const Actor& clerk, domain::ApplicantKind kind) {
   std::vector<std::string> out;
   const auto catalogue = ctx.Catalogue();
   if (!catalogue) return out;
   const domain::ServiceCentre* centre = catalogue->FindCentre(clerk.user.centre);
   if (centre == nullptr) return out;
   for (const auto& item : catalogue->items()) {
-    if (item.applicant == domain::ApplicantKind::kPerson && centre->Takes(item.applicant) &&
+    if (item.applicant == kind && centre->Takes(item.applicant) &&
         item.HasChannel(domain::Channel::kWindow)) {
       out.push_back(item.code);
     }

@@ -10,10 +10,8 @@ namespace {
 
 using domain::ApplicationState;
 
-// Whether `app` is the visit's person's own.
-bool OfVisit(const ports::WindowVisit& visit, const domain::Application& app) {
-  return app.enterprise.empty() && app.person_id == visit.person_id;
-}
+// Whether `app` is the visit's person's own (or its enterprise's).
+bool OfVisit(const ports::WindowVisit& visit, const domain::Application& app) { return VisitServes(visit, app); }
 
 // Still being handled: neither decided (approved, handed over, done) nor ended otherwise.
 bool InProgress(ApplicationState state) {

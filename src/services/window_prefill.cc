@@ -9,12 +9,17 @@
 namespace tongban::services {
 namespace {
 
-// Whose data the visit reads: its person's.
-DataSubject SubjectOf(const ports::WindowVisit& visit) { return DataSubject{visit.person_id, ""}; }
+// Whose data the visit reads: its person's, or its enterprise's (never the agent's who showed the code).
+DataSubject SubjectOf(const ports::WindowVisit& visit) {
+  if (!visit.enterprise.empty()) return DataSubject{"", visit.enterprise};
+  return DataSubject{visit.person_id, ""};
+}
 
-// A person's visit serves personal items.
-Status RequireVisitTakes(const domain::ServiceItem& item) {
-  if (item.applicant != domain::ApplicantKind::kPerson) {
+// A person's visit serves personal items, an enterprise's visit enterprise items.
+Status RequireVisitTakes(const domain::ServiceItem& item, const ports::WindowVisit& visit) {
+  const domain::ApplicantKind served =
+      visit.enterprise.empty() ? domain::ApplicantKind::kPerson : domain::ApplicantKind::kEnterprise;
+  if (item.applicant != served) {
     return MakeError(ErrorCode::kPermissionDenied, "error.window.centre_refuses_item");
   }
   return Ok();
@@ -39,7 +44,7 @@ Result<std::vector<ExternalCall>> WindowPrefillExternalCalls(const Context& ctx,
   std::vector<ExternalCall> calls;
   TB_RETURN_IF_ERROR(ctx.store->Read([&](ports::Transaction& tx) -> Status {
     TB_ASSIGN_OR_RETURN(const ports::WindowVisit visit, UsableVisit(ctx, tx, clerk, visit_id));
-    TB_RETURN_IF_ERROR(RequireVisitTakes(*item));
+    TB_RETURN_IF_ERROR(RequireVisitTakes(*item, visit));
     TB_ASSIGN_OR_RETURN(calls, ReadExternalCalls(ctx, tx, *item, SubjectOf(visit), VisitRead(nullptr)));
     return Ok();
   }));
@@ -55,7 +60,7 @@ Result<ItemRead> WindowPrefill(const Context& ctx, const Actor& clerk, const std
   ItemRead out;
   TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
     TB_ASSIGN_OR_RETURN(const ports::WindowVisit visit, UsableVisit(ctx, tx, clerk, visit_id));
-    TB_RETURN_IF_ERROR(RequireVisitTakes(*item));
+    TB_RETURN_IF_ERROR(RequireVisitTakes(*item, visit));
     TB_RETURN_IF_ERROR(RecordVisitConsent(ctx, tx, visit));
     TB_ASSIGN_OR_RETURN(out, ReadForItemFor(ctx, tx, clerk, *item, SubjectOf(visit), VisitRead(external), WindowVisitPurpose(visit.id)));
     return Ok();
@@ -79,7 +84,7 @@ Result<BundlePrefill> WindowPrefillBundle(const Context& ctx, const Actor& clerk
   TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
     out = BundlePrefill{};
     TB_ASSIGN_OR_RETURN(const ports::WindowVisit visit, UsableVisit(ctx, tx, clerk, visit_id));
-    for (const domain::ServiceItem* item : items) TB_RETURN_IF_ERROR(RequireVisitTakes(*item));
+    for (const domain::ServiceItem* item : items) TB_RETURN_IF_ERROR(RequireVisitTakes(*item, visit));
     TB_RETURN_IF_ERROR(RecordVisitConsent(ctx, tx, visit));
     for (const domain::ServiceItem* item : items) {
       TB_ASSIGN_OR_RETURN(ItemRead read, ReadForItemFor(ctx, tx, clerk, *item, SubjectOf(visit), VisitRead(nullptr), WindowVisitPurpose(visit.id)));

@@ -5,7 +5,9 @@
 // purpose ("window_visit:<id>", the purpose of the consent the person gives at the window, which
 // the same transaction records once per visit), so the person sees in "who read my data" that the
 // window clerk read it during the visit. Only the clerk's own open visit allows it, and only for
-// personal items the clerk's centre takes; a refusal reads and records nothing.
+// items of the visit's kind the clerk's centre takes (a person's visit: personal items; an
+// enterprise's visit, services/window.h: enterprise items, the enterprise's data read, no consent
+// recorded: a consent is a person's); a refusal reads and records nothing.
 // Thread-safety: stateless functions over a shared Context.
 #pragma once
 
@@ -30,8 +32,8 @@ Result<std::vector<ExternalCall>> WindowPrefillExternalCalls(const Context& ctx,
 // read with the clerk as accessor and the visit as purpose, in one write transaction that also
 // records the person's consent for the visit. kNotFound (error.item.not_found); kPermissionDenied
 // error.window.not_clerk, error.window.visit_not_found, error.window.visit_of_another_clerk,
-// error.window.visit_closed, error.window.centre_refuses_item (also for an item that is not a
-// person's); the store's errors.
+// error.window.visit_closed, error.window.centre_refuses_item (also for an item of the other kind
+// of applicant than the visit's); the store's errors.
 Result<ItemRead> WindowPrefill(const Context& ctx, const Actor& clerk, const std::string& visit_id,
                                const std::string& item_code, const ExternalReads* external = nullptr);
 

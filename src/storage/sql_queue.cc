@@ -37,7 +37,14 @@ constexpr std::string_view kAppointmentsBefore =
 constexpr std::string_view kBookedBetween =
     "SELECT " TB_APPOINTMENT_COLUMNS " FROM appointments WHERE user_id = $1 AND slot_start >= $3 AND slot_start < $4"
     " AND centre = $2 AND status = 'booked' ORDER BY slot_start LIMIT 1";
+constexpr std::string_view kAttendedBetween =
+    "SELECT " TB_APPOINTMENT_COLUMNS " FROM appointments WHERE user_id = $1 AND slot_start >= $3 AND slot_start < $4"
+    " AND centre = $2 AND status = 'attended' ORDER BY slot_start LIMIT 1";
 #undef TB_APPOINTMENT_COLUMNS
+// One ticket per booking: only the request whose UPDATE changes the row takes the A ticket. On
+// PostgreSQL a second request waits for the first's row lock, then re-evaluates `status = 'booked'`
+// on the committed row and changes nothing; SQLite has one writer.
+constexpr std::string_view kMarkAttended = "UPDATE appointments SET status = 'attended' WHERE id = $1 AND status = 'booked'";
 
 constexpr std::string_view kNextTicketNumber =
     "INSERT INTO ticket_counters (centre, day, series, last) VALUES ($1, $2, $3, 1)"
@@ -48,6 +55,9 @@ constexpr std::string_view kNextTicketNumber =
 constexpr std::string_view kInsertTicket =
     "INSERT INTO queue_tickets (" TB_TICKET_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
 constexpr std::string_view kSelectTicket = "SELECT " TB_TICKET_COLUMNS " FROM queue_tickets WHERE id = $1";
+// Through queue_tickets_appointment (V032, unique where appointment_id <> '').
+constexpr std::string_view kTicketOfAppointment =
+    "SELECT " TB_TICKET_COLUMNS " FROM queue_tickets WHERE appointment_id = $1 AND appointment_id <> ''";
 constexpr std::string_view kFirstWaiting =
     "SELECT id FROM queue_tickets WHERE centre = $1 AND day = $2 AND status = 'waiting'"
     " ORDER BY series, number LIMIT 1";
@@ -196,6 +206,29 @@ Result<std::optional<Appointment>> SqlQueue::BookedAppointmentBetween(const std:
   return found.take_error();
 }
 
+Result<std::optional<Appointment>> SqlQueue::AttendedAppointmentBetween(const std::string& user_id,
+                                                                        const std::string& centre, Timestamp from,
+                                                                        Timestamp to) {
+  auto found = sql_.One<Appointment>(kAttendedBetween, [&](Binder& b) {
+    b.Text(user_id).Text(centre).Int(Seconds(from)).Int(Seconds(to));
+  }, "", ReadAppointment);
+  if (found.ok()) return std::optional<Appointment>(std::move(found).value());
+  if (found.error().code == ErrorCode::kNotFound) return std::optional<Appointment>();
+  return found.take_error();
+}
+
+Result<bool> SqlQueue::MarkAppointmentAttended(const std::string& id) {
+  TB_ASSIGN_OR_RETURN(const int64_t changed, sql_.Execute(kMarkAttended, [&](Binder& b) { b.Text(id); }));
+  return changed > 0;
+}
+
+Result<std::optional<Ticket>> SqlQueue::TicketOfAppointment(const std::string& appointment_id) {
+  auto found = sql_.One<Ticket>(kTicketOfAppointment, [&](Binder& b) { b.Text(appointment_id); }, "", ReadTicket);
+  if (found.ok()) return std::optional<Ticket>(std::move(found).value());
+  if (found.error().code == ErrorCode::kNotFound) return std::optional<Ticket>();
+  return found.take_error();
+}
+
 Result<int64_t> SqlQueue::NextTicketNumber(const std::string& centre, const std::string& day,
                                            const std::string& series) {
   TB_RETURN_IF_ERROR(sql_.RequireWritable());
@@ -204,7 +237,7 @@ Result<int64_t> SqlQueue::NextTicketNumber(const std::string& centre, const std:
 }
 
 Status SqlQueue::InsertTicket(const Ticket& t) {
-  return sql_.Run(kInsertTicket, [&](Binder& b) {
+  Status inserted = sql_.Run(kInsertTicket, [&](Binder& b) {
     b.Text(t.id)
         .Text(t.centre)
         .Text(t.day)
@@ -219,6 +252,10 @@ Status SqlQueue::InsertTicket(const Ticket& t) {
         .OptionalInt(OptionalSeconds(t.called_at))
         .OptionalInt(OptionalSeconds(t.finished_at));
   });
+  if (!inserted.ok() && inserted.error().code == ErrorCode::kConflict && !t.appointment_id.empty()) {
+    return MakeError(ErrorCode::kConflict, "error.ticket.appointment_has_ticket");
+  }
+  return inserted;
 }
 
 Result<Ticket> SqlQueue::GetTicket(const std::string& id) {

@@ -20,6 +20,11 @@ class SqlQueue final : public ports::QueueRepository {
   Result<std::optional<ports::Appointment>> BookedAppointmentBetween(const std::string& user_id,
                                                                      const std::string& centre, Timestamp from,
                                                                      Timestamp to) override;
+  Result<std::optional<ports::Appointment>> AttendedAppointmentBetween(const std::string& user_id,
+                                                                       const std::string& centre, Timestamp from,
+                                                                       Timestamp to) override;
+  Result<bool> MarkAppointmentAttended(const std::string& id) override;
+  Result<std::optional<ports::Ticket>> TicketOfAppointment(const std::string& appointment_id) override;
   Result<int64_t> NextTicketNumber(const std::string& centre, const std::string& day,
                                    const std::string& series) override;
   Status InsertTicket(const ports::Ticket& ticket) override;

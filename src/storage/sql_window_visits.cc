@@ -9,9 +9,9 @@ namespace {
 using ports::WindowVisit;
 
 #define TB_VISIT_COLUMNS \
-  "id, clerk_user_id, centre, person_id, person_user_id, code_jti, started_at, ends_at, closed"
+  "id, clerk_user_id, centre, person_id, person_user_id, code_jti, started_at, ends_at, closed, enterprise"
 constexpr std::string_view kInsertVisit =
-    "INSERT INTO window_visits (" TB_VISIT_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+    "INSERT INTO window_visits (" TB_VISIT_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 constexpr std::string_view kSelectVisit = "SELECT " TB_VISIT_COLUMNS " FROM window_visits WHERE id = $1";
 constexpr std::string_view kSelectVisitByCode = "SELECT " TB_VISIT_COLUMNS " FROM window_visits WHERE code_jti = $1";
 // Through window_visits_clerk: the clerk's visits ending after now, newest first.
@@ -33,6 +33,7 @@ Result<WindowVisit> ReadVisit(Statement& statement) {
   v.started_at = FromSeconds(c.Int());
   v.ends_at = FromSeconds(c.Int());
   v.closed = c.Bool();
+  v.enterprise = c.Text();
   return v;
 }
 
@@ -48,7 +49,8 @@ Status SqlWindowVisits::InsertVisit(const WindowVisit& v) {
         .Text(v.code_jti)
         .Int(Seconds(v.started_at))
         .Int(Seconds(v.ends_at))
-        .Bool(v.closed);
+        .Bool(v.closed)
+        .Text(v.enterprise);
   });
 }
 

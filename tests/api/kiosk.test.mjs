@@ -3,10 +3,12 @@
 // Path=/kiosk) that the rest of the site and the API treat as signed out and that the same code
 // cannot open twice; the person picks a common service, confirms the pre-filled data (read and
 // logged in their access log) and submits; the application records the centre and channel kiosk
-// on every event; every kiosk response is no-store; signing out leaves nothing.
+// on every event; every kiosk response is no-store; signing out leaves nothing. Signed in, the
+// person rates a finished service (issue 13 item 1): only their own ended, unrated cases, a page
+// at a time, recorded with channel kiosk.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, Client, fillFields } from './lib.mjs';
+import { startServer, Client, fillFields, simplePersonItem } from './lib.mjs';
 
 const CENTRE = 'pudong-district-centre';
 const ITEM = 'hrss.social-security-card';
@@ -196,6 +198,109 @@ test('issue 11 item 5: a tampered, foreign or malformed code opens no kiosk sess
     // The untouched code still opens one.
     r = await signIn(zh, code);
     assert.equal(r.status, 303, r.text);
+  } finally {
+    await server.stop();
+  }
+});
+
+// An ended (refused) case of `person`'s, or only accepted with `end: false`.
+async function aCase(server, person, { end = true } = {}) {
+  const item = await simplePersonItem(person);
+  const made = await person.post('/api/v1/applications', { item: item.code, fields: fillFields(item) });
+  assert.equal(made.status, 201, made.text);
+  const reviewer = await Client.login(server.url, `reviewer.${item.department}`);
+  assert.equal((await reviewer.post(`/api/v1/applications/${made.data.id}/actions/accept`, {})).status, 200);
+  if (end) {
+    const refused = await reviewer.post(`/api/v1/applications/${made.data.id}/actions/refuse`, { reason: '材料不全' });
+    assert.equal(refused.status, 200, refused.text);
+  }
+  return made.data;
+}
+
+test('issue 13 item 1: at the kiosk the person rates a finished service: only theirs, ended and unrated, a page at a time, channel kiosk', async () => {
+  const server = await startServer();
+  try {
+    const citizen = await Client.login(server.url, 'zhang.wei');
+    const ended = [];
+    for (let i = 0; i < 6; i++) ended.push(await aCase(server, citizen));
+    const open = await aCase(server, citizen, { end: false });
+    const ratedOnWeb = await aCase(server, citizen);
+    assert.equal((await citizen.post(`/api/v1/applications/${ratedOnWeb.id}/rating`, { level: 5 })).status, 201);
+    const other = await Client.login(server.url, 'li.na');
+    const notHers = await aCase(server, other);
+
+    const kiosk = new Kiosk(server.url);
+    await kiosk.get(`/kiosk?centre=${CENTRE}`);
+    let r = await signIn(kiosk, (await citizen.get('/api/v1/me/identity-code')).data.token);
+    assert.equal(r.status, 303, r.text);
+    r = await kiosk.get('/kiosk/services');
+    assert.match(r.text, /href="\/kiosk\/rate"/);
+    assert.match(r.text, /Rate a finished service/);
+
+    // Newest first, 5 a page: the first page is the 5 newest of the 6 ended, unrated cases (the demo
+    // city's older cases come after them); the open, the rated and li.na's are on no page.
+    r = await kiosk.get('/kiosk/rate');
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.headers.get('cache-control'), 'no-store');
+    const listed = (html) => [...html.matchAll(/href="\/kiosk\/rate\/([^"?]+)"/g)].map((m) => m[1]);
+    const first = listed(r.text);
+    assert.deepEqual([...first].sort(), ended.slice(1).map((a) => a.id).sort(), r.text);
+    const all = [...first];
+    for (let pages = 1; ; pages++) {
+      const next = r.text.match(/href="(\/kiosk\/rate\?page_token=[^"]+)"/);
+      if (!next) break;
+      assert.ok(pages < 20, 'the pages end');
+      r = await kiosk.get(next[1].replace(/&amp;/g, '&'));
+      assert.equal(r.status, 200, r.text);
+      all.push(...listed(r.text));
+    }
+    assert.ok(all.includes(ended[0].id), 'the sixth on a later page');
+    assert.equal(new Set(all).size, all.length, 'no case twice');
+    for (const id of [open.id, ratedOnWeb.id, notHers.id]) assert.ok(!all.includes(id), id);
+
+    // The form; a level is required; then the rating, channel kiosk.
+    const target = ended[0].id;
+    r = await kiosk.get(`/kiosk/rate/${target}`);
+    assert.equal(r.status, 200, r.text);
+    assert.match(r.text, /name="level" value="5"/);
+    const csrf = hidden(r.text, 'csrf_token');
+    r = await kiosk.post(`/kiosk/rate/${target}`, { csrf_token: csrf, comment: 'ok' });
+    assert.equal(r.status, 400, r.text);
+    assert.match(r.text, /Choose a level/);
+    r = await kiosk.post(`/kiosk/rate/${target}`, { csrf_token: 'forged', level: '2' });
+    assert.equal(r.status, 403);
+    r = await kiosk.post(`/kiosk/rate/${target}`, { csrf_token: csrf, level: '2', tag: 'slow', comment: '等了很久' });
+    assert.equal(r.status, 303, r.text);
+    assert.equal(r.location, '/kiosk/rate?done=rated');
+    r = await kiosk.get(r.location);
+    assert.match(r.text, /Your rating has been recorded/);
+    assert.ok(!listed(r.text).includes(target));
+    const rating = await citizen.get(`/api/v1/applications/${target}/rating`);
+    assert.equal(rating.status, 200, rating.text);
+    assert.equal(rating.data.rating.channel, 'kiosk');
+    assert.equal(rating.data.rating.level, 2);
+    assert.deepEqual(rating.data.rating.tags, ['slow']);
+
+    // Rated already, not ended, someone else's: refused with the reason (or not found).
+    r = await kiosk.get(`/kiosk/rate/${target}`);
+    assert.equal(r.status, 409);
+    assert.match(r.text, /rated already/);
+    r = await kiosk.post(`/kiosk/rate/${target}`, { csrf_token: csrf, level: '5' });
+    assert.equal(r.status, 409);
+    r = await kiosk.get(`/kiosk/rate/${open.id}`);
+    assert.equal(r.status, 409);
+    assert.match(r.text, /not ended/);
+    r = await kiosk.get(`/kiosk/rate/${notHers.id}`);
+    assert.equal(r.status, 404);
+    r = await kiosk.post(`/kiosk/rate/${notHers.id}`, { csrf_token: csrf, level: '1' });
+    assert.equal(r.status, 404);
+    assert.equal((await other.get(`/api/v1/applications/${notHers.id}/rating`)).data.rating, null);
+
+    // Signed out: the rating pages send the kiosk back to the start.
+    await kiosk.post('/kiosk/sign-out', { csrf_token: csrf });
+    r = await kiosk.get('/kiosk/rate');
+    assert.equal(r.status, 303);
+    assert.equal(r.location, '/kiosk?signed_out=1');
   } finally {
     await server.stop();
   }

@@ -3,14 +3,15 @@
 // TONGBAN_TEST_DB=postgres: slots with the places left, 50 parallel bookings of one slot book
 // exactly its capacity, one person one appointment per slot, cancelling, tickets in series A
 // (appointment today) and B (walk-in, anonymous), two clerks calling at once never get the same
-// ticket, and the display's numbers (no personal data).
+// ticket, and the display's numbers (no personal data); one A ticket per booking (20 requests at
+// once give one ticket) and the appointment then attended.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, ROOT, DB_KIND, startServer, Client, allItems, createPgDatabase, dropPgDatabase, requestFrom } from './lib.mjs';
+import { BIN, ROOT, DB_KIND, startServer, Client, allItems, createPgDatabase, dropPgDatabase, requestFrom, runSql } from './lib.mjs';
 
 const CENTRE = 'pudong-district-centre';
 const PEOPLE = 50;
@@ -183,6 +184,58 @@ test('finding 3: tickets A for an appointment and B for walk-ins; two clerks cal
     assert.equal(display.data.called.length, 10);
     assert.equal(display.data.waiting, 0);
     for (const t of display.data.called) assert.deepEqual(Object.keys(t).sort(), ['called_at', 'counter', 'number']);
+  }));
+
+// Unix seconds of 09:00 today in the city (UTC+8): a slot of today's, whatever the hour now.
+function todayAtNine() {
+  const city = new Date(Date.now() + 8 * 3600 * 1000);
+  return Date.UTC(city.getUTCFullYear(), city.getUTCMonth(), city.getUTCDate(), 9) / 1000 - 8 * 3600;
+}
+
+test('issue 11 gap 2: one A ticket per booking; 20 requests at once give one ticket, and the appointment is attended', () =>
+  withServer(async (server) => {
+    const person = await Client.login(server.url, 'zhang.wei', undefined, { lang: 'en' });
+    const { slots } = await nextOpenDay(person);
+    const item = await windowItem(person);
+    const booked = await person.post('/api/v1/appointments', { centre: CENTRE, slot: slots[0].slot, item });
+    assert.equal(booked.status, 201, booked.text);
+    // Bookings are for the future: the booking is moved to today, as if it had been made days ago.
+    runSql(server, `UPDATE appointments SET slot_start = ${todayAtNine()} WHERE id = '${booked.data.id}'`);
+    const path = `/api/v1/service-centres/${CENTRE}/tickets`;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => person.post(path, {})));
+    if (answers.every((r) => r.status === 409 && /closed/.test(r.text))) return; // the centre is closed today
+    for (const r of answers) assert.ok(r.status === 201 || r.status === 200, r.text);
+    assert.equal(answers.filter((r) => r.status === 201).length, 1, answers.map((r) => r.status).join(','));
+    const ids = new Set(answers.map((r) => r.data.id));
+    assert.equal(ids.size, 1, `one ticket: ${[...ids]}`);
+    assert.equal(answers[0].data.number, 'A001');
+    assert.equal(answers[0].data.with_appointment, true);
+    // Asked again later: the same ticket, no new number; nothing else waits.
+    const again = await person.post(path, {});
+    assert.equal(again.status, 200, again.text);
+    assert.equal(again.data.id, answers[0].data.id);
+    const display = await new Client(server.url).get(`/api/v1/service-centres/${CENTRE}/display`);
+    assert.equal(display.data.waiting, 1);
+    assert.deepEqual(runSql(server, `SELECT COUNT(*) FROM queue_tickets WHERE appointment_id = '${booked.data.id}'`), ['1']);
+
+    // Attended: in the API and on the person's appointments page; it can no longer be cancelled.
+    const mine = await person.get('/api/v1/appointments');
+    assert.equal(mine.data.items.find((a) => a.id === booked.data.id).status, 'attended');
+    const cancel = await person.post(`/api/v1/appointments/${booked.data.id}/cancel`, {});
+    assert.equal(cancel.status, 409, cancel.text);
+    const res = await fetch(`${server.url}/me/appointments`, { headers: { authorization: `Bearer ${person.token}`, 'accept-language': 'en' } });
+    const html = await res.text();
+    assert.equal(res.status, 200);
+    assert.match(html, /Attended \(ticket taken\)/);
+
+    // Another person without a booking still takes a walk-in (B) ticket, each time a new one.
+    const other = await Client.login(server.url, 'li.na');
+    const b1 = await other.post(path, {});
+    const b2 = await other.post(path, {});
+    assert.equal(b1.status, 201, b1.text);
+    assert.equal(b2.status, 201, b2.text);
+    assert.match(b1.data.number, /^B/);
+    assert.notEqual(b1.data.id, b2.data.id);
   }));
 
 test('walk-in tickets are rate limited per client address: 429 resource_exhausted past 10 in 15 minutes, other addresses unaffected', () =>

@@ -127,3 +127,94 @@ test('window: a draft started at the window is continued on the web, and a web d
   const third = await citizen.post('/api/v1/applications', { item: item.code, draft: true, fields: fillFields(item) });
   assert.equal((await clerk.get(`/api/v1/applications/${third.data.id}`)).status, 404);
 });
+
+// Issue 11's last gap 1: an enterprise at the window. The administrator of the demo restaurant
+// (wang.fang) shows its code; the clerk of the Pudong district centre serves the enterprise; the
+// community centre's clerk is told plainly that enterprise items are done at district centres.
+const TAX = 'tax.tax-clearance-certificate';  // an enterprise item, instant, taken at windows
+
+test('window: a district centre clerk serves an enterprise whose agent shows its code; its agents see who did it where', async () => {
+  const agent = await Client.login(server.url, 'wang.fang', undefined, { lang: 'en' });
+  const clerk = await Client.login(server.url, 'clerk.pudong', undefined, { lang: 'en' });
+  const community = await Client.login(server.url, 'clerk.lujiazui', undefined, { lang: 'en' });
+  const enterprise = (await agent.get('/api/v1/me')).data.enterprises[0].code;
+  const item = (await agent.get(`/api/v1/items/${TAX}`)).data;
+  const codeOfEnterprise = async () => {
+    const r = await agent.get(`/api/v1/me/identity-code?enterprise=${enterprise}`);
+    assert.equal(r.status, 200, r.text);
+    return r.data.token;
+  };
+
+  // A community centre takes personal items only: the code is refused with the reason, no visit.
+  const refused = await community.post('/api/v1/window/visits', { identity_code: await codeOfEnterprise() });
+  assert.equal(refused.status, 403, refused.text);
+  assert.match(refused.data.error.message, /community centre.*district centre/);
+  assert.equal((await community.get('/api/v1/window/visits')).data.items.length, 0);
+
+  // Without the code or a visit the clerk cannot file for the enterprise.
+  const bare = await clerk.post('/api/v1/applications', { item: TAX, channel: 'window', enterprise, fields: fillFields(item) });
+  assert.equal(bare.status, 403, bare.text);
+  assert.match(bare.data.error.message, /identity code/i);
+
+  // The district centre's clerk scans it: the enterprise's visit, naming the agent who showed it.
+  const visit = await clerk.post('/api/v1/window/visits', { identity_code: await codeOfEnterprise() });
+  assert.equal(visit.status, 201, visit.text);
+  assert.equal(visit.data.kind, 'enterprise');
+  assert.equal(visit.data.enterprise.code, enterprise);
+  assert.ok(visit.data.enterprise.name.length > 0);
+  assert.equal(visit.data.agent.user_id, agent.user.id);
+  assert.match(visit.data.agent.masked_id, /\*{8}/);
+  assert.equal(visit.data.person, null);
+
+  // The pre-fill of an enterprise item in the visit; a person's item is not the enterprise's.
+  const prefill = await clerk.get(`/api/v1/prefill?visit=${visit.data.id}&item=${TAX}`);
+  assert.equal(prefill.status, 200, prefill.text);
+  assert.equal(prefill.data.visit, visit.data.id);
+  const personal = await simplePersonItem(agent);
+  const notHers = await clerk.get(`/api/v1/prefill?visit=${visit.data.id}&item=${personal.code}`);
+  assert.equal(notHers.status, 403, notHers.text);
+
+  // The visit proves the enterprise's presence only: not the agent's own, nor another enterprise's.
+  const me = (await agent.get('/api/v1/me')).data;
+  const asPerson = await clerk.post('/api/v1/applications', { item: personal.code, channel: 'window', on_behalf_of: me.person_id, visit: visit.data.id, fields: fillFields(personal) });
+  assert.equal(asPerson.status, 403, asPerson.text);
+  assert.match(asPerson.data.error.message, /someone else/);
+  const citizen = await Client.login(server.url, 'zhang.wei');
+  const personVisit = await clerk.post('/api/v1/window/visits', { identity_code: await codeOf(citizen) });
+  assert.equal(personVisit.status, 201, personVisit.text);
+  const wrongVisit = await clerk.post('/api/v1/applications', { item: TAX, channel: 'window', enterprise, visit: personVisit.data.id, fields: fillFields(item) });
+  assert.equal(wrongVisit.status, 403, wrongVisit.text);
+  assert.match(wrongVisit.data.error.message, /not this enterprise/);
+
+  // Accepted on the enterprise's behalf, assisted_by the clerk.
+  const made = await clerk.post('/api/v1/applications', { item: TAX, channel: 'window', enterprise, visit: visit.data.id, fields: fillFields(item) });
+  assert.equal(made.status, 201, made.text);
+  assert.equal(made.data.state, 'submitted');
+  assert.equal(made.data.assisted_by.user_id, clerk.user.id);
+  assert.equal(made.data.assisted_by.centre, 'pudong-district-centre');
+
+  // The enterprise's agents see it, and who did it for them where (events and the case's page).
+  const events = await agent.get(`/api/v1/applications/${made.data.id}/events`);
+  assert.equal(events.status, 200, events.text);
+  assert.equal(events.data.items[0].channel, 'window');
+  assert.equal(events.data.items[0].assisted_by.user_id, clerk.user.id);
+  assert.equal(events.data.items[0].assisted_by.centre, 'pudong-district-centre');
+  const page = await fetch(`${server.url}/applications/${made.data.id}`, { headers: { authorization: `Bearer ${agent.token}`, 'accept-language': 'en' } });
+  const html = await page.text();
+  assert.equal(page.status, 200, html.slice(0, 300));
+  assert.match(html, /Done for you at Pudong New Area/);
+  assert.ok(html.includes(clerk.user.name), 'the clerk is named');
+
+  // An instant item: completed on the spot in the same visit, by the clerk.
+  const done = await clerk.post(`/api/v1/window/applications/${made.data.id}/complete`, {});
+  assert.equal(done.status, 200, done.text);
+  assert.equal(done.data.state, 'completed');
+
+  // The clerk's standing ends with the visit: a draft the enterprise starts later is not theirs.
+  await clerk.post(`/api/v1/window/visits/${visit.data.id}/close`, {});
+  const later = await agent.post('/api/v1/applications', { item: TAX, enterprise, draft: true, fields: fillFields(item) });
+  assert.equal(later.status, 201, later.text);
+  assert.equal((await clerk.get(`/api/v1/applications/${later.data.id}`)).status, 404);
+  const closedVisit = await clerk.post('/api/v1/applications', { item: TAX, channel: 'window', enterprise, visit: visit.data.id, fields: fillFields(item) });
+  assert.equal(closedVisit.status, 403, closedVisit.text);
+});

@@ -192,3 +192,99 @@ test('the kiosk works without JavaScript, and a meta refresh signs out', async (
   assert.ok(!(await page.locator('body').textContent()).includes(personName));
   await page.context().close();
 });
+
+// Issue 13 item 1 at the kiosk: after the code sign-in the person rates a finished service. An
+// ended case of the demo citizen's (made through the API: submitted, accepted, refused) is listed;
+// the five-level form takes large targets and works from the keyboard; the rating is the kiosk's.
+async function apiLogin(username) {
+  const r = await fetch(`${env.base}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: CITIZEN.password }),
+  });
+  return (await r.json()).token;
+}
+
+async function api(token, method, path, json) {
+  const res = await fetch(`${env.base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(json ? { 'content-type': 'application/json' } : {}) },
+    body: json ? JSON.stringify(json) : undefined,
+  });
+  return { status: res.status, data: await res.json() };
+}
+
+async function endedCase() {
+  const person = await apiLogin(CITIZEN.username);
+  const fields = Object.fromEntries(item.fields.filter((f) => !f.source).map((f) => [f.name, sampleValue(f)]));
+  const made = await api(person, 'POST', '/api/v1/applications', { item: ITEM, fields });
+  assert.equal(made.status, 201, JSON.stringify(made.data));
+  const reviewer = await apiLogin(`reviewer.${item.department}`);
+  assert.equal((await api(reviewer, 'POST', `/api/v1/applications/${made.data.id}/actions/accept`, {})).status, 200);
+  assert.equal((await api(reviewer, 'POST', `/api/v1/applications/${made.data.id}/actions/refuse`, { reason: '材料不全' })).status, 200);
+  return { id: made.data.id, reference: made.data.reference, person };
+}
+
+for (const [lang, elder, viewport] of [['zh', false, KIOSK], ['en', true, PHONE], ['en', false, PHONE]]) {
+  test(`the kiosk's rating step, ${lang}${elder ? ', elder mode' : ''}, ${viewport.width}x${viewport.height}: a finished service rated from the keyboard, channel kiosk`, async () => {
+    const t = texts[lang];
+    const ended = await endedCase();
+    const page = await kioskPage({ lang, elder, viewport });
+    await signInWithCode(page, await identityCode(), t);
+    await screen(page);
+    assert.equal((await page.locator('a[href="/kiosk/rate"]').textContent()).includes(t['kiosk.rate_offer']), true);
+    await Promise.all([page.waitForURL('**/kiosk/rate'), page.locator('a[href="/kiosk/rate"]').click()]);
+    await screen(page);
+    assert.equal((await page.locator('h1').textContent()).trim(), t['kiosk.rate_list_heading']);
+    const link = page.locator(`a[href="/kiosk/rate/${ended.id}"]`);
+    assert.equal(await link.count(), 1, 'the ended case is offered');
+    assert.ok((await link.textContent()).includes(ended.reference));
+    await Promise.all([page.waitForURL(`**/kiosk/rate/${ended.id}`), link.click()]);
+    await screen(page);
+    assert.equal((await page.locator('h1').textContent()).trim(), t['kiosk.rate_heading']);
+
+    // Sent without a level: the reason, and the form again.
+    await Promise.all([page.waitForLoadState(), page.locator('.kiosk-rating button[type=submit]').click()]);
+    await screen(page);
+    assert.ok((await page.locator('.error-summary').textContent()).includes(t['error.rating.level']));
+
+    // From the keyboard: a level, a reason, then Enter on the button.
+    await page.locator('#level-2').focus();
+    await page.keyboard.press('Space');
+    await page.locator('#tag-slow').focus();
+    await page.keyboard.press('Space');
+    await page.locator('.kiosk-rating button[type=submit]').focus();
+    await Promise.all([page.waitForURL('**/kiosk/rate?done=rated'), page.keyboard.press('Enter')]);
+    await screen(page);
+    assert.equal((await page.locator('.kiosk-notice').textContent()).trim(), t['kiosk.rated_notice']);
+    assert.equal(await page.locator(`a[href="/kiosk/rate/${ended.id}"]`).count(), 0, 'rated: no longer offered');
+    const rating = await api(ended.person, 'GET', `/api/v1/applications/${ended.id}/rating`);
+    assert.equal(rating.data.rating.channel, 'kiosk');
+    assert.equal(rating.data.rating.level, 2);
+    assert.deepEqual(rating.data.rating.tags, ['slow']);
+
+    // Done: sign out; nothing of the person on screen or behind the back button.
+    await Promise.all([page.waitForURL('**/kiosk?signed_out=1'), page.locator('.kiosk-bar button[type=submit]').click()]);
+    const body = await page.locator('body').textContent();
+    assert.ok(!body.includes(personName) && !body.includes(ended.reference));
+    await page.goBack().catch(() => {});
+    await page.waitForLoadState();
+    const back = await page.locator('body').textContent();
+    assert.ok(!back.includes(personName) && !back.includes(ended.reference), `back shows nothing of the person: ${page.url()}`);
+    for (const r of page.kioskResponses) assert.equal(r.headers()['cache-control'], 'no-store', r.url());
+    await page.context().close();
+  });
+}
+
+test('the kiosk\'s rating list signs out after 60 s without a touch', async () => {
+  const page = await kioskPage({ lang: 'en' });
+  await page.clock.install();
+  await page.reload();
+  await signInWithCode(page, await identityCode(), texts.en);
+  await Promise.all([page.waitForURL('**/kiosk/rate'), page.locator('a[href="/kiosk/rate"]').click()]);
+  await Promise.all([page.waitForURL('**/kiosk?signed_out=1'), page.clock.runFor(61_000)]);
+  assert.ok(!(await page.locator('body').textContent()).includes(personName));
+  await page.goto(`${env.base}/kiosk/rate`);
+  assert.ok(page.url().endsWith('/kiosk?signed_out=1'));
+  await page.context().close();
+});

@@ -137,3 +137,104 @@ test('a code that does not check is refused on the console with the reason, noth
   assert.equal(await page.getAttribute('#window-code', 'aria-invalid'), 'true');
   await page.context().close();
 });
+
+// Issue 11's last gap 1: an enterprise at the window. The demo restaurant's administrator shows
+// the enterprise's code; the Pudong district centre's clerk scans it (typed, then Enter), sees the
+// enterprise and the agent who showed it, the pre-fill of an enterprise item, and submits it for
+// the enterprise; the agent's case page says it was done for them at the centre by the clerk. A
+// community centre's console refuses the code with the reason.
+const DISTRICT_CLERK = { username: 'clerk.pudong', password: 'demo-password-1' };
+const AGENT = { username: 'wang.fang', password: 'demo-password-1' };
+const TAX = 'tax.tax-clearance-certificate';
+
+async function enterpriseCode(page) {
+  const me = await (await page.request.get(`${env.base}/api/v1/me`)).json();
+  const enterprise = me.enterprises[0];
+  const res = await page.request.get(`${env.base}/api/v1/me/identity-code?enterprise=${enterprise.code}`);
+  assert.equal(res.status(), 200);
+  const { token } = await res.json();
+  // The code carries the credit code only; the online check answers the registry's name.
+  const check = await fetch(`${env.base}/api/v1/identity-codes/verify`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }),
+  });
+  enterprise.name = (await check.json()).subject.name;
+  return { token, enterprise };
+}
+
+async function scan(page, token) {
+  await Promise.all([page.waitForNavigation(), (async () => {
+    await page.keyboard.type(token);
+    await page.keyboard.press('Enter');
+  })()]);
+}
+
+for (const [lang, elder] of [['zh', false], ['en', false], ['en', true]]) {
+  test(`an enterprise at the window: its agent's code typed by the scanner, pre-fill, submitted for it, ${lang}${elder ? ', elder mode' : ''}, at 360 px`, async () => {
+    const t = texts[lang];
+    const locale = lang === 'en' ? 'en-GB' : 'zh-CN';
+    const agent = await env.newPage({ locale, viewport: { width: 360, height: 740 } });
+    await signIn(env, agent, AGENT, lang);
+    const { token, enterprise } = await enterpriseCode(agent);
+
+    const page = await env.newPage({ locale, viewport: { width: 360, height: 740 } });
+    if (elder) await page.goto(`${env.base}/prefs?elder=1&return=/`);
+    await signIn(env, page, DISTRICT_CLERK, lang);
+    await go(env, page, '/office/window');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'window-code', 'the scan field has the focus');
+    await scan(page, token);
+    await checkA11y(env, page);
+    assert.match(page.url(), /\/office\/window\/visits\/[^/]+$/);
+    assert.equal((await page.locator('h1').textContent()).trim(), enterprise.name);
+    assert.equal((await page.locator('[data-credit-code]').textContent()).trim(), enterprise.code);
+    assert.match(await page.locator('[data-agent] [data-masked-id]').textContent(), /^\d{6}\*{8}[\dX]{4}$/);
+    assert.equal((await page.locator('.inset').first().textContent()).trim(), t['window.enterprise_note']);
+    await noSidewaysScroll(page);
+    const visitUrl = page.url();
+
+    // The enterprise items the centre takes; the tax clearance certificate's pre-fill.
+    assert.equal(await page.locator(`#window-item option[value="${TAX}"]`).count(), 1);
+    assert.equal(await page.locator('form[action$="/bundle"]').count(), 0, 'bundles are persons\' life events');
+    await page.selectOption('#window-item', TAX);
+    await clickAndCheck(env, page, page.locator('form[action$="/prefill"] button[type=submit]'));
+    assert.match(page.url(), /\/prefill\?item=/);
+    assert.ok((await page.locator('.prefill-value').count()) >= 1, 'the enterprise\'s data, with where it came from');
+    assert.ok((await page.locator('main').textContent()).includes(enterprise.code));
+    await noSidewaysScroll(page);
+    // Keyboard only: the phone number, then Enter on "submit for them".
+    await page.locator('#field-contact_phone').focus();
+    await page.keyboard.type('13800138000');
+    await page.locator('button[name=intent][value=submit]').focus();
+    await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+    await checkA11y(env, page);
+    assert.ok(page.url().endsWith('?done=submitted'), page.url());
+    const href = await page.locator('table tbody tr th a').first().getAttribute('href');
+    assert.match(href, /^\/applications\//);
+
+    // The agent sees who did it for them, and where.
+    await go(env, agent, href);
+    const assisted = t['timeline.assisted_at'].split('{detail}')[0].trim();
+    assert.ok((await agent.locator('.timeline-assisted').first().textContent()).includes(assisted));
+    await noSidewaysScroll(agent);
+
+    await go(env, page, visitUrl);
+    await clickAndCheck(env, page, page.locator('form[action$="/close"] button[type=submit]'));
+    await page.context().close();
+    await agent.context().close();
+  });
+}
+
+test('a community centre\'s console refuses an enterprise\'s code with the reason, nothing opened', async () => {
+  const agent = await env.newPage({ locale: 'en-GB' });
+  await signIn(env, agent, AGENT, 'en');
+  const { token } = await enterpriseCode(agent);
+  const page = await env.newPage({ locale: 'en-GB', viewport: { width: 360, height: 740 } });
+  await signIn(env, page, CLERK, 'en');
+  await go(env, page, '/office/window');
+  await scan(page, token);
+  await checkA11y(env, page);
+  assert.ok((await page.locator('.error-summary').textContent()).includes(texts.en['error.window.enterprise_at_community_centre']));
+  assert.equal(await page.getAttribute('#window-code', 'aria-invalid'), 'true');
+  assert.ok(!page.url().includes('/visits/'));
+  await page.context().close();
+  await agent.context().close();
+});

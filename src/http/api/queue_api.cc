@@ -141,7 +141,8 @@ void RegisterQueueRoutes(Router& router, const HttpDeps& deps) {
     }
     auto ticket = services::TakeTicket(*deps.ctx, caller ? &caller->actor : nullptr, req.Param("code"), req.remote_address);
     if (!ticket.ok()) return ErrorResponse(deps, req, ticket.error());
-    return JsonResponse(201, TicketJson(*ticket));
+    // The booking's ticket taken before is answered again (200), not a second number.
+    return JsonResponse(ticket->existing ? 200 : 201, TicketJson(ticket->ticket));
   });
 
   router.Add("GET", "/api/v1/service-centres/{code}/tickets/{id}", [&deps](Request& req) {

@@ -1,6 +1,6 @@
 // The comprehensive window's visits (docs/api.md "Service centres and windows", services/window.h):
-// POST /api/v1/window/visits {"identity_code"} (a clerk of a centre scans the person's code: the
-// visit opens), GET /api/v1/window/visits (the clerk's open visits), GET /api/v1/window/visits/{id},
+// POST /api/v1/window/visits {"identity_code"} (a clerk of a centre scans the person's code, or an
+// enterprise's shown by its agent at a district centre: the visit opens), GET /api/v1/window/visits (the clerk's open visits), GET /api/v1/window/visits/{id},
 // POST /api/v1/window/visits/{id}/close; POST /api/v1/window/applications/{id}/complete (an instant
 // item completed on the spot).
 #include "http/api/handlers.h"
@@ -15,13 +15,23 @@ Json VisitJson(const ports::WindowVisit& v) {
               {"clerk", v.clerk_user_id},
               {"started_at", FormatRfc3339(v.started_at)},
               {"ends_at", FormatRfc3339(v.ends_at)},
-              {"closed", v.closed}};
+              {"closed", v.closed},
+              {"kind", v.enterprise.empty() ? "person" : "enterprise"}};
 }
 
 Json VisitViewJson(const services::VisitView& view) {
   Json j = VisitJson(view.visit);
   j["open"] = view.open;
-  j["person"] = Json{{"name", view.person_name}, {"masked_id", view.masked_id}, {"id", view.visit.person_id}};
+  if (view.visit.enterprise.empty()) {
+    j["person"] = Json{{"name", view.person_name}, {"masked_id", view.masked_id}, {"id", view.visit.person_id}};
+    j["enterprise"] = nullptr;
+    j["agent"] = nullptr;
+  } else {
+    // An enterprise's visit: the enterprise served, and the agent who showed its code.
+    j["person"] = nullptr;
+    j["enterprise"] = Json{{"code", view.visit.enterprise}, {"name", view.enterprise_name}};
+    j["agent"] = Json{{"user_id", view.visit.person_user_id}, {"name", view.person_name}, {"masked_id", view.masked_id}};
+  }
   return j;
 }
 

@@ -7,14 +7,20 @@
 // the sign-out and replaces the location) and, without JavaScript, by a meta refresh to the
 // sign-out. Every response is no-store; every step after a form is POST-redirect-GET; no URL
 // carries personal data. The site's own session cookie is never read here.
+// Signed in, the person may also rate a finished service (issue 13 item 1): /kiosk/rate lists
+// their ended, not yet rated cases a page at a time, /kiosk/rate/{id} is the five-level form
+// (channel kiosk), after which the list shows again with a thank-you.
 #include <set>
 
 #include "domain/licence.h"
+#include "domain/workflow.h"
 #include "http/web/forms.h"
 #include "http/web/page.h"
+#include "http/web/rating_form.h"
 #include "services/applications.h"
 #include "services/data_access.h"
 #include "services/kiosk.h"
+#include "services/ratings.h"
 
 namespace tongban::http::web {
 namespace {
@@ -305,6 +311,91 @@ Response Receipt(const Site& site, Request& req) {
   return KioskRender(site, k, "kiosk_receipt", data);
 }
 
+// How many cases the kiosk's rating list shows at a time (large targets: a short list).
+constexpr int kKioskRatablePage = 5;
+
+// GET /kiosk/rate: the person's finished services they may still rate, newest first.
+Response RateList(const Site& site, Request& req) {
+  Kiosk k = StartKiosk(site, req);
+  if (!k.auth) return Redirect("/kiosk?signed_out=1");
+  auto list = services::ListRatable(site.ctx(), *k.actor, req.Query("page_token"), kKioskRatablePage);
+  if (!list.ok()) return KioskErrorFor(site, k, list.error());
+  Data data = KioskData(site, k, "page.kiosk.rate_list_title");
+  if (req.Query("done") == "rated") data.set("notice", k.page.T(site, "kiosk.rated_notice"));
+  Data rows{Data::type::list};
+  for (const auto& entry : list->entries) {
+    const domain::Application& app = entry.application;
+    Data row;
+    row.set("href", "/kiosk/rate/" + app.id);
+    row.set("name", ItemName(site, k.page, app.item));
+    row.set("reference", app.reference);
+    row.set("department", DepartmentName(site, k.page, app.department));
+    row.set("until", FormatIsoDate(entry.rate_until));
+    rows.push_back(row);
+  }
+  data.set("cases", rows);
+  data.set("has_cases", !rows.is_empty_list());
+  if (!list->next_page_token.empty()) data.set("next_href", "/kiosk/rate?page_token=" + UrlEncode(list->next_page_token));
+  return KioskRender(site, k, "kiosk_rate_list", data);
+}
+
+// The rating form of one case (`typed` and `error` after a refused submission).
+Response RateScreen(const Site& site, Kiosk& k, const std::string& id, const TypedRating& typed, const Error* error) {
+  auto app = services::GetApplication(site.ctx(), *k.actor, id);
+  if (!app.ok()) return KioskErrorFor(site, k, app.error());
+  auto view = services::GetRating(site.ctx(), *k.actor, app->id);
+  if (!view.ok()) return KioskErrorFor(site, k, view.error());
+  if (!view->may_rate) {
+    // Rated already, not ended, past the period, or not theirs to rate: said plainly.
+    const char* key = view->rating                         ? "error.rating.already_rated"
+                      : !domain::IsTerminal(app->state)    ? "error.rating.not_ended"
+                                                           : "error.rating.period_over";
+    return KioskError(site, k, 409, k.page.T(site, key));
+  }
+  Data data = KioskData(site, k, "page.kiosk.rate_title");
+  data.set("item_name", ItemName(site, k.page, app->item));
+  data.set("reference", app->reference);
+  data.set("department", DepartmentName(site, k.page, app->department));
+  if (view->rate_until) data.set("until", FormatIsoDate(*view->rate_until));
+  // The form's CSRF token is the kiosk session's.
+  Caller caller;
+  caller.session = k.auth->session;
+  caller.actor = *k.actor;
+  caller.via_cookie = true;
+  k.page.caller = caller;
+  AddRatingForm(site, k.page, data, "/kiosk/rate/" + app->id, typed, error);
+  if (error != nullptr) MarkErrorTitle(site, k.page, data, k.page.T(site, "page.kiosk.rate_title"));
+  k.page.caller.reset();
+  return KioskRender(site, k, "kiosk_rate", data, error != nullptr ? HttpStatus(error->code) : 200);
+}
+
+Response RateForm(const Site& site, Request& req) {
+  Kiosk k = StartKiosk(site, req);
+  if (!k.auth) return Redirect("/kiosk?signed_out=1");
+  return RateScreen(site, k, req.Param("id"), TypedRating{}, nullptr);
+}
+
+// POST /kiosk/rate/{id}: the rating, channel kiosk (the session's).
+Response RateSubmit(const Site& site, Request& req) {
+  Kiosk k = StartKiosk(site, req);
+  if (!k.auth) return Redirect("/kiosk?signed_out=1");
+  const auto form = FormOf(req);
+  Caller caller;
+  caller.session = k.auth->session;
+  caller.via_cookie = true;
+  if (!CheckCsrf(caller, req, FormValue(form, "csrf_token")).ok()) {
+    return KioskError(site, k, 403, k.page.T(site, "error.auth.csrf"));
+  }
+  services::RatingRequest request;
+  const TypedRating typed = RatingFromForm(form, request);
+  auto rated = services::RateApplication(site.ctx(), *k.actor, req.Param("id"), request);
+  if (!rated.ok()) {
+    if (rated.error().code == ErrorCode::kInvalidArgument) return RateScreen(site, k, req.Param("id"), typed, &rated.error());
+    return KioskErrorFor(site, k, rated.error());
+  }
+  return Redirect("/kiosk/rate?done=rated");
+}
+
 // POST (the button, the idle timer) and GET (the meta refresh without JavaScript) /kiosk/sign-out:
 // ends the session and shows the start screen. Signing out needs no CSRF token: a forged
 // sign-out only does what the idle timer does anyway.
@@ -337,6 +428,9 @@ void RegisterKioskPages(Router& router, std::shared_ptr<const Site> site) {
   router.Add("GET", "/kiosk/apply/{code}", [site](Request& req) { return ApplyForm(*site, req); });
   router.Add("POST", "/kiosk/apply/{code}", [site](Request& req) { return ApplySubmit(*site, req); });
   router.Add("GET", "/kiosk/receipt/{id}", [site](Request& req) { return Receipt(*site, req); });
+  router.Add("GET", "/kiosk/rate", [site](Request& req) { return RateList(*site, req); });
+  router.Add("GET", "/kiosk/rate/{id}", [site](Request& req) { return RateForm(*site, req); });
+  router.Add("POST", "/kiosk/rate/{id}", [site](Request& req) { return RateSubmit(*site, req); });
   router.Add("POST", "/kiosk/sign-out", [site](Request& req) { return SignOut(*site, req); });
   router.Add("POST", "/kiosk/alive", [site](Request& req) { return Alive(*site, req); });
   router.Add("GET", "/kiosk/sign-out", [site](Request& req) { return SignOut(*site, req); });

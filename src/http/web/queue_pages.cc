@@ -143,9 +143,13 @@ Response AppointmentsPage(const Site& site, Request& req) {
     row.set("centre", CentreName(site, page, a.centre));
     row.set("item", ItemName(site, page, a.item));
     const bool booked_row = a.status == domain::AppointmentStatus::kBooked;
-    row.set("status", page.T(site, booked_row ? "queue.appointments.status_booked" : "queue.appointments.status_cancelled"));
+    const bool attended_row = a.status == domain::AppointmentStatus::kAttended;
+    row.set("status", page.T(site, booked_row     ? "queue.appointments.status_booked"
+                                   : attended_row ? "queue.appointments.status_attended"
+                                                  : "queue.appointments.status_cancelled"));
     if (booked_row && a.slot_start > now) row.set("can_cancel", true);
-    if (booked_row && LocalDate(a.slot_start) == LocalDate(now)) {
+    // Today the ticket page answers the booking's one A ticket (the same one once taken).
+    if ((booked_row || attended_row) && LocalDate(a.slot_start) == LocalDate(now)) {
       row.set("ticket_href", "/service-centres/" + a.centre + "/ticket");
     }
     rows.push_back(row);
@@ -190,7 +194,7 @@ Response TakeTicketSubmit(const Site& site, Request& req) {
   }
   auto ticket = services::TakeTicket(site.ctx(), actor, req.Param("code"), req.remote_address);
   if (!ticket.ok()) return ErrorPageFor(site, page, ticket.error());
-  return Redirect("/service-centres/" + ticket->centre + "/tickets/" + ticket->id);
+  return Redirect("/service-centres/" + ticket->ticket.centre + "/tickets/" + ticket->ticket.id);
 }
 
 Response TicketPage(const Site& site, Request& req) {

@@ -14,18 +14,12 @@
 
 #include "http/web/forms.h"
 #include "http/web/page.h"
+#include "http/web/rating_form.h"
 #include "http/web/render.h"
 #include "services/ratings.h"
 #include "services/rectifications.h"
 
 namespace tongban::http::web {
-namespace {
-
-struct TypedRating {
-  int level = 0;
-  std::string comment;
-  std::set<std::string> tags;
-};
 
 TypedRating RatingFromForm(const std::multimap<std::string, std::string>& form, services::RatingRequest& req) {
   TypedRating typed;
@@ -77,6 +71,8 @@ void AddRatingForm(const Site& site, const PageRequest& page, Data& data, const 
   }
   data.set("form", form);
 }
+
+namespace {
 
 Data RatingData(const Site& site, const PageRequest& page, const domain::Rating& r) {
   Data d;

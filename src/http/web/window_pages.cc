@@ -1,6 +1,7 @@
 // The comprehensive window's console (综合窗口, issue 11 item 3, services/window.h): a clerk of a
-// service centre scans the person's identity code into an autofocused field (a scanner is a
-// keyboard: it types the token and Enter), which opens a window visit; the visit page shows the
+// service centre scans the person's identity code (or an enterprise's, shown by its agent, at a
+// district centre) into an autofocused field (a scanner is a keyboard: it types the token and
+// Enter), which opens a window visit; the visit page shows the
 // person's name and masked id, their drafts and open applications with where each was routed
 // (department, state, deadline), the items the centre takes, and for a chosen item its pre-filled
 // form (services/window_prefill.h: the person's consent for the visit recorded, the city's data
@@ -65,8 +66,13 @@ Response ConsolePage(const Site& site, PageRequest& page, const Error* error, in
       if (!view.ok()) continue;
       Data row;
       row.set("href", "/office/window/visits/" + v.id);
-      SetText(row, "name", view->person_name);
-      row.set("masked_id", view->masked_id);
+      if (v.enterprise.empty()) {
+        SetText(row, "name", view->person_name);
+        row.set("masked_id", view->masked_id);
+      } else {
+        SetText(row, "name", view->enterprise_name.empty() ? v.enterprise : view->enterprise_name);
+        row.set("masked_id", v.enterprise);
+      }
       row.set("ends", FormatTime(v.ends_at));
       visits.push_back(row);
     }
@@ -107,11 +113,19 @@ Response Scan(const Site& site, Request& req) {
 Response VisitPage(const Site& site, PageRequest& page, const std::string& id, const Error* error, int status = 200) {
   auto view = services::GetVisit(site.ctx(), page.caller->actor, id);
   if (!view.ok()) return ErrorPageFor(site, page, view.error());
-  const std::string& served = view->person_name;
+  const bool enterprise = !view->visit.enterprise.empty();
+  const std::string served =
+      enterprise ? (view->enterprise_name.empty() ? view->visit.enterprise : view->enterprise_name) : view->person_name;
   Data data = BaseData(site, page, "page.window_visit.title", served);
   data.set("id", id);
   SetText(data, "person_name", served);
   data.set("masked_id", view->masked_id);
+  if (enterprise) {
+    // The enterprise served, and the agent who showed its code (the code's account).
+    data.set("enterprise", true);
+    data.set("credit_code", view->visit.enterprise);
+    SetText(data, "agent_name", view->person_name);
+  }
   data.set("centre_name", CentreName(site, page, view->visit.centre));
   data.set("ends", FormatTime(view->visit.ends_at));
   data.set("open", view->open);
@@ -149,7 +163,8 @@ Response VisitPage(const Site& site, PageRequest& page, const std::string& id, c
     data.set("rows", rows);
     data.set("has_rows", !rows.is_empty_list());
     Data items{Data::type::list};
-    for (const std::string& code : services::WindowItems(site.ctx(), page.caller->actor)) {
+    const domain::ApplicantKind kind = enterprise ? domain::ApplicantKind::kEnterprise : domain::ApplicantKind::kPerson;
+    for (const std::string& code : services::WindowItems(site.ctx(), page.caller->actor, kind)) {
       Data option;
       option.set("value", code);
       option.set("label", ItemName(site, page, code));
@@ -157,7 +172,9 @@ Response VisitPage(const Site& site, PageRequest& page, const std::string& id, c
     }
     data.set("items", items);
     Data bundles{Data::type::list};
-    for (const std::string& code : services::WindowBundles(site.ctx(), page.caller->actor)) {
+    // Bundles (一件事) at the window are a person's life events.
+    for (const std::string& code :
+         enterprise ? std::vector<std::string>{} : services::WindowBundles(site.ctx(), page.caller->actor)) {
       const auto catalogue = site.ctx().Catalogue();
       const domain::Bundle* bundle = catalogue ? catalogue->FindBundle(code) : nullptr;
       Data option;
@@ -212,8 +229,13 @@ Response PrefillPage(const Site& site, PageRequest& page, const std::string& id,
   data.set("id", id);
   data.set("item", item->code);
   data.set("item_name", item_name);
-  SetText(data, "person_name", view->person_name);
-  data.set("masked_id", view->masked_id);
+  if (view->visit.enterprise.empty()) {
+    SetText(data, "person_name", view->person_name);
+    data.set("masked_id", view->masked_id);
+  } else {
+    SetText(data, "person_name", view->enterprise_name.empty() ? view->visit.enterprise : view->enterprise_name);
+    data.set("masked_id", view->visit.enterprise);
+  }
   data.set("csrf_token", page.caller->session.csrf_token);
   PrefillViewOptions options;
   options.flag_links = false;  // the person flags their own data; a clerk does not consent for them
@@ -256,7 +278,11 @@ Response SubmitForPerson(const Site& site, Request& req) {
   if (item == nullptr) return ErrorPage(site, page, 404, "error.item.not_found");
   services::CreateApplicationRequest create;
   create.item = item->code;
-  create.on_behalf_of = view->visit.person_id;
+  if (view->visit.enterprise.empty()) {
+    create.on_behalf_of = view->visit.person_id;
+  } else {
+    create.enterprise = view->visit.enterprise;  // the enterprise's, its agent at the window
+  }
   create.visit = id;
   create.submit = FormValue(form, "intent") != "draft";
   for (const domain::Field* field : AskedFields(*item)) {
@@ -372,7 +398,7 @@ Response Start(const Site& site, Request& req) {
   const Form form = FormOf(req);
   if (auto refusal = Refusal(site, page, req, &form)) return std::move(*refusal);
   const std::string id = req.Param("id");
-  auto app = services::StartForPerson(site.ctx(), page.caller->actor, id, FormValue(form, "item"));
+  auto app = services::StartForVisit(site.ctx(), page.caller->actor, id, FormValue(form, "item"));
   if (!app.ok()) {
     const Error& error = app.error();
     if (error.code == ErrorCode::kInternal || error.code == ErrorCode::kUnavailable) {

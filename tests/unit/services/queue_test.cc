@@ -247,23 +247,36 @@ TEST_P(QueueTest, FiftyConcurrentBookingsOfASlotBookExactlyItsCapacity) {
 TEST_P(QueueTest, AnAppointmentTodayGetsSeriesAAndIsCalledBeforeWalkIns) {
   auto walk_in = TakeTicket(ctx_, nullptr, "centre.310115", Address());
   ASSERT_TRUE(walk_in.ok()) << walk_in.error().message;
-  EXPECT_EQ(domain::FormatTicketNumber(walk_in->series, walk_in->number), "B001");
+  EXPECT_EQ(domain::FormatTicketNumber(walk_in->ticket.series, walk_in->ticket.number), "B001");
   ASSERT_TRUE(Book(citizen_, "2026-09-28T15:00").ok());
   auto with_appointment = TakeTicket(ctx_, &citizen_, "centre.310115", Address());
   ASSERT_TRUE(with_appointment.ok());
-  EXPECT_EQ(domain::FormatTicketNumber(with_appointment->series, with_appointment->number), "A001");
-  EXPECT_FALSE(with_appointment->appointment_id.empty());
+  EXPECT_EQ(domain::FormatTicketNumber(with_appointment->ticket.series, with_appointment->ticket.number), "A001");
+  EXPECT_FALSE(with_appointment->ticket.appointment_id.empty());
   auto signed_in_walk_in = TakeTicket(ctx_, &other_, "centre.310115", Address());
   ASSERT_TRUE(signed_in_walk_in.ok());
-  EXPECT_EQ(domain::FormatTicketNumber(signed_in_walk_in->series, signed_in_walk_in->number), "B002");
+  EXPECT_EQ(domain::FormatTicketNumber(signed_in_walk_in->ticket.series, signed_in_walk_in->ticket.number), "B002");
+
+  EXPECT_FALSE(with_appointment->existing);
+  // One A ticket per booking: asking again answers the same ticket; the appointment is attended.
+  auto again = TakeTicket(ctx_, &citizen_, "centre.310115", Address());
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_TRUE(again->existing);
+  EXPECT_EQ(again->ticket.id, with_appointment->ticket.id);
+  auto attended = ctx_.store->Read([&](ports::Transaction& tx) -> Status {
+    TB_ASSIGN_OR_RETURN(const ports::Appointment a, tx.queue().GetAppointment(with_appointment->ticket.appointment_id));
+    EXPECT_EQ(a.status, domain::AppointmentStatus::kAttended);
+    return Ok();
+  });
+  ASSERT_TRUE(attended.ok()) << attended.error().message;
 
   auto first = CallNextTicket(ctx_, clerk_, "centre.310115", "3");
   ASSERT_TRUE(first.ok()) << first.error().message;
-  EXPECT_EQ(first->id, with_appointment->id);
+  EXPECT_EQ(first->id, with_appointment->ticket.id);
   EXPECT_EQ(first->counter, "3");
   auto second = CallNextTicket(ctx_, clerk_, "centre.310115", "3");
   ASSERT_TRUE(second.ok());
-  EXPECT_EQ(second->id, walk_in->id);
+  EXPECT_EQ(second->id, walk_in->ticket.id);
 }
 
 TEST_P(QueueTest, AnonymousWalkInTicketsAreRateLimitedPerAddress) {
@@ -288,12 +301,12 @@ TEST_P(QueueTest, TicketNumbersStartAgainEachDayAndAtEachCentre) {
   ASSERT_TRUE(TakeTicket(ctx_, nullptr, "centre.310115", Address()).ok());
   auto other_centre = TakeTicket(ctx_, nullptr, "centre.310112", Address());
   ASSERT_TRUE(other_centre.ok());
-  EXPECT_EQ(other_centre->number, 1);
+  EXPECT_EQ(other_centre->ticket.number, 1);
   clock_.Set({2026, 9, 29});
   auto next_day = TakeTicket(ctx_, nullptr, "centre.310115", Address());
   ASSERT_TRUE(next_day.ok());
-  EXPECT_EQ(next_day->number, 1);
-  EXPECT_EQ(next_day->day, "2026-09-29");
+  EXPECT_EQ(next_day->ticket.number, 1);
+  EXPECT_EQ(next_day->ticket.day, "2026-09-29");
 }
 
 TEST_P(QueueTest, NoTicketsOnAHoliday) {
@@ -360,28 +373,28 @@ TEST_P(QueueTest, ACalledTicketIsMarkedDoneOrNoShowAndTheDisplayShowsTheLastCall
   auto a = TakeTicket(ctx_, nullptr, "centre.310115", Address());
   auto b = TakeTicket(ctx_, nullptr, "centre.310115", Address());
   ASSERT_TRUE(a.ok() && b.ok());
-  auto not_called = FinishTicket(ctx_, clerk_, "centre.310115", b->id, TicketStatus::kDone);
+  auto not_called = FinishTicket(ctx_, clerk_, "centre.310115", b->ticket.id, TicketStatus::kDone);
   ASSERT_FALSE(not_called.ok());
   EXPECT_EQ(not_called.error().message, "error.ticket.not_called");
   ASSERT_TRUE(CallNextTicket(ctx_, clerk_, "centre.310115", "1").ok());
   clock_.Advance(std::chrono::seconds(60));
   ASSERT_TRUE(CallNextTicket(ctx_, clerk2_, "centre.310115", "2").ok());
-  auto done = FinishTicket(ctx_, clerk_, "centre.310115", a->id, TicketStatus::kDone);
+  auto done = FinishTicket(ctx_, clerk_, "centre.310115", a->ticket.id, TicketStatus::kDone);
   ASSERT_TRUE(done.ok()) << done.error().message;
   EXPECT_EQ(done->status, TicketStatus::kDone);
-  auto no_show = FinishTicket(ctx_, clerk2_, "centre.310115", b->id, TicketStatus::kNoShow);
+  auto no_show = FinishTicket(ctx_, clerk2_, "centre.310115", b->ticket.id, TicketStatus::kNoShow);
   ASSERT_TRUE(no_show.ok());
-  auto waiting = FinishTicket(ctx_, clerk2_, "centre.310115", b->id, TicketStatus::kWaiting);
+  auto waiting = FinishTicket(ctx_, clerk2_, "centre.310115", b->ticket.id, TicketStatus::kWaiting);
   ASSERT_FALSE(waiting.ok());
   EXPECT_EQ(waiting.error().message, "error.ticket.outcome_invalid");
-  auto foreign = FinishTicket(ctx_, other_centre_clerk_, "centre.310115", a->id, TicketStatus::kDone);
+  auto foreign = FinishTicket(ctx_, other_centre_clerk_, "centre.310115", a->ticket.id, TicketStatus::kDone);
   ASSERT_FALSE(foreign.ok());
   EXPECT_EQ(foreign.error().code, ErrorCode::kPermissionDenied);
 
   auto display = CentreDisplay(ctx_, "centre.310115");
   ASSERT_TRUE(display.ok());
   ASSERT_EQ(display->called.size(), 2u);
-  EXPECT_EQ(display->called[0].id, b->id);  // latest first
+  EXPECT_EQ(display->called[0].id, b->ticket.id);  // latest first
   EXPECT_EQ(display->called[0].counter, "2");
   EXPECT_EQ(display->waiting, 0);
 }

@@ -4,6 +4,8 @@
 // for the person records the clerk as assisted_by. Refusals write nothing.
 #include "services/window.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "services/access_log.h"
@@ -130,6 +132,66 @@ TEST_P(WindowTest, CommunityCentreRefusesEnterpriseItem) {
   // A personal item is taken there.
   auto taken = CreateApplication(ctx_, community_clerk_, ForPerson(citizen_, Code(citizen_)));
   EXPECT_TRUE(taken.ok()) << taken.error().message;
+}
+
+// Issue 11's last gap 1: an enterprise's code shown by its agent opens the enterprise's visit at a
+// district centre (naming the agent); the clerk files an enterprise item for it with assisted_by;
+// a community centre refuses the code; the visit is no proof for the agent's own affairs.
+TEST_P(WindowTest, EnterpriseVisitAtADistrictCentre) {
+  const std::string credit = "91310115MA00000022";
+  Actor agent = AddUser({.username = "agent.pujiang", .role = domain::Role::kEnterpriseAgent,
+                         .person_id = "110101199003070011", .name = "赵经办", .enterprise = credit,
+                         .enterprise_name = "浦江小馆有限公司"});
+  auto code = IssueIdentityCode(ctx_, agent, credit);
+  ASSERT_TRUE(code.ok()) << code.error().message;
+
+  auto community = OpenVisit(ctx_, community_clerk_, code->token);
+  ASSERT_FALSE(community.ok());
+  EXPECT_EQ(community.error().message, "error.window.enterprise_at_community_centre");
+  EXPECT_EQ(OpenVisitsOf(community_clerk_), 0u);
+
+  auto visit = OpenVisit(ctx_, clerk_, code->token);
+  ASSERT_TRUE(visit.ok()) << visit.error().message;
+  EXPECT_EQ(visit->visit.enterprise, credit);
+  EXPECT_EQ(visit->enterprise_name, "浦江小馆有限公司");
+  EXPECT_EQ(visit->visit.person_user_id, agent.user.id);
+  EXPECT_EQ(visit->person_name, "赵经办");
+  const std::vector<std::string> items = WindowItems(ctx_, clerk_, domain::ApplicantKind::kEnterprise);
+  EXPECT_NE(std::find(items.begin(), items.end(), "market.enterprise"), items.end());
+  EXPECT_EQ(std::find(items.begin(), items.end(), "market.online"), items.end());
+
+  CreateApplicationRequest req;
+  req.item = "market.enterprise";
+  req.fields = {{"shop_name", "浦江小馆"}};
+  req.enterprise = credit;
+  auto bare = CreateApplication(ctx_, clerk_, req);
+  ASSERT_FALSE(bare.ok());
+  EXPECT_EQ(bare.error().message, "error.window.identity_code_required");
+  // A person's visit is no proof for the enterprise, nor the enterprise's for the agent's own.
+  auto person_visit = OpenVisit(ctx_, clerk_, Code(citizen_));
+  ASSERT_TRUE(person_visit.ok());
+  req.visit = person_visit->visit.id;
+  auto wrong = CreateApplication(ctx_, clerk_, req);
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.error().message, "error.window.visit_other_enterprise");
+  auto own = CreateApplication(ctx_, clerk_, ForPerson(agent, "", visit->visit.id));
+  ASSERT_FALSE(own.ok());
+  EXPECT_EQ(own.error().message, "error.window.visit_other_person");
+
+  req.visit = visit->visit.id;
+  auto filed = CreateApplication(ctx_, clerk_, req);
+  ASSERT_TRUE(filed.ok()) << filed.error().message;
+  EXPECT_EQ(filed->enterprise, credit);
+  auto listed = VisitApplications(ctx_, clerk_, visit->visit.id);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].id, filed->id);
+  auto events = ListEvents(ctx_, agent, filed->id);
+  ASSERT_TRUE(events.ok()) << events.error().message;
+  ASSERT_EQ(events->size(), 1u);
+  EXPECT_EQ((*events)[0].assisted_by, clerk_.user.id);
+  EXPECT_EQ((*events)[0].assisted_centre, "centre.310115");
+  EXPECT_EQ((*events)[0].actor_role, "clerk");
 }
 
 TEST_P(WindowTest, AssistedByIsRecorded) {
