@@ -21,7 +21,7 @@ namespace tongban::services {
 
 inline constexpr int kRoleChangePageMax = 100;
 // A comparison between two days covers at most this many changes (narrow the days otherwise).
-inline constexpr int kMaxComparedRoleChanges = ports::kMaxRoleChangePage;
+inline constexpr int kMaxComparedRoleChanges = 200;
 
 struct RoleChangeRequest {
   std::string username;

@@ -120,8 +120,10 @@ Result<std::optional<domain::RoleChange>> SqlRoleChanges::LatestRoleChangeBefore
 }
 
 Result<std::vector<domain::RoleChange>> SqlRoleChanges::RoleChangesBetween(Timestamp from, Timestamp to, int limit) {
+  // One more than a page, so that a caller asking for kMaxRoleChangePage + 1 can tell there are more.
+  const int n = std::clamp(limit, 1, ports::kMaxRoleChangePage + 1);
   return sql_.All<domain::RoleChange>(
-      kBetween, [&](Binder& b) { b.Int(Seconds(from)).Int(Seconds(to)).Int(Clamp(limit)); }, ReadChange);
+      kBetween, [&](Binder& b) { b.Int(Seconds(from)).Int(Seconds(to)).Int(n); }, ReadChange);
 }
 
 Status SqlRoleChanges::SetUserRoles(const std::string& user_id, const std::vector<domain::Role>& roles) {

@@ -5,6 +5,8 @@
 // shows, side by side, an account's roles before and after a change (?change=ID) or every changed
 // account's roles at the end of two days (?from=YYYY-MM-DD&to=YYYY-MM-DD), for the reform office
 // and administrators. All of it works without JavaScript.
+#include <iterator>
+
 #include "http/web/forms.h"
 #include "http/web/page.h"
 #include "http/web/render.h"
