@@ -31,6 +31,13 @@ async function noSidewaysScroll(page) {
   assert.ok(width <= 360, `${page.url()} is ${width} px wide`);
 }
 
+// The enterprise switcher: act for the agent's enterprise, so /me is its homepage.
+async function chooseEnterprise(page) {
+  await go(env, page, '/enterprise');
+  await page.locator('input[name="enterprise"]:not([value="self"])').first().check();
+  await clickAndCheck(env, page, page.locator('form[action="/enterprise"] button[type="submit"]'));
+}
+
 async function apiLogin(username) {
   const r = await fetch(`${env.base}/api/v1/session`, {
     method: 'POST', headers: { 'content-type': 'application/json' },
@@ -173,7 +180,8 @@ for (const mode of MODES) {
     const supervisor = await apiLogin('supervisor.market');
     assert.equal((await api(supervisor, 'GET', `/api/v1/enterprises/${code}/supervision-records`)).status, 200);
     const page = await openPage(mode, AGENT);
-    await go(env, page, '/me');
+    await chooseEnterprise(page);
+    await go(env, page, mode.elder ? '/me?section=supervision' : '/me');
     const link = page.locator(`a[href="/enterprises/${code}/access-log"]`);
     assert.equal(await link.count(), 1, 'the homepage links to the enterprise access log');
     await link.focus();
@@ -210,6 +218,7 @@ test('the three pages work without JavaScript', async () => {
   await page.context().close();
   const agent = await env.newPage({ locale: 'en-GB', javaScriptEnabled: false });
   await signIn(env, agent, AGENT);
+  await chooseEnterprise(agent);
   await go(env, agent, '/me');
   await clickAndCheck(env, agent, agent.locator('a[href^="/enterprises/"][href$="/access-log"]'));
   assert.match(agent.url(), /\/enterprises\/.+\/access-log/);

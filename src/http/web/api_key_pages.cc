@@ -71,10 +71,8 @@ Response Render(const Site& site, PageRequest& page, const Typed& typed, const E
   } else if (!notice.empty()) {
     data.set("notice", notice);
   }
-  Response res = RenderPage(site, page, "api_keys", data,
+  return RenderPage(site, page, "api_keys", data,
                             error == nullptr ? (created != nullptr ? 201 : 200) : HttpStatus(error->code));
-  res.AddHeader("Cache-Control", "no-store");
-  return res;
 }
 
 Response KeysPage(const Site& site, Request& req) {
@@ -100,8 +98,8 @@ Response CreateSubmit(const Site& site, Request& req) {
     if (created.error().code != ErrorCode::kInvalidArgument) return ErrorPageFor(site, page, created.error());
     return Render(site, page, typed, &created.error(), nullptr, "");
   }
-  // The only time the key is shown: this answer is not stored by the browser or a proxy (no-store),
-  // and the page does not redirect, so reloading cannot show it again from a GET.
+  // The only time the key is shown: this answer is not stored by the browser or a proxy (RenderPage
+  // answers every page with Cache-Control: no-store), and a GET of the page never shows it.
   return Render(site, page, {}, nullptr, &*created, "");
 }
 

@@ -55,9 +55,7 @@ Response EnterpriseAccessLogPage(const Site& site, Request& req) {
     if (!log->next_page_token.empty()) pager.set("next_href", base + "?page_token=" + UrlEncode(log->next_page_token));
     data.set("pager", pager);
   }
-  Response res = RenderPage(site, page, "enterprise_access_log", data);
-  res.AddHeader("Cache-Control", "no-store");
-  return res;
+  return RenderPage(site, page, "enterprise_access_log", data);
 }
 
 }  // namespace

@@ -143,9 +143,7 @@ Response Render(const Site& site, PageRequest& page, const std::string& username
   } else if (!notice.empty()) {
     data.set("notice", notice);
   }
-  Response res = RenderPage(site, page, "roles", data, status);
-  res.AddHeader("Cache-Control", "no-store");
-  return res;
+  return RenderPage(site, page, "roles", data, status);
 }
 
 Response RolesPage(const Site& site, Request& req) {
@@ -204,9 +202,7 @@ Response RoleChangesPage(const Site& site, Request& req) {
     }
     data.set("pager", pager);
   }
-  Response res = RenderPage(site, page, "role_changes", data);
-  res.AddHeader("Cache-Control", "no-store");
-  return res;
+  return RenderPage(site, page, "role_changes", data);
 }
 
 const char* RowClass(domain::DiffRow kind) {
@@ -264,9 +260,7 @@ Response ComparePage(const Site& site, Request& req) {
   }
   data.set("rows", rows);
   data.set("has_rows", !comparison->rows.empty());
-  Response res = RenderPage(site, page, "role_compare", data);
-  res.AddHeader("Cache-Control", "no-store");
-  return res;
+  return RenderPage(site, page, "role_compare", data);
 }
 
 }  // namespace
