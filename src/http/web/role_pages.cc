@@ -75,7 +75,9 @@ bool IsAdmin(const PageRequest& page) {
 // The form's input an error is about.
 std::string AnchorOf(const Error& error, const std::string& form) {
   const std::string& m = error.message;
-  if (m.rfind("error.roles.reason", 0) == 0) return form + "-reason";
+  if (m == "error.roles.reason_required" || m == "error.roles.reason_invalid" || m == "error.roles.reason_long") {
+    return form + "-reason";
+  }
   return form + "-role";
 }
 
