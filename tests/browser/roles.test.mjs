@@ -112,6 +112,9 @@ for (const mode of MODES) {
     assert.equal(granted.status, 201, granted.text);
     const page = await openPage(mode, REFORM);
     await go(env, page, '/office/decisions');
+    // Beside the catalogue's versions: the latest role changes.
+    assert.match(await page.locator('table:not([aria-labelledby="decisions-list-title"]) tbody tr').first().innerText(),
+      /reviewer\.hrss/);
     await clickAndCheck(env, page, page.locator('a[href="/office/decisions/roles"]'));
     const first = page.locator('table tbody tr').first();
     assert.match(await first.innerText(), /reviewer\.hrss/);

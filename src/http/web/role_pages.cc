@@ -10,6 +10,7 @@
 #include "http/web/forms.h"
 #include "http/web/page.h"
 #include "http/web/render.h"
+#include "http/web/role_view.h"
 #include "services/decision_records.h"
 #include "services/roles.h"
 
@@ -62,12 +63,6 @@ Data ChangeRow(const Site& site, const PageRequest& page, const domain::RoleChan
   return row;
 }
 
-Data ChangeRows(const Site& site, const PageRequest& page, const std::vector<domain::RoleChange>& changes) {
-  Data rows{Data::type::list};
-  for (const auto& c : changes) rows.push_back(ChangeRow(site, page, c));
-  return rows;
-}
-
 bool IsAdmin(const PageRequest& page) {
   return page.caller && services::RequireRoleAdministrator(page.caller->actor).ok();
 }
@@ -118,7 +113,7 @@ Response Render(const Site& site, PageRequest& page, const std::string& username
       account.set("held", held);
       account.set("can_grant", user.roles.size() < std::size(kOfficialRoles));
       account.set("can_withdraw", !user.roles.empty());
-      account.set("changes", ChangeRows(site, page, roles->changes.changes));
+      account.set("changes", RoleChangeRows(site, page, roles->changes.changes));
       account.set("changes_caption", page.T(site, "roles.changes_caption", user.username));
       data.set("account", account);
       const bool first_page = page.req->Query("page_token").empty();
@@ -190,7 +185,7 @@ Response RoleChangesPage(const Site& site, Request& req) {
                                                 ports::kDefaultPageSize);
   if (!listed.ok()) return ErrorPageFor(site, page, listed.error());
   Data data = BaseData(site, page, "page.role_changes.title");
-  data.set("rows", ChangeRows(site, page, listed->changes));
+  data.set("rows", RoleChangeRows(site, page, listed->changes));
   data.set("has_rows", !listed->changes.empty());
   const std::string today = FormatIsoDate(Today(site));
   data.set("from", today);
@@ -237,7 +232,7 @@ Response ComparePage(const Site& site, Request& req) {
   if (!comparison.ok()) return ErrorPageFor(site, page, comparison.error());
   Data data = BaseData(site, page, "page.role_compare.title", heading);
   data.set("heading", heading);
-  data.set("changes", ChangeRows(site, page, comparison->changes));
+  data.set("changes", RoleChangeRows(site, page, comparison->changes));
   data.set("has_changes", !comparison->changes.empty());
   data.set("changes_caption", page.T(site, "role_compare.changes_caption"));
   Data rows{Data::type::list};
@@ -266,6 +261,12 @@ Response ComparePage(const Site& site, Request& req) {
 }
 
 }  // namespace
+
+Data RoleChangeRows(const Site& site, const PageRequest& page, const std::vector<domain::RoleChange>& changes) {
+  Data rows{Data::type::list};
+  for (const auto& c : changes) rows.push_back(ChangeRow(site, page, c));
+  return rows;
+}
 
 void RegisterRolePages(Router& router, std::shared_ptr<const Site> site) {
   router.Add("GET", "/office/roles", [site](Request& req) { return RolesPage(*site, req); });
