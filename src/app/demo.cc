@@ -135,6 +135,7 @@ Result<std::vector<DemoAccount>> EnsureDemoAccounts(const services::Context& ctx
     u.phone = d.phone;
     u.enterprise = d.enterprise;
     u.enterprise_name = d.enterprise_name;
+    u.created_by = "demo";
     auto created = services::CreateUser(ctx, u);
     if (!created.ok() && created.error().code != ErrorCode::kConflict) {
       return MakeError(created.error().code, fmt::format("demo account {}: {}", d.username, created.error().message));

@@ -27,6 +27,7 @@
 #include "services/accounts.h"
 #include "services/access_log.h"
 #include "services/api_keys.h"
+#include "services/roles.h"
 #include "services/reminders.h"
 #include "services/proactive.h"
 #include "app/federation_command.h"
@@ -260,6 +261,20 @@ int main(int argc, char** argv) {
   user_add->add_option("--name", new_user.name);
   user_add->add_option("--enterprise", new_user.enterprise, "Credit code of the enterprise");
   user_add->add_option("--catalogue", config.catalogue_dir);
+  user_add->add_option("--by", new_user.created_by, "Who creates it (kept with an official's first role)");
+  // Role grants are decision records (services/roles.h): who, when and a required reason.
+  tb::services::RoleChangeRequest role_change;
+  role_change.by = "cli";
+  auto* grant_role = user->add_subcommand("grant-role", "Grant a role to an official account, with a reason");
+  auto* withdraw_role = user->add_subcommand("withdraw-role", "Withdraw a role of an official account, with a reason");
+  for (CLI::App* sub : {grant_role, withdraw_role}) {
+    sub->add_option("--db", db, "Database URL")->required();
+    sub->add_option("--username", role_change.username)->required();
+    sub->add_option("--role", role_change.role, "clerk, reviewer, data_owner, supervisor, admin, reform_office")
+        ->required();
+    sub->add_option("--reason", role_change.reason, "Why (kept with the change)")->required();
+    sub->add_option("--by", role_change.by, "Who decided it (kept with the change)");
+  }
 
   auto* demo_cmd = app.add_subcommand("demo", "Demo data");
   demo_cmd->require_subcommand(1);
@@ -530,6 +545,15 @@ int main(int argc, char** argv) {
     auto created = tb::services::CreateUser((*sys)->ctx, new_user);
     if (!created.ok()) return Fail(created.error().message);
     std::cout << "Created user " << created->username << " (" << created->id << ").\n";
+    return 0;
+  }
+  if (grant_role->parsed() || withdraw_role->parsed()) {
+    const bool grant = grant_role->parsed();
+    auto changed = grant ? tb::services::GrantRole((*sys)->ctx, role_change)
+                         : tb::services::WithdrawRole((*sys)->ctx, role_change);
+    if (!changed.ok()) return Fail(changed.error().message);
+    std::cout << fmt::format("{} {} {} ({}).\n", grant ? "Granted" : "Withdrew", changed->username,
+                             role_change.role, changed->id);
     return 0;
   }
   if (generate->parsed()) {

@@ -33,6 +33,7 @@
 #include "ports/rating_repository.h"
 #include "ports/metrics_repository.h"
 #include "ports/federation_repository.h"
+#include "ports/role_change_repository.h"
 
 namespace tongban::ports {
 
@@ -67,6 +68,7 @@ class Transaction {
   virtual RatingRepository& ratings() = 0;
   virtual MetricsRepository& metrics() = 0;
   virtual FederationRepository& federation() = 0;
+  virtual RoleChangeRepository& role_changes() = 0;
 };
 
 // Work done inside one transaction. It may be run more than once (the store retries

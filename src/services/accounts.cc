@@ -1,4 +1,5 @@
 #include "services/accounts.h"
+#include "services/roles.h"
 
 #include <algorithm>
 #include <cctype>
@@ -74,6 +75,7 @@ Result<domain::User> CreateUser(const Context& ctx, const NewUser& req) {
       if (!existing.ok()) TB_RETURN_IF_ERROR(tx.accounts().InsertPerson({req.person_id, req.name, req.phone}));
     }
     TB_RETURN_IF_ERROR(tx.accounts().InsertUser(user));
+    TB_RETURN_IF_ERROR(RecordAccountCreated(ctx, tx, user, req.created_by));
     if (req.role == domain::Role::kEnterpriseAgent) {
       auto existing = tx.accounts().GetEnterprise(req.enterprise);
       if (!existing.ok() && existing.error().code != ErrorCode::kNotFound) return existing.take_error();

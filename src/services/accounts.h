@@ -61,6 +61,8 @@ struct NewUser {
   // administrator grants them (GrantAgentRights).
   std::string enterprise;
   std::string enterprise_name;
+  // Officials: who creates the account, kept with its first role's record (services/roles.h).
+  std::string created_by = "command line";
 };
 
 // Creates a user (and its person record when missing). kInvalidArgument for a bad username

@@ -41,6 +41,7 @@
 #include "storage/sql_federation.h"
 #include "storage/sql_ratings.h"
 #include "storage/sql_metrics.h"
+#include "storage/sql_role_changes.h"
 
 namespace tongban::storage {
 
@@ -79,6 +80,7 @@ class SqlTransaction final : public ports::Transaction {
   ports::RatingRepository& ratings() override { return ratings_; }
   ports::MetricsRepository& metrics() override { return metrics_; }
   ports::FederationRepository& federation() override { return federation_; }
+  ports::RoleChangeRepository& role_changes() override { return role_changes_; }
 
  private:
   SqlAccess sql_;
@@ -108,6 +110,7 @@ class SqlTransaction final : public ports::Transaction {
   SqlRatings ratings_{sql_};
   SqlMetrics metrics_{sql_};
   SqlFederation federation_{sql_};
+  SqlRoleChanges role_changes_{sql_};
 };
 
 }  // namespace tongban::storage

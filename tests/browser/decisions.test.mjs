@@ -38,7 +38,7 @@ for (const mode of [{ lang: 'zh' }, { lang: 'en' }, { lang: 'zh', elder: true }]
     if (mode.lang === 'en') await go(env, page, '/prefs?lang=en&return=/office/decisions');
     await go(env, page, '/office/decisions');
     assert.equal(await page.getAttribute('html', 'lang'), mode.lang === 'en' ? 'en' : 'zh');
-    const rows = page.locator('table tbody tr');
+    const rows = page.locator('table[aria-labelledby="decisions-list-title"] tbody tr');
     assert.equal(await rows.count(), 2);
     assert.match(await rows.first().innerText(), /promise the card in 3 working days/);
     assert.match(await rows.first().innerText(), /reform\.office/);

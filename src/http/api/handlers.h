@@ -62,5 +62,7 @@ void RegisterRatingRoutes(Router& router, const HttpDeps& deps);
 void RegisterMetricsRoutes(Router& router, const HttpDeps& deps);
 // Federation (federation_api.cc): GET /api/v1/platform and the administrators' peers.
 void RegisterFederationRoutes(Router& router, const HttpDeps& deps);
+// Role grants and their decision records (roles_api.cc, issue 13 item 6).
+void RegisterRoleRoutes(Router& router, const HttpDeps& deps);
 
 }  // namespace tongban::http::api

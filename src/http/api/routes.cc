@@ -49,6 +49,7 @@ void RegisterApiRoutes(Router& router, const HttpDeps& deps) {
   api::RegisterRatingRoutes(router, deps);
   api::RegisterMetricsRoutes(router, deps);
   api::RegisterFederationRoutes(router, deps);
+  api::RegisterRoleRoutes(router, deps);
 
   std::ifstream in(deps.web.openapi_path);
   std::ostringstream openapi;

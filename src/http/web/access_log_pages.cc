@@ -4,6 +4,7 @@
 // proof in the browser with WebCrypto (an enhancement: the page is complete without it).
 #include <nlohmann/json.hpp>
 
+#include "http/web/access_log_view.h"
 #include "http/web/page.h"
 #include "services/access_log.h"
 
@@ -34,30 +35,6 @@ std::string Text(const nlohmann::json& leaf, const char* key) {
   return leaf.contains(key) && leaf[key].is_string() ? leaf[key].get<std::string>() : std::string();
 }
 
-Data Row(const Site& site, const PageRequest& page, const ports::AccessLogRow& row) {
-  nlohmann::json leaf = nlohmann::json::parse(row.leaf, nullptr, false);
-  if (!leaf.is_object()) leaf = nlohmann::json::object();
-  const nlohmann::json accessor = leaf.contains("accessor") && leaf["accessor"].is_object() ? leaf["accessor"]
-                                                                                             : nlohmann::json::object();
-  Data out;
-  const std::string time = Text(leaf, "time");
-  const auto parsed = ParseRfc3339(time);
-  out.set("time", parsed ? FormatTime(*parsed) : time);
-  const std::string role = Text(accessor, "role");
-  const std::string department = Text(accessor, "department");
-  std::string who = TextOr(site, page, "role." + role, role);
-  if (!department.empty()) who = DepartmentName(site, page, department) + " · " + who;
-  out.set("accessor", who);
-  const std::string dataset = Text(leaf, "dataset");
-  const domain::Dataset* ds = site.ctx().Catalogue()->FindDataset(dataset);
-  out.set("dataset", ds ? ds->name.In(page.lang) : TextOr(site, page, "access_log.dataset." + dataset, dataset));
-  out.set("fields", FieldsText(leaf));
-  out.set("purpose", Text(leaf, "purpose"));
-  out.set("legal_basis", Text(leaf, "legal_basis"));
-  // A read outside an item's declaration, refused (services/data_access.h).
-  if (Text(leaf, "outcome") == "refused") out.set("refused", page.T(site, "access_log.refused"));
-  return out;
-}
 
 Response AccessLogPage(const Site& site, Request& req) {
   PageRequest page = StartPage(site, req);
@@ -69,13 +46,13 @@ Response AccessLogPage(const Site& site, Request& req) {
   Data data = BaseData(site, page, "page.access_log.title");
   Data rows{Data::type::list};
   for (const auto& row : log->pending) {
-    Data r = Row(site, page, row);
+    Data r = AccessLogRowView(site, page, row);
     r.set("status", page.T(site, "access_log.pending"));
     rows.push_back(r);
   }
   for (size_t i = 0; i < log->entries.size(); ++i) {
     const auto& row = log->entries[i];
-    Data r = Row(site, page, row);
+    Data r = AccessLogRowView(site, page, row);
     const auto& proof = log->proofs.at(i);
     const bool verified =
         tree.VerifyInclusion(*row.leaf_index, log->head->tree_size, proof.leaf_hash, proof.audit_path, log->head->root_hash);
@@ -114,6 +91,31 @@ Response AccessLogPage(const Site& site, Request& req) {
 }
 
 }  // namespace
+
+Data AccessLogRowView(const Site& site, const PageRequest& page, const ports::AccessLogRow& row) {
+  nlohmann::json leaf = nlohmann::json::parse(row.leaf, nullptr, false);
+  if (!leaf.is_object()) leaf = nlohmann::json::object();
+  const nlohmann::json accessor = leaf.contains("accessor") && leaf["accessor"].is_object() ? leaf["accessor"]
+                                                                                             : nlohmann::json::object();
+  Data out;
+  const std::string time = Text(leaf, "time");
+  const auto parsed = ParseRfc3339(time);
+  out.set("time", parsed ? FormatTime(*parsed) : time);
+  const std::string role = Text(accessor, "role");
+  const std::string department = Text(accessor, "department");
+  std::string who = TextOr(site, page, "role." + role, role);
+  if (!department.empty()) who = DepartmentName(site, page, department) + " · " + who;
+  out.set("accessor", who);
+  const std::string dataset = Text(leaf, "dataset");
+  const domain::Dataset* ds = site.ctx().Catalogue()->FindDataset(dataset);
+  out.set("dataset", ds ? ds->name.In(page.lang) : TextOr(site, page, "access_log.dataset." + dataset, dataset));
+  out.set("fields", FieldsText(leaf));
+  out.set("purpose", Text(leaf, "purpose"));
+  out.set("legal_basis", Text(leaf, "legal_basis"));
+  // A read outside an item's declaration, refused (services/data_access.h).
+  if (Text(leaf, "outcome") == "refused") out.set("refused", page.T(site, "access_log.refused"));
+  return out;
+}
 
 void RegisterAccessLogPages(Router& router, std::shared_ptr<const Site> site) {
   router.Add("GET", "/me/access-log", [site](Request& req) { return AccessLogPage(*site, req); });

@@ -6,7 +6,9 @@
 
 #include "http/web/page.h"
 #include "http/web/render.h"
+#include "http/web/role_view.h"
 #include "services/decision_records.h"
+#include "services/roles.h"
 
 namespace tongban::http::web {
 namespace {
@@ -61,6 +63,13 @@ Response DecisionsPage(const Site& site, Request& req) {
     if (before > 0) pager.set("first_href", "/office/decisions");
     data.set("pager", pager);
   }
+  // The latest role changes beside the catalogue's versions (role_pages.cc lists them all).
+  constexpr int kLatestRoleChanges = 5;
+  auto changes = services::ListRoleChangeRecords(site.ctx(), page.caller->actor, "", kLatestRoleChanges);
+  if (!changes.ok()) return ErrorPageFor(site, page, changes.error());
+  data.set("changes", RoleChangeRows(site, page, changes->changes));
+  data.set("has_changes", !changes->changes.empty());
+  data.set("changes_caption", page.T(site, "decisions.role_changes_caption"));
   return RenderPage(site, page, "decisions", data);
 }
 

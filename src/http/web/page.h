@@ -147,5 +147,11 @@ void SetCaseSupervision(const Site& site, const PageRequest& page, const domain:
 void SetHomeSupervision(const Site& site, const PageRequest& page, const std::string& enterprise, Data& data);
 // Federation peers for administrators (federation_pages.cc, issue 14): /office/federation.
 void RegisterFederationPages(Router& router, std::shared_ptr<const Site> site);
+// Role grants and their decision records (role_pages.cc, issue 13 item 6): /office/roles,
+// /office/decisions/roles and its comparison; the API keys page (api_key_pages.cc): /office/api-keys;
+// the enterprise's "who read our data" (enterprise_access_pages.cc): /enterprises/{code}/access-log.
+void RegisterRolePages(Router& router, std::shared_ptr<const Site> site);
+void RegisterApiKeyPages(Router& router, std::shared_ptr<const Site> site);
+void RegisterEnterpriseAccessPages(Router& router, std::shared_ptr<const Site> site);
 
 }  // namespace tongban::http::web

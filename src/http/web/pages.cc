@@ -273,6 +273,9 @@ Status RegisterWebRoutes(Router& router, const HttpDeps& deps) {
   web::RegisterRatingPages(router, s);
   web::RegisterMetricsPages(router, s);
   web::RegisterFederationPages(router, s);
+  web::RegisterRolePages(router, s);
+  web::RegisterApiKeyPages(router, s);
+  web::RegisterEnterpriseAccessPages(router, s);
 
   // Browsers get pages for unknown addresses; API clients get the JSON error.
   router.SetFallback([s](Request& req, int status) {

@@ -235,6 +235,7 @@ void SetHomeSupervision(const Site& site, const PageRequest& page, const std::st
   data.set("supervision_caption", page.T(site, "supervision.home_caption"));
   data.set("supervision_more", !listed->next_page_token.empty());
   data.set("supervision_json", "/api/v1/enterprises/" + UrlEncode(enterprise) + "/supervision-records");
+  data.set("supervision_access_log", "/enterprises/" + UrlEncode(enterprise) + "/access-log");
 }
 
 void RegisterSupervisionPages(Router& router, std::shared_ptr<const Site> site) {

@@ -14,6 +14,7 @@
 #include "domain/catalogue.h"
 #include "domain/data_flag.h"
 #include "domain/eligibility.h"
+#include "domain/role_change.h"
 #include "domain/workflow.h"
 #include "ports/outbox_repository.h"
 
@@ -89,6 +90,7 @@ TEST(EnumNamesTest, EveryEnumeratorOfEveryNamedEnumHasAName) {
   ExpectEveryEnumeratorNamed<ProactiveUnanswered>("ProactiveUnanswered", 2, ProactiveUnansweredName,
                                                  ParseProactiveUnanswered);
   ExpectEveryEnumeratorNamed<ports::OutboxState>("OutboxState", 3, ports::OutboxStateName, ports::ParseOutboxState);
+  ExpectEveryEnumeratorNamed<RoleChangeAction>("RoleChangeAction", 4, RoleChangeActionName, ParseRoleChangeAction);
 }
 
 TEST(EnumNamesTest, NamesAreTheContractsSpelling) {
