@@ -4,6 +4,8 @@
 #include <chrono>
 #include <map>
 
+#include "services/mutual_recognition.h"
+
 namespace tongban::services {
 namespace {
 
@@ -147,13 +149,56 @@ Result<std::shared_ptr<const ports::TrustList>> TrustListCache::Get(const Contex
   return list;
 }
 
+Result<std::shared_ptr<const PeerTrust>> PeerListCache::Get(const domain::Peer& peer,
+                                                            const std::function<Result<PeerTrust>()>& parse) {
+  {
+    std::lock_guard lock(mu_);
+    const auto it = entries_.find(peer.code);
+    if (it != entries_.end() && it->second.fetched_at == peer.fetched_at && it->second.fingerprint == peer.fingerprint) {
+      return it->second.parsed;
+    }
+  }
+  // Parsed outside the lock: two threads may parse the same new list once each, never block each other.
+  TB_ASSIGN_OR_RETURN(PeerTrust parsed, parse());
+  auto shared = std::make_shared<const PeerTrust>(std::move(parsed));
+  std::lock_guard lock(mu_);
+  ++parses_;
+  if (entries_.size() >= kMaxEntries && !entries_.contains(peer.code)) entries_.clear();
+  entries_[peer.code] = Entry{peer.fetched_at, peer.fingerprint, shared};
+  return shared;
+}
+
+size_t PeerListCache::parses() const {
+  std::lock_guard lock(mu_);
+  return parses_;
+}
+
+std::optional<std::string> PeerStatusCache::Get(const std::string& peer, const std::string& list_id,
+                                                 Timestamp now) const {
+  std::lock_guard lock(mu_);
+  const auto it = entries_.find(peer + "\n" + list_id);
+  if (it == entries_.end() || now < it->second.fetched_at || now >= it->second.fetched_at + kPeerStatusFreshness) {
+    return std::nullopt;
+  }
+  return it->second.credential;
+}
+
+void PeerStatusCache::Put(const std::string& peer, const std::string& list_id, std::string credential, Timestamp now) {
+  std::lock_guard lock(mu_);
+  if (entries_.size() >= kMaxPeerStatusEntries) entries_.clear();
+  entries_[peer + "\n" + list_id] = Entry{std::move(credential), now};
+}
+
 Result<std::string> SignedTrustList(const Context& ctx) {
   if (ctx.tokens == nullptr) return MakeError(ErrorCode::kUnavailable, "error.keys.unavailable");
   TB_ASSIGN_OR_RETURN(ports::TrustList list, CurrentTrustList(ctx));
+  // Ours and federated (API.md): the peers' own issuers, each marked with its platform's code.
+  TB_RETURN_IF_ERROR(AddPeerIssuers(ctx, list));
   return ctx.keys->Sign(kTrustListKeyOwner, ctx.tokens->TrustListPayload(list), "trust-list+jwt");
 }
 
-Result<Verification> VerifyOnline(const Context& ctx, std::string_view token, const VerifyExpectations& expect) {
+Result<Verification> VerifyOnline(const Context& ctx, std::string_view token, const VerifyExpectations& expect,
+                                  bool look_again) {
   if (ctx.tokens == nullptr || ctx.keys == nullptr) return MakeError(ErrorCode::kUnavailable, "error.keys.unavailable");
   token = Trim(token);
   if (token.empty() || token.size() > kMaxTokenBytes) {
@@ -165,7 +210,7 @@ Result<Verification> VerifyOnline(const Context& ctx, std::string_view token, co
     TB_ASSIGN_OR_RETURN(auto trust, ctx.trust_cache->Get(ctx, false));
     check = ctx.tokens->Check(token, *trust);
     // A kid the copy does not know may be a key added since it was built: look again, once.
-    if (!check.token && !check.reasons.empty() && check.reasons[0].code == "error.jws.unknown_key") {
+    if (look_again && !check.token && !check.reasons.empty() && check.reasons[0].code == "error.jws.unknown_key") {
       TB_ASSIGN_OR_RETURN(trust, ctx.trust_cache->Get(ctx, true));
       check = ctx.tokens->Check(token, *trust);
     }
@@ -210,7 +255,12 @@ Verification VerifyOffline(const ports::TokenCodec& codec, const ports::TrustLis
                            const VerifyExpectations& expect, Timestamp now) {
   token = Trim(token);
   if (token.empty() || token.size() > kMaxTokenBytes) return Refused("bad_signature", {{"error.jws.malformed", ""}});
-  const ports::TokenCheck check = codec.Check(token, trust);
+  return VerifyCheckedOffline(codec, trust, status_credentials, codec.Check(token, trust), expect, now);
+}
+
+Verification VerifyCheckedOffline(const ports::TokenCodec& codec, const ports::TrustList& trust,
+                                  const std::vector<std::string>& status_credentials,
+                                  const ports::TokenCheck& check, const VerifyExpectations& expect, Timestamp now) {
   Verification v = Decide(check, now, expect, [&](const StatusPointer& p) -> Result<bool> {
     // The credential of this list among the files given; the codec refuses the others.
     Error last = MakeError(ErrorCode::kNotFound, "verify.reason.status_unavailable");
@@ -225,6 +275,21 @@ Verification VerifyOffline(const ports::TokenCodec& codec, const ports::TrustLis
     v.reasons.push_back({"verify.reason.offline_nonce", ""});
   }
   return v;
+}
+
+Status CountVerifyRequest(const Context& ctx, const std::string& address, int per_minute) {
+  if (per_minute <= 0) return Ok();
+  const Timestamp now = ctx.clock->Now();
+  const std::string key = "verify:" + ctx.hasher->Sha256Hex("tongban verify\n" + address);
+  // The last minute: a request made exactly a minute ago no longer counts.
+  const Timestamp since = now - std::chrono::minutes(1) + std::chrono::seconds(1);
+  return ctx.store->Write([&](ports::Transaction& tx) -> Status {
+    TB_ASSIGN_OR_RETURN(const ports::ThrottleCount made, tx.sessions().CountThrottleHits(key, since));
+    if (made.count >= per_minute) {
+      return MakeError(ErrorCode::kResourceExhausted, "error.verify.too_many");
+    }
+    return tx.sessions().RecordThrottleHit(key, now);
+  });
 }
 
 Result<Presentation> CreatePresentation(const Context& ctx, const Actor& actor, const std::string& licence_id,
