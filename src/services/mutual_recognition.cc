@@ -64,7 +64,7 @@ std::vector<PeerStatusFetch> MissingStatus(const PeerMatch& match, const PeerSta
   std::vector<PeerStatusFetch> fetches;
   if (!match.check.token) return fetches;
   for (const ports::StatusPointer& p : match.check.token->status) {
-    if (cache.Get(match.peer->code, p.list_id, now)) continue;
+    if (cache.Has(match.peer->code, p.list_id, now)) continue;
     const bool listed = std::any_of(fetches.begin(), fetches.end(),
                                     [&](const PeerStatusFetch& f) { return f.list_id == p.list_id; });
     if (listed) continue;
@@ -83,15 +83,18 @@ void AsPeers(Verification& v, const PeerTrust& peer) {
   }
 }
 
+// The status bits from the peer's cached status lists, each checked once per fetch (the hot path:
+// a bit is then a lookup, as our own are).
 Verification FinishWithPeer(const Context& ctx, const PeerMatch& match, const PeerStatusCache& cache,
                             const VerifyExpectations& expect, Timestamp now) {
-  std::vector<std::string> credentials;
-  if (match.check.token) {
-    for (const ports::StatusPointer& p : match.check.token->status) {
-      if (auto c = cache.Get(match.peer->code, p.list_id, now)) credentials.push_back(std::move(*c));
-    }
+  Verification v = VerifyCheckedWith(match.check, expect, now, [&](const ports::StatusPointer& p) -> Result<bool> {
+    auto bit = cache.Bit(*ctx.tokens, match.peer->code, match.peer, p, now);
+    if (!bit) return MakeError(ErrorCode::kNotFound, "verify.reason.status_unavailable");
+    return std::move(*bit);
+  });
+  if (match.check.token && match.check.token->kind == ports::TokenKind::kPresentation) {
+    v.reasons.push_back({"verify.reason.peer_nonce", ""});  // the peer records its nonces, not we
   }
-  Verification v = VerifyCheckedOffline(*ctx.tokens, match.peer->trust, credentials, match.check, expect, now);
   AsPeers(v, *match.peer);
   return v;
 }

@@ -30,9 +30,6 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-// One status bit: true set, false clear, an error when it cannot be known.
-using StatusLookup = std::function<Result<bool>(const StatusPointer&)>;
-
 // Everything after the codec's check but the nonce: validity period, audience, status bits.
 Verification Decide(const ports::TokenCheck& check, Timestamp now, const VerifyExpectations& expect,
                     const StatusLookup& status) {
@@ -41,6 +38,10 @@ Verification Decide(const ports::TokenCheck& check, Timestamp now, const VerifyE
   Verification v;
   v.kind = t.kind;
   v.claims_json = t.claims_json;
+  v.licence_id = t.licence_id;
+  v.licence_type = t.licence_type;
+  v.issuer_department = t.issuer_department;
+  v.holder = t.holder;
   if (t.kind == ports::TokenKind::kPresentation) {
     if (!expect.audience.empty() && expect.audience != t.audience) {
       v.status = "wrong_audience";
@@ -183,10 +184,66 @@ std::optional<std::string> PeerStatusCache::Get(const std::string& peer, const s
   return it->second.credential;
 }
 
+bool PeerStatusCache::Has(const std::string& peer, const std::string& list_id, Timestamp now) const {
+  std::lock_guard lock(mu_);
+  const auto it = entries_.find(peer + "\n" + list_id);
+  return it != entries_.end() && now >= it->second.fetched_at && now < it->second.fetched_at + kPeerStatusFreshness;
+}
+
 void PeerStatusCache::Put(const std::string& peer, const std::string& list_id, std::string credential, Timestamp now) {
   std::lock_guard lock(mu_);
   if (entries_.size() >= kMaxPeerStatusEntries) entries_.clear();
-  entries_[peer + "\n" + list_id] = Entry{std::move(credential), now};
+  entries_[peer + "\n" + list_id] = Entry{std::move(credential), now, nullptr, nullptr};
+}
+
+std::optional<Result<bool>> PeerStatusCache::Bit(const ports::TokenCodec& codec, const std::string& peer,
+                                                 const std::shared_ptr<const PeerTrust>& trust,
+                                                 const ports::StatusPointer& pointer, Timestamp now) const {
+  const std::string key = peer + "\n" + pointer.list_id;
+  std::string credential;
+  Timestamp fetched_at{};
+  std::shared_ptr<const Result<ports::CheckedStatusList>> checked;
+  {
+    std::lock_guard lock(mu_);
+    const auto it = entries_.find(key);
+    if (it == entries_.end() || now < it->second.fetched_at || now >= it->second.fetched_at + kPeerStatusFreshness) {
+      return std::nullopt;
+    }
+    if (it->second.checked && it->second.checked_with == trust) {
+      checked = it->second.checked;
+    } else {
+      credential = it->second.credential;
+      fetched_at = it->second.fetched_at;
+    }
+  }
+  if (!checked) {
+    // Checked outside the lock; kept when the entry is still the same fetch.
+    checked = std::make_shared<const Result<ports::CheckedStatusList>>(codec.CheckStatusList(credential, trust->trust));
+    std::lock_guard lock(mu_);
+    const auto it = entries_.find(key);
+    if (it != entries_.end() && it->second.fetched_at == fetched_at) {
+      it->second.checked = checked;
+      it->second.checked_with = trust;
+    }
+  }
+  if (!checked->ok()) return Result<bool>(checked->error());
+  return StatusBit(checked->value(), pointer, now);
+}
+
+Result<bool> StatusBit(const ports::CheckedStatusList& list, const ports::StatusPointer& pointer, Timestamp now) {
+  const auto bad = [](const char* key) { return MakeError(ErrorCode::kInvalidArgument, key); };
+  if (list.list_id != pointer.list_id || list.purpose != pointer.purpose) return bad("verify.reason.status_list_other");
+  if (now > list.valid_until) return bad("verify.reason.status_list_expired");
+  if (pointer.index < 0 || static_cast<uint64_t>(pointer.index) >= list.bytes.size() * 8) {
+    return bad("verify.reason.status_index");
+  }
+  const auto index = static_cast<size_t>(pointer.index);
+  return ((list.bytes[index / 8] >> (7 - index % 8)) & 1) != 0;
+}
+
+Verification VerifyCheckedWith(const ports::TokenCheck& check, const VerifyExpectations& expect, Timestamp now,
+                               const StatusLookup& status) {
+  return Decide(check, now, expect, status);
 }
 
 Result<std::string> SignedTrustList(const Context& ctx) {

@@ -80,20 +80,31 @@ inline constexpr std::chrono::seconds kPeerStatusFreshness{60};
 inline constexpr size_t kMaxPeerStatusEntries = 1000;
 
 // Peers' status list credentials fetched from them, in memory per server, for kPeerStatusFreshness.
+// Each is checked (signature, type, encoding) once, at its first use, and the check is kept with
+// it, so the next bits of the same fetch are a lookup.
 // Thread-safety: safe from every thread.
 class PeerStatusCache {
  public:
   // The credential of (peer, list) fetched less than kPeerStatusFreshness before `now`.
   std::optional<std::string> Get(const std::string& peer, const std::string& list_id, Timestamp now) const;
+  // Whether Get would answer (without copying the credential).
+  bool Has(const std::string& peer, const std::string& list_id, Timestamp now) const;
   void Put(const std::string& peer, const std::string& list_id, std::string credential, Timestamp now);
+  // The bit of `pointer` from the peer's fresh credential of its list, checked against the peer's
+  // list `trust` (once per fetch and list); nullopt when no fresh credential of the list is cached.
+  std::optional<Result<bool>> Bit(const ports::TokenCodec& codec, const std::string& peer,
+                                  const std::shared_ptr<const PeerTrust>& trust, const ports::StatusPointer& pointer,
+                                  Timestamp now) const;
 
  private:
   struct Entry {
     std::string credential;
     Timestamp fetched_at{};
+    std::shared_ptr<const PeerTrust> checked_with;
+    std::shared_ptr<const Result<ports::CheckedStatusList>> checked;
   };
   mutable std::mutex mu_;
-  std::map<std::string, Entry> entries_;
+  mutable std::map<std::string, Entry> entries_;
 };
 
 // Online verification's copy of the trust list, rebuilt after `ttl` (one key store read instead of
@@ -136,6 +147,9 @@ struct Verification {
   // for this platform's own licences and for tokens of unknown issuers.
   std::string peer_code;
   std::string peer_name_zh, peer_name_en;
+  // What the signed token names (empty when its signature did not check out): the licence, its
+  // type, its issuer department and (credentials) its holder's credentialSubject id.
+  std::string licence_id, licence_type, issuer_department, holder;
 };
 
 // Online: against the server's keys, its own status bits at once, and the nonces seen. Errors
@@ -144,6 +158,18 @@ struct Verification {
 // since); verification with peers asks the peers' lists first and looks again only when none knows it.
 Result<Verification> VerifyOnline(const Context& ctx, std::string_view token, const VerifyExpectations& expect,
                                   bool look_again = true);
+
+// The bit of `pointer` in a checked status list at `now`. kInvalidArgument as
+// TokenCodec::StatusBitFromCredential: verify.reason.status_list_other (another list or purpose),
+// verify.reason.status_list_expired (past its validUntil), verify.reason.status_index.
+Result<bool> StatusBit(const ports::CheckedStatusList& list, const ports::StatusPointer& pointer, Timestamp now);
+
+// One status bit: true set, false clear, an error when it cannot be known.
+using StatusLookup = std::function<Result<bool>(const ports::StatusPointer&)>;
+// Everything after the codec's check but a presentation's nonce: the validity period, the
+// audience and the status bits from `status`.
+Verification VerifyCheckedWith(const ports::TokenCheck& check, const VerifyExpectations& expect, Timestamp now,
+                               const StatusLookup& status);
 
 // Offline (`tongban verify`): against a trust list and status list credentials read from files;
 // no database. A presentation's nonce cannot be checked for reuse offline (a reason says so).

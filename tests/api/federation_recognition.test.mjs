@@ -3,7 +3,8 @@
 // issued verifies in Shanghai online (POST /api/v1/verify, naming Zhejiang), on the public
 // verification page (zh and en), at the window's licence check, and offline with `tongban verify`
 // from the peers' lists exported by `tongban federation export-lists` or read from the database,
-// with both platforms stopped; Shanghai's signed trust list carries Zhejiang's issuers marked zj.
+// with both platforms stopped, and as an item's licence material that accepts peers' licences;
+// Shanghai's signed trust list carries Zhejiang's issuers marked zj.
 // Once Zhejiang is removed its licence is refused in each. POST /api/v1/verify's limit per client
 // address answers a clear 429. Runs on PostgreSQL too (TONGBAN_TEST_DB=postgres).
 import { test, before, after } from 'node:test';
@@ -12,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, Client, DB_KIND, DEMO_PASSWORD, ROOT, createPgDatabase, dropPgDatabase, startServer } from './lib.mjs';
+import { BIN, Client, DB_KIND, DEMO_PASSWORD, ROOT, createPgDatabase, dropPgDatabase, fillFields, startServer } from './lib.mjs';
 
 const texts = (lang) => JSON.parse(readFileSync(join(ROOT, `web/i18n/${lang}.json`), 'utf8'));
 const en = texts('en');
@@ -152,6 +153,59 @@ test('recognition: the window console checks a licence the person presents, ours
   assert.equal(forged.status, 403);
 });
 
+const RIDE_HAILING = 'transport.ride-hailing-driver-permit';  // its driving_licence material accepts_from_peers
+
+async function rideHailingDraft(who) {
+  const item = (await who.get(`/api/v1/items/${RIDE_HAILING}`)).data;
+  const draft = await who.post('/api/v1/applications', { item: RIDE_HAILING, channel: 'web', draft: true, fields: fillFields(item) });
+  assert.equal(draft.status, 201, draft.text);
+  return draft.data;
+}
+
+test('recognition: a peer\'s licence satisfies an item\'s licence material that accepts it, with the verified licence as provenance', async () => {
+  const zhang = await Client.login(sh.url, 'zhang.wei', undefined, { lang: 'en' });
+  const item = (await zhang.get(`/api/v1/items/${RIDE_HAILING}`)).data;
+  assert.equal(item.materials.find((m) => m.code === 'driving_licence').accepts_from_peers, true);
+  assert.equal(item.materials.find((m) => m.code === 'criminal_record_check').accepts_from_peers, undefined);
+  const draft = await rideHailingDraft(zhang);
+  const present = (who, id, code, token) => who.post(`/api/v1/applications/${id}/materials/${code}/peer-licence`, { token });
+
+  const attached = await present(zhang, draft.id, 'driving_licence', credential);
+  assert.equal(attached.status, 200, attached.text);
+  const material = attached.data.materials.find((m) => m.code === 'driving_licence');
+  assert.equal(material.status, 'fetched');
+  const zjLicence = decode(credential);
+  assert.equal(material.licence.id, zjLicence.id.replace('urn:tongban:licence:', ''));
+  assert.equal(material.licence.issuer, zjLicence.issuer.id);
+  assert.match(material.licence.issuer, /^urn:tongban:zj:issuer:/);
+  assert.equal(material.licence.platform, 'zj');
+  assert.equal(material.licence.status, 'valid');
+  assert.ok(Date.parse(material.licence.as_of) > Date.now() - 60000);
+  const events = (await zhang.get(`/api/v1/applications/${draft.id}/events`)).data.items;
+  assert.ok(events.some((e) => e.action === 'peer_licence'), JSON.stringify(events.map((e) => e.action)));
+
+  // Refusals, each with its reason: a material that does not accept peers' licences, a licence of
+  // ours (fetched at submission instead), a suspended licence, someone else's licence.
+  const refused = async (r, key) => {
+    assert.equal(r.status, 400, r.text);
+    assert.equal(r.data.error.message, en[key]);
+    assert.equal(r.data.error.fields[0].field, 'token');
+  };
+  await refused(await present(zhang, draft.id, 'criminal_record_check', credential), 'error.material.no_peer_licence');
+  const own = (await zhang.get('/api/v1/me/licences')).data.items.find((l) => l.type === 'driving_licence');
+  const ownCredential = (await zhang.get(`/api/v1/licences/${own.id}/credential`)).text;
+  await refused(await present(zhang, draft.id, 'driving_licence', ownCredential), 'error.material.peer_licence_ours');
+  await refused(await present(zhang, draft.id, 'driving_licence', suspendedCredential), 'error.material.peer_licence_invalid');
+  const wang = await Client.login(sh.url, 'wang.fang', undefined, { lang: 'en' });
+  const hers = await rideHailingDraft(wang);
+  await refused(await present(wang, hers.id, 'driving_licence', credential), 'error.material.peer_licence_holder');
+  // Not hers to write.
+  assert.equal((await present(wang, draft.id, 'driving_licence', credential)).status, 404);
+  // Still the peer's licence on the draft.
+  const after = (await zhang.get(`/api/v1/applications/${draft.id}`)).data;
+  assert.equal(after.materials.find((m) => m.code === 'driving_licence').licence.platform, 'zj');
+});
+
 test('recognition: POST /api/v1/verify is limited per client address with a clear 429', async () => {
   // Zhejiang is configured with verify.requests_per_minute: 4, and nothing else in this file asks it.
   const answers = [];
@@ -220,6 +274,11 @@ test('recognition: offline, tongban verify reads the peers\' lists from an expor
   assert.ok(windowAnswer.text.includes(escapeHtml(en['verify.result.unknown_issuer'])));
   const list = decode((await new Client(sh.url).get('/api/v1/trust-list')).text);
   assert.ok(list.issuers.every((i) => i.platform === 'sh'), 'Zhejiang\'s issuers are gone from our list');
+  const zhang = await Client.login(sh.url, 'zhang.wei', undefined, { lang: 'en' });
+  const draft = await rideHailingDraft(zhang);
+  const material = await zhang.post(`/api/v1/applications/${draft.id}/materials/driving_licence/peer-licence`, { token: credential });
+  assert.equal(material.status, 400);
+  assert.equal(material.data.error.message, en['error.material.peer_licence_invalid']);
 
   const exportedAgain = join(dir, 'peers-after.txt');
   assert.equal((await run(['federation', 'export-lists', '--db', shDb, '--out', exportedAgain])).code, 0);
