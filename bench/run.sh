@@ -22,6 +22,9 @@
 #                                                              raw libsodium verify x cores
 #                                                              POST /api/v1/identity-codes/verify (the
 #                                                              same script), to the same ceiling
+#   federation  bench/peer_verify_bench.mjs                    POST /api/v1/verify of a peer's licence
+#                                                              (two platforms, cached lists) next to a
+#                                                              local licence on the same server
 #   PostgreSQL  tongban serve --db postgresql://.../DB         the same two
 # and prints req/s, p99 latency, non-2xx answers and the ratio to the relevant ceiling: reads to
 # bare_beast, SQLite submissions to sqlite_ceiling with 64 per transaction (the server's single
@@ -363,6 +366,22 @@ if [[ ${PREFILL:-1} == 1 && -x "$TONGBAN" && -x "$READ_CEILING" ]] && command -v
   PREFILL_READY=1
   measure_prefill "sqlite:$WORK_DIR/prefill.db" --db "$WORK_DIR/prefill.db"
   rm -f "$WORK_DIR"/prefill.db*
+fi
+
+# 2i. Mutual recognition (bench/peer_verify_bench.mjs, issue 14): POST /api/v1/verify of a peer
+# platform's licence (two tongban processes, Shanghai peered with Zhejiang; the peer's cached list
+# and status list) next to a local licence on the same server, best of PEER_ROUNDS rounds of
+# DURATION each (target: at least 0.90 of the local throughput).
+if [[ -x "$TONGBAN" ]] && command -v node >/dev/null; then
+  echo "bench: peer_verify_bench"
+  if peer_line=$(TONGBAN_BIN="$TONGBAN" THREADS="$THREADS" CONNECTIONS="$CONNECTIONS" \
+      node "$REPO_DIR/bench/peer_verify_bench.mjs" "$DURATION" "${PEER_ROUNDS:-2}"); then
+    echo "$peer_line"
+    read -r _ local_rps peer_rps ratio not_valid <<<"$peer_line"
+    echo "bench: verification of a peer's licence ${peer_rps} req/s next to a local licence ${local_rps} req/s: ratio ${ratio} (target >= 0.90); ${not_valid} answers not valid"
+  else
+    echo "bench: peer_verify_bench failed" >&2
+  fi
 fi
 
 # 3. Tongban on SQLite.

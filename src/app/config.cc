@@ -105,7 +105,7 @@ Status LoadConfigFile(const std::string& path, Config& config) {
   if (!root.IsMap()) return MakeError(ErrorCode::kInvalidArgument, fmt::format("{}:1: must be a map of settings", path));
   Reader r{path, {}};
   r.Known(root, {"listen", "database", "catalogue", "web", "openapi", "threads", "worker_threads", "limits", "languages", "trust_forwarded_for", "secure_cookies", "public_url", "access_log", "keys", "catalogue_refresh_seconds", "outbound", "trust_list", "platform_code", "licences", "data_sources", "smtp", "sms", "outbox", "reminders", "proactive",
-                   "ratings", "platform", "federation"});
+                   "ratings", "platform", "federation", "verify"});
   r.String(root, "listen", config.listen);
   if (root["listen"] && root["listen"].IsScalar()) {
     auto s = ApplyListen(config.listen, config.server);
@@ -310,6 +310,14 @@ Status LoadConfigFile(const std::string& path, Config& config) {
       r.Known(ratings, {"period_days", "escalation_interval_seconds"});
       r.Number(ratings, "period_days", config.rating_period_days, 1, 366);
       r.Number(ratings, "escalation_interval_seconds", config.rectification_escalation_interval_seconds, 1, 86400);
+    }
+  }
+  if (const YAML::Node verify = root["verify"]) {
+    if (!verify.IsMap()) {
+      r.errors.push_back(fmt::format("{}: verify must be a map", r.At(verify)));
+    } else {
+      r.Known(verify, {"requests_per_minute"});
+      r.Number(verify, "requests_per_minute", config.verify_requests_per_minute, 0, 1000000);
     }
   }
   if (const YAML::Node limits = root["limits"]) {

@@ -77,6 +77,9 @@ struct Config {
   // overdue rectifications.
   int rating_period_days = 30;
   int rectification_escalation_interval_seconds = 3600;
+  // verify.requests_per_minute: POST /api/v1/verify's requests per client address per minute
+  // (throttle rows, so shared by every server); 0 turns the limit off.
+  int verify_requests_per_minute = 120;
 };
 
 // Reads `path` over the defaults in `config`. kInvalidArgument as "path:line: reason" for an

@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <fstream>
+
+#include "app/verify_command.h"
+
 namespace tongban::app {
 namespace {
 
@@ -37,6 +41,39 @@ int RunFederationCommand(System& system, const FederationCommand& command, std::
       return removed.error().code == ErrorCode::kNotFound ? 1 : 2;
     }
     out << fmt::format("Peer {} removed: nothing of it is trusted any more.\n", command.code);
+    return 0;
+  }
+  if (command.action == "export-lists") {
+    // The lists that serve now, for `tongban verify --peer-lists` (offline, no database).
+    std::ofstream file(command.out_file, std::ios::binary | std::ios::trunc);
+    if (!file) {
+      err << "tongban: federation export-lists: cannot write " << command.out_file << "\n";
+      return 2;
+    }
+    file << kPeerListsHeader << "\n";
+    std::string after;
+    int written = 0;
+    const Timestamp now = ctx.clock->Now();
+    while (true) {
+      auto peers = services::ListPeers(ctx, after, ports::kMaxPeerPage);
+      if (!peers.ok()) {
+        err << "tongban: federation export-lists: " << peers.error().message << "\n";
+        return 2;
+      }
+      for (const domain::Peer& p : *peers) {
+        if (!domain::PeerListServes(p, now)) continue;
+        file << p.code << " " << p.list_jws << "\n";
+        ++written;
+      }
+      if (peers->size() < static_cast<size_t>(ports::kMaxPeerPage)) break;
+      after = peers->back().code;
+    }
+    file.close();
+    if (!file) {
+      err << "tongban: federation export-lists: cannot write " << command.out_file << "\n";
+      return 2;
+    }
+    out << fmt::format("{} peers' lists written to {}.\n", written, command.out_file);
     return 0;
   }
   // list-peers, a page at a time until the last.

@@ -1,4 +1,4 @@
-// `tongban federation add-peer | remove-peer | list-peers` (issue 14 item 2) and the text of the
+// `tongban federation add-peer | remove-peer | list-peers | export-lists` (issue 14 items 2-3) and the text of the
 // refresh job's report (`tongban jobs run federation`).
 // Thread-safety: run from main only.
 #pragma once
@@ -12,10 +12,11 @@
 namespace tongban::app {
 
 struct FederationCommand {
-  std::string action;  // add-peer, remove-peer, list-peers
+  std::string action;  // add-peer, remove-peer, list-peers, export-lists
   std::string code;
   std::string url;
   std::string fingerprint;
+  std::string out_file;  // export-lists: the file for `tongban verify --peer-lists`
 };
 
 // Runs the command against the system's database; 0 on success, 1 when refused (the reason on

@@ -16,7 +16,8 @@ using yaml_checks::MapReader;
 using yaml_checks::Quote;
 
 void ReadMaterial(FileContext& file, const YAML::Node& node, d::ServiceItem& item, int list_line) {
-  MapReader m(file, node, "material", {"code", "name", "source", "dataset", "required", "in_person"}, list_line);
+  MapReader m(file, node, "material", {"code", "name", "source", "dataset", "required", "in_person", "accepts_from_peers"},
+              list_line);
   if (!m.ok()) return;
   d::Material material;
   std::optional<std::string> code = m.String("code");
@@ -26,6 +27,8 @@ void ReadMaterial(FileContext& file, const YAML::Node& node, d::ServiceItem& ite
   std::optional<bool> required = m.Bool("required");
   // Not kept in the domain model: it only matters for the fully_online rule checked here.
   std::optional<bool> in_person = m.Bool("in_person");
+  // A federation peer's licence may stand in for ours (issue 14 item 3): licence materials only.
+  std::optional<bool> from_peers = m.Bool("accepts_from_peers");
   if (code) {
     if (!IsSnakeCase(*code)) {
       file.AddLine(m.LineOfKey("code"), "material code " + Quote(*code) + " must be snake_case, e.g. lease_contract");
@@ -63,6 +66,12 @@ void ReadMaterial(FileContext& file, const YAML::Node& node, d::ServiceItem& ite
   }
   if (dataset) material.dataset = *dataset;
   material.required = required.value_or(true);
+  material.accepts_from_peers = from_peers.value_or(false);
+  if (material.accepts_from_peers && material.source != d::MaterialSource::kLicence) {
+    file.AddLine(m.LineOfKey("accepts_from_peers"),
+                 "only a licence material (source: licence) can accept a peer platform's licence; remove "
+                 "'accepts_from_peers' or change 'source'");
+  }
   item.materials.push_back(std::move(material));
 }
 

@@ -387,7 +387,10 @@ int main(int argc, char** argv) {
   auto* remove_peer = federation_cmd->add_subcommand("remove-peer", "Stop trusting a peer, at once");
   remove_peer->add_option("--code", federation_command.code, "The peer's platform code")->required();
   auto* list_peers = federation_cmd->add_subcommand("list-peers", "The peers, their fingerprints and lists");
-  for (CLI::App* sub : {add_peer, remove_peer, list_peers}) {
+  auto* export_lists = federation_cmd->add_subcommand(
+      "export-lists", "Write the peers' cached trust lists to a file for tongban verify --peer-lists");
+  export_lists->add_option("--out", federation_command.out_file, "The file to write")->required();
+  for (CLI::App* sub : {add_peer, remove_peer, list_peers, export_lists}) {
     sub->add_option("--db", db, "Database URL")->required();
     sub->add_option("--config", config_file, "YAML configuration file (platform.code)");
     sub->add_option("--keys-dir", keys_dir, "Folder of the key-encryption key (keys.dir)");
@@ -406,6 +409,9 @@ int main(int argc, char** argv) {
                      "A status list credential (GET /api/v1/status-lists/ID); repeat for each list");
   verify->add_option("--audience", verify_command.audience, "The audience a presentation must be for");
   verify->add_option("--nonce", verify_command.nonce, "The nonce a presentation must carry");
+  verify->add_option("--peer-lists", verify_command.peer_lists_file,
+                     "Peers' trust lists (tongban federation export-lists) for their licences");
+  verify->add_option("--db", verify_command.db, "Read the peers' cached trust lists from this database");
   verify->add_option("--lang", verify_command.lang, "Language of the reasons (zh or en)");
   verify->add_option("--web", verify_command.web_dir, "Folder of the texts (web/)");
 
@@ -579,7 +585,7 @@ int main(int argc, char** argv) {
   if (jobs_run->parsed() && job_name == "federation") {
     return tb::app::RunFederationJobCommand(**sys, jobs_all, std::cout, std::cerr);
   }
-  for (CLI::App* sub : {add_peer, remove_peer, list_peers}) {
+  for (CLI::App* sub : {add_peer, remove_peer, list_peers, export_lists}) {
     if (!sub->parsed()) continue;
     federation_command.action = sub->get_name();
     return tb::app::RunFederationCommand(**sys, federation_command, std::cout, std::cerr);

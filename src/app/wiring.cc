@@ -116,6 +116,7 @@ Result<std::unique_ptr<System>> BuildSystem(const Config& config, bool with_rout
     sys->ctx.deliver_sms = true;
   }
   sys->deps.outbound = sys->outbound.get();  // federation peers are fetched through it
+  sys->deps.verify_per_minute = config.verify_requests_per_minute;
   http::RegisterApiRoutes(sys->router, sys->deps);
   TB_RETURN_IF_ERROR(http::RegisterWebRoutes(sys->router, sys->deps));
   return sys;

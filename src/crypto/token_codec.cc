@@ -23,10 +23,6 @@ std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_hand
 int64_t Seconds(Timestamp at) { return at.time_since_epoch().count(); }
 Timestamp FromSeconds(int64_t s) { return Timestamp{std::chrono::seconds{s}}; }
 
-const char* PurposeName(StatusPurpose purpose) {
-  return purpose == StatusPurpose::kRevocation ? "revocation" : "suspension";
-}
-
 Json KeyJson(const ports::PublicSigningKey& key) {
   return {{"kty", "OKP"}, {"crv", "Ed25519"}, {"x", key.x},          {"kid", key.kid},
           {"use", "sig"}, {"alg", "EdDSA"},   {"status", key.active ? "active" : "retired"}};
@@ -312,6 +308,7 @@ TokenCheck JoseTokenCodec::Check(std::string_view token, const TrustList& trust)
     const Json subject = payload.value("credentialSubject", Json::object());
     if (!subject.is_object()) return Refuse("bad_signature", "verify.reason.payload");
     out.licence_type = subject.value("licence_type", "");
+    if (subject.contains("id") && subject["id"].is_string()) out.holder = subject["id"].get<std::string>();
     out.valid_from = TimeField(payload, "validFrom", bad);
     out.valid_until = TimeField(payload, "validUntil", bad);
     Json status = payload.value("credentialStatus", Json::array());
@@ -376,8 +373,8 @@ TokenCheck JoseTokenCodec::Check(std::string_view token, const TrustList& trust)
   return check;
 }
 
-Result<bool> JoseTokenCodec::StatusBitFromCredential(std::string_view credential, const StatusPointer& pointer,
-                                                     const TrustList& trust, Timestamp now) const {
+Result<ports::CheckedStatusList> JoseTokenCodec::CheckStatusList(std::string_view credential,
+                                                                 const TrustList& trust) const {
   const auto bad = [](const char* key) { return MakeError(ErrorCode::kInvalidArgument, key); };
   std::map<std::string, std::string, std::less<>> keys;
   for (const auto& key : trust.status_keys) {
@@ -399,18 +396,30 @@ Result<bool> JoseTokenCodec::StatusBitFromCredential(std::string_view credential
       !subject.is_object() || subject.value("type", "") != "BitstringStatusList") {
     return bad("verify.reason.status_list");
   }
-  if (ListIdOf(payload.value("id", "")) != pointer.list_id ||
-      subject.value("statusPurpose", "") != PurposeName(pointer.purpose)) {
-    return bad("verify.reason.status_list_other");
-  }
+  const std::string purpose = subject.value("statusPurpose", "");
+  // Another purpose than ours: not the list any pointer of ours names.
+  if (purpose != "revocation" && purpose != "suspension") return bad("verify.reason.status_list_other");
   bool bad_time = false;
   const auto valid_until = TimeField(payload, "validUntil", bad_time);
   if (bad_time || !valid_until) return bad("verify.reason.status_list");
-  if (now > *valid_until) return bad("verify.reason.status_list_expired");
   auto bits = DecodeStatusList(subject.value("encodedList", ""));
   if (!bits.ok()) return bits.take_error();
-  if (static_cast<uint64_t>(pointer.index) >= bits->size()) return bad("verify.reason.status_index");
-  return bits->Get(static_cast<size_t>(pointer.index));
+  ports::CheckedStatusList out;
+  out.list_id = ListIdOf(payload.value("id", ""));
+  out.purpose = purpose == "revocation" ? StatusPurpose::kRevocation : StatusPurpose::kSuspension;
+  out.valid_until = *valid_until;
+  out.bytes = bits->bytes();
+  return out;
+}
+
+Result<bool> JoseTokenCodec::StatusBitFromCredential(std::string_view credential, const StatusPointer& pointer,
+                                                     const TrustList& trust, Timestamp now) const {
+  const auto bad = [](const char* key) { return MakeError(ErrorCode::kInvalidArgument, key); };
+  TB_ASSIGN_OR_RETURN(const ports::CheckedStatusList list, CheckStatusList(credential, trust));
+  if (list.list_id != pointer.list_id || list.purpose != pointer.purpose) return bad("verify.reason.status_list_other");
+  if (now > list.valid_until) return bad("verify.reason.status_list_expired");
+  if (static_cast<uint64_t>(pointer.index) >= list.bytes.size() * 8) return bad("verify.reason.status_index");
+  return Bitstring::FromBytes(list.bytes).Get(static_cast<size_t>(pointer.index));
 }
 
 Result<JoseTokenCodec::UnsignedPresentation> JoseTokenCodec::PreparePresentation(

@@ -26,6 +26,8 @@ class JoseTokenCodec final : public ports::TokenCodec {
   ports::TokenCheck Check(std::string_view token, const ports::TrustList& trust) const override;
   Result<bool> StatusBitFromCredential(std::string_view credential, const ports::StatusPointer& pointer,
                                        const ports::TrustList& trust, Timestamp now) const override;
+  Result<ports::CheckedStatusList> CheckStatusList(std::string_view credential,
+                                                   const ports::TrustList& trust) const override;
   Result<UnsignedPresentation> PreparePresentation(const ports::LicenceForPresentation& licence,
                                                    const ports::PresentationRequest& request, std::string_view iss,
                                                    Timestamp now, Timestamp expires_at) const override;

@@ -98,6 +98,9 @@ struct Material {
   MaterialSource source = MaterialSource::kUpload;
   bool required = true;
   std::string dataset;  // kSharedData: the dataset; kLicence: the licence type
+  // kLicence only: a federation peer's licence of the type may be presented instead (issue 14
+  // item 3, services/peer_materials.h).
+  bool accepts_from_peers = false;
 };
 
 // The text of a law or regulation an item's legal basis cites.

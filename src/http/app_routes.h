@@ -26,6 +26,9 @@ struct HttpDeps {
   WebOptions web;
   // The outbound HTTP client (federation peers are fetched through it); none when null.
   ports::OutboundHttp* outbound = nullptr;
+  // POST /api/v1/verify's requests per client address per minute (config verify.requests_per_minute);
+  // 0: no limit.
+  int verify_per_minute = 120;
 };
 
 // Maps an error to the API's status and body {"error":{"code","message","request_id","fields"}}.

@@ -84,6 +84,9 @@ struct CheckedToken {
   // Presentations: the audience and one-time nonce bound into the issuer-signed part.
   std::string audience;
   std::string nonce;
+  // Credentials: the credentialSubject id (urn:tongban:person:<ID number> or
+  // urn:tongban:enterprise:<credit code>), the same on every platform; "" for the other kinds.
+  std::string holder;
 };
 
 // The outcome of TokenCodec::Check: either a checked token, or the status and reasons of refusal.
@@ -91,6 +94,15 @@ struct TokenCheck {
   std::optional<CheckedToken> token;
   std::string status;  // when !token: "bad_signature" or "unknown_issuer"
   std::vector<VerifyReason> reasons;
+};
+
+// A status list credential checked once (see TokenCodec::CheckStatusList): its list, purpose,
+// validUntil and bits (8 entries a byte, the first the most significant bit of the first byte).
+struct CheckedStatusList {
+  std::string list_id;
+  StatusPurpose purpose = StatusPurpose::kRevocation;
+  Timestamp valid_until{};
+  std::vector<uint8_t> bytes;
 };
 
 // A licence as a presentation needs it.
@@ -148,6 +160,10 @@ class TokenCodec {
   // the credential does not verify, has expired, is another list or the index is out of range.
   virtual Result<bool> StatusBitFromCredential(std::string_view credential, const StatusPointer& pointer,
                                                const TrustList& trust, Timestamp now) const = 0;
+  // The same checks but the list, the time and the index, once for many bits: the signature, the
+  // type and the encoding (kInvalidArgument verify.reason.status_list*); the caller checks the list
+  // and purpose, valid_until and the index (services::StatusBit).
+  virtual Result<CheckedStatusList> CheckStatusList(std::string_view credential, const TrustList& trust) const = 0;
   // An SD-JWT presentation's issuer-signed payload and disclosures for `licence`: every claim a
   // salted digest, only `request.disclose` disclosed. Answers {payload JSON, disclosures};
   // kInvalidArgument (error.presentation.*) for a claim name the licence does not have.

@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 
+#include "services/mutual_recognition.h"
 #include "services/verification.h"
 
 namespace tongban::services {
@@ -129,7 +130,8 @@ Result<ports::PlatformIdentity> ThisPlatform(const Context& ctx) {
 
 Result<std::string> SignedTrustListWithKey(const Context& ctx, const std::string& kid) {
   if (ctx.tokens == nullptr || ctx.keys == nullptr) return MakeError(ErrorCode::kUnavailable, "error.keys.unavailable");
-  TB_ASSIGN_OR_RETURN(const ports::TrustList list, CurrentTrustList(ctx));
+  TB_ASSIGN_OR_RETURN(ports::TrustList list, CurrentTrustList(ctx));
+  TB_RETURN_IF_ERROR(AddPeerIssuers(ctx, list));  // ours and federated, as SignedTrustList
   const bool is_list_key = std::any_of(list.list_keys.begin(), list.list_keys.end(),
                                        [&](const ports::PublicSigningKey& k) { return k.kid == kid; });
   if (!is_list_key) return MakeError(ErrorCode::kNotFound, "error.keys.unknown_kid");

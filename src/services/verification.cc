@@ -4,6 +4,8 @@
 #include <chrono>
 #include <map>
 
+#include "services/mutual_recognition.h"
+
 namespace tongban::services {
 namespace {
 
@@ -28,9 +30,6 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-// One status bit: true set, false clear, an error when it cannot be known.
-using StatusLookup = std::function<Result<bool>(const StatusPointer&)>;
-
 // Everything after the codec's check but the nonce: validity period, audience, status bits.
 Verification Decide(const ports::TokenCheck& check, Timestamp now, const VerifyExpectations& expect,
                     const StatusLookup& status) {
@@ -39,6 +38,10 @@ Verification Decide(const ports::TokenCheck& check, Timestamp now, const VerifyE
   Verification v;
   v.kind = t.kind;
   v.claims_json = t.claims_json;
+  v.licence_id = t.licence_id;
+  v.licence_type = t.licence_type;
+  v.issuer_department = t.issuer_department;
+  v.holder = t.holder;
   if (t.kind == ports::TokenKind::kPresentation) {
     if (!expect.audience.empty() && expect.audience != t.audience) {
       v.status = "wrong_audience";
@@ -147,13 +150,112 @@ Result<std::shared_ptr<const ports::TrustList>> TrustListCache::Get(const Contex
   return list;
 }
 
+Result<std::shared_ptr<const PeerTrust>> PeerListCache::Get(const domain::Peer& peer,
+                                                            const std::function<Result<PeerTrust>()>& parse) {
+  {
+    std::lock_guard lock(mu_);
+    const auto it = entries_.find(peer.code);
+    if (it != entries_.end() && it->second.fetched_at == peer.fetched_at && it->second.fingerprint == peer.fingerprint) {
+      return it->second.parsed;
+    }
+  }
+  // Parsed outside the lock: two threads may parse the same new list once each, never block each other.
+  TB_ASSIGN_OR_RETURN(PeerTrust parsed, parse());
+  auto shared = std::make_shared<const PeerTrust>(std::move(parsed));
+  std::lock_guard lock(mu_);
+  ++parses_;
+  if (entries_.size() >= kMaxEntries && !entries_.contains(peer.code)) entries_.clear();
+  entries_[peer.code] = Entry{peer.fetched_at, peer.fingerprint, shared};
+  return shared;
+}
+
+size_t PeerListCache::parses() const {
+  std::lock_guard lock(mu_);
+  return parses_;
+}
+
+std::optional<std::string> PeerStatusCache::Get(const std::string& peer, const std::string& list_id,
+                                                 Timestamp now) const {
+  std::lock_guard lock(mu_);
+  const auto it = entries_.find(peer + "\n" + list_id);
+  if (it == entries_.end() || now < it->second.fetched_at || now >= it->second.fetched_at + kPeerStatusFreshness) {
+    return std::nullopt;
+  }
+  return it->second.credential;
+}
+
+bool PeerStatusCache::Has(const std::string& peer, const std::string& list_id, Timestamp now) const {
+  std::lock_guard lock(mu_);
+  const auto it = entries_.find(peer + "\n" + list_id);
+  return it != entries_.end() && now >= it->second.fetched_at && now < it->second.fetched_at + kPeerStatusFreshness;
+}
+
+void PeerStatusCache::Put(const std::string& peer, const std::string& list_id, std::string credential, Timestamp now) {
+  std::lock_guard lock(mu_);
+  if (entries_.size() >= kMaxPeerStatusEntries) entries_.clear();
+  entries_[peer + "\n" + list_id] = Entry{std::move(credential), now, nullptr, nullptr};
+}
+
+std::optional<Result<bool>> PeerStatusCache::Bit(const ports::TokenCodec& codec, const std::string& peer,
+                                                 const std::shared_ptr<const PeerTrust>& trust,
+                                                 const ports::StatusPointer& pointer, Timestamp now) const {
+  const std::string key = peer + "\n" + pointer.list_id;
+  std::string credential;
+  Timestamp fetched_at{};
+  std::shared_ptr<const Result<ports::CheckedStatusList>> checked;
+  {
+    std::lock_guard lock(mu_);
+    const auto it = entries_.find(key);
+    if (it == entries_.end() || now < it->second.fetched_at || now >= it->second.fetched_at + kPeerStatusFreshness) {
+      return std::nullopt;
+    }
+    if (it->second.checked && it->second.checked_with == trust) {
+      checked = it->second.checked;
+    } else {
+      credential = it->second.credential;
+      fetched_at = it->second.fetched_at;
+    }
+  }
+  if (!checked) {
+    // Checked outside the lock; kept when the entry is still the same fetch.
+    checked = std::make_shared<const Result<ports::CheckedStatusList>>(codec.CheckStatusList(credential, trust->trust));
+    std::lock_guard lock(mu_);
+    const auto it = entries_.find(key);
+    if (it != entries_.end() && it->second.fetched_at == fetched_at) {
+      it->second.checked = checked;
+      it->second.checked_with = trust;
+    }
+  }
+  if (!checked->ok()) return Result<bool>(checked->error());
+  return StatusBit(checked->value(), pointer, now);
+}
+
+Result<bool> StatusBit(const ports::CheckedStatusList& list, const ports::StatusPointer& pointer, Timestamp now) {
+  const auto bad = [](const char* key) { return MakeError(ErrorCode::kInvalidArgument, key); };
+  if (list.list_id != pointer.list_id || list.purpose != pointer.purpose) return bad("verify.reason.status_list_other");
+  if (now > list.valid_until) return bad("verify.reason.status_list_expired");
+  if (pointer.index < 0 || static_cast<uint64_t>(pointer.index) >= list.bytes.size() * 8) {
+    return bad("verify.reason.status_index");
+  }
+  const auto index = static_cast<size_t>(pointer.index);
+  return ((list.bytes[index / 8] >> (7 - index % 8)) & 1) != 0;
+}
+
+Verification VerifyCheckedWith(const ports::TokenCheck& check, const VerifyExpectations& expect, Timestamp now,
+                               const StatusLookup& status) {
+  return Decide(check, now, expect, status);
+}
+
 Result<std::string> SignedTrustList(const Context& ctx) {
   if (ctx.tokens == nullptr) return MakeError(ErrorCode::kUnavailable, "error.keys.unavailable");
   TB_ASSIGN_OR_RETURN(ports::TrustList list, CurrentTrustList(ctx));
+  // Ours and federated (API.md): the peers' own issuers, each marked with its platform's code.
+  TB_RETURN_IF_ERROR(AddPeerIssuers(ctx, list));
   return ctx.keys->Sign(kTrustListKeyOwner, ctx.tokens->TrustListPayload(list), "trust-list+jwt");
 }
 
-Result<Verification> VerifyOnline(const Context& ctx, std::string_view token, const VerifyExpectations& expect) {
+Result<Verification> VerifyOnline(const Context& ctx, std::string_view token, const VerifyExpectations& expect,
+                                  bool look_again) {
   if (ctx.tokens == nullptr || ctx.keys == nullptr) return MakeError(ErrorCode::kUnavailable, "error.keys.unavailable");
   token = Trim(token);
   if (token.empty() || token.size() > kMaxTokenBytes) {
@@ -165,7 +267,7 @@ Result<Verification> VerifyOnline(const Context& ctx, std::string_view token, co
     TB_ASSIGN_OR_RETURN(auto trust, ctx.trust_cache->Get(ctx, false));
     check = ctx.tokens->Check(token, *trust);
     // A kid the copy does not know may be a key added since it was built: look again, once.
-    if (!check.token && !check.reasons.empty() && check.reasons[0].code == "error.jws.unknown_key") {
+    if (look_again && !check.token && !check.reasons.empty() && check.reasons[0].code == "error.jws.unknown_key") {
       TB_ASSIGN_OR_RETURN(trust, ctx.trust_cache->Get(ctx, true));
       check = ctx.tokens->Check(token, *trust);
     }
@@ -210,7 +312,12 @@ Verification VerifyOffline(const ports::TokenCodec& codec, const ports::TrustLis
                            const VerifyExpectations& expect, Timestamp now) {
   token = Trim(token);
   if (token.empty() || token.size() > kMaxTokenBytes) return Refused("bad_signature", {{"error.jws.malformed", ""}});
-  const ports::TokenCheck check = codec.Check(token, trust);
+  return VerifyCheckedOffline(codec, trust, status_credentials, codec.Check(token, trust), expect, now);
+}
+
+Verification VerifyCheckedOffline(const ports::TokenCodec& codec, const ports::TrustList& trust,
+                                  const std::vector<std::string>& status_credentials,
+                                  const ports::TokenCheck& check, const VerifyExpectations& expect, Timestamp now) {
   Verification v = Decide(check, now, expect, [&](const StatusPointer& p) -> Result<bool> {
     // The credential of this list among the files given; the codec refuses the others.
     Error last = MakeError(ErrorCode::kNotFound, "verify.reason.status_unavailable");
@@ -225,6 +332,21 @@ Verification VerifyOffline(const ports::TokenCodec& codec, const ports::TrustLis
     v.reasons.push_back({"verify.reason.offline_nonce", ""});
   }
   return v;
+}
+
+Status CountVerifyRequest(const Context& ctx, const std::string& address, int per_minute) {
+  if (per_minute <= 0) return Ok();
+  const Timestamp now = ctx.clock->Now();
+  const std::string key = "verify:" + ctx.hasher->Sha256Hex("tongban verify\n" + address);
+  // The last minute: a request made exactly a minute ago no longer counts.
+  const Timestamp since = now - std::chrono::minutes(1) + std::chrono::seconds(1);
+  return ctx.store->Write([&](ports::Transaction& tx) -> Status {
+    TB_ASSIGN_OR_RETURN(const ports::ThrottleCount made, tx.sessions().CountThrottleHits(key, since));
+    if (made.count >= per_minute) {
+      return MakeError(ErrorCode::kResourceExhausted, "error.verify.too_many");
+    }
+    return tx.sessions().RecordThrottleHit(key, now);
+  });
 }
 
 Result<Presentation> CreatePresentation(const Context& ctx, const Actor& actor, const std::string& licence_id,

@@ -2,8 +2,12 @@
 // administrators' GET/POST /api/v1/federation/peers and DELETE /api/v1/federation/peers/{code}.
 // Adding a peer fetches its platform document and trust list through the outbound client without
 // holding a worker: the handler answers Later and the checks and the write run on a worker.
+// POST /api/v1/applications/{id}/materials/{code}/peer-licence presents a peer's licence as an
+// item's licence material (issue 14 item 3, services/peer_materials.h).
 #include "http/api/handlers.h"
+#include "http/peer_verify.h"
 #include "services/federation.h"
+#include "services/peer_materials.h"
 
 namespace tongban::http::api {
 namespace {
@@ -67,6 +71,27 @@ Response AddPeerRoute(const HttpDeps& deps, Request& req) {
   });
 }
 
+// The peer's status list is fetched first when not cached (http/peer_verify.h); the attach then
+// verifies the token again from the cache, in its own read, before its one write.
+Response AttachPeerLicenceRoute(const HttpDeps& deps, Request& req) {
+  auto caller = RequireCaller(deps, req, /*write=*/true);
+  if (!caller.ok()) return ErrorResponse(deps, req, caller.error());
+  auto body = ParseObject(req.body);
+  if (!body.ok()) return ErrorResponse(deps, req, body.error());
+  auto token = OptionalString(*body, "token");
+  if (!token.ok()) return ErrorResponse(deps, req, token.error());
+  if (deps.ctx->trust_cache == nullptr) {
+    return ErrorResponse(deps, req, MakeError(ErrorCode::kUnavailable, "error.keys.unavailable"));
+  }
+  return VerifyThen(*deps.ctx, deps.outbound, *token, {},
+                    [&deps, &req, actor = caller->actor, token = *token](Result<services::Verification>) {
+                      auto app = services::AttachPeerLicence(*deps.ctx, deps.ctx->trust_cache->peer_status(), actor,
+                                                             req.Param("id"), req.Param("code"), token);
+                      if (!app.ok()) return ErrorResponse(deps, req, app.error());
+                      return NoCache(JsonResponse(200, ToJson(*app, LocalDate(deps.ctx->clock->Now()))));
+                    });
+}
+
 }  // namespace
 
 void RegisterFederationRoutes(Router& router, const HttpDeps& deps) {
@@ -97,6 +122,8 @@ void RegisterFederationRoutes(Router& router, const HttpDeps& deps) {
     return NoCache(JsonResponse(200, out));
   });
   router.Add("POST", "/api/v1/federation/peers", [&deps](Request& req) { return AddPeerRoute(deps, req); });
+  router.Add("POST", "/api/v1/applications/{id}/materials/{code}/peer-licence",
+             [&deps](Request& req) { return AttachPeerLicenceRoute(deps, req); });
   router.Add("DELETE", "/api/v1/federation/peers/{code}", [&deps](Request& req) {
     auto caller = RequireCaller(deps, req, true);
     if (!caller.ok()) return ErrorResponse(deps, req, caller.error());

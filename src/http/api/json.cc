@@ -26,6 +26,7 @@ Json ToJson(const domain::ServiceItem& item) {
     Json j{{"code", m.code}, {"name", ToJson(m.name)}, {"source", domain::MaterialSourceName(m.source)},
            {"required", m.required}};
     if (!m.dataset.empty()) j["dataset"] = m.dataset;
+    if (m.accepts_from_peers) j["accepts_from_peers"] = true;  // issue 14 item 3
     materials.push_back(std::move(j));
   }
   Json fields = Json::array();
@@ -140,6 +141,12 @@ Json ToJson(const domain::Application& app, Date today) {
                           {"issuer", m.licence_issuer},
                           {"status", m.licence_status},
                           {"as_of", m.as_of ? Json(FormatRfc3339(*m.as_of)) : Json(nullptr)}};
+      // A peer platform's licence (issue 14 item 3): its issuer is urn:tongban:<platform>:issuer:<dept>.
+      constexpr std::string_view kUrn = "urn:tongban:";
+      if (m.licence_issuer.starts_with(kUrn)) {
+        const std::string rest = m.licence_issuer.substr(kUrn.size());
+        j["licence"]["platform"] = rest.substr(0, rest.find(':'));
+      }
     }
     materials.push_back(std::move(j));
   }

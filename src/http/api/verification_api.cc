@@ -1,6 +1,7 @@
 // Verification by anyone (docs/api.md "Licences"): GET /api/v1/trust-list, POST /api/v1/verify
 // (public, no sign-in) and POST /api/v1/licences/{id}/presentations (the holder).
 #include "http/api/handlers.h"
+#include "http/peer_verify.h"
 #include "services/federation.h"
 #include "services/mutual_recognition.h"
 #include "services/verification.h"
@@ -17,7 +18,14 @@ const char* KindName(ports::TokenKind kind) {
   return "credential";
 }
 
-Response Verify(const HttpDeps& deps, services::PeerStatusCache& peer_status, Request& req) {
+Response Verify(const HttpDeps& deps, Request& req) {
+  // Before anything is read: a client over its limit is told so at once (a clear 429).
+  const Status counted = services::CountVerifyRequest(*deps.ctx, req.remote_address, deps.verify_per_minute);
+  if (!counted.ok()) {
+    Response res = ErrorResponse(deps, req, counted.error());
+    res.AddHeader("Retry-After", "60");
+    return res;
+  }
   auto body = ParseObject(req.body);
   if (!body.ok()) return ErrorResponse(deps, req, body.error());
   std::string token;
@@ -33,29 +41,15 @@ Response Verify(const HttpDeps& deps, services::PeerStatusCache& peer_status, Re
     return Ok();
   }();
   if (!parsed.ok()) return ErrorResponse(deps, req, parsed.error());
-  const auto answer = [&deps, &req](const services::Verification& v) {
-    Response res = JsonResponse(200, VerificationJson(deps, req, v));
-    res.AddHeader("Cache-Control", "no-store");
-    return res;
-  };
-  // This platform's issuers first, exactly as before.
-  auto own = services::VerifyOnline(*deps.ctx, token, expect);
-  if (!own.ok()) return ErrorResponse(deps, req, own.error());
-  if (own->status != "unknown_issuer") return answer(*own);
-  const auto respond = [&deps, &req, &peer_status, token, expect, answer]() -> Response {
-    auto verification = services::VerifyWithPeers(*deps.ctx, peer_status, token, expect);
-    if (!verification.ok()) return ErrorResponse(deps, req, verification.error());
-    return answer(*verification);
-  };
-  // A licence of a peer's issuer: its status lists are fetched from the peer first (issue 14 item 3),
-  // without holding a worker while they come.
-  auto fetches = services::PeerStatusFetches(*deps.ctx, peer_status, token);
-  if (!fetches.ok()) return ErrorResponse(deps, req, fetches.error());
-  if (fetches->empty() || deps.outbound == nullptr) return respond();
-  return Later([&deps, &peer_status, fetches = std::move(fetches).value(), respond](Resume resume) mutable {
-    services::FetchPeerStatus(*deps.outbound, *deps.ctx->clock, peer_status, std::move(fetches),
-                              [resume = std::move(resume), respond]() { resume(respond); });
-  });
+  // This platform's issuers first, exactly as before; then the peers' (issue 14 item 3), whose
+  // status lists are fetched from the peer first when not cached (http/peer_verify.h).
+  return VerifyThen(*deps.ctx, deps.outbound, std::move(token), std::move(expect),
+                    [&deps, &req](Result<services::Verification> v) {
+                      if (!v.ok()) return ErrorResponse(deps, req, v.error());
+                      Response res = JsonResponse(200, VerificationJson(deps, req, *v));
+                      res.AddHeader("Cache-Control", "no-store");
+                      return res;
+                    });
 }
 
 Response CreatePresentation(const HttpDeps& deps, Request& req) {
@@ -106,6 +100,10 @@ Json VerificationJson(const HttpDeps& deps, const Request& req, const services::
            {"reasons", std::move(reasons)}};
   if (!out["claims"].is_object()) out["claims"] = Json::object();
   if (v.kind) out["kind"] = KindName(*v.kind);
+  // A peer's licence (issue 14): the platform whose issuer signed it.
+  if (!v.peer_code.empty()) {
+    out["platform"] = {{"code", v.peer_code}, {"name", {{"zh", v.peer_name_zh}, {"en", v.peer_name_en}}}};
+  }
   return out;
 }
 
@@ -125,10 +123,7 @@ void RegisterVerificationRoutes(Router& router, const HttpDeps& deps) {
     res.AddHeader("Cache-Control", "public, max-age=300");
     return res;
   });
-  // Peers' status list credentials, in memory (services/mutual_recognition.h).
-  auto peer_status = std::make_shared<services::PeerStatusCache>();
-  router.Add("POST", "/api/v1/verify",
-             [&deps, peer_status](Request& req) { return Verify(deps, *peer_status, req); });
+  router.Add("POST", "/api/v1/verify", [&deps](Request& req) { return Verify(deps, req); });
   router.Add("POST", "/api/v1/licences/{id}/presentations",
              [&deps](Request& req) { return CreatePresentation(deps, req); });
 }

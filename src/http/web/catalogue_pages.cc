@@ -189,8 +189,13 @@ std::string SourceText(const Site& site, const PageRequest& page, const domain::
     case domain::MaterialSource::kSharedData:
       return page.T(site, "material_source.shared_data",
                     TextOr(site, page, "dataset." + material.dataset, material.dataset));
-    case domain::MaterialSource::kLicence:
-      return page.T(site, "material_source.licence", TextOr(site, page, "dataset." + material.dataset, material.dataset));
+    case domain::MaterialSource::kLicence: {
+      std::string text = page.T(site, "material_source.licence",
+                                TextOr(site, page, "dataset." + material.dataset, material.dataset));
+      // A federation peer's licence is accepted too (issue 14 item 3).
+      if (material.accepts_from_peers) text += page.T(site, "material_source.licence_peers");
+      return text;
+    }
     case domain::MaterialSource::kUpload:
       return page.T(site, "material_source.upload");
   }

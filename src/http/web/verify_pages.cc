@@ -1,8 +1,10 @@
 // The public verification page (issue 10 item 5): a relying party pastes a licence token, a QR
 // code's text or a presentation (or scans the QR with the camera where the browser has
 // BarcodeDetector: web/static/verify.js) and reads the result in plain words. No sign-in; works
-// without JavaScript (paste and submit).
+// without JavaScript (paste and submit). A peer's licence (issue 14) says which platform issued it.
+#include "http/peer_verify.h"
 #include "http/web/page.h"
+#include "http/web/verify_view.h"
 #include "services/verification.h"
 
 #include <nlohmann/json.hpp>
@@ -44,9 +46,22 @@ Response Submit(const Site& site, Request& req) {
     AllowCamera(res);
     return res;
   }
-  auto verification = services::VerifyOnline(site.ctx(), token, {});
-  if (!verification.ok()) return ErrorPageFor(site, page, verification.error());
-  const services::Verification& v = *verification;
+  // Our issuers first, then the peers' (issue 14 item 3): a peer's status lists are fetched from
+  // it first when not cached (http/peer_verify.h).
+  return VerifyThen(site.ctx(), site.deps.outbound, token, {},
+                    [&site, page, data](Result<services::Verification> verification) mutable {
+                      if (!verification.ok()) return ErrorPageFor(site, page, verification.error());
+                      data.set("result", VerificationView(site, page, *verification));
+                      Response res = RenderPage(site, page, "verify", data);
+                      res.AddHeader("Cache-Control", "no-store");
+                      AllowCamera(res);
+                      return res;
+                    });
+}
+
+}  // namespace
+
+Data VerificationView(const Site& site, const PageRequest& page, const services::Verification& v) {
   Data result;
   result.set("status_words", page.T(site, "verify.result." + v.status));
   result.set("status", v.status);
@@ -56,6 +71,11 @@ Response Submit(const Site& site, Request& req) {
   if (!v.reasons.empty()) {
     result.set("reasons", reasons);
     result.set("has_reasons", true);
+  }
+  // A peer's licence: the platform whose issuer signed it, in the page's language.
+  if (!v.peer_code.empty()) {
+    const std::string& name = page.lang == domain::Language::kZh ? v.peer_name_zh : v.peer_name_en;
+    result.set("peer", page.T(site, "verify.peer_issued", name.empty() ? v.peer_code : name));
   }
   const nlohmann::json claims = nlohmann::json::parse(v.claims_json, nullptr, false);
   if (v.kind && claims.is_object() && !claims.empty()) {
@@ -73,14 +93,8 @@ Response Submit(const Site& site, Request& req) {
                                          : *v.kind == ports::TokenKind::kQr       ? "qr"
                                                                                   : "presentation")));
   }
-  data.set("result", result);
-  Response res = RenderPage(site, page, "verify", data);
-  res.AddHeader("Cache-Control", "no-store");
-  AllowCamera(res);
-  return res;
+  return result;
 }
-
-}  // namespace
 
 void RegisterVerifyPages(Router& router, std::shared_ptr<const Site> site) {
   router.Add("GET", "/verify", [site](Request& req) { return Form(*site, req); });

@@ -7,15 +7,19 @@
 // form (services/window_prefill.h: the person's consent for the visit recorded, the city's data
 // read with the clerk as accessor, each value with where it came from, as the apply page shows
 // it), whose confirm step submits the application on the person's behalf (or saves it as their
-// draft); closing the visit ends it. Works without JavaScript.
+// draft); closing the visit ends it. The console also checks a licence the person presents, ours
+// or a peer platform's (issue 14 item 3), as the public verification page does. Works without
+// JavaScript.
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "http/peer_verify.h"
 #include "http/web/forms.h"
 #include "http/web/page.h"
 #include "http/web/prefill_view.h"
+#include "http/web/verify_view.h"
 #include "services/applications.h"
 #include "services/bundles.h"
 #include "services/window.h"
@@ -49,14 +53,30 @@ std::string CentreName(const Site& site, const PageRequest& page, const std::str
   return centre != nullptr ? centre->name.In(page.lang) : code;
 }
 
-// The console: the scan field, and the clerk's open visits.
-Response ConsolePage(const Site& site, PageRequest& page, const Error* error, int status = 200) {
+// What the console's licence check shows: the token checked and its result, or why not.
+struct LicenceCheckView {
+  std::string token;
+  const Error* error = nullptr;
+  std::optional<Data> result;
+};
+
+// The console: the scan field, the licence check, and the clerk's open visits.
+Response ConsolePage(const Site& site, PageRequest& page, const Error* error, int status = 200,
+                     const LicenceCheckView* check = nullptr) {
   Data data = BaseData(site, page, "page.window.title");
   data.set("centre_name", CentreName(site, page, page.caller->actor.user.centre));
   data.set("csrf_token", page.caller->session.csrf_token);
   if (error != nullptr) {
     data.set("code_error", AddOneErrorSummary(site, page, *error, data, "#window-code"));
     MarkErrorTitle(site, page, data, page.T(site, "page.window.title"));
+  }
+  if (check != nullptr) {
+    SetText(data, "licence_token", check->token);
+    if (check->error != nullptr) {
+      data.set("licence_error", AddOneErrorSummary(site, page, *check->error, data, "#window-licence"));
+      MarkErrorTitle(site, page, data, page.T(site, "page.window.title"));
+    }
+    if (check->result) data.set("licence_result", *check->result);
   }
   Data visits{Data::type::list};
   auto open = services::ListOpenVisits(site.ctx(), page.caller->actor);
@@ -88,6 +108,28 @@ Response Console(const Site& site, Request& req) {
   PageRequest page = StartPage(site, req);
   if (auto refusal = Refusal(site, page, req, nullptr)) return std::move(*refusal);
   return ConsolePage(site, page, nullptr);
+}
+
+// A licence the person presents (ours or a peer's, issue 14 item 3), checked as the public
+// verification page checks it (http/peer_verify.h).
+Response LicenceCheck(const Site& site, Request& req) {
+  PageRequest page = StartPage(site, req);
+  const Form form = FormOf(req);
+  if (auto refusal = Refusal(site, page, req, &form)) return std::move(*refusal);
+  std::string token = FormValue(form, "licence");
+  if (token.find_first_not_of(" \t\r\n") == std::string::npos) {
+    const Error error = MakeError(ErrorCode::kInvalidArgument, "error.verify.token_required");
+    const LicenceCheckView check{token, &error, std::nullopt};
+    return ConsolePage(site, page, nullptr, 400, &check);
+  }
+  return VerifyThen(site.ctx(), site.deps.outbound, token, {},
+                    [&site, page, token](Result<services::Verification> v) mutable {
+                      if (!v.ok()) return ErrorPageFor(site, page, v.error());
+                      const LicenceCheckView check{token, nullptr, VerificationView(site, page, *v)};
+                      Response res = ConsolePage(site, page, nullptr, 200, &check);
+                      res.AddHeader("Cache-Control", "no-store");
+                      return res;
+                    });
 }
 
 Response Scan(const Site& site, Request& req) {
@@ -446,6 +488,7 @@ Response Close(const Site& site, Request& req) {
 void RegisterWindowPages(Router& router, std::shared_ptr<const Site> site) {
   router.Add("GET", "/office/window", [site](Request& req) { return Console(*site, req); });
   router.Add("POST", "/office/window/visits", [site](Request& req) { return Scan(*site, req); });
+  router.Add("POST", "/office/window/licence-check", [site](Request& req) { return LicenceCheck(*site, req); });
   router.Add("GET", "/office/window/visits/{id}", [site](Request& req) { return Visit(*site, req); });
   router.Add("POST", "/office/window/visits/{id}/start", [site](Request& req) { return Start(*site, req); });
   router.Add("GET", "/office/window/visits/{id}/prefill", [site](Request& req) { return Prefill(*site, req); });

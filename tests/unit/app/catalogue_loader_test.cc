@@ -315,6 +315,10 @@ TEST_F(CatalogueLoaderBrokenTest, ReportsFileLineAndWhatIsWrong) {
        "items/market.yaml:15", "but the item is fully_online"},
       {"unknown key", "items/market.yaml", "    fee:", "    fees:", "items/market.yaml:18",
        "unknown key 'fees' in item"},
+      // Issue 14 item 3: only a licence material may accept a peer platform's licence.
+      {"accepts_from_peers on an upload", "items/market.yaml", "source: upload}",
+       "source: upload, accepts_from_peers: true}", "items/market.yaml:15",
+       "only a licence material (source: licence) can accept a peer platform's licence"},
       {"not a number", "items/market.yaml", "legal_limit_days: 3", "legal_limit_days: three", "items/market.yaml:9",
        "'legal_limit_days' must be a whole number, not 'three'"},
       {"unknown item in bundle", "bundles.yaml", "fire.safety-inspection]", "fire.safety-check]", "bundles.yaml:5",

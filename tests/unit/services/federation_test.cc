@@ -359,6 +359,35 @@ TEST(PeerStatusCacheTest, KeepsACredentialForItsFreshnessOnly) {
   EXPECT_FALSE(cache.Get("zj", "L2", t0).has_value());
 }
 
+TEST(PeerListCacheTest, ParsesAListOncePerFetch) {
+  PeerListCache cache;
+  domain::Peer peer;
+  peer.code = "zj";
+  peer.fingerprint = "K1";
+  peer.fetched_at = Timestamp{std::chrono::seconds{1000}};
+  int parsed = 0;
+  const auto parse = [&]() -> Result<PeerTrust> {
+    ++parsed;
+    PeerTrust t;
+    t.code = "zj";
+    t.name_en = "Zhejiang " + std::to_string(parsed);
+    return t;
+  };
+  ASSERT_TRUE(cache.Get(peer, parse).ok());
+  EXPECT_EQ((*cache.Get(peer, parse))->name_en, "Zhejiang 1");  // the same fetch: not parsed again
+  EXPECT_EQ(parsed, 1);
+  peer.fetched_at = Timestamp{std::chrono::seconds{2000}};  // a refresh, on any server
+  EXPECT_EQ((*cache.Get(peer, parse))->name_en, "Zhejiang 2");
+  peer.fingerprint = "K2";  // a followed rotation
+  EXPECT_EQ((*cache.Get(peer, parse))->name_en, "Zhejiang 3");
+  EXPECT_EQ(cache.parses(), 3u);
+  // A list that cannot be parsed is not cached: the next use tries again.
+  peer.fetched_at = Timestamp{std::chrono::seconds{3000}};
+  const auto bad = []() -> Result<PeerTrust> { return MakeError(ErrorCode::kInvalidArgument, "verify.reason.trust_list"); };
+  EXPECT_FALSE(cache.Get(peer, bad).ok());
+  EXPECT_EQ((*cache.Get(peer, parse))->name_en, "Zhejiang 4");
+}
+
 INSTANTIATE_TEST_SUITE_P(Databases, FederationTest, ::testing::ValuesIn(storage::testing::StoreTargets()),
                          [](const ::testing::TestParamInfo<storage::testing::StoreTarget>& info) {
                            return info.param.name;
