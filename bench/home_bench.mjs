@@ -8,7 +8,7 @@
 // Prints "home_page RATE SECONDS SENT P50_MS P99_MS ERRORS BARE_P99_MS" (BARE_P99_MS "-" without BARE).
 //   node bench/home_bench.mjs [RATE] [SECONDS]   (TONGBAN_BIN: the binary; BARE: bare_beast)
 import { startServer, Client } from '../tests/api/lib.mjs';
-import { openLoop, at, bareP99 } from './open_loop.mjs';
+import { measureGet } from './open_loop.mjs';
 
 const RATE = Number(process.argv[2] ?? 200);
 const SECONDS = Number(process.argv[3] ?? 20);
@@ -35,14 +35,8 @@ try {
   }
   const headers = { authorization: `Bearer ${zhang.token}` };
   const url = `${server.url}/api/v1/me/home`;
-  const measured = await openLoop(async () => {
-    const r = await fetch(url, { headers });
-    await r.arrayBuffer();
-    return r.status === 200;
-  }, RATE, SECONDS);
-  const bare = await bareP99(process.env.BARE, RATE, SECONDS);
-  const l = measured.latencies;
-  console.log(`home_page ${RATE} ${SECONDS} ${l.length} ${at(l, 0.5).toFixed(2)} ${at(l, 0.99).toFixed(2)} ${measured.errors} ${bare}`);
+  const figures = await measureGet(url, headers, RATE, SECONDS, process.env.BARE);
+  console.log(`home_page ${RATE} ${SECONDS} ${figures}`);
 } finally {
   await server.stop();
 }

@@ -25,6 +25,19 @@ export async function openLoop(send, rate, seconds) {
   return { latencies, errors };
 }
 
+// GET `url` with `headers` open-loop (openLoop), then the same schedule against `bare` (bareP99):
+// answers "SENT P50_MS P99_MS ERRORS BARE_P99_MS", the figures every latency bench prints.
+export async function measureGet(url, headers, rate, seconds, bare) {
+  const measured = await openLoop(async () => {
+    const r = await fetch(url, { headers });
+    await r.arrayBuffer();
+    return r.status === 200;
+  }, rate, seconds);
+  const bareFigure = await bareP99(bare, rate, seconds);
+  const l = measured.latencies;
+  return `${l.length} ${at(l, 0.5).toFixed(2)} ${at(l, 0.99).toFixed(2)} ${measured.errors} ${bareFigure}`;
+}
+
 // The value at quantile q of sorted latencies.
 export const at = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))];
 

@@ -11,7 +11,7 @@
 // Prints "prefill RATE SECONDS SENT P50_MS P99_MS ERRORS BARE_P99_MS DATASETS_WITH_RECORDS".
 //   PREFILL_DB=sqlite:/path/city.db node bench/prefill_bench.mjs [RATE] [SECONDS]   (TONGBAN_BIN, BARE)
 import { startServer, Client } from '../tests/api/lib.mjs';
-import { openLoop, at, bareP99 } from './open_loop.mjs';
+import { measureGet } from './open_loop.mjs';
 
 const RATE = Number(process.argv[2] ?? 500);
 const SECONDS = Number(process.argv[3] ?? 20);
@@ -44,14 +44,8 @@ try {
   const found = datasetsWithRecords(first);
   if (found.size < 3) throw new Error(`setup: the pre-fill found records in ${[...found].join(', ')} only`);
   const headers = { authorization: `Bearer ${li.token}` };
-  const measured = await openLoop(async () => {
-    const r = await fetch(url, { headers });
-    await r.arrayBuffer();
-    return r.status === 200;
-  }, RATE, SECONDS);
-  const bare = await bareP99(process.env.BARE, RATE, SECONDS);
-  const l = measured.latencies;
-  console.log(`prefill ${RATE} ${SECONDS} ${l.length} ${at(l, 0.5).toFixed(2)} ${at(l, 0.99).toFixed(2)} ${measured.errors} ${bare} ${found.size}`);
+  const figures = await measureGet(url, headers, RATE, SECONDS, process.env.BARE);
+  console.log(`prefill ${RATE} ${SECONDS} ${figures} ${found.size}`);
 } finally {
   await server.stop();
 }

@@ -106,4 +106,15 @@ std::vector<SideBySideRow> CompareLines(std::string_view before, std::string_vie
   return out;
 }
 
+std::string_view DiffRowName(DiffRow kind) {
+  switch (kind) {
+    case DiffRow::kSame: return "same";
+    case DiffRow::kRemoved: return "removed";
+    case DiffRow::kAdded: return "added";
+    case DiffRow::kChanged: return "changed";
+    case DiffRow::kFolded: return "folded";
+  }
+  return "same";
+}
+
 }  // namespace tongban::domain

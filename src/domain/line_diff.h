@@ -13,6 +13,9 @@ namespace tongban::domain {
 
 enum class DiffRow { kSame, kRemoved, kAdded, kChanged, kFolded };
 
+// "same", "removed", "added", "changed" or "folded" (the API's `kind` of a row).
+std::string_view DiffRowName(DiffRow kind);
+
 struct SideBySideRow {
   DiffRow kind = DiffRow::kSame;
   int old_line = 0;  // 1-based; 0 where the row has no old line (kAdded, kFolded)

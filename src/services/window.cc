@@ -200,18 +200,24 @@ Status CloseVisit(const Context& ctx, const Actor& clerk, const std::string& id)
   });
 }
 
+namespace {
+
+// The visit that proves who stands at `clerk`'s window: the open visit `visit_id` of this clerk,
+// else the one the scanned `identity_code` opens; refused without either.
+Result<ports::WindowVisit> PresentVisit(const Context& ctx, ports::Transaction& tx, const Actor& clerk,
+                                        std::string_view identity_code, const std::string& visit_id) {
+  TB_RETURN_IF_ERROR(RequireCentreClerk(clerk));
+  if (!visit_id.empty()) return UsableVisit(ctx, tx, clerk, visit_id);
+  if (!identity_code.empty()) return VisitOfCode(ctx, tx, clerk, identity_code);
+  return Denied("error.window.identity_code_required");
+}
+
+}  // namespace
+
 Result<ports::WindowVisit> RequirePresence(const Context& ctx, ports::Transaction& tx, const Actor& clerk,
                                            const std::string& person_id, std::string_view identity_code,
                                            const std::string& visit_id) {
-  TB_RETURN_IF_ERROR(RequireCentreClerk(clerk));
-  ports::WindowVisit visit;
-  if (!visit_id.empty()) {
-    TB_ASSIGN_OR_RETURN(visit, UsableVisit(ctx, tx, clerk, visit_id));
-  } else if (!identity_code.empty()) {
-    TB_ASSIGN_OR_RETURN(visit, VisitOfCode(ctx, tx, clerk, identity_code));
-  } else {
-    return Denied("error.window.identity_code_required");
-  }
+  TB_ASSIGN_OR_RETURN(ports::WindowVisit visit, PresentVisit(ctx, tx, clerk, identity_code, visit_id));
   if (!visit.enterprise.empty() || visit.person_id != person_id) return Denied("error.window.visit_other_person");
   return visit;
 }
@@ -219,15 +225,7 @@ Result<ports::WindowVisit> RequirePresence(const Context& ctx, ports::Transactio
 Result<ports::WindowVisit> RequireEnterprisePresence(const Context& ctx, ports::Transaction& tx, const Actor& clerk,
                                                      const std::string& enterprise, std::string_view identity_code,
                                                      const std::string& visit_id) {
-  TB_RETURN_IF_ERROR(RequireCentreClerk(clerk));
-  ports::WindowVisit visit;
-  if (!visit_id.empty()) {
-    TB_ASSIGN_OR_RETURN(visit, UsableVisit(ctx, tx, clerk, visit_id));
-  } else if (!identity_code.empty()) {
-    TB_ASSIGN_OR_RETURN(visit, VisitOfCode(ctx, tx, clerk, identity_code));
-  } else {
-    return Denied("error.window.identity_code_required");
-  }
+  TB_ASSIGN_OR_RETURN(ports::WindowVisit visit, PresentVisit(ctx, tx, clerk, identity_code, visit_id));
   if (visit.enterprise.empty() || visit.enterprise != enterprise) return Denied("error.window.visit_other_enterprise");
   return visit;
 }

@@ -18,17 +18,6 @@ Json VersionJson(const ports::CatalogueVersion& v) {
               {"sha256", v.sha256}};
 }
 
-const char* RowKindName(domain::DiffRow kind) {
-  switch (kind) {
-    case domain::DiffRow::kSame: return "same";
-    case domain::DiffRow::kRemoved: return "removed";
-    case domain::DiffRow::kAdded: return "added";
-    case domain::DiffRow::kChanged: return "changed";
-    case domain::DiffRow::kFolded: return "folded";
-  }
-  return "same";
-}
-
 const char* FileChangeName(services::FileChange change) {
   switch (change) {
     case services::FileChange::kAdded: return "added";
@@ -79,7 +68,7 @@ void RegisterDecisionRoutes(Router& router, const HttpDeps& deps) {
     for (const auto& file : comparison->files) {
       Json rows = Json::array();
       for (const auto& row : file.rows) {
-        Json r{{"kind", RowKindName(row.kind)}};
+        Json r{{"kind", std::string(domain::DiffRowName(row.kind))}};
         if (row.kind == domain::DiffRow::kFolded) {
           r["folded"] = row.folded;
         } else {

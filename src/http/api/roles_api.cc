@@ -37,21 +37,10 @@ Json PageJson(const services::RoleChangePage& page) {
               {"next_page_token", page.next_page_token.empty() ? Json(nullptr) : Json(page.next_page_token)}};
 }
 
-const char* RowKindName(domain::DiffRow kind) {
-  switch (kind) {
-    case domain::DiffRow::kSame: return "same";
-    case domain::DiffRow::kRemoved: return "removed";
-    case domain::DiffRow::kAdded: return "added";
-    case domain::DiffRow::kChanged: return "changed";
-    case domain::DiffRow::kFolded: return "folded";
-  }
-  return "same";
-}
-
 Json ComparisonJson(const services::RoleComparison& c) {
   Json rows = Json::array();
   for (const auto& row : c.rows) {
-    Json r{{"kind", RowKindName(row.kind)}};
+    Json r{{"kind", std::string(domain::DiffRowName(row.kind))}};
     if (row.kind == domain::DiffRow::kFolded) {
       r["folded"] = row.folded;
     } else {

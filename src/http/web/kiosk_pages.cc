@@ -262,16 +262,21 @@ Response ApplyForm(const Site& site, Request& req) {
   return Confirm(site, k, *item, {}, nullptr);
 }
 
+// A kiosk form's CSRF token, checked against the kiosk session: the refusal to answer, or nullopt.
+std::optional<Response> RefuseKioskForm(const Site& site, Kiosk& k, const Request& req,
+                                        const std::multimap<std::string, std::string>& form) {
+  Caller caller;
+  caller.session = k.auth->session;
+  caller.via_cookie = true;
+  if (CheckCsrf(caller, req, FormValue(form, "csrf_token")).ok()) return std::nullopt;
+  return KioskError(site, k, 403, k.page.T(site, "error.auth.csrf"));
+}
+
 Response ApplySubmit(const Site& site, Request& req) {
   Kiosk k = StartKiosk(site, req);
   if (!k.auth) return Redirect("/kiosk?signed_out=1");
   const auto form = FormOf(req);
-  Caller caller;
-  caller.session = k.auth->session;
-  caller.via_cookie = true;
-  if (!CheckCsrf(caller, req, FormValue(form, "csrf_token")).ok()) {
-    return KioskError(site, k, 403, k.page.T(site, "error.auth.csrf"));
-  }
+  if (auto refused = RefuseKioskForm(site, k, req, form)) return *refused;
   const auto catalogue = site.ctx().Catalogue();
   const domain::ServiceItem* item = catalogue ? KioskItem(*catalogue, req.Param("code")) : nullptr;
   if (item == nullptr) return KioskError(site, k, 404, k.page.T(site, "error.kiosk.not_offered"));
@@ -380,12 +385,7 @@ Response RateSubmit(const Site& site, Request& req) {
   Kiosk k = StartKiosk(site, req);
   if (!k.auth) return Redirect("/kiosk?signed_out=1");
   const auto form = FormOf(req);
-  Caller caller;
-  caller.session = k.auth->session;
-  caller.via_cookie = true;
-  if (!CheckCsrf(caller, req, FormValue(form, "csrf_token")).ok()) {
-    return KioskError(site, k, 403, k.page.T(site, "error.auth.csrf"));
-  }
+  if (auto refused = RefuseKioskForm(site, k, req, form)) return *refused;
   services::RatingRequest request;
   const TypedRating typed = RatingFromForm(form, request);
   auto rated = services::RateApplication(site.ctx(), *k.actor, req.Param("id"), request);

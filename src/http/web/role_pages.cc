@@ -7,6 +7,7 @@
 // and administrators. All of it works without JavaScript.
 #include <iterator>
 
+#include "http/web/diff_view.h"
 #include "http/web/forms.h"
 #include "http/web/page.h"
 #include "http/web/render.h"
@@ -202,17 +203,6 @@ Response RoleChangesPage(const Site& site, Request& req) {
   return RenderPage(site, page, "role_changes", data);
 }
 
-const char* RowClass(domain::DiffRow kind) {
-  switch (kind) {
-    case domain::DiffRow::kRemoved: return "diff-row diff-row--removed";
-    case domain::DiffRow::kAdded: return "diff-row diff-row--added";
-    case domain::DiffRow::kChanged: return "diff-row diff-row--changed";
-    case domain::DiffRow::kFolded: return "diff-row diff-row--folded";
-    case domain::DiffRow::kSame: break;
-  }
-  return "diff-row";
-}
-
 Response ComparePage(const Site& site, Request& req) {
   PageRequest page = StartPage(site, req);
   if (!page.caller) return SignInRedirect(page);
@@ -238,7 +228,7 @@ Response ComparePage(const Site& site, Request& req) {
   Data rows{Data::type::list};
   for (const auto& row : comparison->rows) {
     Data r;
-    r.set("class", RowClass(row.kind));
+    r.set("class", DiffRowClass(row.kind));
     if (row.kind == domain::DiffRow::kFolded) {
       r.set("folded", page.T(site, "decisions.folded", std::to_string(row.folded)));
     } else {
