@@ -102,24 +102,10 @@ Response ComparePage(const Site& site, Request& req) {
                                                                                  : "decisions.file_changed"));
     Data rows{Data::type::list};
     for (const auto& row : file.rows) {
-      Data r;
-      r.set("class", DiffRowClass(row.kind));
-      if (row.kind == domain::DiffRow::kFolded) {
-        r.set("folded", page.T(site, "decisions.folded", std::to_string(row.folded)));
-      } else {
+      Data r = DiffRowData(site, page, row);
+      if (row.kind != domain::DiffRow::kFolded) {
         r.set("old_line", row.old_line > 0 ? std::to_string(row.old_line) : "");
         r.set("new_line", row.new_line > 0 ? std::to_string(row.new_line) : "");
-        r.set("old_text", row.old_text);
-        r.set("new_text", row.new_text);
-        // Words for screen readers and for print: what the row is, beside each side's text.
-        if (row.kind == domain::DiffRow::kRemoved || row.kind == domain::DiffRow::kChanged) {
-          r.set("old_mark", page.T(site, row.kind == domain::DiffRow::kRemoved ? "decisions.mark_removed"
-                                                                               : "decisions.mark_changed_from"));
-        }
-        if (row.kind == domain::DiffRow::kAdded || row.kind == domain::DiffRow::kChanged) {
-          r.set("new_mark", page.T(site, row.kind == domain::DiffRow::kAdded ? "decisions.mark_added"
-                                                                             : "decisions.mark_changed_to"));
-        }
       }
       rows.push_back(r);
     }

@@ -227,23 +227,7 @@ Response ComparePage(const Site& site, Request& req) {
   data.set("changes_caption", page.T(site, "role_compare.changes_caption"));
   Data rows{Data::type::list};
   for (const auto& row : comparison->rows) {
-    Data r;
-    r.set("class", DiffRowClass(row.kind));
-    if (row.kind == domain::DiffRow::kFolded) {
-      r.set("folded", page.T(site, "decisions.folded", std::to_string(row.folded)));
-    } else {
-      r.set("old_text", row.old_text);
-      r.set("new_text", row.new_text);
-      if (row.kind == domain::DiffRow::kRemoved || row.kind == domain::DiffRow::kChanged) {
-        r.set("old_mark", page.T(site, row.kind == domain::DiffRow::kRemoved ? "decisions.mark_removed"
-                                                                             : "decisions.mark_changed_from"));
-      }
-      if (row.kind == domain::DiffRow::kAdded || row.kind == domain::DiffRow::kChanged) {
-        r.set("new_mark", page.T(site, row.kind == domain::DiffRow::kAdded ? "decisions.mark_added"
-                                                                           : "decisions.mark_changed_to"));
-      }
-    }
-    rows.push_back(r);
+    rows.push_back(DiffRowData(site, page, row));
   }
   data.set("rows", rows);
   data.set("has_rows", !comparison->rows.empty());
