@@ -83,7 +83,7 @@ TEST(ConfigTest, ThePlatformNamesItselfAndABadCodeOrUrlIsRefused) {
   EXPECT_EQ(config.platform_name_en, "Zhejiang");
   EXPECT_EQ(config.platform_url, "https://tongban.zj.example");
   EXPECT_EQ(config.federation_refresh_interval_seconds, 60);
-  for (const std::string bad : {std::string("platform:\n  code: ZJ\n"), std::string("platform:\n  url: zj.example\n"),
+  for (const std::string& bad : {std::string("platform:\n  code: ZJ\n"), std::string("platform:\n  url: zj.example\n"),
                                 std::string("platform:\n  name:\n    zh: 浙江\n    en: ''\n"),
                                 std::string("platform:\n  colour: red\n"), std::string("platform: zj\n")}) {
     std::ofstream(path) << bad;

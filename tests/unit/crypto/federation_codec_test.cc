@@ -83,7 +83,7 @@ TEST_F(FederationCodecTest, ReadsAndWritesThePlatformDocument) {
   Json doc = Json::parse(codec_.PlatformJson(p));
   doc["list_key"]["kid"] = "somebody-else";
   EXPECT_EQ(codec_.ParsePlatform(doc.dump())->list_key.kid, key_.kid);
-  for (const std::string bad : {std::string("not json"), std::string("[]"), std::string(R"({"code":"zj"})"),
+  for (const std::string& bad : {std::string("not json"), std::string("[]"), std::string(R"({"code":"zj"})"),
                                 std::string(R"({"code":"zj","list_key":{"kty":"RSA","e":"AQAB","n":"x"}})"),
                                 std::string(R"({"code":"zj","list_key":{"kty":"OKP","crv":"Ed25519","x":"abc"}})"),
                                 std::string(R"({"list_key":{"kty":"OKP","crv":"Ed25519","x":")") + kRfc8037X + "\"}}"}) {
