@@ -22,6 +22,20 @@ struct PlatformIdentity {
   PublicSigningKey list_key;  // kid is the key's own thumbprint (checked)
 };
 
+// A federation message (API.md "Federation"): what POST /api/v1/federation/messages carries, a
+// compact JWS (typ federation-message+jwt) signed with the sender's list key. A receiver takes each
+// id once. A reply travels the same way, in the body of the 200 answer: kind "<kind>.reply", signed
+// by the receiver, `request` naming the id it answers.
+struct FederationMessage {
+  std::string id;       // ULID, new per message (a retry of the same message keeps it)
+  std::string from;     // the sender's platform code
+  std::string to;       // the receiver's platform code
+  std::string kind;     // "case.forward", "case.update", "data.request", "<kind>.reply"
+  std::string body;     // a JSON object (text): the kind's to read
+  std::string request;  // a reply: the id of the message it answers; "" otherwise
+  Timestamp sent_at{};
+};
+
 class FederationCodec {
  public:
   virtual ~FederationCodec() = default;
@@ -40,6 +54,18 @@ class FederationCodec {
   // The RFC 7638 thumbprint of the OKP Ed25519 key whose "x" is `x` (base64url); "" when `x` is
   // not 32 bytes of base64url.
   virtual std::string Thumbprint(std::string_view x) const = 0;
+
+  // The JSON payload of a message ({"id","from","to","kind","body","sent_at"[,"request"]}; body a
+  // JSON object written as is).
+  virtual std::string MessagePayload(const FederationMessage& message) const = 0;
+  // The "from" a message's payload names, read WITHOUT checking the signature, to find the key to
+  // check it with. kInvalidArgument (error.federation.message_malformed).
+  virtual Result<std::string> PeekMessageSender(std::string_view jws) const = 0;
+  // A message checked against `key`, the list key trusted for its sender. kInvalidArgument with
+  //   error.federation.message_malformed  not a compact JWS of a message (typ, members, body object);
+  //   error.federation.message_wrong_key  signed by another key than `key`;
+  //   error.federation.message_signature  the signature does not verify (tampered).
+  virtual Result<FederationMessage> CheckMessage(std::string_view jws, const PublicSigningKey& key) const = 0;
 };
 
 }  // namespace tongban::ports
