@@ -25,6 +25,9 @@
 #   federation  bench/peer_verify_bench.mjs                    POST /api/v1/verify of a peer's licence
 #                                                              (two platforms, cached lists) next to a
 #                                                              local licence on the same server
+#   跨省通办     bench/forward_bench.mjs                        cross-province cases filed, forwarded and
+#                                                              taken between two platforms, next to local
+#                                                              submissions on one
 #   PostgreSQL  tongban serve --db postgresql://.../DB         the same two
 # and prints req/s, p99 latency, non-2xx answers and the ratio to the relevant ceiling: reads to
 # bare_beast, SQLite submissions to sqlite_ceiling with 64 per transaction (the server's single
@@ -385,6 +388,21 @@ if [[ -x "$TONGBAN" ]] && command -v node >/dev/null; then
     echo "bench: verification of a peer's licence ${peer_rps} req/s next to a local licence ${local_rps} req/s: ratio ${ratio} (target >= 0.90); ${not_valid} answers not valid"
   else
     echo "bench: peer_verify_bench failed" >&2
+  fi
+fi
+
+# 2j. Cross-province applications (bench/forward_bench.mjs, issue 14): FORWARD_CASES cases filed at
+# Shanghai for Zhejiang's item until Zhejiang took every one and Shanghai mirrored it (the signed
+# messages through both outboxes), next to as many local submissions at Shanghai.
+if [[ -x "$TONGBAN" ]] && command -v node >/dev/null; then
+  echo "bench: forward_bench"
+  if forward_line=$(TONGBAN_BIN="$TONGBAN" THREADS="$THREADS" \
+      node "$REPO_DIR/bench/forward_bench.mjs" "${FORWARD_CASES:-400}" 16); then
+    echo "$forward_line"
+    read -r _ local_rate forward_rate ratio _ _ <<<"$forward_line"
+    echo "bench: cross-province cases forwarded and taken ${forward_rate}/s next to local submissions ${local_rate}/s: ratio ${ratio}"
+  else
+    echo "bench: forward_bench failed" >&2
   fi
 fi
 

@@ -120,6 +120,15 @@ for code in "${CODES[@]}"; do
   done
 done
 
+# Each platform asks the others for the items they handle for people of other provinces (跨省通办)
+# now, rather than at its first periodic federation job.
+for code in "${CODES[@]}"; do
+  if ! out=$(cd "$REPO_DIR" && "$TONGBAN" jobs run federation --db "${DB[$code]}" --config "$DIR/$code.yaml" 2>&1); then
+    echo "delta-demo: ${NAME_EN[$code]} could not fetch its peers' items: $out" >&2
+    exit 1
+  fi
+done
+
 if [[ $CHECK == 1 ]]; then
   failed=0
   for code in "${CODES[@]}"; do
@@ -148,8 +157,35 @@ if [[ $CHECK == 1 ]]; then
       fi
     done
   done
+  # Cross-province: every platform lists the other three's items; 张伟 applies in Shanghai for
+  # Zhejiang's, and Zhejiang takes the case.
+  for code in "${CODES[@]}"; do
+    for peer in "${CODES[@]}"; do
+      [[ $peer != "$code" ]] || continue
+      n=$(http GET "${URL[$code]}/api/v1/federation/items?peer=$peer" | json 'd.items.length')
+      [[ $n -gt 0 ]] || { echo "delta-demo: ${NAME_EN[$code]} lists no items of ${NAME_EN[$peer]}" >&2; failed=1; }
+    done
+  done
+  token=$(http POST "${URL[sh]}/api/v1/session" '{"username":"zhang.wei","password":"demo-password-1"}' | json 'd.token')
+  item=$(http GET "${URL[sh]}/api/v1/federation/items?peer=zj" | json 'd.items[0].code')
+  body=$(node -e 'process.stdout.write(JSON.stringify({ item: process.argv[1], handled_by: "zj",
+    fields: { destination_province: "上海", filing_reason: "work", start_date: "2026-12-01" },
+    delivery: { to: "origin", address: "上海市徐汇区漕溪北路1号" } }))' "$item")
+  case_id=$(http POST "${URL[sh]}/api/v1/applications" "$body" "$token" | json 'd.id ?? ""')
+  taken=""
+  for _ in $(seq 1 60); do
+    [[ -n $case_id ]] || break
+    taken=$(http GET "${URL[sh]}/api/v1/applications/$case_id" "" "$token" | json 'd.cross_province.peer_reference ?? ""')
+    [[ -z $taken ]] || break
+    sleep 0.5
+  done
+  if [[ -z $taken ]]; then
+    echo "delta-demo: Shanghai's cross-province case for Zhejiang was not taken (case '$case_id')" >&2
+    failed=1
+  fi
   if [[ $failed == 0 ]]; then
-    echo "delta-demo: 4 platforms, each trusting the other 3; every platform's demo licence verified by the other 3"
+    echo "delta-demo: 4 platforms, each trusting the other 3; every platform's demo licence verified by the other 3;"
+    echo "delta-demo: each lists the other 3's cross-province items; a case filed in Shanghai was taken by Zhejiang as $taken"
   fi
   exit "$failed"
 fi
@@ -159,6 +195,7 @@ for code in "${CODES[@]}"; do
   printf '  %-3s %-9s %-4s %s   (log %s)\n' "$code" "${NAME_EN[$code]}" "${NAME_ZH[$code]}" "${URL[$code]}/" "$DIR/$code.log"
 done
 echo "Demo accounts on each (password demo-password-1): zhang.wei, li.na, reviewer.market, admin, ..."
-echo "Try: a licence of one platform at another's /verify page; peers at /office/federation (admin)."
+echo "Try: a licence of one platform at another's /verify page; peers at /office/federation (admin);"
+echo "     /cross-province on one platform to apply for another's item, decided there by its reviewer."
 echo "Ctrl-C stops all four."
 wait

@@ -32,6 +32,7 @@
 #include "services/proactive.h"
 #include "app/federation_command.h"
 #include "services/cross_province.h"
+#include "services/federation_messages.h"
 #include "services/ratings.h"
 #include "services/rectifications.h"
 #include "storage/sql_store.h"
@@ -56,6 +57,8 @@ int Serve(tb::app::Config config, bool demo) {
     if (!pruned.ok()) spdlog::warn("housekeeping failed: {}", pruned.error().message);
     auto outbox_pruned = tb::services::PruneSentOutbox(system.ctx);
     if (!outbox_pruned.ok()) spdlog::warn("outbox housekeeping failed: {}", outbox_pruned.error().message);
+    auto inbox_pruned = tb::services::PruneFederationInbox(system.ctx);
+    if (!inbox_pruned.ok()) spdlog::warn("federation inbox housekeeping failed: {}", inbox_pruned.error().message);
   });
   // The outbox: every server delivers what effects queued, under leases, at least once.
   std::unique_ptr<tb::app::Periodic> outbox;
@@ -401,6 +404,7 @@ int main(int argc, char** argv) {
     sub->add_option("--keys-dir", keys_dir, "Folder of the key-encryption key (keys.dir)");
   }
   jobs_run->add_option("--db", db, "Database URL")->required();
+  jobs_run->add_option("--config", config_file, "YAML configuration file (platform.code: who signs federation messages)");
   jobs_run->add_option("--catalogue", catalogue_dir, "Catalogue folder");
 
   auto* routes = app.add_subcommand("routes", "Print every route the server answers (METHOD PATTERN)");

@@ -37,6 +37,8 @@ class FederationRepository {
   // it was taken before (a retry or a replay).
   virtual Result<bool> TakeMessageId(const std::string& id, const std::string& peer, const std::string& kind,
                                      Timestamp at) = 0;
+  // Housekeeping: deletes at most `limit` ids taken before `before`; answers how many.
+  virtual Result<int64_t> DeleteMessageIdsBefore(Timestamp before, int limit) = 0;
 
   // Cross-province cases (services/cross_province.h). kConflict when the application has one.
   virtual Status InsertFederatedCase(const domain::FederatedCase& c) = 0;

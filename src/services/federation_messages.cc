@@ -64,7 +64,27 @@ Result<ports::FederationMessage> OpenFederationMessage(const Context& ctx, ports
   TB_ASSIGN_OR_RETURN(ports::FederationMessage m, ctx.federation_codec->CheckMessage(jws, TrustedKeyOf(*peer)));
   if (m.from != from) return MakeError(ErrorCode::kInvalidArgument, "error.federation.message_malformed");
   if (m.to != ctx.platform_code) return MakeError(ErrorCode::kInvalidArgument, "error.federation.wrong_recipient");
+  const Timestamp now = ctx.clock->Now();
+  if (m.sent_at < now - kMaxFederationMessageAge || m.sent_at > now + kMaxFederationClockSkew) {
+    return MakeError(ErrorCode::kInvalidArgument, "error.federation.message_stale");
+  }
   return m;
+}
+
+Result<int64_t> PruneFederationInbox(const Context& ctx) {
+  constexpr int kBatch = 1000;
+  // A day beyond the age a message may have, so that no id is forgotten while it may still come.
+  const Timestamp before = ctx.clock->Now() - kMaxFederationMessageAge - std::chrono::hours(24);
+  int64_t total = 0;
+  while (true) {
+    int64_t deleted = 0;
+    TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
+      TB_ASSIGN_OR_RETURN(deleted, tx.federation().DeleteMessageIdsBefore(before, kBatch));
+      return Ok();
+    }));
+    total += deleted;
+    if (deleted < kBatch) return total;
+  }
 }
 
 Result<std::string> ReceiveFederationMessage(const Context& ctx, const FederationHandlers& handlers,

@@ -18,6 +18,7 @@
 // start-up and read-only after.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <string>
@@ -34,6 +35,11 @@ inline constexpr const char* kFederationMessageTyp = "federation-message+jwt";
 inline constexpr const char* kFederationOutboxKind = "federation";
 // The header of a refusal that names its i18n key (error.federation.replayed, ...), for the sender.
 inline constexpr const char* kFederationErrorHeader = "Tongban-Error";
+// How old (by its sent_at) a message may be when it arrives, and how far ahead of this platform's
+// clock: an older one is refused (error.federation.message_stale), so that the ids taken need be
+// kept only that long (PruneFederationInbox). Every attempt of the outbox signs anew.
+inline constexpr std::chrono::hours kMaxFederationMessageAge{24 * 7};
+inline constexpr std::chrono::minutes kMaxFederationClockSkew{5};
 // The largest message a platform takes (a forwarded case with its form; never uploads).
 inline constexpr size_t kMaxFederationMessageBytes = 512 * 1024;
 
@@ -69,11 +75,15 @@ Result<std::string> SignFederationMessage(const Context& ctx, const OutgoingMess
 
 // Checks a received message in `tx` (read only): signed by the list key trusted for the peer its
 // `from` names, that peer's list serving now, addressed to this platform. kInvalidArgument with
-// error.federation.message_* (ports::FederationCodec::CheckMessage) or
+// error.federation.message_* (ports::FederationCodec::CheckMessage), error.federation.message_stale
+// (sent longer than kMaxFederationMessageAge ago, or ahead of this clock) or
 // error.federation.wrong_recipient; kPermissionDenied (error.federation.unknown_peer) when `from`
 // is not a peer, or error.federation.no_list when the peer's list no longer serves.
 Result<ports::FederationMessage> OpenFederationMessage(const Context& ctx, ports::Transaction& tx,
                                                        std::string_view jws);
+
+// Housekeeping: forgets the ids of messages taken longer ago than a message may be; answers how many.
+Result<int64_t> PruneFederationInbox(const Context& ctx);
 
 // POST /api/v1/federation/messages: opens the message, takes its id, runs its kind's handler and
 // commits, all in one transaction, then answers the signed reply. The errors of

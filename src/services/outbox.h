@@ -42,6 +42,9 @@ class OutboxSenders {
 
 struct OutboxPolicy {
   int batch = 32;                                  // messages claimed at a time
+  // Messages of a batch sent at the same time (each sender waits for its receiver: a peer platform,
+  // a gateway); senders are safe to call from several threads.
+  int parallel_sends = 8;
   std::chrono::seconds lease{120};                 // a claim's lifetime: longer than a send
   int max_attempts = 10;
   std::chrono::seconds first_retry{30};
@@ -55,8 +58,8 @@ struct OutboxRun {
   int lost = 0;  // claims that expired before the outcome was recorded (sent again later)
 };
 
-// Claims one batch of due messages for `worker` (a name unique to this process), sends each and
-// records the outcomes. kUnavailable when the database cannot be reached.
+// Claims one batch of due messages for `worker` (a name unique to this process), sends them
+// (policy.parallel_sends at a time, on threads of this call) and records the outcomes. kUnavailable when the database cannot be reached.
 Result<OutboxRun> DeliverOutbox(const Context& ctx, const OutboxSenders& senders, const std::string& worker,
                                 const OutboxPolicy& policy = {});
 

@@ -29,6 +29,9 @@ constexpr std::string_view kDeleteItems = "DELETE FROM federation_peer_items WHE
 
 constexpr std::string_view kTakeMessage =
     "INSERT INTO federation_inbox (id, peer, kind, received_at) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING";
+// Through federation_inbox_received_at.
+constexpr std::string_view kDeleteOldIds =
+    "DELETE FROM federation_inbox WHERE id IN (SELECT id FROM federation_inbox WHERE received_at < $1 LIMIT $2)";
 
 #define TB_CASE_SELECT                                                                                     \
   "SELECT application_id, side, peer, peer_application, peer_reference, item_name_zh, item_name_en,"     \
@@ -179,6 +182,10 @@ Result<bool> SqlFederation::TakeMessageId(const std::string& id, const std::stri
     b.Text(id).Text(peer).Text(kind).Int(Seconds(at));
   }));
   return changed > 0;
+}
+
+Result<int64_t> SqlFederation::DeleteMessageIdsBefore(Timestamp before, int limit) {
+  return DeleteBatch(sql_, kDeleteOldIds, before, limit);
 }
 
 Status SqlFederation::InsertFederatedCase(const domain::FederatedCase& f) {

@@ -17,6 +17,7 @@ class SqlFederation final : public ports::FederationRepository {
   Result<bool> DeletePeer(const std::string& code) override;
   Result<bool> TakeMessageId(const std::string& id, const std::string& peer, const std::string& kind,
                              Timestamp at) override;
+  Result<int64_t> DeleteMessageIdsBefore(Timestamp before, int limit) override;
   Status InsertFederatedCase(const domain::FederatedCase& c) override;
   Result<domain::FederatedCase> GetFederatedCase(const std::string& application_id) override;
   Status UpdateFederatedCase(const domain::FederatedCase& c) override;

@@ -7,6 +7,8 @@ CREATE TABLE federation_inbox (
   kind        TEXT NOT NULL,
   received_at BIGINT NOT NULL
 );
+-- Housekeeping deletes what is older than a message may be (services/federation_messages.h).
+CREATE INDEX federation_inbox_received_at ON federation_inbox (received_at);
 
 -- Cross-province cases (跨省通办, services/cross_province.h): the application row of each side, with
 -- its side's part. On the platform where the person applied (side 'origin', 收件地) the case waits

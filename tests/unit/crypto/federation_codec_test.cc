@@ -136,5 +136,115 @@ TEST_F(FederationCodecTest, RefusesEveryBadList) {
   EXPECT_EQ(codec_.CheckPeerList("a.b", key_, At(2000)).error().message, "error.federation.list_malformed");
 }
 
+// Federation messages (issue 14 item 4): the payload round-trips through a signature by the trusted
+// key; another key, a changed byte, another typ and a missing member are each refused by name, and
+// the sender can be read before the key is known.
+TEST_F(FederationCodecTest, ChecksMessagesAgainstTheSendersKey) {
+  JoseFederationCodec codec;
+  ports::FederationMessage m;
+  m.id = "01JABCDEF";
+  m.from = "sh";
+  m.to = "zj";
+  m.kind = "case.forward";
+  m.body = R"({"application":"A1","n":1})";
+  m.sent_at = At(1700000000);
+  const std::string jws = Signed(codec.MessagePayload(m), "federation-message+jwt");
+  EXPECT_EQ(codec.PeekMessageSender(jws).value(), "sh");
+  auto checked = codec.CheckMessage(jws, key_);
+  ASSERT_TRUE(checked.ok()) << checked.error().message;
+  EXPECT_EQ(checked->id, m.id);
+  EXPECT_EQ(checked->to, "zj");
+  EXPECT_EQ(checked->kind, "case.forward");
+  EXPECT_EQ(Json::parse(checked->body), Json::parse(m.body));
+  EXPECT_EQ(checked->sent_at, m.sent_at);
+  EXPECT_EQ(checked->request, "");
+
+  const Ed25519KeyPair other = GenerateEd25519();
+  ports::PublicSigningKey other_key = key_;
+  other_key.x = Base64UrlEncode(other.public_key);
+  other_key.kid = JwkThumbprint(other.public_key);
+  EXPECT_EQ(codec.CheckMessage(jws, other_key).error().message, "error.federation.message_wrong_key");
+  const size_t dot = jws.find('.');
+  std::string payload = *Base64UrlDecode(jws.substr(dot + 1, jws.rfind('.') - dot - 1));
+  payload.replace(payload.find("A1"), 2, "A2");
+  const std::string tampered =
+      jws.substr(0, dot + 1) + Base64UrlEncode(payload) + jws.substr(jws.rfind('.'));
+  EXPECT_EQ(codec.CheckMessage(tampered, key_).error().message, "error.federation.message_signature");
+  EXPECT_EQ(codec.CheckMessage(Signed(codec.MessagePayload(m), "trust-list+jwt"), key_).error().message,
+            "error.federation.message_malformed");
+  Json no_body = Json::parse(codec.MessagePayload(m));
+  no_body.erase("body");
+  EXPECT_EQ(codec.CheckMessage(Signed(no_body.dump(), "federation-message+jwt"), key_).error().message,
+            "error.federation.message_malformed");
+  EXPECT_EQ(codec.PeekMessageSender("not a jws").error().message, "error.federation.message_malformed");
+}
+
+// Cross-province bodies round-trip; a published item keeps its questions and never the fields the
+// handler fills from its own data.
+TEST_F(FederationCodecTest, CrossProvinceBodiesRoundTrip) {
+  JoseFederationCodec codec;
+  ports::CaseForward f;
+  f.application = "A1";
+  f.reference = "SH-1";
+  f.item = "medical-insurance.cross-province-filing";
+  f.person_id = "110101199003070011";
+  f.person_name = "张伟";
+  f.channel = "web";
+  f.delivery = "handler";
+  f.delivery_address = "杭州市";
+  f.fields = {{"filing_reason", "work"}};
+  f.submitted_at = At(1700000000);
+  auto back = codec.ParseCaseForward(codec.CaseForwardBody(f));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->person_name, "张伟");
+  EXPECT_EQ(back->delivery, "handler");
+  EXPECT_EQ(back->fields, f.fields);
+  EXPECT_EQ(back->submitted_at, f.submitted_at);
+  EXPECT_EQ(codec.ParseCaseForward(R"({"application":"A1"})").error().message, "error.federation.message_malformed");
+
+  ports::CaseUpdate u;
+  u.application = "A1";
+  u.peer_application = "Z1";
+  u.peer_reference = "ZJ-1";
+  u.deadline = "2026-12-10";
+  u.events = {{1, "submit", "draft", "submitted", "applicant", "", At(10)},
+              {2, "accept", "submitted", "accepted", "reviewer", "ok", At(20)}};
+  auto update = codec.ParseCaseUpdate(codec.CaseUpdateBody(u));
+  ASSERT_TRUE(update.ok()) << update.error().message;
+  ASSERT_EQ(update->events.size(), 2u);
+  EXPECT_EQ(update->events[1].seq, 2);
+  EXPECT_EQ(update->events[1].to, "accepted");
+  EXPECT_EQ(update->events[1].at, At(20));
+
+  domain::ServiceItem item;
+  item.code = "x.item";
+  item.name = {"事项", "Item"};
+  item.department = "dept";
+  item.promised_limit_days = 5;
+  domain::Field asked;
+  asked.name = "reason";
+  asked.label = {"原因", "Reason"};
+  asked.type = domain::FieldType::kSelect;
+  asked.required = true;
+  asked.options = {{"a", {"甲", "A"}}};
+  domain::Field sourced = asked;
+  sourced.name = "id_number";
+  sourced.source = domain::MaterialSource::kSharedData;
+  item.fields = {asked, sourced};
+  const std::string document = codec.CrossProvinceItemJson(item, {"部门", "Department"});
+  auto parsed = codec.ParseCrossProvinceItem(document);
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_EQ(parsed->first.code, "x.item");
+  EXPECT_EQ(parsed->second.en, "Department");
+  ASSERT_EQ(parsed->first.fields.size(), 1u);
+  EXPECT_EQ(parsed->first.fields[0].name, "reason");
+  EXPECT_EQ(parsed->first.fields[0].options.size(), 1u);
+  auto list = codec.ParseItemList(codec.ItemListBody({document}));
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].first, "x.item");
+  EXPECT_EQ(codec.ParseItemList(R"({"items":[{"code":"y"}]})").error().message, "error.federation.bad_item");
+}
+
 }  // namespace
 }  // namespace tongban::crypto
