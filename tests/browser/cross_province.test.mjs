@@ -93,3 +93,38 @@ for (const [lang, elder] of [['zh', false], ['en', false], ['zh', true]]) {
     await page.context().close();
   });
 }
+
+// At a district centre's window: the clerk scans 张伟's code, opens "cross-province services for
+// this person" and files Zhejiang's item for him; the case is his, filed at the window.
+test('a clerk files a cross-province application for a person at the window (en, 360 px)', async () => {
+  const t = texts.en;
+  const person = await env.newPage({ locale: 'en-GB' });
+  await signIn(env, person, CITIZEN, 'en');
+  const { token } = await (await person.request.get(`${env.base}/api/v1/me/identity-code`)).json();
+  const page = await env.newPage({ locale: 'en-GB', viewport: { width: 360, height: 740 } });
+  await signIn(env, page, { username: 'clerk.pudong', password: 'demo-password-1' }, 'en');
+  await go(env, page, '/office/window');
+  await Promise.all([page.waitForNavigation(), (async () => {
+    await page.keyboard.type(token);
+    await page.keyboard.press('Enter');
+  })()]);
+  assert.match(page.url(), /\/office\/window\/visits\/[^/]+$/);
+  await clickAndCheck(env, page, page.locator('a[href^="/cross-province?visit="]'));
+  assert.match(await page.textContent('.proxy-for'), /张伟/);
+  await clickAndCheck(env, page, page.locator(`a[href^="/cross-province/zj/${ITEM}?visit="]`));
+  await page.fill('#field-destination_province', '上海');
+  await page.selectOption('#field-filing_reason', 'referral');
+  await page.fill('#field-start_date', '2026-12-02');
+  await page.fill('#delivery-address', '上海市浦东新区合欢路2号');
+  await clickAndCheck(env, page, page.locator('form.cross-province-form button[type=submit]'));
+  assert.match(page.url(), /\/applications\/[0-9A-Z]+$/);
+  assert.equal((await page.locator('#cross-province-title').textContent()).trim(), t['cross_province.case_heading']);
+  await noSidewaysScroll(page);
+  // The person sees it as theirs, filed at the window.
+  const id = page.url().split('/').pop();
+  const mine = await (await person.request.get(`${env.base}/api/v1/applications/${id}`)).json();
+  assert.equal(mine.channel, 'window');
+  assert.equal(mine.cross_province.peer, 'zj');
+  await page.context().close();
+  await person.context().close();
+});

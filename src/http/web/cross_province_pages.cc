@@ -9,6 +9,7 @@
 #include "http/web/render.h"
 #include "services/cross_province.h"
 #include "services/federation.h"
+#include "services/window.h"
 
 namespace tongban::http::web {
 namespace {
@@ -18,9 +19,31 @@ std::string PeerName(const PageRequest& page, const std::string& zh, const std::
   return name.empty() ? code : name;
 }
 
+// A clerk serving a person at the window (?visit=): the visit, when it is theirs and open, and the
+// "for <name>" line; the query to carry on.
+struct ForVisit {
+  std::string id;
+  std::string query;  // "?visit=<id>" or ""
+};
+Result<ForVisit> VisitOf(const Site& site, const PageRequest& page, const std::string& visit_id, Data& data) {
+  ForVisit out;
+  if (visit_id.empty() || !page.caller) return out;
+  TB_ASSIGN_OR_RETURN(const services::VisitView visit, services::GetVisit(site.ctx(), page.caller->actor, visit_id));
+  if (!visit.open || !visit.visit.enterprise.empty()) {
+    return MakeError(ErrorCode::kPermissionDenied, "error.window.visit_closed");
+  }
+  out.id = visit.visit.id;
+  out.query = "?visit=" + UrlEncode(out.id);
+  data.set("for_person", page.T(site, "cross_province.for_person", visit.person_name + " " + visit.masked_id));
+  data.set("visit", out.id);
+  return out;
+}
+
 Response ListPage(const Site& site, Request& req) {
   PageRequest page = StartPage(site, req);
   Data data = BaseData(site, page, "page.cross_province.title");
+  auto visit = VisitOf(site, page, req.Query("visit"), data);
+  if (!visit.ok()) return ErrorPageFor(site, page, visit.error());
   auto peers = services::ListPeers(site.ctx(), "", ports::kMaxPeerPage);
   if (!peers.ok()) return ErrorPageFor(site, page, peers.error());
   Data groups{Data::type::list};
@@ -39,7 +62,7 @@ Response ListPage(const Site& site, Request& req) {
       row.set("description", item.item.description.In(page.lang));
       row.set("department", item.department.In(page.lang));
       row.set("peer", peer_name);
-      row.set("href", "/cross-province/" + UrlEncode(peer.code) + "/" + UrlEncode(item.item.code));
+      row.set("href", "/cross-province/" + UrlEncode(peer.code) + "/" + UrlEncode(item.item.code) + visit->query);
       rows.push_back(row);
     }
     group.set("items", rows);
@@ -58,10 +81,12 @@ struct Typed {
 };
 
 Response FormPage(const Site& site, PageRequest& page, const services::PeerItem& item, const Typed& typed,
-                  const Error* error) {
+                  const std::string& visit_id, const Error* error) {
   const std::string peer_name = PeerName(page, item.peer_name_zh, item.peer_name_en, item.peer);
   const std::string name = item.item.name.In(page.lang);
   Data data = BaseData(site, page, "page.cross_province_apply.title", name);
+  auto visit = VisitOf(site, page, visit_id, data);
+  if (!visit.ok()) return ErrorPageFor(site, page, visit.error());
   data.set("item_name", name);
   data.set("description", item.item.description.In(page.lang));
   data.set("handled_by", page.T(site, "cross_province.handled_by_department", peer_name + " · " + item.department.In(page.lang)));
@@ -100,7 +125,7 @@ Response ApplyPage(const Site& site, Request& req) {
   if (!page.caller) return SignInRedirect(page);
   auto item = services::GetPeerItem(site.ctx(), req.Param("peer"), req.Param("code"));
   if (!item.ok()) return ErrorPageFor(site, page, item.error());
-  return FormPage(site, page, *item, Typed{}, nullptr);
+  return FormPage(site, page, *item, Typed{}, req.Query("visit"), nullptr);
 }
 
 Response ApplySubmit(const Site& site, Request& req) {
@@ -125,10 +150,20 @@ Response ApplySubmit(const Site& site, Request& req) {
   request.fields = typed.values;
   request.delivery = domain::ParseCaseSide(typed.delivery).value_or(domain::CaseSide::kOrigin);
   request.delivery_address = typed.address;
-  auto app = services::ApplyCrossProvince(site.ctx(), page.caller->actor, request);
+  services::Actor actor = page.caller->actor;
+  const std::string visit_id = FormValue(form, "visit");
+  if (!visit_id.empty()) {
+    // A clerk for the person at the window: the visit is the proof they are there.
+    auto visit = services::GetVisit(site.ctx(), actor, visit_id);
+    if (!visit.ok()) return ErrorPageFor(site, page, visit.error());
+    request.on_behalf_of = visit->visit.person_id;
+    request.visit = visit_id;
+    actor.channel = domain::Channel::kWindow;
+  }
+  auto app = services::ApplyCrossProvince(site.ctx(), actor, request);
   if (!app.ok()) {
     if (app.error().code != ErrorCode::kInvalidArgument) return ErrorPageFor(site, page, app.error());
-    return FormPage(site, page, *item, typed, &app.error());
+    return FormPage(site, page, *item, typed, visit_id, &app.error());
   }
   return Redirect("/applications/" + app->id);
 }
