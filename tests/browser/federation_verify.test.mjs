@@ -84,6 +84,38 @@ for (const [lang, elder] of [['zh', false], ['en', false], ['zh', true]]) {
   });
 }
 
+// The ride-hailing driver permit takes a driving licence from a peer (accepts_from_peers): 张伟
+// pastes Zhejiang's on the materials page of his draft; a wrong text is refused with the reason.
+for (const lang of ['zh', 'en']) {
+  test(`a Zhejiang driving licence presented as a material on the materials page (${lang}, 360 px)`, async () => {
+    const t = texts[lang];
+    const api = await Client.login(env.base, 'zhang.wei');
+    const draft = await api.post('/api/v1/applications', {
+      item: 'transport.ride-hailing-driver-permit', draft: true, fields: { contact_phone: '13800138000' },
+    });
+    assert.equal(draft.status, 201, draft.text);
+    const page = await newPage(lang, false);
+    await signIn(env, page, { username: 'zhang.wei', password: 'demo-password-1' }, lang);
+    await go(env, page, `/applications/${draft.data.id}/materials`);
+    await page.fill('#peer-driving_licence', 'not a licence');
+    await Promise.all([page.waitForNavigation(), page.click('form[action$="/peer-licence"] button[type=submit]')]);
+    await checkA11y(env, page);
+    assert.equal(await page.getAttribute('.error-summary a', 'href'), '#peer-driving_licence');
+    await page.fill('#peer-driving_licence', credential);
+    await Promise.all([page.waitForNavigation(), page.click('form[action$="/peer-licence"] button[type=submit]')]);
+    await checkA11y(env, page);
+    assert.match(page.url(), /presented=1$/);
+    assert.equal((await page.textContent('.notice')).trim(), t['materials.peer_presented']);
+    assert.equal(await page.locator('#peer-driving_licence').count(), 0, 'a fetched licence is not asked again');
+    await noSidewaysScroll(page);
+    const app = (await api.get(`/api/v1/applications/${draft.data.id}`)).data;
+    const material = app.materials.find((m) => m.code === 'driving_licence');
+    assert.equal(material.status, 'fetched');
+    assert.equal(material.licence.platform, 'zj');
+    await page.context().close();
+  });
+}
+
 test('without JavaScript, and once Zhejiang is removed its licence is not trusted on either page', async () => {
   const page = await env.newPage({ javaScriptEnabled: false, locale: 'en-GB' });
   await page.goto(`${env.base}/verify?lang=en`);

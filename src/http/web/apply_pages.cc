@@ -6,12 +6,14 @@
 #include <map>
 #include <string>
 
+#include "http/peer_verify.h"
 #include "http/web/forms.h"
 #include "http/web/multipart.h"
 #include "http/web/prefill_view.h"
 #include "services/accounts.h"
 #include "services/applications.h"
 #include "services/data_access.h"
+#include "services/peer_materials.h"
 #include "services/pilots.h"
 #include "http/deferred.h"
 
@@ -474,8 +476,15 @@ Data MaterialsData(const Site& site, const PageRequest& page, const domain::Appl
       const bool unfetched = std::any_of(app.materials.begin(), app.materials.end(), [&](const auto& a) {
         return a.code == material.code && a.status == domain::MaterialStatus::kMissing && !a.reason.empty();
       });
-      if (material.source != domain::MaterialSource::kUpload && !unfetched) continue;
+      const bool fetched = std::any_of(app.materials.begin(), app.materials.end(), [&](const auto& a) {
+        return a.code == material.code && a.status == domain::MaterialStatus::kFetched;
+      });
+      // A licence a peer platform issued may stand in (issue 14 item 3): presented here as its credential.
+      const bool from_peers = material.accepts_from_peers && !fetched;
+      if (material.source != domain::MaterialSource::kUpload && !unfetched && !from_peers) continue;
       Data row;
+      row.set("peer_form", from_peers);
+      row.set("upload_form", material.source == domain::MaterialSource::kUpload || unfetched);
       row.set("code", material.code);
       row.set("name", material.name.In(page.lang));
       row.set("required", page.T(site, material.required ? "item.required" : "item.optional"));
@@ -511,6 +520,7 @@ Response MaterialsForm(const Site& site, Request& req) {
   if (!app.ok()) return ErrorPageFor(site, page, app.error());
   Data data = MaterialsData(site, page, *app);
   if (req.Query("uploaded") == "1") data.set("notice", page.T(site, "materials.uploaded"));
+  if (req.Query("presented") == "1") data.set("notice", page.T(site, "materials.peer_presented"));
   return RenderPage(site, page, "materials", data);
 }
 
@@ -545,6 +555,39 @@ Response MaterialsUpload(const Site& site, Request& req) {
   return RenderPage(site, page, "materials", data, HttpStatus(error.code));
 }
 
+// A peer's licence pasted as a licence material (services/peer_materials.h): verified with the
+// peer's status list fetched first when it is not cached (http/peer_verify.h), then attached.
+Response PresentPeerLicence(const Site& site, Request& req) {
+  PageRequest page = StartPage(site, req);
+  if (!page.caller) return SignInRedirect(page);
+  const auto form = FormOf(req);
+  if (!CheckCsrf(*page.caller, req, FormValue(form, "csrf_token")).ok()) {
+    return ErrorPage(site, page, 403, "error.auth.csrf");
+  }
+  if (site.ctx().trust_cache == nullptr) {
+    return ErrorPageFor(site, page, MakeError(ErrorCode::kUnavailable, "error.keys.unavailable"));
+  }
+  std::string token = FormValue(form, "credential");
+  token.erase(0, token.find_first_not_of(" \t\r\n"));
+  token.erase(token.find_last_not_of(" \t\r\n") + 1);
+  return VerifyThen(site.ctx(), site.deps.outbound, token, {},
+                    [&site, &req, page, token](Result<services::Verification>) mutable -> Response {
+                      const std::string id = req.Param("id");
+                      auto attached = services::AttachPeerLicence(site.ctx(), site.ctx().trust_cache->peer_status(),
+                                                                  page.caller->actor, id, req.Param("code"), token);
+                      if (attached.ok()) return Redirect("/applications/" + id + "/materials?presented=1");
+                      if (attached.error().code != ErrorCode::kInvalidArgument) {
+                        return ErrorPageFor(site, page, attached.error());
+                      }
+                      auto app = services::GetApplication(site.ctx(), page.caller->actor, id);
+                      if (!app.ok()) return ErrorPageFor(site, page, app.error());
+                      Data data = MaterialsData(site, page, *app);
+                      AddOneErrorSummary(site, page, attached.error(), data, "#peer-" + req.Param("code"));
+                      MarkErrorTitle(site, page, data, page.T(site, "page.materials.title"));
+                      return RenderPage(site, page, "materials", data, 400);
+                    });
+}
+
 }  // namespace
 
 void RegisterApplyPages(Router& router, std::shared_ptr<const Site> site) {
@@ -554,6 +597,8 @@ void RegisterApplyPages(Router& router, std::shared_ptr<const Site> site) {
   router.Add("GET", "/applications/{id}/submitted", [site](Request& req) { return Submitted(*site, req); });
   router.Add("GET", "/applications/{id}/materials", [site](Request& req) { return MaterialsForm(*site, req); });
   router.Add("POST", "/applications/{id}/materials", [site](Request& req) { return MaterialsUpload(*site, req); });
+  router.Add("POST", "/applications/{id}/materials/{code}/peer-licence",
+             [site](Request& req) { return PresentPeerLicence(*site, req); });
 }
 
 }  // namespace tongban::http::web
