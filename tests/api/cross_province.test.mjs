@@ -7,36 +7,18 @@
 // once it is back: nothing lost, nothing twice. Runs on PostgreSQL too (TONGBAN_TEST_DB=postgres).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { createServer } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, Client, DB_KIND, ROOT, createPgDatabase, dropPgDatabase, runSql, startServer } from './lib.mjs';
+import { Client, DB_KIND, ROOT, createPgDatabase, dropPgDatabase, runSql, startServer, runTongban, freePort } from './lib.mjs';
 
 const en = JSON.parse(readFileSync(join(ROOT, 'web/i18n/en.json'), 'utf8'));
 
 const ITEM = 'medical-insurance.cross-province-filing';
 
-function run(args) {
-  return new Promise((resolvePromise) => {
-    const child = spawn(BIN, args, { cwd: ROOT });
-    let out = '', err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
-    child.on('close', (code) => resolvePromise({ code, out, err }));
-  });
-}
 
-async function freePort() {
-  const server = createNetServer();
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address();
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 async function eventually(what, check, seconds = 40) {
   const until = Date.now() + seconds * 1000;
@@ -120,7 +102,7 @@ test('cross-province: a platform publishes its cross-province items, and its pee
   const before = await new Client(sh.url).get('/api/v1/federation/items?peer=zj');
   assert.equal(before.status, 200);
   assert.deepEqual(before.data.items, []);
-  const job = await run(['jobs', 'run', 'federation', '--db', sh.dbUrl]);
+  const job = await runTongban(['jobs', 'run', 'federation', '--db', sh.dbUrl]);
   assert.equal(job.code, 0, job.err);
   assert.match(job.out, /Cross-province items: 1 peers answered/);
   const listed = await new Client(sh.url).get('/api/v1/federation/items?peer=zj');

@@ -12,20 +12,11 @@ import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, Client, BIN, ROOT, DB_KIND } from './lib.mjs';
+import { startServer, Client, BIN, ROOT, DB_KIND, freePort } from './lib.mjs';
 
 const ITEM = 'medical-insurance.cross-province-filing';
 const PNG = Buffer.from('89504E470D0A1A0A0000000D49484452000000010000000108060000001F15C4890000000D4944415478DA63F8FFFF3F0005FE02FEA7D6A7430000000049454E44AE426082', 'hex');
 
-async function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 // The department's address the platform calls: forwards to dept-source, or misbehaves.
 let mode = 'forward';

@@ -7,27 +7,16 @@
 // list when a refresh is refused. Runs on PostgreSQL too (TONGBAN_TEST_DB=postgres).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, Client, ROOT, startServer } from './lib.mjs';
+import { Client, ROOT, startServer, runTongban } from './lib.mjs';
 
 const texts = (lang) => JSON.parse(readFileSync(join(ROOT, `web/i18n/${lang}.json`), 'utf8'));
 const en = texts('en');
 
-// Runs the command line without blocking this process: the relay below answers from it.
-function run(args) {
-  return new Promise((resolvePromise) => {
-    const child = spawn(BIN, args, { cwd: ROOT });
-    let out = '', err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
-    child.on('close', (code) => resolvePromise({ code, out, err }));
-  });
-}
 
 // RFC 7638: the SHA-256 of the required members in order, base64url.
 const thumbprint = (jwk) =>
@@ -156,7 +145,7 @@ test('federation: an administrator adds a peer by fingerprint; wrong fingerprint
   assert.equal(again.status, 409);
   const listed = await admin.get('/api/v1/federation/peers');
   assert.deepEqual(listed.data.items.map((x) => x.code), ['zj']);
-  assert.match((await run(['federation', 'list-peers', '--db', sh.dbUrl])).out, /^zj\s/m);
+  assert.match((await runTongban(['federation', 'list-peers', '--db', sh.dbUrl])).out, /^zj\s/m);
 
   // Administrators only.
   const citizen = await Client.login(sh.url, 'zhang.wei', undefined, { lang: 'en' });
@@ -214,30 +203,30 @@ test('federation: a peer\'s licence verifies here once the peer is added, with i
 test('federation: the command line adds a peer; the refresh job follows a key rotation and keeps the old list on a tampered one', async () => {
   const admin = await Client.login(sh.url, 'admin', undefined, { lang: 'en' });
   const before = await zjPlatform();
-  const bad = await run(['federation', 'add-peer', '--code', 'zj', '--url', zj.url, '--fingerprint', 'A'.repeat(43), '--db', sh.dbUrl]);
+  const bad = await runTongban(['federation', 'add-peer', '--code', 'zj', '--url', zj.url, '--fingerprint', 'A'.repeat(43), '--db', sh.dbUrl]);
   assert.equal(bad.code, 1);
   assert.match(bad.err, /error\.federation\.fingerprint_mismatch/);
-  const added = await run(['federation', 'add-peer', '--code', 'zj', '--url', relayUrl, '--fingerprint', before.list_key.kid, '--db', sh.dbUrl]);
+  const added = await runTongban(['federation', 'add-peer', '--code', 'zj', '--url', relayUrl, '--fingerprint', before.list_key.kid, '--db', sh.dbUrl]);
   assert.equal(added.code, 0, added.err);
   assert.match(added.out, /Peer zj/);
 
   // Zhejiang rotates its list key: the list its old key signs names the new one.
-  const rotated = await run(['keys', 'rotate', '--purpose', 'trust_list', '--db', zj.dbUrl]);
+  const rotated = await runTongban(['keys', 'rotate', '--purpose', 'trust_list', '--db', zj.dbUrl]);
   assert.equal(rotated.code, 0, rotated.err);
   const after = await zjPlatform();
   assert.notEqual(after.list_key.kid, before.list_key.kid);
-  const job = await run(['jobs', 'run', 'federation', '--all', '--db', sh.dbUrl]);
+  const job = await runTongban(['jobs', 'run', 'federation', '--all', '--db', sh.dbUrl]);
   assert.equal(job.code, 0, job.err);
   assert.match(job.out, /1 refreshed, 1 rotated, 0 refused/);
   let peer = (await admin.get('/api/v1/federation/peers')).data.items[0];
   assert.equal(peer.fingerprint, after.list_key.kid);
   // Due at once after a rotation: the next list is signed by the new key.
-  const next = await run(['jobs', 'run', 'federation', '--db', sh.dbUrl]);
+  const next = await runTongban(['jobs', 'run', 'federation', '--db', sh.dbUrl]);
   assert.match(next.out, /1 refreshed, 0 rotated, 0 refused/);
 
   // A tampered list: refused with its reason, the old list keeps serving.
   relayMode.tamper = true;
-  const refused = await run(['jobs', 'run', 'federation', '--all', '--db', sh.dbUrl]);
+  const refused = await runTongban(['jobs', 'run', 'federation', '--all', '--db', sh.dbUrl]);
   relayMode.tamper = false;
   assert.match(refused.out, /zj: refused: error\.federation\.list_signature/);
   peer = (await admin.get('/api/v1/federation/peers')).data.items[0];
@@ -248,12 +237,12 @@ test('federation: the command line adds a peer; the refresh job follows a key ro
   // Zhejiang down: unreachable, recorded; the list still serves.
   await zj.stop();
   zj = null;
-  const down = await run(['jobs', 'run', 'federation', '--all', '--db', sh.dbUrl]);
+  const down = await runTongban(['jobs', 'run', 'federation', '--all', '--db', sh.dbUrl]);
   assert.match(down.out, /refused: error\.federation\.(unreachable|not_a_platform)/);
   peer = (await admin.get('/api/v1/federation/peers')).data.items[0];
   assert.equal(peer.list_serves, true);
 
-  assert.equal((await run(['federation', 'remove-peer', '--code', 'zj', '--db', sh.dbUrl])).code, 0);
+  assert.equal((await runTongban(['federation', 'remove-peer', '--code', 'zj', '--db', sh.dbUrl])).code, 0);
   assert.deepEqual((await admin.get('/api/v1/federation/peers')).data.items, []);
-  assert.equal((await run(['federation', 'remove-peer', '--code', 'zj', '--db', sh.dbUrl])).code, 1);
+  assert.equal((await runTongban(['federation', 'remove-peer', '--code', 'zj', '--db', sh.dbUrl])).code, 1);
 });

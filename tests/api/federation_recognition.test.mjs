@@ -9,11 +9,10 @@
 // address answers a clear 429. Runs on PostgreSQL too (TONGBAN_TEST_DB=postgres).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, Client, DB_KIND, DEMO_PASSWORD, ROOT, createPgDatabase, dropPgDatabase, fillFields, startServer } from './lib.mjs';
+import { Client, DB_KIND, DEMO_PASSWORD, ROOT, createPgDatabase, dropPgDatabase, fillFields, startServer, runTongban } from './lib.mjs';
 
 const texts = (lang) => JSON.parse(readFileSync(join(ROOT, `web/i18n/${lang}.json`), 'utf8'));
 const en = texts('en');
@@ -22,15 +21,6 @@ const FORM = 'application/x-www-form-urlencoded';
 // The limit configured on Zhejiang for the 429 test (Shanghai keeps the default).
 const ZJ_LIMIT = 4;
 
-function run(args) {
-  return new Promise((resolvePromise) => {
-    const child = spawn(BIN, args, { cwd: ROOT });
-    let out = '', err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
-    child.on('close', (code) => resolvePromise({ code, out, err }));
-  });
-}
 
 const decode = (jws) => JSON.parse(Buffer.from(jws.split('.')[1], 'base64url'));
 const escapeHtml = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -238,14 +228,14 @@ test('recognition: offline, tongban verify reads the peers\' lists from an expor
     statusListFiles.push('--status-list', file);
   }
   const exported = join(dir, 'peers.txt');
-  const exp = await run(['federation', 'export-lists', '--db', sh.dbUrl, '--out', exported]);
+  const exp = await runTongban(['federation', 'export-lists', '--db', sh.dbUrl, '--out', exported]);
   assert.equal(exp.code, 0, exp.err);
   assert.match(exp.out, /^1 peers' lists written/m);
   assert.match(readFileSync(exported, 'utf8'), /^tongban-peer-lists 1\nzj ey/);
 
   await Promise.all([sh.stop(), zj.stop()]);
   sh = zj = null;
-  const offline = (token, extra) => run(['verify', token, '--trust-list', trustFile, ...statusListFiles, ...extra]);
+  const offline = (token, extra) => runTongban(['verify', token, '--trust-list', trustFile, ...statusListFiles, ...extra]);
   for (const extra of [['--peer-lists', exported], ['--db', shDb]]) {
     const ok = await offline(credential, extra);
     assert.equal(ok.code, 0, `${extra[0]}: ${ok.out}${ok.err}`);
@@ -262,7 +252,7 @@ test('recognition: offline, tongban verify reads the peers\' lists from an expor
 
   // Shanghai removes Zhejiang (the command line works on the stopped platform's database), then
   // starts again on the same database.
-  assert.equal((await run(['federation', 'remove-peer', '--code', 'zj', '--db', shDb])).code, 0);
+  assert.equal((await runTongban(['federation', 'remove-peer', '--code', 'zj', '--db', shDb])).code, 0);
   sh = await startServer({ dir: shDir, db: shDb });
   const online = await verifyAt(sh.url, credential);
   assert.equal(online.data.status, 'unknown_issuer');
@@ -281,11 +271,11 @@ test('recognition: offline, tongban verify reads the peers\' lists from an expor
   assert.equal(material.data.error.message, en['error.material.peer_licence_invalid']);
 
   const exportedAgain = join(dir, 'peers-after.txt');
-  assert.equal((await run(['federation', 'export-lists', '--db', shDb, '--out', exportedAgain])).code, 0);
+  assert.equal((await runTongban(['federation', 'export-lists', '--db', shDb, '--out', exportedAgain])).code, 0);
   const newTrust = join(dir, 'trust-list-after.jwt');
   writeFileSync(newTrust, (await new Client(sh.url).get('/api/v1/trust-list')).text);
   for (const extra of [['--peer-lists', exportedAgain], ['--db', shDb]]) {
-    const refused = await run(['verify', credential, '--trust-list', newTrust, ...statusListFiles, ...extra]);
+    const refused = await runTongban(['verify', credential, '--trust-list', newTrust, ...statusListFiles, ...extra]);
     assert.equal(refused.code, 1);
     assert.match(refused.out, /^status: unknown_issuer$/m);
   }

@@ -8,7 +8,7 @@
 // at a time, recorded with channel kiosk.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, Client, fillFields, simplePersonItem } from './lib.mjs';
+import { startServer, Client, fillFields, acceptedCase } from './lib.mjs';
 
 const CENTRE = 'pudong-district-centre';
 const ITEM = 'hrss.social-security-card';
@@ -204,18 +204,7 @@ test('issue 11 item 5: a tampered, foreign or malformed code opens no kiosk sess
 });
 
 // An ended (refused) case of `person`'s, or only accepted with `end: false`.
-async function aCase(server, person, { end = true } = {}) {
-  const item = await simplePersonItem(person);
-  const made = await person.post('/api/v1/applications', { item: item.code, fields: fillFields(item) });
-  assert.equal(made.status, 201, made.text);
-  const reviewer = await Client.login(server.url, `reviewer.${item.department}`);
-  assert.equal((await reviewer.post(`/api/v1/applications/${made.data.id}/actions/accept`, {})).status, 200);
-  if (end) {
-    const refused = await reviewer.post(`/api/v1/applications/${made.data.id}/actions/refuse`, { reason: '材料不全' });
-    assert.equal(refused.status, 200, refused.text);
-  }
-  return made.data;
-}
+const aCase = async (server, person, options) => (await acceptedCase(server, person, options)).data;
 
 test('issue 13 item 1: at the kiosk the person rates a finished service: only theirs, ended and unrated, a page at a time, channel kiosk', async () => {
   const server = await startServer();

@@ -1,5 +1,6 @@
 // Starts the real tongban binary on 127.0.0.1 and a free port with a fresh database, and talks
 // to it over HTTP like any client would. Used by every black-box API test.
+import { createServer as createNetServer } from 'node:net';
 import { spawn, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -237,4 +238,42 @@ export async function submitBundle(who, code, enterprise) {
   const submitted = await who.post(`/api/v1/applications/${draft.data.id}/actions/submit`, {});
   if (submitted.status !== 200) throw new Error(`bundle submit: ${submitted.status} ${submitted.text}`);
   return submitted.data;
+}
+
+// Runs the command line without blocking this process (a server the test started may have to
+// answer the command meanwhile): resolves to {code, out, err}.
+export function runTongban(args) {
+  return new Promise((resolvePromise) => {
+    const child = spawn(BIN, args, { cwd: ROOT });
+    let out = '', err = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { err += d; });
+    child.on('close', (code) => resolvePromise({ code, out, err }));
+  });
+}
+
+// A TCP port free on 127.0.0.1 now, for a server that must come back on the same address.
+export async function freePort() {
+  const server = createNetServer();
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address();
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+// A case of `person` on `server` for a simple person item: submitted and accepted by the item's
+// department, and refused too (ended, so it may be rated) unless `end` is false. Answers
+// {id, data: the application as created, item, reviewer}.
+export async function acceptedCase(server, person, { end = true } = {}) {
+  const item = await simplePersonItem(person);
+  const made = await person.post('/api/v1/applications', { item: item.code, fields: fillFields(item) });
+  if (made.status !== 201) throw new Error(`submission: ${made.status} ${made.text}`);
+  const reviewer = await Client.login(server.url, `reviewer.${item.department}`);
+  const accepted = await reviewer.post(`/api/v1/applications/${made.data.id}/actions/accept`, {});
+  if (accepted.status !== 200) throw new Error(`accept: ${accepted.status} ${accepted.text}`);
+  if (end) {
+    const refused = await reviewer.post(`/api/v1/applications/${made.data.id}/actions/refuse`, { reason: '材料不全' });
+    if (refused.status !== 200) throw new Error(`refuse: ${refused.status} ${refused.text}`);
+  }
+  return { id: made.data.id, data: made.data, item, reviewer };
 }

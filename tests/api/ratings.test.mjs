@@ -6,25 +6,14 @@
 // them; a bundle's sub-cases are rated each; the public summary counts it all.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, Client, fillFields, simplePersonItem, submitBundle, runSql } from './lib.mjs';
+import { startServer, Client, submitBundle, runSql, acceptedCase } from './lib.mjs';
 
 let server;
 before(async () => { server = await startServer(); });
 after(async () => { await server.stop(); });
 
 // A case of zhang.wei's, submitted and accepted; refused too unless `end` is false.
-async function aCase(person, { end = true } = {}) {
-  const item = await simplePersonItem(person);
-  const made = await person.post('/api/v1/applications', { item: item.code, fields: fillFields(item) });
-  assert.equal(made.status, 201, made.text);
-  const reviewer = await Client.login(server.url, `reviewer.${item.department}`);
-  assert.equal((await reviewer.post(`/api/v1/applications/${made.data.id}/actions/accept`, {})).status, 200);
-  if (end) {
-    const refused = await reviewer.post(`/api/v1/applications/${made.data.id}/actions/refuse`, { reason: '材料不全' });
-    assert.equal(refused.status, 200, refused.text);
-  }
-  return { id: made.data.id, item, reviewer };
-}
+const aCase = (person, options) => acceptedCase(server, person, options);
 
 test('finding: the applicant rates an ended case once; not the applicant, twice, not ended and period over are refused', async () => {
   const person = await Client.login(server.url, 'zhang.wei', undefined, { lang: 'en' });
