@@ -23,6 +23,29 @@ std::string StringOf(const Json& object, const char* name) {
 
 constexpr std::string_view kMessageTyp = "federation-message+jwt";
 
+// A JWS checked against the one key trusted for a peer; its refusals are `what` ("list" or
+// "message") in error.federation.<what>_wrong_key, _signature (tampered) and _malformed.
+Result<VerifiedJws> VerifyWithTrustedKey(std::string_view jws, const ports::PublicSigningKey& key,
+                                         const std::string& what) {
+  const std::string prefix = "error.federation." + what;
+  const auto raw_key = Base64UrlDecode(key.x);
+  if (!raw_key || raw_key->size() != kEd25519PublicKeyBytes || JwkThumbprint(*raw_key) != key.kid) {
+    return Refuse(prefix + "_wrong_key");
+  }
+  const std::string trusted = *raw_key;
+  auto verified = VerifyJws(jws, [&](std::string_view kid) -> std::optional<std::string> {
+    if (kid == key.kid) return trusted;
+    return std::nullopt;
+  });
+  if (!verified.ok()) {
+    const std::string& why = verified.error().message;
+    if (why == "error.jws.unknown_key") return Refuse(prefix + "_wrong_key");
+    if (why == "error.jws.signature") return Refuse(prefix + "_signature");
+    return Refuse(prefix + "_malformed");
+  }
+  return verified;
+}
+
 // The payload of a compact JWS, decoded WITHOUT checking anything: only to learn who claims to
 // have sent it, so that the key to check it with can be found.
 std::optional<std::string> UncheckedPayload(std::string_view jws) {
@@ -75,23 +98,9 @@ Result<std::string> JoseFederationCodec::PeekMessageSender(std::string_view jws)
 
 Result<ports::FederationMessage> JoseFederationCodec::CheckMessage(std::string_view jws,
                                                                   const ports::PublicSigningKey& key) const {
-  const auto raw_key = Base64UrlDecode(key.x);
-  if (!raw_key || raw_key->size() != kEd25519PublicKeyBytes || JwkThumbprint(*raw_key) != key.kid) {
-    return Refuse("error.federation.message_wrong_key");
-  }
-  const std::string trusted = *raw_key;
-  auto verified = VerifyJws(jws, [&](std::string_view kid) -> std::optional<std::string> {
-    if (kid == key.kid) return trusted;
-    return std::nullopt;
-  });
-  if (!verified.ok()) {
-    const std::string& why = verified.error().message;
-    if (why == "error.jws.unknown_key") return Refuse("error.federation.message_wrong_key");
-    if (why == "error.jws.signature") return Refuse("error.federation.message_signature");
-    return Refuse("error.federation.message_malformed");
-  }
-  if (verified->typ != kMessageTyp) return Refuse("error.federation.message_malformed");
-  return ParseMessage(verified->payload);
+  TB_ASSIGN_OR_RETURN(const VerifiedJws verified, VerifyWithTrustedKey(jws, key, "message"));
+  if (verified.typ != kMessageTyp) return Refuse("error.federation.message_malformed");
+  return ParseMessage(verified.payload);
 }
 
 std::string JwkThumbprintOfMembers(const std::map<std::string, std::string>& required_members) {
@@ -152,26 +161,12 @@ std::string JoseFederationCodec::PlatformJson(const ports::PlatformIdentity& p) 
 
 Result<ports::TrustList> JoseFederationCodec::CheckPeerList(std::string_view jws, const ports::PublicSigningKey& key,
                                                              Timestamp now) const {
-  const auto raw_key = Base64UrlDecode(key.x);
-  if (!raw_key || raw_key->size() != kEd25519PublicKeyBytes || JwkThumbprint(*raw_key) != key.kid) {
-    return Refuse("error.federation.list_wrong_key");
-  }
-  const std::string trusted = *raw_key;
-  auto verified = VerifyJws(jws, [&](std::string_view kid) -> std::optional<std::string> {
-    if (kid == key.kid) return trusted;
-    return std::nullopt;
-  });
-  if (!verified.ok()) {
-    const std::string& why = verified.error().message;
-    if (why == "error.jws.unknown_key") return Refuse("error.federation.list_wrong_key");
-    if (why == "error.jws.signature") return Refuse("error.federation.list_signature");
-    return Refuse("error.federation.list_malformed");
-  }
-  if (verified->typ != kTrustListTyp) return Refuse("error.federation.list_malformed");
+  TB_ASSIGN_OR_RETURN(const VerifiedJws verified, VerifyWithTrustedKey(jws, key, "list"));
+  if (verified.typ != kTrustListTyp) return Refuse("error.federation.list_malformed");
   JoseTokenCodec codec;
   Result<ports::TrustList> list = MakeError(ErrorCode::kInvalidArgument, "error.federation.list_malformed");
   try {
-    list = codec.ParseTrustList(verified->payload, now);
+    list = codec.ParseTrustList(verified.payload, now);
   } catch (const Json::exception&) {
     return Refuse("error.federation.list_malformed");
   }

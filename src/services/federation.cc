@@ -91,16 +91,6 @@ void Get(ports::OutboundHttp& http, std::string url, std::shared_ptr<Gather> gat
   });
 }
 
-// The key trusted now for a peer, as the codec checks lists against it.
-ports::PublicSigningKey TrustedKey(const domain::Peer& peer) {
-  ports::PublicSigningKey key;
-  key.kid = peer.fingerprint;
-  key.x = peer.list_key;
-  key.owner = kListKeyOwner;
-  key.active = true;
-  return key;
-}
-
 // Records a refused refresh on the peer: the cached list stays as it is.
 void RecordFailure(domain::Peer& peer, const std::string& error, const std::string& detail, Timestamp now) {
   peer.last_error = error;
@@ -214,6 +204,15 @@ Result<std::vector<domain::Peer>> ListPeers(const Context& ctx, const std::strin
     return Ok();
   }));
   return peers;
+}
+
+ports::PublicSigningKey TrustedKey(const domain::Peer& peer) {
+  ports::PublicSigningKey key;
+  key.kid = peer.fingerprint;
+  key.x = peer.list_key;
+  key.owner = kListKeyOwner;
+  key.active = true;
+  return key;
 }
 
 Result<ports::TrustList> PeerTrustList(const Context& ctx, const std::string& code) {

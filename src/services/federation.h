@@ -87,6 +87,8 @@ Result<domain::Peer> AddPeer(const Context& ctx, const AddPeerRequest& request, 
 Status RemovePeer(const Context& ctx, const std::string& code);
 // Peers in code order after `after_code`, at most `limit` (1..ports::kMaxPeerPage).
 Result<std::vector<domain::Peer>> ListPeers(const Context& ctx, const std::string& after_code, int limit);
+// The list key trusted now for a peer, as the codec checks its lists and messages against it.
+ports::PublicSigningKey TrustedKey(const domain::Peer& peer);
 // A peer's cached trust list, checked again against its trusted key, while it serves.
 // kNotFound (error.federation.unknown_peer; error.federation.no_list when none serves now).
 Result<ports::TrustList> PeerTrustList(const Context& ctx, const std::string& code);

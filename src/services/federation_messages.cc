@@ -6,20 +6,12 @@
 #include "domain/federation.h"
 #include "domain/access_log.h"
 #include "services/federation.h"
+#include "services/outbox.h"
 
 namespace tongban::services {
 namespace {
 
 const ports::KeyOwner kListKeyOwner{ports::KeyOwnerKind::kPurpose, kListKeyPurpose};
-
-ports::PublicSigningKey TrustedKeyOf(const domain::Peer& peer) {
-  ports::PublicSigningKey key;
-  key.kid = peer.fingerprint;
-  key.x = peer.list_key;
-  key.owner = kListKeyOwner;
-  key.active = true;
-  return key;
-}
 
 Status RequireCodec(const Context& ctx) {
   if (ctx.federation_codec == nullptr || ctx.keys == nullptr) {
@@ -61,7 +53,7 @@ Result<ports::FederationMessage> OpenFederationMessage(const Context& ctx, ports
   if (!domain::PeerListServes(*peer, ctx.clock->Now())) {
     return MakeError(ErrorCode::kPermissionDenied, "error.federation.no_list");
   }
-  TB_ASSIGN_OR_RETURN(ports::FederationMessage m, ctx.federation_codec->CheckMessage(jws, TrustedKeyOf(*peer)));
+  TB_ASSIGN_OR_RETURN(ports::FederationMessage m, ctx.federation_codec->CheckMessage(jws, TrustedKey(*peer)));
   if (m.from != from) return MakeError(ErrorCode::kInvalidArgument, "error.federation.message_malformed");
   if (m.to != ctx.platform_code) return MakeError(ErrorCode::kInvalidArgument, "error.federation.wrong_recipient");
   const Timestamp now = ctx.clock->Now();
@@ -72,19 +64,11 @@ Result<ports::FederationMessage> OpenFederationMessage(const Context& ctx, ports
 }
 
 Result<int64_t> PruneFederationInbox(const Context& ctx) {
-  constexpr int kBatch = 1000;
   // A day beyond the age a message may have, so that no id is forgotten while it may still come.
   const Timestamp before = ctx.clock->Now() - kMaxFederationMessageAge - std::chrono::hours(24);
-  int64_t total = 0;
-  while (true) {
-    int64_t deleted = 0;
-    TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
-      TB_ASSIGN_OR_RETURN(deleted, tx.federation().DeleteMessageIdsBefore(before, kBatch));
-      return Ok();
-    }));
-    total += deleted;
-    if (deleted < kBatch) return total;
-  }
+  return DeleteInBatches(ctx, [&](ports::Transaction& tx, int limit) {
+    return tx.federation().DeleteMessageIdsBefore(before, limit);
+  });
 }
 
 Result<std::string> ReceiveFederationMessage(const Context& ctx, const FederationHandlers& handlers,

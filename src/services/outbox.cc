@@ -14,19 +14,26 @@ std::chrono::seconds OutboxRetryDelay(const OutboxPolicy& policy, int attempts) 
   return std::min(delay, policy.max_retry);
 }
 
-Result<int64_t> PruneSentOutbox(const Context& ctx, std::chrono::seconds keep) {
+Result<int64_t> DeleteInBatches(const Context& ctx,
+                                const std::function<Result<int64_t>(ports::Transaction&, int limit)>& delete_batch) {
   constexpr int kBatch = 1000;
-  const Timestamp before = ctx.clock->Now() - keep;
   int64_t total = 0;
   while (true) {
     int64_t deleted = 0;
     TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
-      TB_ASSIGN_OR_RETURN(deleted, tx.outbox().DeleteSentOutboxMessagesBefore(before, kBatch));
+      TB_ASSIGN_OR_RETURN(deleted, delete_batch(tx, kBatch));
       return Ok();
     }));
     total += deleted;
     if (deleted < kBatch) return total;
   }
+}
+
+Result<int64_t> PruneSentOutbox(const Context& ctx, std::chrono::seconds keep) {
+  const Timestamp before = ctx.clock->Now() - keep;
+  return DeleteInBatches(ctx, [&](ports::Transaction& tx, int limit) {
+    return tx.outbox().DeleteSentOutboxMessagesBefore(before, limit);
+  });
 }
 
 Result<OutboxRun> DeliverOutbox(const Context& ctx, const OutboxSenders& senders, const std::string& worker,

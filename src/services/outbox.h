@@ -63,6 +63,11 @@ struct OutboxRun {
 Result<OutboxRun> DeliverOutbox(const Context& ctx, const OutboxSenders& senders, const std::string& worker,
                                 const OutboxPolicy& policy = {});
 
+// Housekeeping: runs `delete_batch` (deleting at most `limit` rows) in write transactions of their
+// own until a batch deletes fewer than `limit`; answers how many were deleted in all.
+Result<int64_t> DeleteInBatches(const Context& ctx,
+                                const std::function<Result<int64_t>(ports::Transaction&, int limit)>& delete_batch);
+
 // Housekeeping: deletes messages sent more than `keep` ago, in batches; answers how many.
 Result<int64_t> PruneSentOutbox(const Context& ctx, std::chrono::seconds keep = std::chrono::hours(24 * 30));
 

@@ -4,7 +4,7 @@
 // sub-case, its department and state after one submission.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CITIZEN, clickAndCheck, fillField, go, sampleValue, signIn, start, texts } from './harness.mjs';
+import { CITIZEN, clickAndCheck, fillField, go, sampleValue, signIn, start, texts, noSidewaysScroll } from './harness.mjs';
 
 let env;
 
@@ -33,11 +33,6 @@ async function askedFields() {
 
 // A valid answer; a bank account number follows its field's pattern (12 to 30 digits).
 const answer = (f) => (f.name === 'bank_account' ? '622202123456789012' : sampleValue(f));
-
-async function noSidewaysScroll(page) {
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(width <= 360, `${page.url()} is ${width} px wide`);
-}
 
 for (const [lang, elder] of [['zh', false], ['en', false], ['zh', true], ['en', true]]) {
   test(`one notice, one form, one submission for a bundle, ${lang}${elder ? ', elder mode' : ''}, at 360 px`, async () => {

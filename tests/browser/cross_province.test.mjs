@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CITIZEN, checkA11y, clickAndCheck, go, signIn, start, texts } from './harness.mjs';
+import { CITIZEN, checkA11y, clickAndCheck, go, signIn, start, texts, noSidewaysScroll } from './harness.mjs';
 import { Client, startServer } from '../api/lib.mjs';
 
 const NAMES = { zh: '浙江', en: 'Zhejiang' };
@@ -42,11 +42,6 @@ after(async () => {
   if (zj) await zj.stop();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function noSidewaysScroll(page) {
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(width <= 360, `${page.url()} is ${width} px wide`);
-}
 
 for (const [lang, elder] of [['zh', false], ['en', false], ['zh', true]]) {
   const t = texts[lang];

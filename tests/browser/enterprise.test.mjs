@@ -5,7 +5,7 @@
 // page, at 1280 and 360 px, in zh, en and elder mode.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PDF, REVIEWER, checkA11y, clickAndCheck, go, sampleValue, signIn, start, texts } from './harness.mjs';
+import { PDF, REVIEWER, checkA11y, clickAndCheck, go, sampleValue, signIn, start, texts, noSidewaysScroll } from './harness.mjs';
 
 const ADMIN = { username: 'wang.fang', password: 'demo-password-1' };
 const AGENT = { username: 'zhao.lei', password: 'demo-password-1' };
@@ -35,11 +35,6 @@ async function openAs(user, { lang, elder, width }) {
   if (lang === 'en') await page.goto(`${env.base}/prefs?lang=en&return=/`);
   if (elder) await page.goto(`${env.base}/prefs?elder=1&return=/`);
   return page;
-}
-
-async function noSidewaysScroll(page, width) {
-  const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(scroll <= width, `${page.url()} is ${scroll} px wide at ${width}`);
 }
 
 describe('point 1: enterprises apply on the web', () => {

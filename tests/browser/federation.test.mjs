@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clickAndCheck, go, signIn, start, texts } from './harness.mjs';
+import { clickAndCheck, go, signIn, start, texts, noSidewaysScroll } from './harness.mjs';
 import { startServer } from '../api/lib.mjs';
 
 const ADMIN = { username: 'admin', password: 'demo-password-1' };
@@ -25,11 +25,6 @@ after(async () => {
   if (zj) await zj.stop();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function noSidewaysScroll(page) {
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(width <= 360, `${page.url()} is ${width} px wide`);
-}
 
 for (const mode of [{ lang: 'zh' }, { lang: 'en' }, { lang: 'zh', elder: true }]) {
   const label = `${mode.lang}${mode.elder ? ', elder' : ''}, 360 px`;

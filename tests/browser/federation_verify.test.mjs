@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkA11y, go, signIn, start, texts } from './harness.mjs';
+import { checkA11y, go, signIn, start, texts, noSidewaysScroll } from './harness.mjs';
 import { Client, startServer } from '../api/lib.mjs';
 
 const CLERK = { username: 'clerk.lujiazui', password: 'demo-password-1' };
@@ -33,11 +33,6 @@ after(async () => {
   if (zj) await zj.stop();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function noSidewaysScroll(page) {
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(width <= 360, `${page.url()} is ${width} px wide`);
-}
 
 async function newPage(lang, elder) {
   const page = await env.newPage({ locale: lang === 'en' ? 'en-GB' : 'zh-CN', viewport: { width: 360, height: 740 } });

@@ -5,7 +5,7 @@
 // withdraws the proxy. The grant form works without JavaScript.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CITIZEN, checkA11y, clickAndCheck, go, signIn, start } from './harness.mjs';
+import { CITIZEN, checkA11y, clickAndCheck, go, signIn, start, noSidewaysScroll } from './harness.mjs';
 
 let env;
 
@@ -14,11 +14,6 @@ after(async () => { if (env) await env.stop(); });
 
 const PROXY = { username: 'li.na', password: CITIZEN.password };
 const ITEM = 'hrss.social-security-card';
-
-async function noSidewaysScroll(page) {
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(width <= 360, `${page.url()} is ${width} px wide`);
-}
 
 function lastDay() {
   return new Date(Date.now() + 30 * 86400000).toISOString().slice(0, 10);

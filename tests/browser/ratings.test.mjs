@@ -5,18 +5,13 @@
 // statistics page without sign-in. The forms are plain forms: they work without JavaScript.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CITIZEN, checkA11y, clickAndCheck, go, signIn, start } from './harness.mjs';
+import { CITIZEN, checkA11y, clickAndCheck, go, signIn, start, noSidewaysScroll } from './harness.mjs';
 import { Client, fillFields, simplePersonItem } from '../api/lib.mjs';
 
 let env;
 
 before(async () => { env = await start(); });
 after(async () => { if (env) await env.stop(); });
-
-async function noSidewaysScroll(page) {
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(width <= 360, `${page.url()} is ${width} px wide`);
-}
 
 // A case of zhang.wei's, refused by its department: ended, ready to be rated.
 async function endedCase() {

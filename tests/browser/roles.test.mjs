@@ -5,7 +5,7 @@
 // refused by the supervision API) and the enterprise's "who read our data" page.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkA11y, clickAndCheck, go, signIn, start, texts } from './harness.mjs';
+import { checkA11y, clickAndCheck, go, signIn, start, texts, noSidewaysScroll } from './harness.mjs';
 
 const ADMIN = { username: 'admin', password: 'demo-password-1' };
 const REFORM = { username: 'reform.office', password: 'demo-password-1' };
@@ -24,11 +24,6 @@ async function openPage(mode, user) {
   await signIn(env, page, user);
   if (mode.lang === 'en') await page.goto(`${env.base}/prefs?lang=en&return=/`);
   return page;
-}
-
-async function noSidewaysScroll(page) {
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(width <= 360, `${page.url()} is ${width} px wide`);
 }
 
 // The enterprise switcher: act for the agent's enterprise, so /me is its homepage.

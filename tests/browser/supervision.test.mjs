@@ -5,7 +5,7 @@
 // forms work without JavaScript.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkA11y, clickAndCheck, go, signIn, start, texts } from './harness.mjs';
+import { checkA11y, clickAndCheck, go, signIn, start, texts, noSidewaysScroll } from './harness.mjs';
 
 let env;
 let caseId;
@@ -46,11 +46,6 @@ before(async () => {
   reviewer = { username: `reviewer.${item.department}`, password: PASSWORD };
 });
 after(async () => { if (env) await env.stop(); });
-
-async function noSidewaysScroll(page) {
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(width <= 360, `${page.url()} is ${width} px wide`);
-}
 
 async function openAs(user, mode) {
   const page = await env.newPage({ locale: mode.lang === 'en' ? 'en-GB' : 'zh-CN', viewport: { width: 360, height: 740 } });

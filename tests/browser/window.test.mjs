@@ -7,7 +7,7 @@
 // pre-filled form; closing the visit ends it.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CITIZEN, checkA11y, clickAndCheck, go, signIn, start, texts } from './harness.mjs';
+import { CITIZEN, checkA11y, clickAndCheck, go, signIn, start, texts, noSidewaysScroll } from './harness.mjs';
 
 const CLERK = { username: 'clerk.lujiazui', password: 'demo-password-1' };
 let env;
@@ -22,11 +22,6 @@ after(async () => {
     await env.stop();
   }
 });
-
-async function noSidewaysScroll(page) {
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(width <= 360, `${page.url()} is ${width} px wide`);
-}
 
 for (const [lang, elder] of [['zh', false], ['en', false], ['zh', true], ['en', true]]) {
   test(`the window console driven by a typed scanner token, ${lang}${elder ? ', elder mode' : ''}, at 360 px`, async () => {
