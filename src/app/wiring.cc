@@ -119,8 +119,8 @@ Result<std::unique_ptr<System>> BuildSystem(const Config& config, bool with_rout
     sys->ctx.deliver_sms = true;
   }
   // Federation messages to peers (forwarded cases and their changes): retried while a peer is down.
-  sys->outbox_senders.Register(services::kFederationOutboxKind,
-                               http::MakeFederationSender(sys->ctx, *sys->outbound));
+  sys->outbox_senders.Register(services::kFederationOutboxKind, http::MakeFederationSender(sys->ctx, *sys->outbound),
+                               /*until_delivered=*/true);
   sys->deps.federation_handlers = &sys->federation_handlers;
   sys->deps.outbound = sys->outbound.get();  // federation peers are fetched through it
   sys->deps.verify_per_minute = config.verify_requests_per_minute;

@@ -1,9 +1,7 @@
 #include "services/outbox.h"
 
 #include <algorithm>
-#include <atomic>
 #include <exception>
-#include <thread>
 #include <vector>
 
 namespace tongban::services {
@@ -46,33 +44,16 @@ Result<OutboxRun> DeliverOutbox(const Context& ctx, const OutboxSenders& senders
     return Ok();
   }));
 
-  // Sent side by side: each send waits for another system, never for this one.
-  std::vector<Status> outcomes(claimed.size(), Ok());
-  std::atomic<size_t> next_message{0};
-  const auto send_some = [&] {
-    for (size_t i = next_message++; i < claimed.size(); i = next_message++) {
-      const ports::OutboxMessage& message = claimed[i];
-      Status sent = MakeError(ErrorCode::kUnavailable, "no sender for outbox kind '" + message.kind + "'");
-      if (const OutboxSenders::Sender* sender = senders.Find(message.kind)) {
-        try {
-          sent = (*sender)(message);
-        } catch (const std::exception& e) {
-          sent = MakeError(ErrorCode::kInternal, std::string("sender threw: ") + e.what());
-        }
-      }
-      outcomes[i] = std::move(sent);
-    }
-  };
-  const size_t lanes = std::min(claimed.size(), static_cast<size_t>(std::max(1, policy.parallel_sends)));
-  std::vector<std::thread> helpers;
-  for (size_t lane = 1; lane < lanes; ++lane) helpers.emplace_back(send_some);
-  send_some();
-  for (std::thread& helper : helpers) helper.join();
-
   OutboxRun run;
-  for (size_t i = 0; i < claimed.size(); ++i) {
-    const ports::OutboxMessage& message = claimed[i];
-    const Status& sent = outcomes[i];
+  for (const ports::OutboxMessage& message : claimed) {
+    Status sent = MakeError(ErrorCode::kUnavailable, "no sender for outbox kind '" + message.kind + "'");
+    if (const OutboxSenders::Sender* sender = senders.Find(message.kind)) {
+      try {
+        sent = (*sender)(message);
+      } catch (const std::exception& e) {
+        sent = MakeError(ErrorCode::kInternal, std::string("sender threw: ") + e.what());
+      }
+    }
     const Timestamp now = ctx.clock->Now();
     const int attempts = message.attempts + 1;
     ports::OutboxState state = ports::OutboxState::kSent;
@@ -81,7 +62,7 @@ Result<OutboxRun> DeliverOutbox(const Context& ctx, const OutboxSenders& senders
     if (!sent.ok()) {
       error = sent.error().message;
       const bool permanent = sent.error().code == ErrorCode::kInvalidArgument;
-      if (permanent || attempts >= policy.max_attempts) {
+      if (permanent || (attempts >= policy.max_attempts && !senders.UntilDelivered(message.kind))) {
         state = ports::OutboxState::kDead;
       } else {
         state = ports::OutboxState::kPending;

@@ -6,8 +6,9 @@
 // (pass it on as the idempotency key, e.g. a Message-ID header).
 //
 // A failed attempt is tried again after a growing delay (first_retry, doubled each time, at most
-// max_retry); after max_attempts, or at once when the sender answers kInvalidArgument (the message
-// can never be sent as it is), the message is dead: kept with its last error for an operator.
+// max_retry); after max_attempts (never, for a kind registered until_delivered), or at once when
+// the sender answers kInvalidArgument (the message can never be sent as it is), the message is
+// dead: kept with its last error for an operator.
 //
 // Thread-safety: OutboxSenders is filled at start-up and read-only after; DeliverOutbox is safe
 // from any number of threads and servers.
@@ -29,22 +30,32 @@ class OutboxSenders {
   // Delivers one message; OK once the receiving system accepted it. The error message is stored
   // with the message and logged: it must not contain personal data.
   using Sender = std::function<Status(const ports::OutboxMessage&)>;
-  void Register(std::string kind, Sender sender) { senders_[std::move(kind)] = std::move(sender); }
+  // `until_delivered`: a message of this kind is never given up for its number of attempts, only
+  // when the receiver refuses it (kInvalidArgument): a peer platform that is down delays a case,
+  // it must not lose one. Other kinds are dead after OutboxPolicy::max_attempts.
+  void Register(std::string kind, Sender sender, bool until_delivered = false) {
+    senders_[std::move(kind)] = {std::move(sender), until_delivered};
+  }
   const Sender* Find(const std::string& kind) const {
     const auto it = senders_.find(kind);
-    return it == senders_.end() ? nullptr : &it->second;
+    return it == senders_.end() ? nullptr : &it->second.send;
+  }
+  bool UntilDelivered(const std::string& kind) const {
+    const auto it = senders_.find(kind);
+    return it != senders_.end() && it->second.until_delivered;
   }
   bool empty() const { return senders_.empty(); }
 
  private:
-  std::map<std::string, Sender> senders_;
+  struct Entry {
+    Sender send;
+    bool until_delivered = false;
+  };
+  std::map<std::string, Entry> senders_;
 };
 
 struct OutboxPolicy {
   int batch = 32;                                  // messages claimed at a time
-  // Messages of a batch sent at the same time (each sender waits for its receiver: a peer platform,
-  // a gateway); senders are safe to call from several threads.
-  int parallel_sends = 8;
   std::chrono::seconds lease{120};                 // a claim's lifetime: longer than a send
   int max_attempts = 10;
   std::chrono::seconds first_retry{30};
@@ -58,8 +69,8 @@ struct OutboxRun {
   int lost = 0;  // claims that expired before the outcome was recorded (sent again later)
 };
 
-// Claims one batch of due messages for `worker` (a name unique to this process), sends them
-// (policy.parallel_sends at a time, on threads of this call) and records the outcomes. kUnavailable when the database cannot be reached.
+// Claims one batch of due messages for `worker` (a name unique to this process), sends each and
+// records the outcomes. kUnavailable when the database cannot be reached.
 Result<OutboxRun> DeliverOutbox(const Context& ctx, const OutboxSenders& senders, const std::string& worker,
                                 const OutboxPolicy& policy = {});
 

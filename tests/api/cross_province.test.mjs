@@ -20,7 +20,7 @@ const ITEM = 'medical-insurance.cross-province-filing';
 
 
 
-async function eventually(what, check, seconds = 40) {
+async function eventually(what, check, seconds = 90) {
   const until = Date.now() + seconds * 1000;
   for (;;) {
     const value = await check();

@@ -179,6 +179,41 @@ TEST_P(EffectsTest, AMessageIsDeadAfterTheLastAttemptOrAPermanentRefusal) {
   EXPECT_TRUE(Due().empty());
 }
 
+// A kind registered until_delivered (federation messages: a peer that is down delays a case, it
+// must not lose one) is tried again however many attempts failed, at the back-off's cap; a
+// refusal still ends it.
+TEST_P(EffectsTest, AnUntilDeliveredKindIsNeverGivenUpWhileItsReceiverIsDown) {
+  effects_.On<ApplicationChanged>("test.forward", [](EffectScope& scope, const ApplicationChanged& e) -> Status {
+    return scope.Enqueue("federation", "f:" + e.application.id, "{}");
+  });
+  Submit("market.counter");
+  OutboxSenders senders;
+  bool peer_up = false;
+  int sent = 0;
+  senders.Register(
+      "federation",
+      [&](const ports::OutboxMessage&) -> Status {
+        if (!peer_up) return MakeError(ErrorCode::kUnavailable, "connection refused");
+        ++sent;
+        return Ok();
+      },
+      /*until_delivered=*/true);
+  OutboxPolicy policy;
+  policy.max_attempts = 3;
+  int dead = 0;
+  for (int hour = 10; hour < 20; ++hour) {
+    clock_.Set({2026, 9, 29}, hour);
+    const auto run = DeliverOutbox(ctx_, senders, "w", policy);
+    ASSERT_TRUE(run.ok());
+    dead += run->dead;
+  }
+  EXPECT_EQ(dead, 0);
+  peer_up = true;
+  clock_.Set({2026, 9, 30}, 10);
+  EXPECT_EQ(DeliverOutbox(ctx_, senders, "w", policy)->sent, 1);
+  EXPECT_EQ(sent, 1);
+}
+
 TEST(OutboxRetryDelayTest, DoublesFromTheFirstRetryUpToTheCap) {
   OutboxPolicy policy;
   policy.first_retry = std::chrono::seconds(30);
