@@ -293,6 +293,10 @@ Result<Application> ApplyCrossProvince(const Context& ctx, const Actor& actor, c
     return MakeError(ErrorCode::kInvalidArgument, "error.federation.delivery");
   }
   const bool clerk = actor.user.HasRole(domain::Role::kClerk) && !req.on_behalf_of.empty();
+  // As for any application: the window is a clerk's, and only a clerk applies for someone here.
+  if ((actor.channel == domain::Channel::kWindow || !req.on_behalf_of.empty()) && !clerk) {
+    return MakeError(ErrorCode::kPermissionDenied, "error.application.window_needs_clerk");
+  }
   if (!clerk && actor.user.person_id.empty()) {
     return MakeError(ErrorCode::kPermissionDenied, "error.application.person_only");
   }

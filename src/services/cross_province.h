@@ -74,7 +74,8 @@ struct CrossProvinceRequest {
 // Creates the case here, submitted, and queues its forwarding, in one transaction. kNotFound for an
 // unknown peer or item; kInvalidArgument with FieldErrors for the form, error.federation.delivery
 // (no address, or one too long); kPermissionDenied (error.application.person_only) for anyone
-// but a person, or a clerk at a window with the person's proof of presence;
+// but a person, or a clerk at a window with the person's proof of presence
+// (error.application.window_needs_clerk: the window channel or on_behalf_of without being one);
 // kUnavailable (error.federation.no_list) when the peer is no longer trusted.
 Result<domain::Application> ApplyCrossProvince(const Context& ctx, const Actor& actor,
                                                const CrossProvinceRequest& request);
