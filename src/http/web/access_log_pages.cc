@@ -7,6 +7,7 @@
 #include "http/web/access_log_view.h"
 #include "http/web/page.h"
 #include "services/access_log.h"
+#include "services/data_requests.h"
 
 namespace tongban::http::web {
 namespace {
@@ -105,6 +106,15 @@ Data AccessLogRowView(const Site& site, const PageRequest& page, const ports::Ac
   const std::string department = Text(accessor, "department");
   std::string who = TextOr(site, page, "role." + role, role);
   if (!department.empty()) who = DepartmentName(site, page, department) + " · " + who;
+  // A read across platforms (services/data_requests.h): the other platform first, by its name.
+  if (const std::string platform = Text(leaf, "platform"); !platform.empty()) {
+    const auto peers = services::PeerNames(site.ctx());
+    const auto it = peers.find(platform);
+    const std::string name = it == peers.end()                      ? platform
+                             : page.lang == domain::Language::kEn ? it->second.name_en
+                                                                  : it->second.name_zh;
+    who = page.T(site, "access_log.platform", name) + " · " + who;
+  }
   out.set("accessor", who);
   const std::string dataset = Text(leaf, "dataset");
   const domain::Dataset* ds = site.ctx().Catalogue()->FindDataset(dataset);
