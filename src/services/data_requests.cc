@@ -31,7 +31,7 @@ Status CheckForm(const Context& ctx, DataRequest& r) {
   std::set<std::string> seen;
   bool fields_ok = !r.fields.empty() && r.fields.size() <= domain::kMaxDataRequestFields;
   for (const std::string& f : r.fields) fields_ok = fields_ok && domain::IsDataPurpose(f) && seen.insert(f).second;
-  if (!fields_ok) errors.push_back({"fields", "error.data_request.fields", std::to_string(domain::kMaxDataRequestFields)});
+  if (!fields_ok) errors.push_back({"fields", "error.data_request.fields", ""});
   if (!domain::IsDataPurpose(r.purpose)) errors.push_back({"purpose", "error.data_request.purpose", ""});
   if (r.consent.empty() || r.consent.size() > kMaxConsentId) errors.push_back({"consent", "error.data_request.consent", ""});
   if (errors.empty()) return Ok();

@@ -123,7 +123,10 @@ Data AccessLogRowView(const Site& site, const PageRequest& page, const ports::Ac
   out.set("purpose", Text(leaf, "purpose"));
   out.set("legal_basis", Text(leaf, "legal_basis"));
   // A read outside an item's declaration, refused (services/data_access.h).
-  if (Text(leaf, "outcome") == "refused") out.set("refused", page.T(site, "access_log.refused"));
+  // A read across platforms that the platform holding the data refused (services/data_requests.h).
+  if (Text(leaf, "outcome") == "refused") {
+    out.set("refused", page.T(site, Text(leaf, "platform").empty() ? "access_log.refused" : "access_log.platform_refused"));
+  }
   return out;
 }
 
