@@ -138,6 +138,9 @@ test('data request: answered with provenance and logged on both platforms, each 
 });
 
 test('data request: a purpose the peer does not allow is refused there and recorded as refused on both', async () => {
+  // The peer's rule is public: its dataset's federation_purposes.
+  const rule = await new Client(zj.url).get('/api/v1/datasets/population');
+  assert.deepEqual(rule.data.federation_purposes, ['social_assistance', 'cross_province_application']);
   const id = await consent('zj:population:marketing');
   const before = proxy.posted(MESSAGES).length;
   const r = await (await reviewer()).post(REQUESTS, request({ purpose: 'marketing', consent: id }));
