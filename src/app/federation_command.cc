@@ -1,5 +1,7 @@
 #include "app/federation_command.h"
 
+#include "services/cross_province.h"
+
 #include <fmt/format.h>
 
 #include <fstream>
@@ -108,6 +110,13 @@ int RunFederationJobCommand(System& system, bool all, std::ostream& out, std::os
   }
   out << fmt::format("Federation: {} refreshed, {} rotated, {} refused.\n", report->refreshed, report->rotated,
                      report->failed);
+  // The items peers handle for people of other provinces (跨省通办), asked of each trusted peer.
+  auto items = services::RefreshPeerItems(system.ctx, *system.outbound);
+  if (!items.ok()) {
+    err << "tongban: jobs run federation: " << items.error().message << "\n";
+    return 2;
+  }
+  out << fmt::format("Cross-province items: {} peers answered.\n", *items);
   return 0;
 }
 

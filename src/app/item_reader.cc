@@ -270,7 +270,7 @@ std::optional<d::ServiceItem> ReadItem(FileContext& file, const YAML::Node& node
               {"code", "name", "description", "department", "legal_basis", "applicant", "instant", "legal_limit_days",
                "promised_limit_days", "fully_online", "on_the_spot", "channels", "materials", "fields", "fee",
                "keywords", "version", "standard_code", "legal_texts", "aliases", "licence_type", "data_bases",
-               "eligibility", "proactive"});
+               "eligibility", "proactive", "cross_province"});
   if (!m.ok()) return std::nullopt;
   const size_t problems_before = file.problem_count();
   d::ServiceItem item;
@@ -286,6 +286,7 @@ std::optional<d::ServiceItem> ReadItem(FileContext& file, const YAML::Node& node
   std::optional<int> promised = m.Int("promised_limit_days");
   std::optional<bool> fully_online = m.Bool("fully_online", true);
   std::optional<bool> on_the_spot = m.Bool("on_the_spot", true);
+  std::optional<bool> cross_province = m.Bool("cross_province", false);
   std::optional<d::LocalText> fee = m.Text("fee");
   std::optional<int> version = m.Int("version", false);
   std::optional<std::string> standard_code = m.String("standard_code", false);
@@ -422,6 +423,21 @@ std::optional<d::ServiceItem> ReadItem(FileContext& file, const YAML::Node& node
     for (const YAML::Node& node : *rules) ReadEligibilityRule(file, node, item, m.LineOfKey("eligibility"));
   }
   if (const YAML::Node* proactive = m.Get("proactive", false)) ReadProactive(file, *proactive, item, m.LineOfKey("proactive"));
+  item.cross_province = cross_province.value_or(false);
+  if (item.cross_province) {
+    // A person applies from another province's platform, which forwards the form and nothing else;
+    // what this city's data holds for them is read here at submission, as for anyone.
+    const int line = m.LineOfKey("cross_province");
+    if (item.applicant != d::ApplicantKind::kPerson) {
+      file.AddLine(line, "a cross_province item is applied for by persons: set 'applicant: person'");
+    }
+    for (const d::Material& material : item.materials) {
+      if (material.required && material.source == d::MaterialSource::kUpload) {
+        file.AddLine(line, "a cross_province item cannot require the upload " + Quote(material.code) +
+                               ": another province's platform forwards the form only");
+      }
+    }
+  }
   if (file.problem_count() != problems_before) return std::nullopt;
   return item;
 }

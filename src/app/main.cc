@@ -31,6 +31,7 @@
 #include "services/reminders.h"
 #include "services/proactive.h"
 #include "app/federation_command.h"
+#include "services/cross_province.h"
 #include "services/ratings.h"
 #include "services/rectifications.h"
 #include "storage/sql_store.h"
@@ -115,6 +116,10 @@ int Serve(tb::app::Config config, bool demo) {
     } else if (run->refreshed + run->failed > 0) {
       spdlog::info("federation: {} peers' lists refreshed, {} rotated, {} refused", run->refreshed, run->rotated,
                    run->failed);
+    }
+    // The items each peer handles for people of other provinces (跨省通办).
+    if (auto items = tb::services::RefreshPeerItems(system.ctx, *system.outbound); !items.ok()) {
+      spdlog::warn("federation items refresh failed: {}", items.error().message);
     }
   });
   tb::app::Periodic sequencer(tb::services::kSequencerInterval, [&system] {

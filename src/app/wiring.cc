@@ -16,6 +16,7 @@
 #include "app/key_encryption_key.h"
 #include "storage/sql_store.h"
 #include "http/outbox_senders.h"
+#include "services/cross_province.h"
 
 namespace tongban::app {
 
@@ -58,6 +59,8 @@ Result<std::unique_ptr<System>> BuildSystem(const Config& config, bool with_rout
   services::RegisterBundleEffects(sys->effects);
   services::RegisterRatingEffects(sys->effects);
   services::RegisterMetricsEffects(sys->effects);
+  services::RegisterCrossProvinceEffects(sys->effects);
+  services::RegisterCrossProvinceHandlers(sys->federation_handlers);
   // Applications made before reference numbers existed get theirs before anyone looks them up.
   TB_RETURN_IF_ERROR(services::AssignMissingReferences(sys->ctx));
   TB_ASSIGN_OR_RETURN(std::string kek, LoadKeyEncryptionKey(config.keys_dir));
@@ -115,6 +118,10 @@ Result<std::unique_ptr<System>> BuildSystem(const Config& config, bool with_rout
     sys->outbox_senders.Register("sms", http::MakeSmsSender(std::move(sms), *sys->outbound, sys->i18n, sys->ctx));
     sys->ctx.deliver_sms = true;
   }
+  // Federation messages to peers (forwarded cases and their changes): retried while a peer is down.
+  sys->outbox_senders.Register(services::kFederationOutboxKind,
+                               http::MakeFederationSender(sys->ctx, *sys->outbound));
+  sys->deps.federation_handlers = &sys->federation_handlers;
   sys->deps.outbound = sys->outbound.get();  // federation peers are fetched through it
   sys->deps.verify_per_minute = config.verify_requests_per_minute;
   http::RegisterApiRoutes(sys->router, sys->deps);

@@ -22,6 +22,7 @@
 #include "services/verification.h"
 #include "services/effects.h"
 #include "services/outbox.h"
+#include "services/federation_messages.h"
 
 namespace tongban::app {
 
@@ -49,6 +50,8 @@ struct System {
   // delivers with, in BuildSystem: one line each.
   services::Effects effects;
   services::OutboxSenders outbox_senders;
+  // What each kind of federation message from a peer causes (POST /api/v1/federation/messages).
+  services::FederationHandlers federation_handlers;
   http::Translator i18n;
   http::HttpDeps deps;
   http::Router router;

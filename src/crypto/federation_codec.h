@@ -22,6 +22,18 @@ class JoseFederationCodec final : public ports::FederationCodec {
   Result<ports::TrustList> CheckPeerList(std::string_view jws, const ports::PublicSigningKey& key,
                                          Timestamp now) const override;
   std::string Thumbprint(std::string_view x) const override;
+  std::string MessagePayload(const ports::FederationMessage& message) const override;
+  Result<std::string> PeekMessageSender(std::string_view jws) const override;
+  Result<ports::FederationMessage> CheckMessage(std::string_view jws, const ports::PublicSigningKey& key) const override;
+  // crypto/federation_bodies.cc:
+  std::string CaseForwardBody(const ports::CaseForward& forward) const override;
+  Result<ports::CaseForward> ParseCaseForward(std::string_view body) const override;
+  std::string CaseUpdateBody(const ports::CaseUpdate& update) const override;
+  Result<ports::CaseUpdate> ParseCaseUpdate(std::string_view body) const override;
+  std::string CrossProvinceItemJson(const domain::ServiceItem& item, const domain::LocalText& department) const override;
+  Result<std::pair<domain::ServiceItem, domain::LocalText>> ParseCrossProvinceItem(std::string_view json) const override;
+  std::string ItemListBody(const std::vector<std::string>& documents) const override;
+  Result<std::vector<std::pair<std::string, std::string>>> ParseItemList(std::string_view body) const override;
 };
 
 }  // namespace tongban::crypto

@@ -143,6 +143,10 @@ struct ServiceItem {
   // Benefits without applying (免申即享, domain/proactive.h): the platform offers the case to whoever
   // newly qualifies; nullopt: people apply themselves.
   std::optional<ProactiveRule> proactive;
+  // 跨省通办 (issue 14 item 4): the platform's federation peers list the item and forward
+  // applications for it from people of other provinces (services/cross_province.h). Such an item
+  // requires no upload: the form is forwarded, files are not.
+  bool cross_province = false;
 
   const Field* FindField(std::string_view name) const;
   const Material* FindMaterial(std::string_view code) const;

@@ -29,4 +29,12 @@ Timestamp RetryAfterFailure(const Peer& peer, Timestamp now) {
   return at;
 }
 
+const char* CaseSideName(CaseSide side) { return side == CaseSide::kHandler ? "handler" : "origin"; }
+
+std::optional<CaseSide> ParseCaseSide(std::string_view name) {
+  if (name == "origin") return CaseSide::kOrigin;
+  if (name == "handler") return CaseSide::kHandler;
+  return std::nullopt;
+}
+
 }  // namespace tongban::domain

@@ -32,6 +32,25 @@ struct Peer {
   Timestamp added_at{};
 };
 
+// A cross-province case (跨省通办, issue 14 item 4) as one side keeps it beside its application row.
+enum class CaseSide { kOrigin, kHandler };  // 收件地 (where the person applied), 办理地 (who handles it)
+const char* CaseSideName(CaseSide side);   // "origin", "handler"
+std::optional<CaseSide> ParseCaseSide(std::string_view name);
+
+struct FederatedCase {
+  std::string application_id;    // the case here
+  CaseSide side = CaseSide::kOrigin;
+  std::string peer;              // the other platform
+  std::string peer_application;  // the case's id there ("" until the origin learns it)
+  std::string peer_reference;
+  std::string item_name_zh, item_name_en;
+  std::string department_zh, department_en;  // the handling department, as the handler names it
+  CaseSide delivery = CaseSide::kOrigin;     // where the result is delivered
+  std::string delivery_address;
+  std::optional<Timestamp> forwarded_at;     // origin: when the handler took it; nullopt: waiting
+  int64_t peer_seq = 0;                      // origin: the handler's last event mirrored here
+};
+
 // Whether the peer's cached list may still be used at `now` (fetched and not expired).
 bool PeerListServes(const Peer& peer, Timestamp now);
 // When to fetch a list valid from `fetched_at` until `valid_until` again: halfway through its

@@ -9,6 +9,10 @@
 #include "ports/outbound_http.h"
 #include "services/context.h"
 
+namespace tongban::services {
+class FederationHandlers;
+}  // namespace tongban::services
+
 namespace tongban::http {
 
 struct WebOptions {
@@ -29,6 +33,8 @@ struct HttpDeps {
   // POST /api/v1/verify's requests per client address per minute (config verify.requests_per_minute);
   // 0: no limit.
   int verify_per_minute = 120;
+  // Handlers of federation messages by kind (POST /api/v1/federation/messages); none when null.
+  const services::FederationHandlers* federation_handlers = nullptr;
 };
 
 // Maps an error to the API's status and body {"error":{"code","message","request_id","fields"}}.

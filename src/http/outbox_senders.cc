@@ -1,5 +1,7 @@
 #include "http/outbox_senders.h"
 
+#include "services/federation_messages.h"
+
 #include <curl/curl.h>
 #include <openssl/evp.h>
 
@@ -202,6 +204,24 @@ services::OutboxSenders::Sender MakeSmsSender(SmsOptions options, ports::Outboun
     const std::string why = "sms gateway answered " + std::to_string(status);
     if (status >= 400 && status < 500 && status != 408 && status != 429) return MakeError(ErrorCode::kInvalidArgument, why);
     return MakeError(ErrorCode::kUnavailable, why);
+  };
+}
+
+services::OutboxSenders::Sender MakeFederationSender(const services::Context& ctx, ports::OutboundHttp& client) {
+  return [&ctx, &client](const ports::OutboxMessage& queued) -> Status {
+    const nlohmann::json payload = nlohmann::json::parse(queued.payload, nullptr, false);
+    if (!payload.is_object() || !payload.contains("body") || !payload["body"].is_object()) {
+      return MakeError(ErrorCode::kInvalidArgument, "federation: not a message payload");
+    }
+    services::OutgoingMessage message;
+    message.id = payload.value("id", "");
+    message.to = payload.value("to", "");
+    message.kind = payload.value("kind", "");
+    message.body = payload["body"].dump();
+    if (message.id.empty() || message.to.empty() || message.kind.empty()) {
+      return MakeError(ErrorCode::kInvalidArgument, "federation: not a message payload");
+    }
+    return services::DeliverFederationMessage(ctx, client, message);
   };
 }
 

@@ -55,4 +55,9 @@ services::OutboxSenders::Sender MakeSmtpSender(SmtpOptions options, const Transl
 services::OutboxSenders::Sender MakeSmsSender(SmsOptions options, ports::OutboundHttp& client,
                                               const Translator& i18n, const services::Context& ctx);
 
+// The sender of kind "federation" (services/federation_messages.h): reads the queued message and
+// delivers it with services::DeliverFederationMessage (signed when sent, the same id every attempt).
+// kInvalidArgument for a payload that is not one. `ctx` and `client` must outlive it.
+services::OutboxSenders::Sender MakeFederationSender(const services::Context& ctx, ports::OutboundHttp& client);
+
 }  // namespace tongban::http

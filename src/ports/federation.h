@@ -4,11 +4,15 @@
 // Thread-safety: implementations are stateless and safe from every thread.
 #pragma once
 
+#include <map>
 #include <string>
+#include <utility>
+#include <vector>
 #include <string_view>
 
 #include "common/result.h"
 #include "common/time.h"
+#include "domain/catalogue.h"
 #include "ports/key_store.h"
 #include "ports/verification.h"
 
@@ -34,6 +38,36 @@ struct FederationMessage {
   std::string body;     // a JSON object (text): the kind's to read
   std::string request;  // a reply: the id of the message it answers; "" otherwise
   Timestamp sent_at{};
+};
+
+// A cross-province case (跨省通办) as the platform where the person applied forwards it (kind
+// "case.forward"), and each change the handling platform sends back (kind "case.update").
+struct CaseForward {
+  std::string application;  // the origin's case id
+  std::string reference;    // and its reference number
+  std::string item;         // the handler's item code
+  std::string person_id;    // the person (resident id) and their name
+  std::string person_name;
+  std::string channel;      // how the person applied: web, mobile, kiosk, window
+  std::string delivery;     // where the result is delivered: origin (收件地) or handler (办理地)
+  std::string delivery_address;
+  std::map<std::string, std::string> fields;
+  Timestamp submitted_at{};
+};
+struct CaseUpdateEvent {
+  int64_t seq = 0;     // the handler's event number
+  std::string action;  // the workflow's action name
+  std::string from, to;  // states
+  std::string role;    // the actor's role (never who)
+  std::string reason;
+  Timestamp at{};
+};
+struct CaseUpdate {
+  std::string application;       // the origin's case id
+  std::string peer_application;  // the handler's case id and reference number
+  std::string peer_reference;
+  std::string deadline;          // YYYY-MM-DD, "" when none
+  std::vector<CaseUpdateEvent> events;  // every event of the case so far, in order
 };
 
 class FederationCodec {
@@ -66,6 +100,23 @@ class FederationCodec {
   //   error.federation.message_wrong_key  signed by another key than `key`;
   //   error.federation.message_signature  the signature does not verify (tampered).
   virtual Result<FederationMessage> CheckMessage(std::string_view jws, const PublicSigningKey& key) const = 0;
+
+  // Bodies of cross-province messages (JSON objects, text). Parse* answer kInvalidArgument
+  // (error.federation.message_malformed) for a body that is not one.
+  virtual std::string CaseForwardBody(const CaseForward& forward) const = 0;
+  virtual Result<CaseForward> ParseCaseForward(std::string_view body) const = 0;
+  virtual std::string CaseUpdateBody(const CaseUpdate& update) const = 0;
+  virtual Result<CaseUpdate> ParseCaseUpdate(std::string_view body) const = 0;
+  // An item a platform handles for people of other provinces, as it publishes it: code, names,
+  // description, the department's name, the promised limit and the questions (fields) asked.
+  virtual std::string CrossProvinceItemJson(const domain::ServiceItem& item,
+                                            const domain::LocalText& department) const = 0;
+  // kInvalidArgument (error.federation.bad_item) when the document is not one.
+  virtual Result<std::pair<domain::ServiceItem, domain::LocalText>> ParseCrossProvinceItem(
+      std::string_view json) const = 0;
+  // The body of an items.list reply ({"items":[...]}) and its items (code, document), each checked.
+  virtual std::string ItemListBody(const std::vector<std::string>& documents) const = 0;
+  virtual Result<std::vector<std::pair<std::string, std::string>>> ParseItemList(std::string_view body) const = 0;
 };
 
 }  // namespace tongban::ports

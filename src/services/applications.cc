@@ -206,7 +206,13 @@ Result<Application> Act(const Context& ctx, const Actor& actor, const std::strin
     TB_ASSIGN_OR_RETURN(auto loaded, LoadVisible(ctx, tx, actor, id));
     auto& [app, standing] = loaded;
     const domain::ServiceItem* item = catalogue->ItemUnder(app.item, app.pilot);
-    if (item == nullptr) return MakeError(ErrorCode::kInternal, "item vanished from the catalogue");
+    if (item == nullptr) {
+      // A cross-province case filed here for a peer's item (services/cross_province.h) moves only
+      // as the peer that handles it acts; its events come back from there.
+      auto cross = tx.federation().GetFederatedCase(app.id);
+      if (cross.ok()) return MakeError(ErrorCode::kConflict, "error.federation.handled_by_peer");
+      return MakeError(ErrorCode::kInternal, "item vanished from the catalogue");
+    }
 
     std::optional<domain::TransitionDecision> decision;
     ActorRole role = ActorRole::kApplicant;

@@ -32,6 +32,8 @@ namespace tongban::services {
 inline constexpr const char* kFederationMessageTyp = "federation-message+jwt";
 // The outbox kind of messages to peers.
 inline constexpr const char* kFederationOutboxKind = "federation";
+// The header of a refusal that names its i18n key (error.federation.replayed, ...), for the sender.
+inline constexpr const char* kFederationErrorHeader = "Tongban-Error";
 // The largest message a platform takes (a forwarded case with its form; never uploads).
 inline constexpr size_t kMaxFederationMessageBytes = 512 * 1024;
 
@@ -54,8 +56,8 @@ class FederationHandlers {
 };
 
 // A message from this platform to the peer `to`, signed with the active list key. `id` empty: a
-// new ULID (a message sent again keeps its id). kNotFound (error.federation.unknown_peer) when
-// `to` is not a peer; kNotFound (error.keys.no_active_key) before the list key exists.
+// new ULID (a message sent again keeps its id). kNotFound (error.keys.no_active_key) before the
+// list key exists.
 struct OutgoingMessage {
   std::string id;
   std::string to;
@@ -86,10 +88,11 @@ void PostToPeer(const Context& ctx, ports::OutboundHttp& http, const std::string
                 std::function<void(Result<ports::OutboundResponse>)> done);
 
 // The peer's answer to the message `request` sent to `to`: a 200 whose body is the reply, checked
-// (signed by `to`, addressed here, answering `request`). Any other answer is the peer's error:
-// kConflict (error.federation.replayed) for 409 with that code, kUnavailable
-// (error.federation.unreachable) when no answer came or the peer failed (5xx), kInvalidArgument
-// (error.federation.refused, the peer's error code in `detail`) for the other 4xx.
+// (signed by `to`, addressed here, answering `request`). Any other answer is the peer's error, its
+// key (the kFederationErrorHeader) in `detail`: kConflict (error.federation.replayed) for a 409
+// replayed; kUnavailable (error.federation.unreachable) when no answer came, the peer failed (5xx,
+// 408, 429) or met a conflict it may not meet again (another 409); kInvalidArgument
+// (error.federation.refused) for the other 4xx.
 struct PeerAnswer {
   Result<ports::FederationMessage> reply = MakeError(ErrorCode::kUnavailable, "error.federation.unreachable");
   std::string detail;  // the peer's error code or the outbound error, for logs and the operator

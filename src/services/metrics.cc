@@ -153,6 +153,8 @@ void RegisterMetricsEffects(Effects& effects) {
       "metrics.count_case", [](EffectScope& scope, const domain::ApplicationChanged& e) -> Status {
         if (!e.Transitioned()) return Ok();
         const auto catalogue = scope.context().Catalogue();
+        // A cross-province case filed here for a peer's item is counted by the peer that handles it.
+        if (catalogue->FindItem(e.application.item) == nullptr) return Ok();
         if (HandedOver(e)) return CountHandover(scope, *catalogue, e);
         if (IsDecision(e.application.state)) return CountDecision(scope, *catalogue, e);
         return Ok();

@@ -35,12 +35,12 @@ export function dropPgDatabase(dbUrl) {
 // resolves to {url, proc, dir, dbUrl, stop(), kill9()}. stop() drops a database it created.
 // `demo: false` starts it as in production (no demo accounts, production defaults).
 // `launcher`: a command line the binary is started through, like ['prlimit', '--nofile=64', '--'].
-export async function startServer({ dir, extraArgs = [], db, demo = true, launcher = [] } = {}) {
+export async function startServer({ dir, extraArgs = [], db, demo = true, launcher = [], listen = '127.0.0.1:0' } = {}) {
   const ownDir = !dir;
   dir = dir ?? mkdtempSync(join(tmpdir(), 'tongban-api-'));
   const ownDb = !db && DB_KIND === 'postgres';
   const dbUrl = db ?? (DB_KIND === 'postgres' ? createPgDatabase() : `sqlite:${join(dir, 'tongban.db')}`);
-  const args = ['serve', '--db', dbUrl, '--listen', '127.0.0.1:0', ...(demo ? ['--demo'] : []), ...extraArgs];
+  const args = ['serve', '--db', dbUrl, '--listen', listen, ...(demo ? ['--demo'] : []), ...extraArgs];
   const proc = spawn(launcher.length ? launcher[0] : BIN, launcher.length ? [...launcher.slice(1), BIN, ...args] : args, {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,6 +3,7 @@
 
 #include "domain/limits.h"
 #include "http/api/handlers.h"
+#include "services/cross_province.h"
 #include "http/deferred.h"
 #include "services/data_access.h"
 #include "services/applications.h"
@@ -13,8 +14,13 @@ namespace {
 
 Date Today(const HttpDeps& deps) { return LocalDate(deps.ctx->clock->Now()); }
 
-Response AppResponse(const HttpDeps& deps, int status, const domain::Application& app) {
-  return JsonResponse(status, ToJson(app, Today(deps)));
+Response AppResponse(const HttpDeps& deps, const Request& req, int status, const domain::Application& app) {
+  Json out = ToJson(app, Today(deps));
+  // A cross-province case (issue 14 item 4): where it is handled and whether the peer took it.
+  auto cross = services::CrossProvinceCaseOf(*deps.ctx, app.id);
+  if (!cross.ok()) return ErrorResponse(deps, req, cross.error());
+  if (*cross) out["cross_province"] = CrossProvinceJson(**cross);
+  return JsonResponse(status, out);
 }
 
 // Applies "channel" from a JSON body to the actor. kInvalidArgument for an unknown channel.
@@ -54,6 +60,18 @@ Result<bool> OptionalBool(const Json& body, const char* name) {
   return it->get<bool>();
 }
 
+// "delivery": {"to": "origin"|"handler", "address"} of a cross-province application: where the
+// result is delivered (收件地 or 办理地). kInvalidArgument (error.federation.delivery) otherwise.
+Result<domain::CaseSide> ParseDelivery(const Json& body, std::string& address) {
+  const auto it = body.find("delivery");
+  if (it == body.end() || !it->is_object()) return MakeError(ErrorCode::kInvalidArgument, "error.federation.delivery");
+  TB_ASSIGN_OR_RETURN(const std::string to, OptionalString(*it, "to"));
+  TB_ASSIGN_OR_RETURN(address, OptionalString(*it, "address"));
+  const auto side = domain::ParseCaseSide(to);
+  if (!side) return MakeError(ErrorCode::kInvalidArgument, "error.federation.delivery");
+  return *side;
+}
+
 Response Create(const HttpDeps& deps, Request& req) {
   auto caller = RequireCaller(deps, req, /*write=*/true);
   if (!caller.ok()) return ErrorResponse(deps, req, caller.error());
@@ -61,6 +79,8 @@ Response Create(const HttpDeps& deps, Request& req) {
   if (!body.ok()) return ErrorResponse(deps, req, body.error());
   services::CreateApplicationRequest create;
   std::string bundle;
+  std::string handled_by;
+  services::CrossProvinceRequest cross;
   auto status = [&]() -> Status {
     TB_RETURN_IF_ERROR(ApplyChannel(*body, caller->actor));
     TB_ASSIGN_OR_RETURN(create.item, OptionalString(*body, "item"));
@@ -75,9 +95,30 @@ Response Create(const HttpDeps& deps, Request& req) {
     create.submit = !draft;
     TB_ASSIGN_OR_RETURN(auto fields, OptionalFields(*body));
     if (fields) create.fields = std::move(*fields);
+    TB_ASSIGN_OR_RETURN(handled_by, OptionalString(*body, "handled_by"));
+    if (!handled_by.empty()) {
+      if (!bundle.empty() || draft || !create.enterprise.empty()) {
+        return MakeError(ErrorCode::kInvalidArgument, "error.federation.cross_province_form");
+      }
+      TB_ASSIGN_OR_RETURN(cross.delivery, ParseDelivery(*body, cross.delivery_address));
+    }
     return Ok();
   }();
   if (!status.ok()) return ErrorResponse(deps, req, status.error());
+  if (!handled_by.empty()) {
+    // 跨省通办: filed here, forwarded to the peer that handles the item (services/cross_province.h).
+    cross.peer = handled_by;
+    cross.item = create.item;
+    cross.fields = std::move(create.fields);
+    cross.on_behalf_of = create.on_behalf_of;
+    cross.identity_code = create.identity_code;
+    cross.visit = create.visit;
+    auto app = services::ApplyCrossProvince(*deps.ctx, caller->actor, cross);
+    if (!app.ok()) return ErrorResponse(deps, req, app.error());
+    Response res = AppResponse(deps, req, 201, *app);
+    res.AddHeader("Location", "/api/v1/applications/" + app->id);
+    return res;
+  }
   if (!bundle.empty()) {
     // One submission for a bundle: the bundle case and its sub-cases (services/bundles.h).
     services::CreateBundleRequest create_bundle{bundle,        create.fields,          create.on_behalf_of,
@@ -103,7 +144,7 @@ Response Create(const HttpDeps& deps, Request& req) {
                         create.external = external;
                         auto app = services::CreateApplication(*deps.ctx, actor, create);
                         if (!app.ok()) return ErrorResponse(deps, req, app.error());
-                        Response res = AppResponse(deps, 201, *app);
+                        Response res = AppResponse(deps, req, 201, *app);
                         res.AddHeader("Location", "/api/v1/applications/" + app->id);
                         return res;
                       });
@@ -192,7 +233,7 @@ Response Act(const HttpDeps& deps, Request& req) {
                           }
                         }
                         if (!app.ok()) return ErrorResponse(deps, req, app.error());
-                        return AppResponse(deps, 200, *app);
+                        return AppResponse(deps, req, 200, *app);
                       });
 }
 
@@ -219,7 +260,7 @@ Response AssignCase(const HttpDeps& deps, Request& req) {
   if (!status.ok()) return ErrorResponse(deps, req, status.error());
   auto app = services::Assign(*deps.ctx, caller->actor, req.Param("id"), assignee);
   if (!app.ok()) return ErrorResponse(deps, req, app.error());
-  return AppResponse(deps, 200, *app);
+  return AppResponse(deps, req, 200, *app);
 }
 
 }  // namespace
@@ -240,7 +281,7 @@ void RegisterApplicationRoutes(Router& router, const HttpDeps& deps) {
       if (view.ok()) return JsonResponse(200, BundleCaseJson(*view));
     }
     if (!app.ok()) return ErrorResponse(deps, req, app.error());
-    return AppResponse(deps, 200, *app);
+    return AppResponse(deps, req, 200, *app);
   });
 
   router.Add("PATCH", "/api/v1/applications/{id}", [&deps](Request& req) {
@@ -255,7 +296,7 @@ void RegisterApplicationRoutes(Router& router, const HttpDeps& deps) {
     }
     auto app = services::UpdateFields(*deps.ctx, caller->actor, req.Param("id"), std::move(**fields));
     if (!app.ok()) return ErrorResponse(deps, req, app.error());
-    return AppResponse(deps, 200, *app);
+    return AppResponse(deps, req, 200, *app);
   });
 
   router.Add("GET", "/api/v1/applications/{id}/events", [&deps](Request& req) {
@@ -275,7 +316,7 @@ void RegisterApplicationRoutes(Router& router, const HttpDeps& deps) {
     const std::string file_name = PercentDecode(req.Header("x-file-name"), false);
     auto app = services::AttachUpload(*deps.ctx, caller->actor, req.Param("id"), req.Param("code"), file_name, req.body);
     if (!app.ok()) return ErrorResponse(deps, req, app.error());
-    return AppResponse(deps, 200, *app);
+    return AppResponse(deps, req, 200, *app);
   });
 
   router.Add("GET", "/api/v1/applications/{id}/materials/{code}", [&deps](Request& req) {

@@ -6,7 +6,9 @@
 // item's licence material (issue 14 item 3, services/peer_materials.h).
 #include "http/api/handlers.h"
 #include "http/peer_verify.h"
+#include "services/cross_province.h"
 #include "services/federation.h"
+#include "services/federation_messages.h"
 #include "services/peer_materials.h"
 
 namespace tongban::http::api {
@@ -92,9 +94,62 @@ Response AttachPeerLicenceRoute(const HttpDeps& deps, Request& req) {
                     });
 }
 
+// GET /api/v1/federation/items: this platform's cross-province items (public, what peers list), or
+// with ?peer= the items a peer handles for people of other provinces, as last fetched from it.
+Response ItemsRoute(const HttpDeps& deps, Request& req) {
+  const std::string peer = req.Query("peer");
+  Json items = Json::array();
+  if (peer.empty()) {
+    for (const std::string& document : services::CrossProvinceItemDocuments(*deps.ctx)) {
+      items.push_back(Json::parse(document));
+    }
+    Response res = JsonResponse(200, Json{{"platform", deps.ctx->platform_code}, {"items", std::move(items)}});
+    res.AddHeader("Cache-Control", "public, max-age=300");
+    return res;
+  }
+  const std::string after = req.Query("cursor");
+  auto listed = services::ListPeerItems(*deps.ctx, peer, after, ports::kMaxPeerPage);
+  if (!listed.ok()) return ErrorResponse(deps, req, listed.error());
+  for (const services::PeerItem& item : *listed) {
+    Json j = Json::parse(item.document);
+    j["code"] = item.item.code;
+    j["peer"] = {{"code", item.peer}, {"name", {{"zh", item.peer_name_zh}, {"en", item.peer_name_en}}}};
+    items.push_back(std::move(j));
+  }
+  Json out{{"peer", peer}, {"items", std::move(items)}, {"next_cursor", nullptr}};
+  if (listed->size() == static_cast<size_t>(ports::kMaxPeerPage)) out["next_cursor"] = listed->back().item.code;
+  return NoCache(JsonResponse(200, out));
+}
+
+// POST /api/v1/federation/messages (peers only): a signed message in, its signed reply out.
+Response MessagesRoute(const HttpDeps& deps, Request& req) {
+  if (deps.federation_handlers == nullptr) {
+    return ErrorResponse(deps, req, MakeError(ErrorCode::kUnavailable, "error.keys.unavailable"));
+  }
+  std::string_view jws = req.body;
+  while (!jws.empty() && (jws.back() == '\n' || jws.back() == '\r' || jws.back() == ' ')) jws.remove_suffix(1);
+  auto reply = services::ReceiveFederationMessage(*deps.ctx, *deps.federation_handlers, jws);
+  if (!reply.ok()) {
+    // The refusal's key for the sending platform, which retries or gives up by it
+    // (services::ReadPeerAnswer); never an internal message.
+    Response res = ErrorResponse(deps, req, reply.error());
+    if (reply.error().code != ErrorCode::kInternal) {
+      res.AddHeader(services::kFederationErrorHeader, reply.error().message);
+    }
+    return res;
+  }
+  Response res;
+  res.status = 200;
+  res.body = std::move(reply).value();
+  res.content_type = "application/jwt";
+  return NoCache(std::move(res));
+}
+
 }  // namespace
 
 void RegisterFederationRoutes(Router& router, const HttpDeps& deps) {
+  router.Add("GET", "/api/v1/federation/items", [&deps](Request& req) { return ItemsRoute(deps, req); });
+  router.Add("POST", "/api/v1/federation/messages", [&deps](Request& req) { return MessagesRoute(deps, req); });
   router.Add("GET", "/api/v1/platform", [&deps](Request& req) {
     if (deps.ctx->federation_codec == nullptr) {
       return ErrorResponse(deps, req, MakeError(ErrorCode::kUnavailable, "error.keys.unavailable"));

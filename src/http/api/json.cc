@@ -119,6 +119,21 @@ Json ToJson(const domain::Bundle& b) {
               {"waits_for", b.waits_for}};
 }
 
+Json CrossProvinceJson(const services::CrossProvinceView& view) {
+  const domain::FederatedCase& c = view.c;
+  const bool waiting = c.side == domain::CaseSide::kOrigin && !c.forwarded_at;
+  return Json{{"side", domain::CaseSideName(c.side)},
+              {"peer", c.peer},
+              {"peer_name", {{"zh", view.peer_name_zh}, {"en", view.peer_name_en}}},
+              {"peer_application", c.peer_application.empty() ? Json(nullptr) : Json(c.peer_application)},
+              {"peer_reference", c.peer_reference.empty() ? Json(nullptr) : Json(c.peer_reference)},
+              {"item_name", {{"zh", c.item_name_zh}, {"en", c.item_name_en}}},
+              {"department_name", {{"zh", c.department_zh}, {"en", c.department_en}}},
+              {"delivery", {{"to", domain::CaseSideName(c.delivery)}, {"address", c.delivery_address}}},
+              {"forwarded_at", c.forwarded_at ? Json(FormatRfc3339(*c.forwarded_at)) : Json(nullptr)},
+              {"waiting_for_peer", waiting}};
+}
+
 Json ToJson(const domain::Application& app, Date today) {
   Json materials = Json::array();
   for (const auto& m : app.materials) {

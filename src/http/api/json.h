@@ -10,6 +10,7 @@
 #include "domain/account.h"
 #include "domain/application.h"
 #include "domain/catalogue.h"
+#include "services/cross_province.h"
 
 namespace tongban::http::api {
 
@@ -26,6 +27,9 @@ Json ToJson(const domain::ServiceItem& item, const domain::Catalogue& catalogue)
 Json ToJson(const domain::LicenceType& type);
 Json ToJson(const domain::Bundle& bundle);
 Json ToJson(const domain::Application& app, Date today);
+// An application's "cross_province" member (issue 14 item 4): the side, the other platform, the
+// handling department, where the result is delivered, and whether the handler took it yet.
+Json CrossProvinceJson(const services::CrossProvinceView& view);
 Json ToJson(const domain::Event& event);
 Json ToJson(const domain::User& user);
 
