@@ -217,7 +217,7 @@ test('data request: the same signed data.request posted again to the peer is ref
   const [first] = proxy.posted(MESSAGES);
   assert.ok(first, 'a data.request was sent before');
   const zjBefore = (await crossPlatformEntries(zj.url)).length;
-  for (const type of ['application/jose']) {
+  for (const type of ['application/jwt']) {
     const r = await fetch(zj.url + MESSAGES, { method: 'POST', headers: { 'content-type': type, 'accept-language': 'en' }, body: first });
     const text = await r.text();
     assert.equal(r.status, 409, text);
