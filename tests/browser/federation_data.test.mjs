@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REVIEWER, clickAndCheck, go, signIn, start, texts } from './harness.mjs';
+import { REVIEWER, clickAndCheck, go, noSidewaysScroll, signIn, start, texts } from './harness.mjs';
 import { Client, addPeer, startServer, writePlatformConfig } from '../api/lib.mjs';
 
 let env, zj, dir, personId, consentId;
@@ -29,11 +29,6 @@ after(async () => {
   if (zj) await zj.stop();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function noSidewaysScroll(page) {
-  const width = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(width <= 360, `${page.url()} is ${width} px wide`);
-}
 
 for (const mode of [{ lang: 'zh' }, { lang: 'en' }, { lang: 'zh', elder: true }]) {
   const label = `${mode.lang}${mode.elder ? ', elder' : ''}, 360 px`;

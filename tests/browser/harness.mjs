@@ -219,3 +219,9 @@ export async function fillField(page, field, value) {
 }
 
 export const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
+
+// Fails when the page scrolls sideways at a viewport `width` px wide (narrow screens, elder mode).
+export async function noSidewaysScroll(page, width = 360) {
+  const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(scroll <= width, `${page.url()} is ${scroll} px wide`);
+}
