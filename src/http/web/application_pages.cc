@@ -86,6 +86,7 @@ Response Detail(const Site& site, PageRequest& page, const std::string& id, cons
   data.set("deadline", app->deadline ? FormatIsoDate(*app->deadline) : page.T(site, "application.no_deadline"));
   data.set("overdue", view->overdue);
   SetApplicant(data, *app);
+  SetCrossProvinceSummary(site, page, *app, data);
   if (IsOfficial(page) && app->submitted_at) SetCaseEligibility(site, page, *app, data);
   if (IsOfficial(page) && app->submitted_at) SetCaseSupervision(site, page, *app, data);
   if (!app->assignee_user_id.empty() || IsOfficial(page)) {

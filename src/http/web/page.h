@@ -128,6 +128,12 @@ void RegisterKioskPages(Router& router, std::shared_ptr<const Site> site);
 // for <name>" for a proxy acting for `person_id` on `item`, kPermissionDenied
 // (error.proxy.no_rights) when the caller may not.
 void RegisterProxyPages(Router& router, std::shared_ptr<const Site> site);
+// Cross-province applications (cross_province_pages.cc, issue 14 item 4): /cross-province and its
+// apply form; SetCrossProvinceSummary sets "cross_province" on the case page ("waiting for
+// Zhejiang", the peer's reference, where the result is delivered) and, on the origin's copy, the
+// item's and department's names as the handler gave them.
+void RegisterCrossProvincePages(Router& router, std::shared_ptr<const Site> site);
+void SetCrossProvinceSummary(const Site& site, const PageRequest& page, const domain::Application& app, Data& data);
 // Decision records: the catalogue's versions and their comparison (decision_pages.cc).
 void RegisterDecisionPages(Router& router, std::shared_ptr<const Site> site);
 void RegisterRatingPages(Router& router, std::shared_ptr<const Site> site);

@@ -267,6 +267,7 @@ Status RegisterWebRoutes(Router& router, const HttpDeps& deps) {
   web::RegisterHomePages(router, s);
   web::RegisterKioskPages(router, s);
   web::RegisterProxyPages(router, s);
+  web::RegisterCrossProvincePages(router, s);
   web::RegisterDecisionPages(router, s);
   web::RegisterProactivePages(router, s);
   web::RegisterSupervisionPages(router, s);
