@@ -1,6 +1,4 @@
 #include "services/data_access.h"
-
-#include "domain/data_request.h"
 #include "services/data_access_for.h"
 
 #include <algorithm>
@@ -8,6 +6,7 @@
 #include <set>
 #include <utility>
 
+#include "domain/data_request.h"
 #include "domain/record_values.h"
 #include "services/access_log.h"
 #include "services/applications.h"
