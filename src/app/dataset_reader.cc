@@ -4,6 +4,7 @@
 #include <string>
 
 #include "domain/catalogue.h"
+#include "domain/data_request.h"
 
 namespace tongban::app {
 namespace {
@@ -114,7 +115,8 @@ void ReadDatasetSource(FileContext& file, MapReader& m, d::Dataset& dataset) {
 
 std::optional<d::Dataset> ReadDataset(FileContext& file, const YAML::Node& node, yaml_checks::CodeRegistry& datasets,
                                       const yaml_checks::CodeRegistry* departments) {
-  MapReader m(file, node, "dataset", {"code", "name", "department", "subject", "source", "fields", "legal_bases"});
+  MapReader m(file, node, "dataset", {"code", "name", "department", "subject", "source", "fields", "legal_bases",
+                                         "federation_purposes"});
   if (!m.ok()) return std::nullopt;
   const size_t before = file.problem_count();
   d::Dataset dataset;
@@ -156,6 +158,26 @@ std::optional<d::Dataset> ReadDataset(FileContext& file, const YAML::Node& node,
     for (const YAML::Node& b : *bases) ReadLegalBasis(file, b, dataset, codes, m.LineOfKey("legal_bases"));
     if (bases->size() == 0) {
       file.AddLine(m.LineOfKey("legal_bases"), "a dataset needs at least one legal basis under which items may read it");
+    }
+  }
+  // The purposes other platforms may ask for a subject's record for (issue 14 item 5,
+  // domain/data_request.h): codes, each once, of a person dataset kept in the records table.
+  if (std::optional<YAML::Node> purposes = m.List("federation_purposes", false)) {
+    const int line = m.LineOfKey("federation_purposes");
+    if (dataset.subject != d::SubjectKind::kPerson || dataset.source != d::DatasetSource::kTable) {
+      file.AddLine(line, "'federation_purposes' is for person datasets kept in the records table only");
+    }
+    std::set<std::string> seen;
+    for (const YAML::Node& p : *purposes) {
+      const std::string purpose = p.IsScalar() ? p.as<std::string>() : std::string();
+      if (!d::IsDataPurpose(purpose)) {
+        file.AddLine(line, "federation purpose " + Quote(purpose) +
+                               " must be a code: a lower-case letter, then letters, digits, _ or -, at most 64");
+      } else if (!seen.insert(purpose).second) {
+        file.AddLine(line, "federation purpose " + Quote(purpose) + " is listed twice");
+      } else {
+        dataset.federation_purposes.push_back(purpose);
+      }
     }
   }
   if (file.problem_count() != before) return std::nullopt;

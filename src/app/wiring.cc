@@ -17,6 +17,8 @@
 #include "storage/sql_store.h"
 #include "http/outbox_senders.h"
 #include "services/cross_province.h"
+#include "http/data_request_codec.h"
+#include "services/data_requests.h"
 
 namespace tongban::app {
 
@@ -61,6 +63,7 @@ Result<std::unique_ptr<System>> BuildSystem(const Config& config, bool with_rout
   services::RegisterMetricsEffects(sys->effects);
   services::RegisterCrossProvinceEffects(sys->effects);
   services::RegisterCrossProvinceHandlers(sys->federation_handlers);
+  services::RegisterDataRequestHandler(sys->federation_handlers, http::DataRequestJson());
   // Applications made before reference numbers existed get theirs before anyone looks them up.
   TB_RETURN_IF_ERROR(services::AssignMissingReferences(sys->ctx));
   TB_ASSIGN_OR_RETURN(std::string kek, LoadKeyEncryptionKey(config.keys_dir));

@@ -51,6 +51,7 @@ std::string EncodeAccessLogLeaf(const AccessLogEntry& e, std::string_view subjec
   }
   out += "],\"legal_basis\":" + JsonStringLiteral(e.legal_basis);
   if (!e.outcome.empty()) out += ",\"outcome\":" + JsonStringLiteral(e.outcome);
+  if (!e.platform.empty()) out += ",\"platform\":" + JsonStringLiteral(e.platform);
   out += ",\"purpose\":" + JsonStringLiteral(e.purpose) +
          ",\"subject\":" + JsonStringLiteral(subject_commitment) +
          ",\"time\":" + JsonStringLiteral(FormatRfc3339(e.time)) + ",\"v\":" + std::to_string(kAccessLogLeafVersion) +

@@ -35,6 +35,10 @@ struct AccessLogEntry {
   // "" for a read that happened; "refused" for a read outside the item's declaration that was
   // refused (services/data_access.h): recorded all the same, so the person sees the attempt.
   std::string outcome;
+  // A read across platforms (issue 14 item 5, services/data_requests.h): the code of the other
+  // platform, the peer that answered (on the asking platform) or the peer that asked (on the one
+  // answering); "" for a read on this platform alone.
+  std::string platform;
   Timestamp time{};
 };
 
@@ -46,7 +50,8 @@ std::string SubjectCommitmentInput(std::string_view salt, std::string_view subje
 // {"accessor":{"department":..,"role":..,"user":..},"application":..,"dataset":..,"fields":[..],
 //  "legal_basis":..,"outcome":"refused","purpose":..,"subject":<commitment>,"time":<RFC 3339>,"v":1}
 // "application" is left out when empty; "outcome" (between "legal_basis" and "purpose") is left
-// out for a plain read and is "refused" for a refused one. Fields keep the caller's order.
+// out for a plain read and is "refused" for a refused one; "platform" (between "outcome" and
+// "purpose") only for a read across platforms. Fields keep the caller's order.
 std::string EncodeAccessLogLeaf(const AccessLogEntry& entry, std::string_view subject_commitment);
 
 // A JSON string literal of `text` (quotes included), escaping as RFC 8785 does (", \, control

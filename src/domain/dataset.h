@@ -71,7 +71,9 @@ struct Dataset {
   DatasetSource source = DatasetSource::kTable;
   std::string url;  // kHttp: the department system's address (http:// or https://)
   int timeout_ms = kDefaultSourceTimeoutMs;  // kHttp: the whole call at most
-
+  // The purposes for which other platforms (federation peers) may ask for a subject's record
+  // (issue 14 item 5, YAML `federation_purposes`, table datasets only); empty: none may.
+  std::vector<std::string> federation_purposes;
 
   const DatasetField* FindField(std::string_view name) const;
 };

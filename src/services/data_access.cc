@@ -6,6 +6,7 @@
 #include <set>
 #include <utility>
 
+#include "domain/data_request.h"
 #include "domain/record_values.h"
 #include "services/access_log.h"
 #include "services/applications.h"
@@ -552,12 +553,25 @@ Result<std::string> ConsentSubject(const Actor& actor) {
 Result<ports::Consent> GiveConsent(const Context& ctx, const Actor& actor, const std::string& purpose) {
   TB_ASSIGN_OR_RETURN(const std::string subject_id, ConsentSubject(actor));
   const auto catalogue = ctx.Catalogue();
-  const domain::ServiceItem* item = catalogue->FindItem(purpose);
-  if (item == nullptr || !ReadsSensitive(*catalogue, *item)) {
-    return MakeError(ErrorCode::kInvalidArgument, "error.consent.purpose");
+  // A consent for a peer's dataset ("zj:population:social_assistance", domain/data_request.h) names
+  // a peer of this platform; any other purpose is an item that reads a sensitive field.
+  const std::optional<domain::PeerDataPurpose> peer_purpose = domain::ParsePeerDataConsentPurpose(purpose);
+  if (!peer_purpose) {
+    const domain::ServiceItem* item = catalogue->FindItem(purpose);
+    if (item == nullptr || !ReadsSensitive(*catalogue, *item)) {
+      return MakeError(ErrorCode::kInvalidArgument, "error.consent.purpose");
+    }
   }
   ports::Consent out;
   TB_RETURN_IF_ERROR(ctx.store->Write([&](ports::Transaction& tx) -> Status {
+    if (peer_purpose) {
+      auto peer = tx.federation().GetPeer(peer_purpose->peer);
+      if (!peer.ok()) {
+        return peer.error().code == ErrorCode::kNotFound
+                   ? MakeError(ErrorCode::kInvalidArgument, "error.consent.peer_purpose")
+                   : peer.take_error();
+      }
+    }
     auto active = tx.consents().ActiveConsent(subject_id, purpose);
     if (active.ok()) {
       out = std::move(active).value();

@@ -134,9 +134,11 @@ Result<std::vector<ExternalCall>> MaterialExternalCalls(const Context& ctx, cons
                                                         const std::string& person_id, const std::string& enterprise);
 
 // Consents. The subject is the actor's person id, or `enterprise` when an agent acts for it.
-// Gives consent for `purpose` (an item code that reads a sensitive field): the consent in force is
-// answered again when there is one. kInvalidArgument (error.consent.purpose) for a purpose that
-// is not such an item; kPermissionDenied (error.consent.person_only) without a person id.
+// Gives consent for `purpose` (an item code that reads a sensitive field, or a peer's dataset and a
+// declared purpose, "zj:population:social_assistance": services/data_requests.h): the consent in
+// force is answered again when there is one. kInvalidArgument (error.consent.purpose) for a purpose
+// that is not such an item, error.consent.peer_purpose when the peer is not one of this platform's;
+// kPermissionDenied (error.consent.person_only) without a person id.
 Result<ports::Consent> GiveConsent(const Context& ctx, const Actor& actor, const std::string& purpose);
 // The actor's consents, newest first; page_token from the previous page ("" for the first).
 struct ConsentPage {

@@ -3,7 +3,7 @@
 import { createServer as createNetServer } from 'node:net';
 import { spawn, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -276,4 +276,67 @@ export async function acceptedCase(server, person, { end = true } = {}) {
     if (refused.status !== 200) throw new Error(`refuse: ${refused.status} ${refused.text}`);
   }
   return { id: made.data.id, data: made.data, item, reviewer };
+}
+
+// Federation helpers (tests of issue 14 with several platforms on 127.0.0.1).
+
+// Writes a platform's configuration (its code and names, then `extra` YAML) into `dir`; answers
+// the file's path for startServer({ extraArgs: ['--config', path] }).
+export function writePlatformConfig(dir, code, zh, en, extra = '') {
+  const path = join(dir, `${code}.yaml`);
+  writeFileSync(path, `platform:\n  code: ${code}\n  name:\n    zh: ${zh}\n    en: ${en}\n  url: https://tongban.${code}.example\n${extra}`);
+  return path;
+}
+
+// Makes the platform at `baseUrl` trust the peer `code` reached at `peerUrl`, by the fingerprint
+// of the list key the peer's GET /api/v1/platform shows; answers the POST's response.
+export async function addPeer(baseUrl, code, peerUrl) {
+  const admin = await Client.login(baseUrl, 'admin', undefined, { lang: 'en' });
+  const platform = (await new Client(peerUrl).get('/api/v1/platform')).data;
+  return admin.post('/api/v1/federation/peers', { code, url: peerUrl, fingerprint: platform.list_key.kid });
+}
+
+// A cookie session as a browser has it: {cookie, csrf}.
+export async function browserSession(baseUrl, username) {
+  const r = await fetch(`${baseUrl}/api/v1/session`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }),
+  });
+  if (r.status !== 200) throw new Error(`session ${username}: ${r.status}`);
+  const set = r.headers.getSetCookie().find((c) => c.startsWith('tongban_session='));
+  return { cookie: set.split(';')[0], csrf: (await r.json()).csrf_token };
+}
+
+// An HTTP proxy on 127.0.0.1 in front of `target`, so a test can see what one platform posts to
+// another: answers {url, posted(path) (the bodies POSTed to that path, in order), close()}; once
+// closed, the address refuses connections as a platform that is down does.
+export async function startRecordingProxy(target) {
+  const http = await import('node:http');
+  const bodies = [];
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', async () => {
+      const body = Buffer.concat(chunks);
+      if (req.method === 'POST') bodies.push({ path: req.url, body: body.toString('utf8') });
+      const headers = { ...req.headers };
+      delete headers.host;
+      delete headers.connection;
+      try {
+        const answer = await fetch(target + req.url, { method: req.method, headers, body: req.method === 'GET' ? undefined : body });
+        const out = Buffer.from(await answer.arrayBuffer());
+        const copied = {};
+        answer.headers.forEach((v, k) => { if (!['content-length', 'connection', 'transfer-encoding', 'content-encoding'].includes(k)) copied[k] = v; });
+        res.writeHead(answer.status, { ...copied, 'content-length': out.length });
+        res.end(out);
+      } catch {
+        res.writeHead(502).end();
+      }
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    posted: (path) => bodies.filter((b) => b.path === path).map((b) => b.body),
+    close: () => new Promise((r) => { server.close(r); server.closeAllConnections(); }),
+  };
 }

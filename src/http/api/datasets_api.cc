@@ -30,7 +30,9 @@ Json DatasetJson(const domain::Dataset& dataset, const domain::Catalogue& catalo
               {"subject", domain::SubjectKindName(dataset.subject)},
               {"source", domain::DatasetSourceName(dataset.source)},
               {"fields", std::move(fields)},
-              {"legal_bases", std::move(bases)}};
+              {"legal_bases", std::move(bases)},
+              // The purposes other platforms may ask for a person's record for (issue 14 item 5).
+              {"federation_purposes", dataset.federation_purposes}};
 }
 
 // A decimal number in [low, high], or nullopt.

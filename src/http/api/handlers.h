@@ -64,5 +64,7 @@ void RegisterMetricsRoutes(Router& router, const HttpDeps& deps);
 void RegisterFederationRoutes(Router& router, const HttpDeps& deps);
 // Role grants and their decision records (roles_api.cc, issue 13 item 6).
 void RegisterRoleRoutes(Router& router, const HttpDeps& deps);
+// Cross-platform data requests (data_requests_api.cc, issue 14 item 5).
+void RegisterDataRequestRoutes(Router& router, const HttpDeps& deps);
 
 }  // namespace tongban::http::api

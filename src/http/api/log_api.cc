@@ -2,10 +2,12 @@
 // inclusion and consistency proofs (public: they reveal hashes only), and the signed-in person's
 // own entries with their leaf bytes (GET /api/v1/me/access-log).
 #include <charconv>
+#include <map>
 #include <optional>
 
 #include "http/api/handlers.h"
 #include "services/access_log.h"
+#include "services/data_requests.h"
 
 namespace tongban::http::api {
 namespace {
@@ -22,6 +24,18 @@ Json Hashes(const ports::LogTree& tree, const std::vector<std::string>& hashes) 
   Json out = Json::array();
   for (const auto& h : hashes) out.push_back(tree.Base64(h));
   return out;
+}
+
+// The names of the peers the entries of a read across platforms name (one read of the peers, and
+// only when some entry names one); a removed peer keeps "name": null.
+void NamePlatforms(const services::Context& ctx, Json& items) {
+  std::optional<std::map<std::string, domain::Peer>> peers;
+  for (Json& item : items) {
+    if (!item.contains("platform")) continue;
+    if (!peers) peers = services::PeerNames(ctx);
+    const auto it = peers->find(item["platform"]["code"].get<std::string>());
+    if (it != peers->end()) item["platform"]["name"] = Json{{"zh", it->second.name_zh}, {"en", it->second.name_en}};
+  }
 }
 
 Response BadQuery(const HttpDeps& deps, const Request& req) {
@@ -54,6 +68,11 @@ Json AccessLogEntryJson(const ports::LogTree& tree, const ports::AccessLogRow& r
            {"application", leaf.contains("application") ? leaf["application"] : Json(nullptr)}};
   // A refused read (services/data_access.h) says so; a plain read has no outcome.
   if (leaf.contains("outcome") && leaf["outcome"].is_string()) out["outcome"] = leaf["outcome"];
+  // A read across platforms (services/data_requests.h) names the other platform; the route adds
+  // its names.
+  if (leaf.contains("platform") && leaf["platform"].is_string()) {
+    out["platform"] = Json{{"code", leaf["platform"]}, {"name", nullptr}};
+  }
   return out;
 }
 
@@ -108,6 +127,7 @@ void RegisterLogRoutes(Router& router, const HttpDeps& deps) {
     Json items = Json::array();
     for (const auto& row : log->pending) items.push_back(AccessLogEntryJson(tree, row));
     for (const auto& row : log->entries) items.push_back(AccessLogEntryJson(tree, row));
+    NamePlatforms(*deps.ctx, items);
     Response res = JsonResponse(
         200, Json{{"items", std::move(items)},
                   {"tree_head", log->head ? TreeHeadJson(tree, *log->head) : Json(nullptr)},

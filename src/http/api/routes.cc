@@ -50,6 +50,7 @@ void RegisterApiRoutes(Router& router, const HttpDeps& deps) {
   api::RegisterMetricsRoutes(router, deps);
   api::RegisterFederationRoutes(router, deps);
   api::RegisterRoleRoutes(router, deps);
+  api::RegisterDataRequestRoutes(router, deps);
 
   std::ifstream in(deps.web.openapi_path);
   std::ostringstream openapi;

@@ -7,6 +7,7 @@
 #include "http/web/access_log_view.h"
 #include "http/web/page.h"
 #include "services/access_log.h"
+#include "services/data_requests.h"
 
 namespace tongban::http::web {
 namespace {
@@ -105,6 +106,15 @@ Data AccessLogRowView(const Site& site, const PageRequest& page, const ports::Ac
   const std::string department = Text(accessor, "department");
   std::string who = TextOr(site, page, "role." + role, role);
   if (!department.empty()) who = DepartmentName(site, page, department) + " · " + who;
+  // A read across platforms (services/data_requests.h): the other platform first, by its name.
+  if (const std::string platform = Text(leaf, "platform"); !platform.empty()) {
+    const auto peers = services::PeerNames(site.ctx());
+    const auto it = peers.find(platform);
+    const std::string name = it == peers.end()                      ? platform
+                             : page.lang == domain::Language::kEn ? it->second.name_en
+                                                                  : it->second.name_zh;
+    who = page.T(site, "access_log.platform", name) + " · " + who;
+  }
   out.set("accessor", who);
   const std::string dataset = Text(leaf, "dataset");
   const domain::Dataset* ds = site.ctx().Catalogue()->FindDataset(dataset);
@@ -113,7 +123,10 @@ Data AccessLogRowView(const Site& site, const PageRequest& page, const ports::Ac
   out.set("purpose", Text(leaf, "purpose"));
   out.set("legal_basis", Text(leaf, "legal_basis"));
   // A read outside an item's declaration, refused (services/data_access.h).
-  if (Text(leaf, "outcome") == "refused") out.set("refused", page.T(site, "access_log.refused"));
+  // A read across platforms that the platform holding the data refused (services/data_requests.h).
+  if (Text(leaf, "outcome") == "refused") {
+    out.set("refused", page.T(site, Text(leaf, "platform").empty() ? "access_log.refused" : "access_log.platform_refused"));
+  }
   return out;
 }
 

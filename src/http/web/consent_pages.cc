@@ -1,10 +1,15 @@
 // "My consents" (issue 9 item 3): the person's consents for items to read their sensitive data,
 // each with its time and a revoke button; giving consent from the apply page. Forms POST with the
 // CSRF token like every other form and work without JavaScript.
+#include <map>
+#include <optional>
+
+#include "domain/data_request.h"
 #include "http/web/forms.h"
 #include "http/web/page.h"
 #include "http/web/render.h"
 #include "services/data_access.h"
+#include "services/data_requests.h"
 
 namespace tongban::http::web {
 namespace {
@@ -15,6 +20,23 @@ std::string SafeReturn(const std::string& to, const std::string& fallback) {
   return fallback;
 }
 
+// A consent for a peer's dataset ("zj:population:social_assistance", services/data_requests.h) as
+// "Zhejiang platform · Population register (identity) · social_assistance"; anything else as it is.
+// `peers` is read once, on the first such consent.
+std::string PeerPurposeText(const Site& site, const PageRequest& page, const std::string& purpose,
+                            std::optional<std::map<std::string, domain::Peer>>& peers) {
+  const auto parsed = domain::ParsePeerDataConsentPurpose(purpose);
+  if (!parsed) return purpose;
+  if (!peers) peers = services::PeerNames(site.ctx());
+  const auto peer = peers->find(parsed->peer);
+  const std::string name = peer == peers->end()                     ? parsed->peer
+                           : page.lang == domain::Language::kEn ? peer->second.name_en
+                                                                : peer->second.name_zh;
+  const domain::Dataset* dataset = site.ctx().Catalogue()->FindDataset(parsed->dataset);
+  return page.T(site, "access_log.platform", name) + " · " + (dataset ? dataset->name.In(page.lang) : parsed->dataset) +
+         " · " + parsed->purpose;
+}
+
 Response ConsentsPage(const Site& site, Request& req) {
   PageRequest page = StartPage(site, req);
   if (!page.caller) return SignInRedirect(page);
@@ -23,10 +45,11 @@ Response ConsentsPage(const Site& site, Request& req) {
   Data data = BaseData(site, page, "page.consents.title");
   const auto catalogue = site.ctx().Catalogue();
   Data rows{Data::type::list};
+  std::optional<std::map<std::string, domain::Peer>> peers;
   for (const ports::Consent& c : list->consents) {
     Data r;
     const domain::ServiceItem* item = catalogue->FindItem(c.purpose);
-    r.set("purpose", item ? item->name.In(page.lang) : c.purpose);
+    r.set("purpose", item ? item->name.In(page.lang) : PeerPurposeText(site, page, c.purpose, peers));
     r.set("id", c.id);
     r.set("given_at", FormatTime(c.given_at));
     if (c.revoked_at) {

@@ -2,6 +2,7 @@
 
 #include "services/decision_records.h"
 #include "services/messages.h"
+#include "services/data_requests.h"
 
 #include <cstdio>
 
@@ -147,6 +148,8 @@ Data BaseData(const Site& site, const PageRequest& page, std::string_view title_
     data.set("is_federation_admin", user.HasRole(domain::Role::kAdmin));
     // Reviewers answer their department's rectifications; the reform office sees escalated ones.
     data.set("answers_ratings", user.HasRole(domain::Role::kReviewer) || user.HasRole(domain::Role::kReformOffice));
+    // Officials of a department ask peers for a person's record (issue 14 item 5).
+    data.set("asks_peers", services::DataRequesterRole(page.caller->actor).ok());
     // The inbox's unread count in the menu (a capped, indexed count); a failed count shows none.
     if (!official) {
       auto unread = services::CountMyUnreadMessages(site.ctx(), page.caller->actor,

@@ -159,5 +159,8 @@ void RegisterFederationPages(Router& router, std::shared_ptr<const Site> site);
 void RegisterRolePages(Router& router, std::shared_ptr<const Site> site);
 void RegisterApiKeyPages(Router& router, std::shared_ptr<const Site> site);
 void RegisterEnterpriseAccessPages(Router& router, std::shared_ptr<const Site> site);
+// Cross-platform data requests for officials of a department (data_request_pages.cc, issue 14
+// item 5): /office/data-requests.
+void RegisterDataRequestPages(Router& router, std::shared_ptr<const Site> site);
 
 }  // namespace tongban::http::web

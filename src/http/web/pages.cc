@@ -277,6 +277,7 @@ Status RegisterWebRoutes(Router& router, const HttpDeps& deps) {
   web::RegisterRolePages(router, s);
   web::RegisterApiKeyPages(router, s);
   web::RegisterEnterpriseAccessPages(router, s);
+  web::RegisterDataRequestPages(router, s);
 
   // Browsers get pages for unknown addresses; API clients get the JSON error.
   router.SetFallback([s](Request& req, int status) {
